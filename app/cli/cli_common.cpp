@@ -1,0 +1,67 @@
+#include "cli_common.h"
+
+#include <cstdio>
+
+#include "tensor_file.h"
+
+namespace attnscope::cli {
+
+int fail(const std::string &message)
+{
+    std::fprintf(stderr, "error: %s\n", message.c_str());
+    return kExitError;
+}
+
+int fail(const Error &error) { return fail(error.message); }
+
+void warn(const std::string &message) { std::fprintf(stderr, "warning: %s\n", message.c_str()); }
+
+std::optional<int> parseOrExit(QCommandLineParser &parser, const QStringList &args, const QString &usage)
+{
+    const QCommandLineOption help({"h", "help"}, "Show this help and exit.");
+    parser.addOption(help);
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    if (!parser.parse(args))
+        return fail(parser.errorText().toStdString() + " (see '" + args.value(0).toStdString() + " --help')");
+    if (parser.isSet(help)) {
+        std::fputs(usage.toUtf8().constData(), stdout);
+        const QString text = parser.helpText();
+        const auto at = text.indexOf(QLatin1String("Options:"));
+        std::fputs("\n", stdout);
+        std::fputs(text.mid(at < 0 ? 0 : at).toUtf8().constData(), stdout);
+        return kExitOk;
+    }
+    if (!parser.positionalArguments().isEmpty())
+        return fail("unexpected argument '" + parser.positionalArguments().first().toStdString() + "' (see '" +
+                    args.value(0).toStdString() + " --help')");
+    return std::nullopt;
+}
+
+Result<std::optional<NamedTensor>> optionalTensor(const QCommandLineParser &parser, const QString &name)
+{
+    if (!parser.isSet(name))
+        return std::optional<NamedTensor>();
+    const QString spec = parser.value(name);
+    if (spec.isEmpty())
+        return makeError(Error::Code::BadArgument, "--" + name.toStdString() + " needs a file name");
+    auto t = readTensor(spec.toStdString());
+    if (!t)
+        return t.error();
+    return std::optional<NamedTensor>(std::move(t.value()));
+}
+
+Result<long long> integerOption(const QCommandLineParser &parser, const QString &name, long long fallback,
+                                long long min, long long max)
+{
+    if (!parser.isSet(name))
+        return fallback;
+    bool ok = false;
+    const long long v = parser.value(name).toLongLong(&ok);
+    if (!ok || v < min || v > max)
+        return makeError(Error::Code::BadArgument, "--" + name.toStdString() + ": '" + parser.value(name).toStdString() +
+                                                       "' is not a whole number from " + std::to_string(min) + " to " +
+                                                       std::to_string(max));
+    return v;
+}
+
+} // namespace attnscope::cli

@@ -1,0 +1,35 @@
+#pragma once
+// What every attnscope-cli command shares: one `error:` line and exit status 2 on failure,
+// warnings on stderr, option parsing that never exits behind our back.
+
+#include <QCommandLineParser>
+#include <QStringList>
+
+#include <optional>
+#include <string>
+
+#include "attention_request.h"
+#include "result.h"
+
+namespace attnscope::cli {
+
+constexpr int kExitOk = 0;
+constexpr int kExitError = 2;
+
+/// Prints "error: <message>" and returns kExitError.
+int fail(const std::string &message);
+int fail(const Error &error);
+void warn(const std::string &message);
+
+/// Parses `args` (the command's name first). Returns an exit status when the command should
+/// stop now: 0 after --help, 2 after a bad option (with an error line).
+std::optional<int> parseOrExit(QCommandLineParser &parser, const QStringList &args, const QString &usage);
+
+/// The tensor named by option `name`, if it was given.
+Result<std::optional<NamedTensor>> optionalTensor(const QCommandLineParser &parser, const QString &name);
+
+/// A whole number option in [min, max]; `fallback` when absent.
+Result<long long> integerOption(const QCommandLineParser &parser, const QString &name, long long fallback,
+                                long long min, long long max);
+
+} // namespace attnscope::cli

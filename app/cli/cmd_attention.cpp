@@ -1,0 +1,205 @@
+// attnscope-cli attention: the staged pipeline on tensor files, outputs as .npy.
+
+#include <QCommandLineParser>
+
+#include <cstdio>
+#include <set>
+#include <span>
+
+#include "attention_request.h"
+#include "cli_common.h"
+#include "commands.h"
+#include "file_io.h"
+#include "npy.h"
+
+namespace attnscope::cli {
+namespace {
+
+const char *kUsage = R"(Usage: attnscope-cli attention (--q TENSOR --k TENSOR --v TENSOR | --x TENSOR --wq TENSOR --wk TENSOR --wv TENSOR [--context TENSOR])
+    [--heads N] [--batch B] [--scale sqrt|dim|none|NUMBER]
+    [--mask causal|TENSOR] [--key-padding TENSOR] [--precision f32|f64]
+    [--scores-out FILE.npy] [--weights-out FILE.npy] [--output-out FILE.npy]
+
+Computes scaled dot-product attention, stage by stage:
+  raw = Q·Kᵀ, scaled = raw·scale, masked (-inf where a key may not be attended),
+  weights A = softmax of each query row, output O = A·V.
+
+Shapes (indices are 0-based everywhere):
+  Q [Tq, d], [H, Tq, d] or [B, H, Tq, d]; K and V the same with Tk keys. Q, K and V have the
+  same number of dimensions. K and V may have fewer heads than Q (grouped-query attention):
+  query head h reads key/value head floor(h·Hkv/Hq).
+  --x [Tq, d_model], --context [Tk, d_model] (default: X), --wq/--wk [d_model, d_k],
+  --wv [d_model, d_v]: Q = X·Wq, K = C·Wk, V = C·Wv.
+
+Masks (they combine):
+  causal          query i may attend keys 0..i
+  TENSOR          [Tq, Tk] or [H, Tq, Tk]; bool or integer: true/non-zero = MAY attend;
+                  float: added to the scaled scores (-inf blocks)
+  --key-padding   [Tk]; true/non-zero = padding, never attended
+  A query row with every key masked gets zero weights and a zero output (with a warning).
+
+Outputs are little-endian C-order .npy, float32 unless --precision f64:
+  scores  what the softmax receives (scaled, masked, -inf where masked)
+  weights [Tq, Tk] for 2-D inputs without --heads, else [H, Tq, Tk]
+  output  [Tq, dv] for 2-D inputs (heads concatenated back), [H, Tq, dv] otherwise
+They are written together, only when everything succeeded.
+Exit status: 0 on success, 2 on any error (one line on stderr starting with "error:").)";
+
+template <class S>
+std::span<const std::byte> bytesOf(const Mat<S> &m)
+{
+    return {reinterpret_cast<const std::byte *>(m.data()), std::size_t(m.size()) * sizeof(S)};
+}
+
+struct Outputs {
+    QString scores, weights, output;
+};
+
+/// Adds `[H, rows, cols]` (or `[rows, cols]` when `squeeze`) built from one matrix per head.
+template <class S, class Get>
+Status addStacked(OutputBatch &batch, const QString &path, const AttentionResult<S> &r, bool squeeze, Get get)
+{
+    const Mat<S> &first = get(r.heads.front());
+    Shape shape = {first.rows(), first.cols()};
+    if (!squeeze)
+        shape.insert(shape.begin(), std::int64_t(r.heads.size()));
+    const auto header = npyHeader(std::is_same_v<S, float> ? DType::F32 : DType::F64, shape);
+    std::vector<std::span<const std::byte>> parts{std::span<const std::byte>(header)};
+    for (const auto &h : r.heads)
+        parts.push_back(bytesOf<S>(get(h)));
+    return batch.add(path.toStdString(), parts);
+}
+
+template <class S>
+int run(const AttentionRequest &req, const AttentionOptions &baseOpt, const Outputs &out)
+{
+    auto prepared = prepareAttention<S>(req);
+    if (!prepared)
+        return fail(prepared.error());
+    for (const auto &w : prepared->warnings)
+        warn(w);
+    AttentionOptions opt = baseOpt;
+    opt.keep = (out.scores.isEmpty() ? 0u : unsigned(KeepScoresMasked)) | (out.weights.isEmpty() ? 0u : unsigned(KeepWeights));
+    auto result = computeAttention<S>(prepared->inputs, opt);
+    if (!result)
+        return fail(result.error());
+    for (const auto &w : result->warnings)
+        warn(w);
+
+    const bool single = prepared->layout == HeadLayout::Single;
+    OutputBatch batch;
+    if (!out.scores.isEmpty())
+        if (auto st = addStacked<S>(batch, out.scores, *result, single, [](const HeadResult<S> &h) -> const Mat<S> & { return h.scoresMasked; }); !st)
+            return fail(st.error());
+    if (!out.weights.isEmpty())
+        if (auto st = addStacked<S>(batch, out.weights, *result, single, [](const HeadResult<S> &h) -> const Mat<S> & { return h.weights; }); !st)
+            return fail(st.error());
+    if (!out.output.isEmpty()) {
+        Status st = okStatus();
+        if (prepared->layout == HeadLayout::Stacked) {
+            st = addStacked<S>(batch, out.output, *result, false, [](const HeadResult<S> &h) -> const Mat<S> & { return h.output; });
+        } else {
+            std::vector<Mat<S>> parts;
+            for (const auto &h : result->heads)
+                parts.push_back(h.output);
+            const Mat<S> joined = concatHeads(parts);
+            const auto header = npyHeader(std::is_same_v<S, float> ? DType::F32 : DType::F64, {joined.rows(), joined.cols()});
+            st = batch.add(out.output.toStdString(), {std::span<const std::byte>(header), bytesOf<S>(joined)});
+        }
+        if (!st)
+            return fail(st.error());
+    }
+    if (auto st = batch.commit(); !st)
+        return fail(st.error());
+
+    const auto &h0 = prepared->inputs;
+    std::printf("attention: %zu head(s) (%zu key/value), Tq = %lld, Tk = %lld, d_k = %lld, d_v = %lld, %s\n",
+                h0.q.size(), h0.k.size(), static_cast<long long>(h0.q[0].rows()), static_cast<long long>(h0.k[0].rows()),
+                static_cast<long long>(h0.q[0].cols()), static_cast<long long>(h0.v[0].cols()),
+                std::is_same_v<S, float> ? "float32" : "float64");
+    return kExitOk;
+}
+
+} // namespace
+
+int attentionCommand(const QStringList &args)
+{
+    QCommandLineParser p;
+    const auto value = [&p](const char *name, const char *help, const char *valueName) {
+        p.addOption(QCommandLineOption(QString::fromLatin1(name), QString::fromUtf8(help), QString::fromLatin1(valueName)));
+    };
+    value("q", "Queries [Tq, d], [H, Tq, d] or [B, H, Tq, d].", "TENSOR");
+    value("k", "Keys, shaped like Q with Tk rows.", "TENSOR");
+    value("v", "Values, shaped like K with d_v columns.", "TENSOR");
+    value("x", "The queries' sequence [Tq, d_model]; Q = X·Wq.", "TENSOR");
+    value("wq", "Query projection [d_model, d_k].", "TENSOR");
+    value("wk", "Key projection [d_model, d_k].", "TENSOR");
+    value("wv", "Value projection [d_model, d_v].", "TENSOR");
+    value("context", "The keys' sequence C [Tk, d_model] for cross-attention (default: X).", "TENSOR");
+    value("heads", "Split 2-D inputs into N heads of d/N columns (as nn.MultiheadAttention).", "N");
+    value("batch", "The batch item of 4-D inputs (default 0).", "B");
+    value("scale", "sqrt = 1/√d_k (default), dim = 1/d_k, none, or a multiplier.", "MODE");
+    value("mask", "causal, or a TENSOR [Tq, Tk] / [H, Tq, Tk] (bool/int: true = may attend; float: additive).", "MASK");
+    value("key-padding", "[Tk]; true or non-zero = padding, never attended.", "TENSOR");
+    value("precision", "f32 (default) or f64, for the computation and the outputs.", "P");
+    value("scores-out", "Write the masked, scaled scores the softmax receives.", "FILE.npy");
+    value("weights-out", "Write the attention weights.", "FILE.npy");
+    value("output-out", "Write the output A·V.", "FILE.npy");
+    value("memory-budget", "Refuse work needing more memory than this (default: half of physical memory), e.g. 4G.", "SIZE");
+    if (auto exit = parseOrExit(p, args, QString::fromUtf8(kUsage)))
+        return *exit;
+
+    AttentionOptions opt;
+    auto scale = ScaleSpec::parse(p.isSet("scale") ? p.value("scale").toStdString() : "sqrt");
+    if (!scale)
+        return fail(scale.error());
+    opt.scale = scale.value();
+    if (p.isSet("memory-budget")) {
+        auto budget = parseByteSize(p.value("memory-budget").toStdString());
+        if (!budget)
+            return fail("--memory-budget: " + budget.error().message);
+        opt.memoryBudget = budget.value();
+    }
+    const QString precision = p.isSet("precision") ? p.value("precision") : QStringLiteral("f32");
+    if (precision != "f32" && precision != "f64")
+        return fail("--precision: '" + precision.toStdString() + "' is not f32 or f64");
+
+    Outputs out{p.value("scores-out"), p.value("weights-out"), p.value("output-out")};
+    std::set<QString> seen;
+    for (const auto &path : {out.scores, out.weights, out.output})
+        if (!path.isEmpty() && !seen.insert(path).second)
+            return fail("the output file " + path.toStdString() + " is named twice");
+
+    AttentionRequest req;
+    auto heads = integerOption(p, "heads", 0, 1, 1 << 20);
+    if (!heads)
+        return fail(heads.error());
+    req.heads = int(heads.value());
+    auto batchIndex = integerOption(p, "batch", 0, 0, std::numeric_limits<std::int32_t>::max());
+    if (!batchIndex)
+        return fail(batchIndex.error());
+    req.batch = batchIndex.value();
+
+    for (auto [name, slot] : {std::pair{"q", &req.q}, {"k", &req.k}, {"v", &req.v}, {"x", &req.x}, {"wq", &req.wq},
+                              {"wk", &req.wk}, {"wv", &req.wv}, {"context", &req.context}, {"key-padding", &req.keyPadding}}) {
+        auto t = optionalTensor(p, QString::fromLatin1(name));
+        if (!t)
+            return fail(t.error());
+        *slot = std::move(t.value());
+    }
+    if (req.context && !req.x)
+        return fail("--context goes with --x (and --wq, --wk, --wv)");
+    if (p.isSet("mask")) {
+        if (p.value("mask") == "causal") {
+            req.causal = true;
+        } else {
+            auto t = optionalTensor(p, "mask");
+            if (!t)
+                return fail(t.error());
+            req.mask = std::move(t.value());
+        }
+    }
+    return precision == "f64" ? run<double>(req, opt, out) : run<float>(req, opt, out);
+}
+
+} // namespace attnscope::cli

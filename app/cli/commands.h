@@ -1,0 +1,11 @@
+#pragma once
+// The attnscope-cli commands. Each takes its arguments with its own name first and returns the
+// process exit status.
+
+#include <QStringList>
+
+namespace attnscope::cli {
+
+int attentionCommand(const QStringList &args);
+
+} // namespace attnscope::cli

@@ -1,0 +1,381 @@
+#include "npy.h"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+#include <fstream>
+#include <string_view>
+
+#include "file_io.h"
+
+namespace attnscope {
+namespace {
+
+Error badFormat(const std::string &what, const std::string &problem)
+{
+    return makeError(Error::Code::BadFormat, what + ": " + problem);
+}
+
+/// A cursor over the Python dict literal of the header: {'descr': '<f4', 'fortran_order':
+/// False, 'shape': (3, 4), }. Only what numpy writes is accepted.
+class HeaderLexer {
+public:
+    explicit HeaderLexer(std::string_view s) : m_s(s) {}
+
+    void skipSpace()
+    {
+        while (m_pos < m_s.size() && (m_s[m_pos] == ' ' || m_s[m_pos] == '\t' || m_s[m_pos] == '\n' || m_s[m_pos] == '\r'))
+            ++m_pos;
+    }
+    bool eat(char c)
+    {
+        skipSpace();
+        if (m_pos < m_s.size() && m_s[m_pos] == c) {
+            ++m_pos;
+            return true;
+        }
+        return false;
+    }
+    bool peek(char c)
+    {
+        skipSpace();
+        return m_pos < m_s.size() && m_s[m_pos] == c;
+    }
+    bool string(std::string &out)
+    {
+        skipSpace();
+        if (m_pos >= m_s.size() || (m_s[m_pos] != '\'' && m_s[m_pos] != '"'))
+            return false;
+        const char quote = m_s[m_pos++];
+        const auto end = m_s.find(quote, m_pos);
+        if (end == std::string_view::npos)
+            return false;
+        out = std::string(m_s.substr(m_pos, end - m_pos));
+        m_pos = end + 1;
+        return true;
+    }
+    bool word(std::string_view w)
+    {
+        skipSpace();
+        if (m_s.substr(m_pos, w.size()) == w) {
+            m_pos += w.size();
+            return true;
+        }
+        return false;
+    }
+    /// A non-negative integer that fits in int64; a sign or an overflow fails.
+    bool integer(std::int64_t &out)
+    {
+        skipSpace();
+        const auto start = m_pos;
+        std::int64_t v = 0;
+        while (m_pos < m_s.size() && m_s[m_pos] >= '0' && m_s[m_pos] <= '9') {
+            if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, m_s[m_pos] - '0', &v))
+                return false;
+            ++m_pos;
+        }
+        if (m_pos < m_s.size() && m_s[m_pos] == 'L') // Python 2 longs, still in old files
+            ++m_pos;
+        out = v;
+        return m_pos > start;
+    }
+    bool atEnd()
+    {
+        skipSpace();
+        return m_pos == m_s.size();
+    }
+
+private:
+    std::string_view m_s;
+    std::size_t m_pos = 0;
+};
+
+Result<std::pair<DType, bool>> parseDescr(const std::string &descr, const std::string &what)
+{
+    const auto unsupported = [&](const std::string &why) {
+        return makeError(Error::Code::Unsupported, what + ": unsupported dtype '" + descr + "' (" + why + ")");
+    };
+    if (descr.size() < 2)
+        return unsupported("not a numeric dtype");
+    const char order = descr[0];
+    const char kind = descr[1];
+    if (order != '<' && order != '>' && order != '|' && order != '=')
+        return unsupported("unknown byte order");
+    switch (kind) {
+    case 'O': return unsupported("object arrays cannot be read");
+    case 'U': case 'S': case 'a': return unsupported("string arrays are not numeric");
+    case 'c': return unsupported("complex numbers are not supported");
+    case 'V': return unsupported("structured or void dtypes are not supported");
+    case 'M': case 'm': return unsupported("dates and time deltas are not numeric");
+    default: break;
+    }
+    int size = 0;
+    for (std::size_t i = 2; i < descr.size(); ++i) {
+        if (descr[i] < '0' || descr[i] > '9' || size > 100)
+            return unsupported("malformed");
+        size = size * 10 + (descr[i] - '0');
+    }
+    DType t;
+    if (kind == 'b' && size == 1) t = DType::Bool;
+    else if (kind == 'i' && size == 1) t = DType::I8;
+    else if (kind == 'i' && size == 2) t = DType::I16;
+    else if (kind == 'i' && size == 4) t = DType::I32;
+    else if (kind == 'i' && size == 8) t = DType::I64;
+    else if (kind == 'u' && size == 1) t = DType::U8;
+    else if (kind == 'u' && size == 2) t = DType::U16;
+    else if (kind == 'u' && size == 4) t = DType::U32;
+    else if (kind == 'u' && size == 8) t = DType::U64;
+    else if (kind == 'f' && size == 2) t = DType::F16;
+    else if (kind == 'f' && size == 4) t = DType::F32;
+    else if (kind == 'f' && size == 8) t = DType::F64;
+    else return unsupported("AttnScope reads bool, int8-64, uint8-64 and float16/32/64");
+    const bool swapped = order == '>' && size > 1;
+    return std::make_pair(t, swapped);
+}
+
+void swapBytes(std::byte *data, std::size_t count, std::size_t itemSize)
+{
+    for (std::size_t i = 0; i < count; ++i)
+        std::reverse(data + i * itemSize, data + (i + 1) * itemSize);
+}
+
+/// Reorders Fortran-order data (first index fastest) to C order in place.
+void fortranToC(Tensor &t)
+{
+    const int r = t.rank();
+    if (r < 2)
+        return;
+    const std::size_t item = dtypeSize(t.dtype);
+    const std::int64_t n = t.numel();
+    std::vector<std::byte> out(t.bytes.size());
+    std::vector<std::int64_t> idx(r, 0), fstride(r, 1);
+    for (int k = 1; k < r; ++k)
+        fstride[k] = fstride[k - 1] * t.shape[k - 1];
+    for (std::int64_t c = 0; c < n; ++c) {
+        std::int64_t f = 0;
+        for (int k = 0; k < r; ++k)
+            f += idx[k] * fstride[k];
+        std::memcpy(out.data() + c * item, t.bytes.data() + f * item, item);
+        for (int k = r - 1; k >= 0; --k) { // C-order increment: last index fastest
+            if (++idx[k] < t.shape[k])
+                break;
+            idx[k] = 0;
+        }
+    }
+    t.bytes.swap(out);
+}
+
+void finishTensor(Tensor &t, const NpyHeader &h)
+{
+    if (h.byteSwapped)
+        swapBytes(t.bytes.data(), std::size_t(t.numel()), dtypeSize(t.dtype));
+    if (h.fortranOrder)
+        fortranToC(t);
+}
+
+} // namespace
+
+Result<NpyHeader> parseNpyHeader(const std::byte *data, std::size_t available, std::uint64_t fileSize,
+                                 const std::string &what)
+{
+    static const unsigned char magic[6] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
+    if (fileSize == 0)
+        return badFormat(what, "the file is empty");
+    if (available < 6 || std::memcmp(data, magic, 6) != 0)
+        return badFormat(what, "not a .npy file (the magic string \\x93NUMPY is missing)");
+    if (available < 10)
+        return badFormat(what, "truncated .npy header");
+    const auto major = std::to_integer<unsigned>(data[6]);
+    std::uint64_t headerLen = 0;
+    std::size_t prefix = 0;
+    if (major == 1) {
+        headerLen = std::to_integer<unsigned>(data[8]) | (std::to_integer<unsigned>(data[9]) << 8);
+        prefix = 10;
+    } else if (major == 2 || major == 3) {
+        if (available < 12)
+            return badFormat(what, "truncated .npy header");
+        for (int i = 0; i < 4; ++i)
+            headerLen |= std::uint64_t(std::to_integer<unsigned>(data[8 + i])) << (8 * i);
+        prefix = 12;
+    } else {
+        return makeError(Error::Code::Unsupported,
+                         what + ": unsupported .npy format version " + std::to_string(major) + "." +
+                             std::to_string(std::to_integer<unsigned>(data[7])));
+    }
+    if (headerLen > kNpyMaxHeaderBytes)
+        return badFormat(what, "the header claims " + std::to_string(headerLen) +
+                                   " bytes, more than numpy's limit of " + std::to_string(kNpyMaxHeaderBytes));
+    if (prefix + headerLen > fileSize || prefix + headerLen > available)
+        return badFormat(what, "the header length (" + std::to_string(headerLen) +
+                                   " bytes) runs past the end of the file (" + std::to_string(fileSize) + " bytes)");
+
+    const std::string_view text(reinterpret_cast<const char *>(data + prefix), std::size_t(headerLen));
+    if (text.empty() || text.back() != '\n')
+        return badFormat(what, "malformed header (it must end with a newline)");
+    HeaderLexer lex(text);
+    std::string descr;
+    bool haveDescr = false, haveFortran = false, haveShape = false;
+    NpyHeader h;
+    if (!lex.eat('{'))
+        return badFormat(what, "malformed header (expected a dictionary)");
+    while (!lex.eat('}')) {
+        std::string key;
+        if (!lex.string(key) || !lex.eat(':'))
+            return badFormat(what, "malformed header (expected 'key': value)");
+        if (key == "descr" && !haveDescr) {
+            if (lex.peek('['))
+                return makeError(Error::Code::Unsupported, what + ": structured dtypes are not supported");
+            if (!lex.string(descr))
+                return badFormat(what, "malformed header (descr must be a string)");
+            haveDescr = true;
+        } else if (key == "fortran_order" && !haveFortran) {
+            if (lex.word("True"))
+                h.fortranOrder = true;
+            else if (lex.word("False"))
+                h.fortranOrder = false;
+            else
+                return badFormat(what, "malformed header (fortran_order must be True or False)");
+            haveFortran = true;
+        } else if (key == "shape" && !haveShape) {
+            if (!lex.eat('('))
+                return badFormat(what, "malformed header (shape must be a tuple)");
+            while (!lex.eat(')')) {
+                std::int64_t d;
+                if (!lex.integer(d))
+                    return badFormat(what, "malformed header (shape must hold non-negative integers below 2^63)");
+                h.shape.push_back(d);
+                if (h.shape.size() > 32)
+                    return badFormat(what, "more than 32 dimensions");
+                if (!lex.eat(',') && !lex.peek(')'))
+                    return badFormat(what, "malformed header (bad shape tuple)");
+            }
+            haveShape = true;
+        } else {
+            return badFormat(what, "malformed header (unexpected or repeated key '" + key + "')");
+        }
+        if (!lex.eat(',') && !lex.peek('}'))
+            return badFormat(what, "malformed header (expected ',' or '}')");
+    }
+    if (!lex.atEnd() || !haveDescr || !haveFortran || !haveShape)
+        return badFormat(what, "malformed header (it needs exactly descr, fortran_order and shape)");
+
+    auto dt = parseDescr(descr, what);
+    if (!dt)
+        return dt.error();
+    h.dtype = dt->first;
+    h.byteSwapped = dt->second;
+    std::uint64_t bytes = dtypeSize(h.dtype);
+    for (auto d : h.shape) {
+        if (d == 0)
+            return badFormat(what, "the shape " + shapeToString(h.shape) + " has a zero-length dimension; there is nothing to show");
+        if (__builtin_mul_overflow(bytes, std::uint64_t(d), &bytes))
+            return badFormat(what, "the shape " + shapeToString(h.shape) + " is too large (its size overflows)");
+    }
+    h.dataOffset = prefix + std::size_t(headerLen);
+    h.dataBytes = bytes;
+    const std::uint64_t left = fileSize - h.dataOffset;
+    if (bytes > left)
+        return badFormat(what, "truncated data: the shape " + shapeToString(h.shape) + " of " + dtypeName(h.dtype) +
+                                   " needs " + std::to_string(bytes) + " bytes but the file holds " + std::to_string(left));
+    if (bytes < left)
+        return badFormat(what, "the file has " + std::to_string(left - bytes) +
+                                   " bytes after the data that the shape " + shapeToString(h.shape) + " does not account for");
+    return h;
+}
+
+Result<Tensor> parseNpy(const std::byte *data, std::size_t size, const std::string &what)
+{
+    auto h = parseNpyHeader(data, size, size, what);
+    if (!h)
+        return h.error();
+    Tensor t;
+    t.dtype = h->dtype;
+    t.shape = h->shape;
+    t.bytes.assign(data + h->dataOffset, data + h->dataOffset + h->dataBytes);
+    finishTensor(t, *h);
+    return t;
+}
+
+Result<Tensor> readNpy(const std::string &path)
+{
+    auto file = InputFile::open(path);
+    if (!file)
+        return file.error();
+    std::vector<std::byte> head(std::size_t(std::min<std::uint64_t>(file->size(), 12 + kNpyMaxHeaderBytes)));
+    if (auto st = file->readAt(0, head.data(), head.size()); !st)
+        return st.error();
+    auto h = parseNpyHeader(head.data(), head.size(), file->size(), path);
+    if (!h)
+        return h.error();
+    Tensor t;
+    t.dtype = h->dtype;
+    t.shape = h->shape;
+    t.bytes.resize(std::size_t(h->dataBytes)); // justified: the file holds exactly this many bytes
+    if (auto st = file->readAt(h->dataOffset, t.bytes.data(), t.bytes.size()); !st)
+        return st.error();
+    finishTensor(t, *h);
+    return t;
+}
+
+namespace {
+
+const char *npyDescr(DType t)
+{
+    switch (t) {
+    case DType::Bool: return "|b1";
+    case DType::I8: return "|i1";
+    case DType::I16: return "<i2";
+    case DType::I32: return "<i4";
+    case DType::I64: return "<i8";
+    case DType::U8: return "|u1";
+    case DType::U16: return "<u2";
+    case DType::U32: return "<u4";
+    case DType::U64: return "<u8";
+    case DType::F16: return "<f2";
+    case DType::BF16: return "<f4"; // numpy has no bfloat16
+    case DType::F32: return "<f4";
+    case DType::F64: return "<f8";
+    }
+    return "<f4";
+}
+
+} // namespace
+
+std::vector<std::byte> npyHeader(DType dtype, const Shape &shape)
+{
+    static_assert(std::endian::native == std::endian::little, "the .npy writer assumes a little-endian machine");
+    std::string tuple = "(";
+    for (std::size_t i = 0; i < shape.size(); ++i)
+        tuple += std::to_string(shape[i]) + (shape.size() == 1 ? "," : (i + 1 < shape.size() ? ", " : ""));
+    tuple += ")";
+    std::string dict = std::string("{'descr': '") + npyDescr(dtype) + "', 'fortran_order': False, 'shape': " + tuple + ", }";
+    const bool v2 = dict.size() + 11 > 65535;
+    const std::size_t prefix = v2 ? 12 : 10;
+    dict.append((64 - (prefix + dict.size() + 1) % 64) % 64, ' ');
+    dict += '\n';
+    std::vector<std::byte> out;
+    const unsigned char magic[8] = {0x93, 'N', 'U', 'M', 'P', 'Y', static_cast<unsigned char>(v2 ? 2 : 1), 0};
+    for (unsigned char c : magic)
+        out.push_back(std::byte{c});
+    for (std::size_t i = 0; i < prefix - 8; ++i)
+        out.push_back(std::byte((dict.size() >> (8 * i)) & 0xff));
+    for (char c : dict)
+        out.push_back(std::byte(static_cast<unsigned char>(c)));
+    return out;
+}
+
+std::vector<std::byte> encodeNpy(const Tensor &t)
+{
+    std::vector<std::byte> out = npyHeader(t.dtype, t.shape);
+    if (t.dtype == DType::BF16) {
+        std::vector<float> widened(std::size_t(t.numel()));
+        t.copyTo(widened.data(), 0, t.numel());
+        const auto *p = reinterpret_cast<const std::byte *>(widened.data());
+        out.insert(out.end(), p, p + widened.size() * sizeof(float));
+    } else {
+        out.insert(out.end(), t.bytes.begin(), t.bytes.end());
+    }
+    return out;
+}
+
+} // namespace attnscope

@@ -1,0 +1,47 @@
+#pragma once
+// numpy's .npy format (numpy/lib/format.py is the specification): versions 1.0, 2.0 and 3.0,
+// dtypes b1, i1-i8, u1-u8, f2, f4, f8 in either byte order, C or Fortran order. Everything in
+// the header is checked against the file before a byte of data is allocated.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "result.h"
+#include "tensor.h"
+
+namespace attnscope {
+
+/// numpy refuses longer headers; so do we.
+constexpr std::size_t kNpyMaxHeaderBytes = 10000;
+
+/// What an .npy header says, once validated.
+struct NpyHeader {
+    DType dtype = DType::F32;
+    bool byteSwapped = false; ///< data is big-endian
+    bool fortranOrder = false;
+    Shape shape;
+    std::size_t dataOffset = 0; ///< bytes from the start of the file to the data
+    std::uint64_t dataBytes = 0; ///< numel * itemsize, overflow-checked
+};
+
+/// Parses and validates the header at the start of `data` (which may be only the first bytes of
+/// a file of `fileSize` bytes). `what` names the file in messages.
+Result<NpyHeader> parseNpyHeader(const std::byte *data, std::size_t available,
+                                 std::uint64_t fileSize, const std::string &what);
+
+/// Parses a whole .npy held in memory (for example an .npz member).
+Result<Tensor> parseNpy(const std::byte *data, std::size_t size, const std::string &what);
+
+/// Reads an .npy file. Its size bounds every allocation.
+Result<Tensor> readNpy(const std::string &path);
+
+/// The .npy header (version 1.0, or 2.0 when it needs more than 65535 bytes), little-endian,
+/// C order, for data of this dtype and shape that follows it directly. dtype must not be BF16.
+std::vector<std::byte> npyHeader(DType dtype, const Shape &shape);
+
+/// The .npy encoding (version 1.0, little-endian, C order) of `t`; BF16 is widened to float32.
+std::vector<std::byte> encodeNpy(const Tensor &t);
+
+} // namespace attnscope
