@@ -90,6 +90,20 @@ private:
     std::size_t m_pos = 0;
 };
 
+/// The element count of `<U…` / `>U…` descriptors, or 0.
+int unicodeCharsOf(const std::string &descr)
+{
+    if (descr.size() < 3 || (descr[0] != '<' && descr[0] != '>' && descr[0] != '|' && descr[0] != '=') || descr[1] != 'U')
+        return 0;
+    int n = 0;
+    for (std::size_t i = 2; i < descr.size(); ++i) {
+        if (descr[i] < '0' || descr[i] > '9' || n > 1000000)
+            return 0;
+        n = n * 10 + (descr[i] - '0');
+    }
+    return n;
+}
+
 Result<std::pair<DType, bool>> parseDescr(const std::string &descr, const std::string &what)
 {
     const auto unsupported = [&](const std::string &why) {
@@ -176,7 +190,7 @@ void finishTensor(Tensor &t, const NpyHeader &h)
 } // namespace
 
 Result<NpyHeader> parseNpyHeader(const std::byte *data, std::size_t available, std::uint64_t fileSize,
-                                 const std::string &what)
+                                 const std::string &what, NpyAllow allow)
 {
     static const unsigned char magic[6] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
     if (fileSize == 0)
@@ -186,12 +200,13 @@ Result<NpyHeader> parseNpyHeader(const std::byte *data, std::size_t available, s
     if (available < 10)
         return badFormat(what, "truncated .npy header");
     const auto major = std::to_integer<unsigned>(data[6]);
+    const auto minor = std::to_integer<unsigned>(data[7]);
     std::uint64_t headerLen = 0;
     std::size_t prefix = 0;
-    if (major == 1) {
+    if (major == 1 && minor == 0) { // numpy knows 1.0, 2.0 and 3.0 only, and refuses 1.1 and the like
         headerLen = std::to_integer<unsigned>(data[8]) | (std::to_integer<unsigned>(data[9]) << 8);
         prefix = 10;
-    } else if (major == 2 || major == 3) {
+    } else if ((major == 2 || major == 3) && minor == 0) {
         if (available < 12)
             return badFormat(what, "truncated .npy header");
         for (int i = 0; i < 4; ++i)
@@ -200,7 +215,7 @@ Result<NpyHeader> parseNpyHeader(const std::byte *data, std::size_t available, s
     } else {
         return makeError(Error::Code::Unsupported,
                          what + ": unsupported .npy format version " + std::to_string(major) + "." +
-                             std::to_string(std::to_integer<unsigned>(data[7])));
+                             std::to_string(minor));
     }
     if (headerLen > kNpyMaxHeaderBytes)
         return badFormat(what, "the header claims " + std::to_string(headerLen) +
@@ -259,12 +274,20 @@ Result<NpyHeader> parseNpyHeader(const std::byte *data, std::size_t available, s
     if (!lex.atEnd() || !haveDescr || !haveFortran || !haveShape)
         return badFormat(what, "malformed header (it needs exactly descr, fortran_order and shape)");
 
-    auto dt = parseDescr(descr, what);
-    if (!dt)
-        return dt.error();
-    h.dtype = dt->first;
-    h.byteSwapped = dt->second;
-    std::uint64_t bytes = dtypeSize(h.dtype);
+    std::uint64_t bytes = 0;
+    if (allow == NpyAllow::NumericAndUnicode && unicodeCharsOf(descr) > 0) {
+        h.unicodeChars = unicodeCharsOf(descr);
+        h.dtype = DType::U32; // UTF-32 code units
+        h.byteSwapped = descr[0] == '>';
+        bytes = 4 * std::uint64_t(h.unicodeChars);
+    } else {
+        auto dt = parseDescr(descr, what);
+        if (!dt)
+            return dt.error();
+        h.dtype = dt->first;
+        h.byteSwapped = dt->second;
+        bytes = dtypeSize(h.dtype);
+    }
     for (auto d : h.shape) {
         if (d == 0)
             return badFormat(what, "the shape " + shapeToString(h.shape) + " has a zero-length dimension; there is nothing to show");
@@ -294,6 +317,56 @@ Result<Tensor> parseNpy(const std::byte *data, std::size_t size, const std::stri
     t.bytes.assign(data + h->dataOffset, data + h->dataOffset + h->dataBytes);
     finishTensor(t, *h);
     return t;
+}
+
+Result<std::vector<std::string>> parseNpyStrings(const std::byte *data, std::size_t size, const std::string &what)
+{
+    auto h = parseNpyHeader(data, size, size, what, NpyAllow::NumericAndUnicode);
+    if (!h)
+        return h.error();
+    if (!h->unicodeChars)
+        return makeError(Error::Code::Unsupported, what + ": expected a list of strings (dtype <U…), found " +
+                                                       dtypeName(h->dtype) + " numbers");
+    if (h->shape.size() > 1)
+        return makeError(Error::Code::BadShape, what + ": a token list must be 1-D, not " + shapeToString(h->shape));
+    const std::size_t count = h->shape.empty() ? 1 : std::size_t(h->shape[0]);
+    std::vector<std::string> out;
+    out.reserve(count);
+    const std::byte *p = data + h->dataOffset;
+    for (std::size_t i = 0; i < count; ++i) {
+        std::u32string chars;
+        for (int c = 0; c < h->unicodeChars; ++c) {
+            const std::byte *q = p + (i * std::size_t(h->unicodeChars) + std::size_t(c)) * 4;
+            std::uint32_t cp = 0;
+            for (int b = 0; b < 4; ++b)
+                cp |= std::uint32_t(std::to_integer<unsigned>(q[h->byteSwapped ? 3 - b : b])) << (8 * b);
+            if (cp == 0)
+                break;
+            if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+                return makeError(Error::Code::BadFormat, what + ": string " + std::to_string(i) + " holds an invalid code point");
+            chars.push_back(char32_t(cp));
+        }
+        std::string utf8;
+        for (char32_t cp : chars) {
+            if (cp < 0x80) {
+                utf8 += char(cp);
+            } else if (cp < 0x800) {
+                utf8 += char(0xC0 | (cp >> 6));
+                utf8 += char(0x80 | (cp & 0x3F));
+            } else if (cp < 0x10000) {
+                utf8 += char(0xE0 | (cp >> 12));
+                utf8 += char(0x80 | ((cp >> 6) & 0x3F));
+                utf8 += char(0x80 | (cp & 0x3F));
+            } else {
+                utf8 += char(0xF0 | (cp >> 18));
+                utf8 += char(0x80 | ((cp >> 12) & 0x3F));
+                utf8 += char(0x80 | ((cp >> 6) & 0x3F));
+                utf8 += char(0x80 | (cp & 0x3F));
+            }
+        }
+        out.push_back(std::move(utf8));
+    }
+    return out;
 }
 
 Result<Tensor> readNpy(const std::string &path)

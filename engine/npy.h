@@ -16,9 +16,13 @@ namespace attnscope {
 /// numpy refuses longer headers; so do we.
 constexpr std::size_t kNpyMaxHeaderBytes = 10000;
 
+/// Which dtypes a caller accepts: numbers only, or also unicode strings (`<U…`, token lists).
+enum class NpyAllow { Numeric, NumericAndUnicode };
+
 /// What an .npy header says, once validated.
 struct NpyHeader {
     DType dtype = DType::F32;
+    int unicodeChars = 0;     ///< > 0 for a `<U…` array: characters per element (4 bytes each)
     bool byteSwapped = false; ///< data is big-endian
     bool fortranOrder = false;
     Shape shape;
@@ -29,7 +33,11 @@ struct NpyHeader {
 /// Parses and validates the header at the start of `data` (which may be only the first bytes of
 /// a file of `fileSize` bytes). `what` names the file in messages.
 Result<NpyHeader> parseNpyHeader(const std::byte *data, std::size_t available,
-                                 std::uint64_t fileSize, const std::string &what);
+                                 std::uint64_t fileSize, const std::string &what,
+                                 NpyAllow allow = NpyAllow::Numeric);
+
+/// A whole `<U…` .npy in memory as UTF-8 strings (trailing NULs of each element removed).
+Result<std::vector<std::string>> parseNpyStrings(const std::byte *data, std::size_t size, const std::string &what);
 
 /// Parses a whole .npy held in memory (for example an .npz member).
 Result<Tensor> parseNpy(const std::byte *data, std::size_t size, const std::string &what);

@@ -17,6 +17,10 @@ AttnScope's command line: attention, stage by stage, on tensor files.
 
 Commands:
   attention   compute scores, weights and outputs from Q/K/V or X and projections
+  inspect     list the arrays (name, dtype, shape) and metadata of a tensor file
+
+TENSOR arguments name a .npy, .npz, .safetensors, .csv or .tsv file, as PATH or PATH:NAME
+(an .npz member or a safetensors tensor). A file holding one array needs no name.
 
 Run 'attnscope-cli COMMAND --help' for a command's options.
 Exit status: 0 on success, 2 on any error (one line on stderr starting with "error:").
@@ -34,6 +38,7 @@ int main(int argc, char **argv)
     using Command = std::function<int(const QStringList &)>;
     const std::map<QString, Command> commands = {
         {"attention", attnscope::cli::attentionCommand},
+        {"inspect", attnscope::cli::inspectCommand},
     };
     const QString name = args.value(1);
     if (name.isEmpty() || name == "--help" || name == "-h" || name == "help") {

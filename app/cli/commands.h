@@ -7,5 +7,6 @@
 namespace attnscope::cli {
 
 int attentionCommand(const QStringList &args);
+int inspectCommand(const QStringList &args);
 
 } // namespace attnscope::cli

@@ -1,0 +1,91 @@
+#include "bundle.h"
+
+#include "tensor_file.h"
+
+namespace attnscope {
+namespace {
+
+Error bundleError(const std::string &path, const std::string &problem)
+{
+    return makeError(Error::Code::BadShape, path + ": " + problem);
+}
+
+Status readTokens(TensorFile &file, const char *name, std::int64_t expected, std::vector<std::string> &out)
+{
+    if (!file.has(name))
+        return okStatus();
+    auto tokens = file.readStrings(name);
+    if (!tokens)
+        return tokens.error();
+    if (std::int64_t(tokens->size()) != expected)
+        return bundleError(file.info().path, std::string(name) + " has " + std::to_string(tokens->size()) +
+                                                 " entries but the attention has " + std::to_string(expected));
+    out = std::move(tokens.value());
+    return okStatus();
+}
+
+} // namespace
+
+Result<AttentionBundle> readAttentionBundle(const std::string &spec)
+{
+    const auto [path, requested] = splitTensorSpec(spec);
+    auto opened = openTensorFile(path);
+    if (!opened)
+        return opened.error();
+    TensorFile &file = **opened;
+    std::string name = requested;
+    if (name.empty()) {
+        auto def = file.defaultName();
+        if (!def)
+            return def.error();
+        name = def.value();
+    }
+    AttentionBundle b;
+    b.path = path;
+    auto att = file.read(name);
+    if (!att)
+        return att.error();
+    b.attentions = std::move(att.value());
+    if (b.attentions.rank() < 2 || b.attentions.rank() > 4)
+        return bundleError(spec, "attention must be [L, H, Tq, Tk], [H, Tq, Tk] or [Tq, Tk], not " +
+                                     shapeToString(b.attentions.shape));
+    while (b.attentions.rank() < 4)
+        b.attentions.shape.insert(b.attentions.shape.begin(), 1);
+
+    if (auto st = readTokens(file, "tokens", b.queries(), b.tokens); !st)
+        return st.error();
+    if (auto st = readTokens(file, "key_tokens", b.keys(), b.keyTokens); !st)
+        return st.error();
+    if (b.keyTokens.empty() && b.queries() == b.keys())
+        b.keyTokens = b.tokens;
+
+    for (auto [slot, key] : {std::pair{&b.q, "q"}, {&b.k, "k"}, {&b.v, "v"}}) {
+        if (!file.has(key))
+            continue;
+        auto t = file.read(key);
+        if (!t)
+            return t.error();
+        if (t->rank() != 4 || t->shape[0] != b.layers())
+            return bundleError(path, std::string(key) + " must be [L, H, T, d] with L = " + std::to_string(b.layers()) +
+                                         ", not " + shapeToString(t->shape));
+        *slot = std::move(t.value());
+    }
+    if (file.has("image_grid")) {
+        auto g = file.read("image_grid");
+        if (!g)
+            return g.error();
+        if (g->numel() != 2 || g->at(0) < 1 || g->at(1) < 1 || g->at(0) > 4096 || g->at(1) > 4096)
+            return bundleError(path, "image_grid must hold two positive numbers [rows, cols]");
+        b.gridRows = int(g->at(0));
+        b.gridCols = int(g->at(1));
+        const std::int64_t cells = std::int64_t(b.gridRows) * b.gridCols;
+        if (b.keys() == cells + 1)
+            b.leadingClsKey = true;
+        else if (b.keys() != cells)
+            return bundleError(path, "image_grid " + std::to_string(b.gridRows) + "×" + std::to_string(b.gridCols) +
+                                         " does not fit " + std::to_string(b.keys()) + " keys (rows·cols, or rows·cols + 1 with [CLS])");
+    }
+    return b;
+}
+
+} // namespace attnscope

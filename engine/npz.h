@@ -1,0 +1,55 @@
+#pragma once
+// numpy's .npz: a zip archive of .npy members, stored (np.savez) or deflated
+// (np.savez_compressed), read with libzip. Member names are keys, never paths. A member's
+// declared size must fit the cap before anything is inflated, and no more than the declared
+// size is ever inflated, so a zip bomb is refused rather than unpacked.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "npy.h"
+#include "result.h"
+#include "tensor.h"
+
+namespace attnscope {
+
+class NpzArchive {
+public:
+    struct Member {
+        std::string name;       ///< the key, without ".npy"
+        std::string entryName;  ///< the name inside the zip
+        std::uint64_t index = 0;
+        std::uint64_t size = 0; ///< declared uncompressed size
+        NpyHeader header;       ///< validated against `size`
+    };
+
+    /// Opens the archive and validates every member's .npy header. Members larger than
+    /// `maxMemberBytes` are refused.
+    static Result<NpzArchive> open(const std::string &path, std::uint64_t maxMemberBytes);
+    NpzArchive(NpzArchive &&) noexcept;
+    NpzArchive &operator=(NpzArchive &&) noexcept;
+    ~NpzArchive();
+
+    const std::vector<Member> &members() const { return m_members; }
+    const Member *find(const std::string &name) const; ///< with or without ".npy"
+    /// A numeric member.
+    Result<Tensor> read(const Member &m);
+    /// A unicode (`<U…`) member, as a list of UTF-8 strings.
+    Result<std::vector<std::string>> readStrings(const Member &m);
+
+private:
+    NpzArchive() = default;
+    Result<std::vector<std::byte>> inflate(const Member &m, std::uint64_t limit);
+    std::string where(const Member &m) const;
+
+    struct Closer {
+        void operator()(void *zip) const;
+    };
+    std::unique_ptr<void, Closer> m_zip;
+    std::string m_path;
+    std::vector<Member> m_members;
+};
+
+} // namespace attnscope
