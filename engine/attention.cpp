@@ -6,6 +6,9 @@
 #include <limits>
 
 #include <unistd.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 namespace attnscope {
 
@@ -92,7 +95,8 @@ namespace {
 /// Rows per block: a block of scores (rows × Tk) should stay in the L2 cache from Q·Kᵀ to A·V.
 std::int64_t blockRows(std::int64_t tk, std::size_t scalarSize)
 {
-    const std::int64_t target = (std::int64_t(256) << 10) / std::int64_t(scalarSize); // 256 KiB
+    static const std::int64_t kib = getenv("ATTNSCOPE_BLOCK_KIB") ? atoi(getenv("ATTNSCOPE_BLOCK_KIB")) : 256; // TEMP
+    const std::int64_t target = (std::int64_t(kib) << 10) / std::int64_t(scalarSize); // 256 KiB
     return std::clamp<std::int64_t>(target / std::max<std::int64_t>(tk, 1), 8, 256);
 }
 
@@ -106,6 +110,222 @@ std::uint64_t satAdd(std::uint64_t a, std::uint64_t b)
 {
     std::uint64_t r;
     return __builtin_add_overflow(a, b, &r) ? std::numeric_limits<std::uint64_t>::max() : r;
+}
+
+// ---- Row kernels of the softmax ---------------------------------------------------------------
+// Rows are contiguous. The loops use Eigen's packet functions directly so that the scaling and
+// the max share one pass and the exponential and the sum share another; the row stays in L1.
+
+template <class S>
+using Packet = typename Eigen::internal::packet_traits<S>::type;
+template <class S>
+constexpr Eigen::Index packetSize = Eigen::internal::unpacket_traits<Packet<S>>::size;
+
+/// p[j] *= factor; returns the max of the scaled row.
+template <class S>
+S scaleMaxRow(S *p, Eigen::Index n, S factor)
+{
+    namespace ei = Eigen::internal;
+    S m = -std::numeric_limits<S>::infinity();
+    Eigen::Index j = 0;
+    if constexpr (packetSize<S> > 1) {
+        constexpr Eigen::Index W = packetSize<S>;
+        using P = Packet<S>;
+        const P f = ei::pset1<P>(factor);
+        P m0 = ei::pset1<P>(m), m1 = m0;
+        for (; j + 2 * W <= n; j += 2 * W) {
+            const P x0 = ei::pmul(ei::ploadu<P>(p + j), f);
+            const P x1 = ei::pmul(ei::ploadu<P>(p + j + W), f);
+            ei::pstoreu(p + j, x0);
+            ei::pstoreu(p + j + W, x1);
+            m0 = ei::pmax(m0, x0);
+            m1 = ei::pmax(m1, x1);
+        }
+        for (; j + W <= n; j += W) {
+            const P x0 = ei::pmul(ei::ploadu<P>(p + j), f);
+            ei::pstoreu(p + j, x0);
+            m0 = ei::pmax(m0, x0);
+        }
+        m = ei::predux_max(ei::pmax(m0, m1));
+    }
+    for (; j < n; ++j) {
+        p[j] *= factor;
+        m = std::max(m, p[j]);
+    }
+    return m;
+}
+
+/// The max of a row.
+template <class S>
+S maxRow(const S *p, Eigen::Index n)
+{
+    return Eigen::Map<const Eigen::Array<S, 1, Eigen::Dynamic>>(p, n).maxCoeff();
+}
+
+/// p[j] = exp(p[j] - m) / Σ exp(p[k] - m), with exp(-inf) exactly 0 (Eigen's vectorised exp
+/// returns a tiny denormal there). `m` is the finite row max.
+template <class S>
+void expNormaliseRow(S *p, Eigen::Index n, S m)
+{
+    namespace ei = Eigen::internal;
+    constexpr S ninf = -std::numeric_limits<S>::infinity();
+    S sum = 0;
+    Eigen::Index j = 0;
+    if constexpr (packetSize<S> > 1) {
+        constexpr Eigen::Index W = packetSize<S>;
+        using P = Packet<S>;
+        const P pm = ei::pset1<P>(m), pninf = ei::pset1<P>(ninf);
+        P s0 = ei::pzero(pm), s1 = s0;
+        for (; j + 2 * W <= n; j += 2 * W) {
+            const P x0 = ei::ploadu<P>(p + j), x1 = ei::ploadu<P>(p + j + W);
+            const P e0 = ei::pandnot(ei::pexp(ei::psub(x0, pm)), ei::pcmp_eq(x0, pninf));
+            const P e1 = ei::pandnot(ei::pexp(ei::psub(x1, pm)), ei::pcmp_eq(x1, pninf));
+            ei::pstoreu(p + j, e0);
+            ei::pstoreu(p + j + W, e1);
+            s0 = ei::padd(s0, e0);
+            s1 = ei::padd(s1, e1);
+        }
+        for (; j + W <= n; j += W) {
+            const P x0 = ei::ploadu<P>(p + j);
+            const P e0 = ei::pandnot(ei::pexp(ei::psub(x0, pm)), ei::pcmp_eq(x0, pninf));
+            ei::pstoreu(p + j, e0);
+            s0 = ei::padd(s0, e0);
+        }
+        sum = ei::predux(ei::padd(s0, s1));
+    }
+    for (; j < n; ++j) {
+        p[j] = std::exp(p[j] - m);
+        sum += p[j];
+    }
+    Eigen::Map<Eigen::Array<S, 1, Eigen::Dynamic>>(p, n) *= S(1) / sum;
+}
+
+/// Softmax of one row whose max is `m`; a fully masked row (max -inf) becomes zeros and is
+/// recorded.
+template <class S>
+void softmaxRow(S *p, Eigen::Index n, S m, std::vector<std::int64_t> &fullyMasked, std::int64_t row)
+{
+    if (m == -std::numeric_limits<S>::infinity()) {
+        std::fill(p, p + n, S(0));
+        fullyMasked.push_back(row);
+        return;
+    }
+    expNormaliseRow(p, n, m);
+}
+
+// ---- Products with pre-packed K and V -------------------------------------------------------
+// Eigen's product packs both operands on every call; called per block of query rows that
+// repacks all of K and V for every block. These call Eigen's own packing routines and
+// block-panel kernel (the code behind every Eigen product, so the same instruction set and
+// register blocking), packing K and V once per head and only the block's own rows per block.
+// In Eigen's column-major terms, with the row-major blocks seen as their transposes:
+//   scoresᵀ [Tk × n]  = K [Tk × dk] · Q_blockᵀ [dk × n]
+//   outputᵀ [dv × n]  = Vᵀ [dv × Tk] · A_blockᵀ [Tk × n]
+template <class S>
+struct PackedProducts {
+    using Index = Eigen::Index;
+    using Traits = Eigen::internal::gebp_traits<S, S>;
+    using RowMapper = Eigen::internal::const_blas_data_mapper<S, Index, Eigen::RowMajor>;
+    using ColMapper = Eigen::internal::const_blas_data_mapper<S, Index, Eigen::ColMajor>;
+    using ResMapper = Eigen::internal::blas_data_mapper<S, Index, Eigen::ColMajor, Eigen::Unaligned, 1>;
+    using PackLhsRow = Eigen::internal::gemm_pack_lhs<S, Index, RowMapper, Traits::mr, Traits::LhsProgress,
+                                                      typename Traits::LhsPacket4Packing, Eigen::RowMajor>;
+    using PackLhsCol = Eigen::internal::gemm_pack_lhs<S, Index, ColMapper, Traits::mr, Traits::LhsProgress,
+                                                      typename Traits::LhsPacket4Packing, Eigen::ColMajor>;
+    using PackRhsCol = Eigen::internal::gemm_pack_rhs<S, Index, ColMapper, Traits::nr, Eigen::ColMajor>;
+    using Gebp = Eigen::internal::gebp_kernel<S, S, Index, ResMapper, Traits::mr, Traits::nr, false, false>;
+    using Buffer = Eigen::Matrix<S, Eigen::Dynamic, 1>;
+    static constexpr Index kAlign = 64 / Index(sizeof(S)); // chunk starts stay 64-byte aligned
+
+    Index tk = 0, dk = 0, dv = 0, kcQ = 0, kcV = 0;
+    Buffer packedK, packedV, packedRhs;
+    std::vector<Index> offK, offV; // start of each depth chunk in packedK / packedV
+
+    static Index roundUp(Index x) { return (x + kAlign - 1) / kAlign * kAlign; }
+
+    PackedProducts(const Mat<S> &k, const Mat<S> &v, Index rows)
+        : tk(k.rows()), dk(k.cols()), dv(v.cols())
+    {
+        Index kc = dk, mc = tk, nc = rows;
+        Eigen::internal::computeProductBlockingSizes<S, S>(kc, mc, nc);
+        kcQ = std::max<Index>(kc, 1);
+        kc = tk, mc = dv, nc = rows;
+        Eigen::internal::computeProductBlockingSizes<S, S>(kc, mc, nc);
+        kcV = std::max<Index>(kc, 1);
+
+        Index total = 0;
+        for (Index k2 = 0; k2 < dk; k2 += kcQ) {
+            offK.push_back(total);
+            total += roundUp(std::min(kcQ, dk - k2) * tk);
+        }
+        packedK.resize(total);
+        for (std::size_t c = 0; c < offK.size(); ++c) {
+            const Index k2 = Index(c) * kcQ;
+            PackLhsRow()(packedK.data() + offK[c], RowMapper(k.data(), dk).getSubMapper(0, k2),
+                         std::min(kcQ, dk - k2), tk);
+        }
+        total = 0;
+        for (Index k2 = 0; k2 < tk; k2 += kcV) {
+            offV.push_back(total);
+            total += roundUp(std::min(kcV, tk - k2) * dv);
+        }
+        packedV.resize(total);
+        for (std::size_t c = 0; c < offV.size(); ++c) {
+            const Index k2 = Index(c) * kcV;
+            PackLhsCol()(packedV.data() + offV[c], ColMapper(v.data(), dv).getSubMapper(0, k2),
+                         std::min(kcV, tk - k2), dv);
+        }
+        packedRhs.resize(std::max(kcQ, kcV) * rows);
+    }
+
+    /// blk [n × tk] = q [n × dk] · Kᵀ; `q` rows are contiguous, `blk` rows have stride `ld`.
+    void scores(const S *q, Index n, S *blk, Index ld)
+    {
+        Eigen::Map<Mat<S>, 0, Eigen::OuterStride<>>(blk, n, tk, Eigen::OuterStride<>(ld)).setZero();
+        const ResMapper res(blk, ld);
+        for (std::size_t c = 0; c < offK.size(); ++c) {
+            const Index k2 = Index(c) * kcQ, kc = std::min(kcQ, dk - k2);
+            PackRhsCol()(packedRhs.data(), ColMapper(q, dk).getSubMapper(k2, 0), kc, n);
+            Gebp()(res, packedK.data() + offK[c], packedRhs.data(), tk, kc, n, S(1));
+        }
+    }
+
+    /// out [n × dv] = a [n × tk] · V; `a` rows have stride `ld`, `out` rows are contiguous.
+    void weighted(const S *a, Index ld, Index n, S *out)
+    {
+        std::fill(out, out + n * dv, S(0));
+        const ResMapper res(out, dv);
+        for (std::size_t c = 0; c < offV.size(); ++c) {
+            const Index k2 = Index(c) * kcV, kc = std::min(kcV, tk - k2);
+            PackRhsCol()(packedRhs.data(), ColMapper(a, ld).getSubMapper(k2, 0), kc, n);
+            Gebp()(res, packedV.data() + offV[c], packedRhs.data(), dv, kc, n, S(1));
+        }
+    }
+};
+
+/// Asks the kernel for transparent huge pages for a large result matrix before it is first
+/// written. First-touch faults on 4 KiB pages cost as much as the whole computation on some
+/// virtual machines (64 MiB: 190 ms with 4 KiB pages, 5 ms with 2 MiB pages, measured). numpy
+/// does the same for arrays of 4 MiB and more.
+template <class S>
+void adviseHugePages(Mat<S> &m)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    const std::size_t bytes = std::size_t(m.size()) * sizeof(S);
+    if (bytes < (std::size_t(4) << 20))
+        return;
+    const long pageSize = sysconf(_SC_PAGE_SIZE);
+    if (pageSize <= 0)
+        return;
+    const auto page = std::uintptr_t(pageSize);
+    const auto first = reinterpret_cast<std::uintptr_t>(m.data());
+    const std::uintptr_t begin = (first + page - 1) / page * page;
+    const std::uintptr_t end = (first + bytes) / page * page;
+    if (end > begin)
+        madvise(reinterpret_cast<void *>(begin), end - begin, MADV_HUGEPAGE); // advice only; failure is harmless
+#else
+    (void)m;
+#endif
 }
 
 template <class S>
@@ -197,38 +417,60 @@ Status computeHead(const AttentionInputs<S> &in, const AttentionOptions &opt, st
     const Mat<S> &q = in.q[h];
     const Mat<S> &k = in.k[g];
     const Mat<S> &v = in.v[g];
-    const auto tq = q.rows(), tk = k.rows(), dv = v.cols();
-    const S factor = S(opt.scale.factor(q.cols()) / opt.temperature);
+    const auto tq = q.rows(), tk = k.rows(), dk = q.cols(), dv = v.cols();
+    const S factor = S(opt.scale.factor(dk) / opt.temperature);
     const bool masked = hasMask(in.mask);
+    const bool keepRaw = opt.keep & KeepScoresRaw, keepScaled = opt.keep & KeepScoresScaled;
+    const bool keepMasked = opt.keep & KeepScoresMasked, keepWeights = opt.keep & KeepWeights;
 
     out.kvHead = int(g);
     out.output.resize(tq, dv);
-    if (opt.keep & KeepScoresRaw) out.scoresRaw.resize(tq, tk);
-    if (opt.keep & KeepScoresScaled) out.scoresScaled.resize(tq, tk);
-    if (opt.keep & KeepScoresMasked) out.scoresMasked.resize(tq, tk);
-    const bool keepWeights = opt.keep & KeepWeights;
-    if (keepWeights) out.weights.resize(tq, tk);
+    const auto allocate = [&](bool keep, Mat<S> &m) {
+        if (keep) {
+            m.resize(tq, tk);
+            adviseHugePages(m);
+        }
+    };
+    allocate(keepRaw, out.scoresRaw);
+    allocate(keepScaled, out.scoresScaled);
+    allocate(keepMasked, out.scoresMasked);
+    allocate(keepWeights, out.weights);
 
-    const std::int64_t rows = blockRows(tk, sizeof(S));
+    const std::int64_t rows = std::min<std::int64_t>(blockRows(tk, sizeof(S)), tq);
     Mat<S> scratch;
     if (!keepWeights)
-        scratch.resize(std::min<std::int64_t>(rows, tq), tk);
+        scratch.resize(rows, tk);
+    PackedProducts<S> products(k, v, rows);
     for (std::int64_t r0 = 0; r0 < tq; r0 += rows) {
         if (opt.cancel && opt.cancel->load(std::memory_order_relaxed))
             return makeError(Error::Code::Cancelled, "cancelled");
         const std::int64_t n = std::min(rows, tq - r0);
         // The block lives in the weights when they are kept, so nothing is copied twice.
-        auto blk = keepWeights ? Eigen::Ref<Mat<S>>(out.weights.middleRows(r0, n))
-                               : Eigen::Ref<Mat<S>>(scratch.topRows(n));
-        blk.noalias() = q.middleRows(r0, n) * k.transpose();          // raw = Q·Kᵀ
-        if (opt.keep & KeepScoresRaw) out.scoresRaw.middleRows(r0, n) = blk;
-        blk *= factor;                                                 // scaled
-        if (opt.keep & KeepScoresScaled) out.scoresScaled.middleRows(r0, n) = blk;
-        if (masked)
-            applyMasks<S>(blk, r0, in.mask, h);                        // masked
-        if (opt.keep & KeepScoresMasked) out.scoresMasked.middleRows(r0, n) = blk;
-        softmaxRowsInPlace<S>(blk, out.fullyMaskedRows, r0);          // A
-        out.output.middleRows(r0, n).noalias() = blk * v;              // O = A·V
+        S *const blkData = keepWeights ? out.weights.data() + r0 * tk : scratch.data();
+        Eigen::Map<Mat<S>> blk(blkData, n, tk);
+        static const int skip = getenv("ATTNSCOPE_SKIP") ? atoi(getenv("ATTNSCOPE_SKIP")) : 0; // TEMP
+        if (!(skip & 1)) products.scores(q.data() + r0 * dk, n, blkData, tk);          // raw = Q·Kᵀ
+        if (keepRaw) out.scoresRaw.middleRows(r0, n) = blk;
+        if (masked || keepScaled) {
+            blk *= factor;                                             // scaled
+            if (keepScaled) out.scoresScaled.middleRows(r0, n) = blk;
+            if (masked)
+                applyMasks<S>(blk, r0, in.mask, h);                    // masked
+            if (keepMasked) out.scoresMasked.middleRows(r0, n) = blk;
+            for (std::int64_t i = 0; i < n; ++i) {                     // A
+                S *row = blkData + i * tk;
+                softmaxRow(row, tk, maxRow(row, tk), out.fullyMaskedRows, r0 + i);
+            }
+        } else if (!(skip & 2)) {
+            // No mask: scale and max in one pass, then exp, sum and normalise, row by row.
+            for (std::int64_t i = 0; i < n; ++i) {
+                S *row = blkData + i * tk;
+                const S m = scaleMaxRow(row, tk, factor);
+                if (keepMasked) out.scoresMasked.row(r0 + i) = blk.row(i);
+                softmaxRow(row, tk, m, out.fullyMaskedRows, r0 + i);
+            }
+        }
+        if (!(skip & 4)) products.weighted(blkData, tk, n, out.output.data() + r0 * dv); // O = A·V
     }
     return okStatus();
 }
@@ -260,7 +502,7 @@ Result<AttentionResult<S>> computeAttention(const AttentionInputs<S> &in, const 
     const std::uint64_t need = attentionBytesNeeded(heads, tq, tk, dv, opt.keep, sizeof(S));
     if (need > budget)
         return makeError(Error::Code::OverBudget,
-                         "this attention (" + std::to_string(heads) + " heads of " + std::to_string(tq) + " × " +
+                         "this attention (" + std::to_string(heads) + (heads == 1 ? " head of " : " heads of ") + std::to_string(tq) + " × " +
                              std::to_string(tk) + ") needs " + formatBytes(need) + ", more than the memory budget of " +
                              formatBytes(budget));
 
@@ -286,17 +528,10 @@ Result<AttentionResult<S>> computeAttention(const AttentionInputs<S> &in, const 
 template <class S>
 void softmaxRowsInPlace(Eigen::Ref<Mat<S>> rows, std::vector<std::int64_t> &fullyMasked, std::int64_t rowOffset)
 {
-    constexpr S ninf = -std::numeric_limits<S>::infinity();
+    const auto n = rows.cols();
     for (std::int64_t i = 0; i < rows.rows(); ++i) {
-        auto row = rows.row(i).array();
-        const S m = row.maxCoeff();
-        if (m == ninf) {
-            row.setZero();
-            fullyMasked.push_back(rowOffset + i);
-            continue;
-        }
-        row = (row - m).exp();
-        row *= S(1) / row.sum();
+        S *row = rows.row(i).data();
+        softmaxRow(row, n, maxRow(row, n), fullyMasked, rowOffset + i);
     }
 }
 

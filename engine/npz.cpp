@@ -34,6 +34,30 @@ Result<NpzArchive> NpzArchive::open(const std::string &path, std::uint64_t maxMe
         zip_error_fini(&err);
         return makeError(code == ZIP_ER_NOENT ? Error::Code::FileNotFound : Error::Code::BadFormat, message);
     }
+    return fromZip(zip, path, maxMemberBytes);
+}
+
+Result<NpzArchive> NpzArchive::openBuffer(const std::byte *data, std::size_t size, const std::string &what,
+                                          std::uint64_t maxMemberBytes)
+{
+    zip_error_t err;
+    zip_error_init(&err);
+    zip_source_t *src = zip_source_buffer_create(data, size, 0, &err);
+    zip_t *zip = src ? zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &err) : nullptr;
+    if (!zip) {
+        std::string message = what + ": not a readable .npz archive (" + zip_error_strerror(&err) + ")";
+        if (src)
+            zip_source_free(src);
+        zip_error_fini(&err);
+        return makeError(Error::Code::BadFormat, message);
+    }
+    zip_error_fini(&err);
+    return fromZip(zip, what, maxMemberBytes);
+}
+
+Result<NpzArchive> NpzArchive::fromZip(void *handle, const std::string &path, std::uint64_t maxMemberBytes)
+{
+    zip_t *zip = asZip(handle);
     NpzArchive a;
     a.m_zip.reset(zip);
     a.m_path = path;

@@ -28,6 +28,9 @@ public:
     /// Opens the archive and validates every member's .npy header. Members larger than
     /// `maxMemberBytes` are refused.
     static Result<NpzArchive> open(const std::string &path, std::uint64_t maxMemberBytes);
+    /// The same for an archive held in memory (`data` must outlive the archive); `what` names it.
+    static Result<NpzArchive> openBuffer(const std::byte *data, std::size_t size, const std::string &what,
+                                         std::uint64_t maxMemberBytes);
     NpzArchive(NpzArchive &&) noexcept;
     NpzArchive &operator=(NpzArchive &&) noexcept;
     ~NpzArchive();
@@ -41,6 +44,7 @@ public:
 
 private:
     NpzArchive() = default;
+    static Result<NpzArchive> fromZip(void *zip, const std::string &what, std::uint64_t maxMemberBytes);
     Result<std::vector<std::byte>> inflate(const Member &m, std::uint64_t limit);
     std::string where(const Member &m) const;
 

@@ -31,16 +31,62 @@ bool dtypeFromName(const QString &name, DType &out)
     return false;
 }
 
-/// A JSON number that is a whole number in [0, 2^53]; QJsonValue returns a default beyond that.
+/// A JSON number that is a whole number in [0, 2^53). QJsonValue holds a double, so 2^53 + 1
+/// arrives as 2^53: that value itself is refused, being indistinguishable from its neighbours.
 bool wholeNumber(const QJsonValue &v, std::uint64_t &out)
 {
     if (!v.isDouble())
         return false;
     const double d = v.toDouble();
-    if (!(d >= 0) || d > 9007199254740992.0 || std::floor(d) != d)
+    if (!(d >= 0) || d >= 9007199254740992.0 || std::floor(d) != d)
         return false;
     out = std::uint64_t(d);
     return true;
+}
+
+/// The number of keys of the top-level object of `json` (valid JSON), duplicates included.
+std::size_t countTopLevelKeys(const std::string &json)
+{
+    int depth = 0;
+    bool inString = false, escape = false, expectKey = false;
+    std::size_t count = 0;
+    for (const char c : json) {
+        if (inString) {
+            if (escape)
+                escape = false;
+            else if (c == '\\')
+                escape = true;
+            else if (c == '"')
+                inString = false;
+            continue;
+        }
+        switch (c) {
+        case '"':
+            inString = true;
+            if (depth == 1 && expectKey) {
+                ++count;
+                expectKey = false;
+            }
+            break;
+        case '{':
+        case '[':
+            ++depth;
+            if (depth == 1)
+                expectKey = c == '{';
+            break;
+        case '}':
+        case ']':
+            --depth;
+            break;
+        case ',':
+            if (depth == 1)
+                expectKey = true;
+            break;
+        default:
+            break;
+        }
+    }
+    return count;
 }
 
 } // namespace
@@ -57,10 +103,9 @@ Result<SafetensorsHeader> parseSafetensorsHeader(const std::string &json, std::u
     const QJsonObject root = doc.object();
     SafetensorsHeader h;
     h.dataStart = 8 + json.size();
-    // QJsonDocument keeps the last of duplicate keys silently: count the entries in the text.
-    std::size_t offsetsInText = 0;
-    for (auto pos = json.find("\"data_offsets\""); pos != std::string::npos; pos = json.find("\"data_offsets\"", pos + 1))
-        ++offsetsInText;
+    // QJsonDocument keeps the last of duplicate keys silently: count the keys in the text.
+    if (countTopLevelKeys(json) != std::size_t(root.size()))
+        return invalid(what, "invalid header: a tensor name appears more than once");
     for (auto it = root.begin(); it != root.end(); ++it) {
         const std::string name = it.key().toStdString();
         if (it.key() == QLatin1String("__metadata__")) {
@@ -104,8 +149,6 @@ Result<SafetensorsHeader> parseSafetensorsHeader(const std::string &json, std::u
                                      " needs " + std::to_string(bytes));
         h.entries.push_back(std::move(entry));
     }
-    if (offsetsInText > h.entries.size())
-        return invalid(what, "invalid header: a tensor name appears more than once");
     std::sort(h.entries.begin(), h.entries.end(), [](const auto &a, const auto &b) {
         return a.begin != b.begin ? a.begin < b.begin : a.end < b.end;
     });

@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "file_io.h"
 #include "npy.h"
+#include "tensor_file.h"
 
 namespace attnscope::cli {
 namespace {
@@ -19,6 +20,9 @@ const char *kUsage = R"(Usage: attnscope-cli attention (--q TENSOR --k TENSOR --
     [--heads N] [--batch B] [--scale sqrt|dim|none|NUMBER]
     [--mask causal|TENSOR] [--key-padding TENSOR] [--precision f32|f64]
     [--scores-out FILE.npy] [--weights-out FILE.npy] [--output-out FILE.npy]
+    [--memory-budget SIZE]
+
+TENSOR is a .npy, .npz, .safetensors, .csv or .tsv file, as PATH or PATH:NAME.
 
 Computes scaled dot-product attention, stage by stage:
   raw = Q·Kᵀ, scaled = raw·scale, masked (-inf where a key may not be attended),
@@ -31,7 +35,7 @@ Shapes (indices are 0-based everywhere):
   --x [Tq, d_model], --context [Tk, d_model] (default: X), --wq/--wk [d_model, d_k],
   --wv [d_model, d_v]: Q = X·Wq, K = C·Wk, V = C·Wv.
 
-Masks (they combine):
+Masks (they combine; --mask may be given twice, as causal and a TENSOR):
   causal          query i may attend keys 0..i
   TENSOR          [Tq, Tk] or [H, Tq, Tk]; bool or integer: true/non-zero = MAY attend;
                   float: added to the scaled scores (-inf blocks)
@@ -81,6 +85,8 @@ int run(const AttentionRequest &req, const AttentionOptions &baseOpt, const Outp
     AttentionOptions opt = baseOpt;
     opt.keep = (out.scores.isEmpty() ? 0u : unsigned(KeepScoresMasked)) | (out.weights.isEmpty() ? 0u : unsigned(KeepWeights));
     auto result = computeAttention<S>(prepared->inputs, opt);
+    if (!result && result.error().code == Error::Code::OverBudget)
+        return fail(result.error().message + " (set the budget with --memory-budget)");
     if (!result)
         return fail(result.error());
     for (const auto &w : result->warnings)
@@ -189,15 +195,18 @@ int attentionCommand(const QStringList &args)
     }
     if (req.context && !req.x)
         return fail("--context goes with --x (and --wq, --wk, --wv)");
-    if (p.isSet("mask")) {
-        if (p.value("mask") == "causal") {
+    // --mask may be given twice, as causal and a TENSOR: the masks combine.
+    for (const QString &mask : p.values("mask")) {
+        if (mask == "causal") {
             req.causal = true;
-        } else {
-            auto t = optionalTensor(p, "mask");
-            if (!t)
-                return fail(t.error());
-            req.mask = std::move(t.value());
+            continue;
         }
+        if (req.mask)
+            return fail("--mask: at most one mask TENSOR (it may be combined with --mask causal)");
+        auto t = readTensor(mask.toStdString());
+        if (!t)
+            return fail(t.error());
+        req.mask = std::move(t.value());
     }
     return precision == "f64" ? run<double>(req, opt, out) : run<float>(req, opt, out);
 }

@@ -1,4 +1,6 @@
 // attnscope: the AttnScope window.
+//   attnscope [FILE] [--text "SENTENCE"] [--stage inputs|qkv|scores|scaled|masked|weights|output]
+//             [--screenshot FILE.png]
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -7,6 +9,17 @@
 #include <cstdio>
 
 #include "main_window.h"
+#include "stage_stepper.h"
+
+namespace {
+
+int fail(const QString &message)
+{
+    std::fprintf(stderr, "error: %s\n", qPrintable(message));
+    return 2;
+}
+
+} // namespace
 
 int main(int argc, char **argv)
 {
@@ -19,28 +32,61 @@ int main(int argc, char **argv)
     parser.setApplicationDescription("AttnScope: see attention at work, stage by stage.");
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption screenshot("screenshot", "Render the window to FILE.png once it is shown, then exit.", "FILE.png");
+    parser.addPositionalArgument("FILE", "A text file, a tensor file (q/k/v or x/wq/wk/wv) or an attention bundle.");
+    const QCommandLineOption text("text", "Start with this sentence.", "SENTENCE");
+    const QCommandLineOption stage("stage", "Start at this stage: inputs, qkv, scores, scaled, masked, weights, output.",
+                                   "STAGE");
+    const QCommandLineOption screenshot("screenshot", "Render the window to FILE.png once the first computation is shown, "
+                                                      "then exit (status 0; 2 on any error).", "FILE.png");
+    parser.addOption(text);
+    parser.addOption(stage);
     parser.addOption(screenshot);
-    if (!parser.parse(QApplication::arguments())) {
-        std::fprintf(stderr, "error: %s\n", qPrintable(parser.errorText()));
-        return 2;
-    }
+    if (!parser.parse(QApplication::arguments()))
+        return fail(parser.errorText());
     if (parser.isSet("help"))
         parser.showHelp(0);
     if (parser.isSet("version"))
         parser.showVersion();
+    const bool batch = parser.isSet(screenshot);
+    std::optional<attnscope::Stage> startStage;
+    if (parser.isSet(stage)) {
+        startStage = attnscope::StageStepper::fromKey(parser.value(stage));
+        if (!startStage)
+            return fail(QStringLiteral("--stage: '%1' is not inputs, qkv, scores, scaled, masked, weights or output")
+                            .arg(parser.value(stage)));
+    }
+    if (parser.positionalArguments().size() > 1)
+        return fail(QStringLiteral("give at most one FILE"));
 
     attnscope::MainWindow window;
+    if (startStage)
+        window.showStage(*startStage);
+    if (!parser.positionalArguments().isEmpty()) {
+        QString error;
+        if (!window.openFile(parser.positionalArguments().first(), batch ? &error : nullptr) && batch)
+            return fail(error);
+    } else if (parser.isSet(text)) {
+        window.setSentence(parser.value(text));
+    } else if (batch) {
+        window.setSentence(QStringLiteral("The cat sat on the mat because it was tired ."));
+    }
     window.show();
-    if (parser.isSet(screenshot)) {
+    if (batch) {
         const QString path = parser.value(screenshot);
-        QTimer::singleShot(200, &window, [&window, path] {
-            if (!window.grab().save(path, "PNG")) {
-                std::fprintf(stderr, "error: %s: cannot write the screenshot\n", qPrintable(path));
-                QApplication::exit(2);
-                return;
-            }
-            QApplication::exit(0);
+        QObject::connect(&window, &attnscope::MainWindow::stateShown, &window, [&window, path] {
+            // Let the layout settle and the plots replot before grabbing.
+            QTimer::singleShot(300, &window, [&window, path] {
+                if (!window.grab().save(path, "PNG")) {
+                    std::fprintf(stderr, "error: %s: cannot write the screenshot\n", qPrintable(path));
+                    QApplication::exit(2);
+                    return;
+                }
+                QApplication::exit(0);
+            });
+        }, Qt::SingleShotConnection);
+        QTimer::singleShot(30000, &window, [] {
+            std::fprintf(stderr, "error: no computation was shown within 30 s\n");
+            QApplication::exit(2);
         });
     }
     return app.exec();

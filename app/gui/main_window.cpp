@@ -1,33 +1,546 @@
 #include "main_window.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QDir>
+#include <QFileInfo>
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QScrollArea>
 #include <QStatusBar>
+#include <QToolBar>
+#include <QVBoxLayout>
 
 #include "about_box.h"
+#include "controls_panel.h"
+#include "detail_panel.h"
+#include "explain.h"
+#include "explorer_files.h"
+#include "heatmap_view.h"
+#include "settings.h"
+#include "stage_content.h"
+#include "stage_stepper.h"
+#include "text.h"
+#include "token_strip.h"
 
 namespace attnscope {
 
 MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
 {
     setWindowTitle(tr("AttnScope"));
-    auto *label = new QLabel(tr("AttnScope"), this);
-    label->setAlignment(Qt::AlignCenter);
-    setCentralWidget(label);
-    createMenus();
-    statusBar()->showMessage(tr("Ready"));
-    resize(1200, 800);
+    setObjectName("mainWindow");
+    setAcceptDrops(true);
+    m_baseFont = QApplication::font();
+    m_session = new ExplorerSession(this);
+    connect(m_session, &ExplorerSession::ready, this, &MainWindow::onReady);
+    connect(m_session, &ExplorerSession::failed, this, [this](const QString &m) { statusBar()->showMessage(m); });
+
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(6, 6, 6, 6);
+    m_stepper = new StageStepper(central);
+    layout->addWidget(m_stepper);
+    m_explanation = new QLabel(central);
+    m_explanation->setObjectName("stageExplanation");
+    m_explanation->setWordWrap(true);
+    m_explanation->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QFont big = m_explanation->font();
+    big.setPointSizeF(big.pointSizeF() * 1.2);
+    m_explanation->setFont(big);
+    m_explanation->setContentsMargins(6, 4, 6, 4);
+    layout->addWidget(m_explanation);
+    auto *maps = new QHBoxLayout;
+    for (int i = 0; i < 3; ++i) {
+        auto *view = new HeatmapView(central);
+        view->setObjectName(QStringLiteral("heatmap%1").arg(i));
+        maps->addWidget(view, 1);
+        m_views.push_back(view);
+        connect(view, &HeatmapView::cellHovered, this, [this, i](int r, int c) {
+            if (i == 0)
+                onCellHovered(r, c);
+        });
+        connect(view, &HeatmapView::cellClicked, this, [this, i](int r, int c) {
+            if (i == 0)
+                onCellClicked(r, c);
+        });
+    }
+    layout->addLayout(maps, 1);
+    m_tokens = new TokenStrip(central);
+    m_tokens->setObjectName("tokenStrip");
+    m_tokens->setToolTip(tr("The keys, tinted by how much the selected query attends to each; click one to select it as the query"));
+    m_tokens->setFixedHeight(m_tokens->fontMetrics().height() * 3 + 16);
+    layout->addWidget(m_tokens);
+    setCentralWidget(central);
+    connect(m_stepper, &StageStepper::stageRequested, this, &MainWindow::showStage);
+
+    createDocks();
+    createActions();
+    m_timing = new QLabel(this);
+    statusBar()->addPermanentWidget(m_timing);
+    restoreSettings();
+    connect(m_controls, &ControlsPanel::changed, this, &MainWindow::recompute);
+    recompute();
 }
 
-void MainWindow::createMenus()
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createDocks()
+{
+    m_controls = new ControlsPanel(this);
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidget(m_controls);
+    scroll->setWidgetResizable(true);
+    auto *left = new QDockWidget(tr("Parameters"), this);
+    left->setObjectName("parametersDock");
+    left->setWidget(scroll);
+    addDockWidget(Qt::LeftDockWidgetArea, left);
+
+    m_detail = new DetailPanel(this);
+    m_detail->setObjectName("detailPanel");
+    auto *right = new QDockWidget(tr("Computation of the cell"), this);
+    right->setObjectName("detailDock");
+    right->setWidget(m_detail);
+    addDockWidget(Qt::RightDockWidgetArea, right);
+
+    connect(m_tokens, &TokenStrip::tokenClicked, this, [this](int i) {
+        if (m_state && !m_state->setup->crossAttention)
+            selectQuery(i);
+    });
+}
+
+void MainWindow::createActions()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
+    QAction *open = file->addAction(tr("&Open…"), this, &MainWindow::openDialog);
+    open->setShortcut(QKeySequence::Open);
+    open->setToolTip(tr("Open a text file, a tensor file or an attention bundle"));
+    QAction *openTensors = file->addAction(tr("Open &Q/K/V or X/W tensors…"), this, &MainWindow::openTensorsDialog);
+    openTensors->setShortcut(QKeySequence(tr("Ctrl+Shift+O")));
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    file->addSeparator();
+    QAction *backToText = file->addAction(tr("Back to &typed text"), this, [this] {
+        m_fileSetup.reset();
+        m_fileName.clear();
+        m_controls->setTextMode(true);
+        recompute();
+    });
+    backToText->setToolTip(tr("Leave the tensors from files and compute from the sentence again"));
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *stages = menuBar()->addMenu(tr("&Stage"));
+    QAction *back = stages->addAction(tr("&Back"), m_stepper, &StageStepper::back);
+    back->setShortcuts({QKeySequence(Qt::Key_PageUp), QKeySequence(Qt::ALT | Qt::Key_Left)});
+    QAction *next = stages->addAction(tr("&Next"), m_stepper, &StageStepper::next);
+    next->setShortcuts({QKeySequence(Qt::Key_PageDown), QKeySequence(Qt::ALT | Qt::Key_Right)});
+    stages->addSeparator();
+    for (int i = 0; i < StageStepper::kCount; ++i) {
+        QAction *a = stages->addAction(StageStepper::title(Stage(i)), this, [this, i] { showStage(Stage(i)); });
+        a->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+    }
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    QAction *reset = view->addAction(tr("&Reset zoom"), this, [this] {
+        for (auto *v : m_views)
+            v->resetView();
+    });
+    reset->setShortcut(QKeySequence(tr("Ctrl+0")));
+    QAction *zoomIn = view->addAction(tr("Zoom &in"), this, [this] { m_views[0]->zoomBy(0.8); });
+    zoomIn->setShortcut(QKeySequence::ZoomIn);
+    QAction *zoomOut = view->addAction(tr("Zoom &out"), this, [this] { m_views[0]->zoomBy(1.25); });
+    zoomOut->setShortcut(QKeySequence::ZoomOut);
+    view->addSeparator();
+    QMenu *maps = view->addMenu(tr("&Colour map for weights"));
+    m_colormapGroup = new QActionGroup(this);
+    for (const QString &name : {QStringLiteral("viridis"), QStringLiteral("magma"), QStringLiteral("gray")}) {
+        QAction *a = maps->addAction(name);
+        a->setCheckable(true);
+        a->setData(name);
+        m_colormapGroup->addAction(a);
+    }
+    connect(m_colormapGroup, &QActionGroup::triggered, this, [this](QAction *) { render(); });
+    QMenu *reduce = view->addMenu(tr("When cells are smaller than a &pixel"));
+    m_reductionGroup = new QActionGroup(this);
+    for (const auto &[label, key] : {std::pair{tr("show the maximum"), QStringLiteral("max")},
+                                     std::pair{tr("show the mean"), QStringLiteral("mean")}}) {
+        QAction *a = reduce->addAction(label);
+        a->setCheckable(true);
+        a->setData(key);
+        m_reductionGroup->addAction(a);
+    }
+    connect(m_reductionGroup, &QActionGroup::triggered, this, [this](QAction *) { render(); });
+    view->addSeparator();
+    QAction *presenter = view->addAction(tr("&Presenter mode (large text)"), this, &MainWindow::setPresenterMode);
+    presenter->setCheckable(true);
+    presenter->setShortcut(QKeySequence(Qt::Key_F5));
+    presenter->setObjectName("presenterAction");
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About AttnScope"), this, [this] { showAboutBox(this); });
+
+    QToolBar *bar = addToolBar(tr("Main"));
+    bar->setObjectName("mainToolBar");
+    bar->addAction(open);
+    bar->addSeparator();
+    bar->addAction(back);
+    bar->addAction(next);
+    bar->addSeparator();
+    bar->addAction(reset);
+    bar->addAction(presenter);
+    updateRecentMenu();
+}
+
+void MainWindow::restoreSettings()
+{
+    ControlValues v;
+    v.text = Settings::value(Settings::Key::Sentence).toString();
+    v.context = Settings::value(Settings::Key::Context).toString();
+    v.cross = Settings::value(Settings::Key::CrossAttention).toBool();
+    v.dModel = Settings::value(Settings::Key::DModel).toInt();
+    v.dHead = Settings::value(Settings::Key::DHead).toInt();
+    v.heads = Settings::value(Settings::Key::Heads).toInt();
+    v.seed = Settings::value(Settings::Key::Seed).toULongLong();
+    v.scaleMode = Settings::value(Settings::Key::ScaleMode).toInt();
+    v.customScale = Settings::value(Settings::Key::CustomScale).toDouble();
+    v.temperature = Settings::value(Settings::Key::Temperature).toDouble();
+    v.maskMode = Settings::value(Settings::Key::MaskMode).toInt();
+    m_controls->setValues(v);
+    const QString map = Settings::value(Settings::Key::Colormap).toString();
+    const QString red = Settings::value(Settings::Key::Reduction).toString();
+    for (QAction *a : m_colormapGroup->actions())
+        a->setChecked(a->data().toString() == map);
+    if (!m_colormapGroup->checkedAction())
+        m_colormapGroup->actions().first()->setChecked(true);
+    for (QAction *a : m_reductionGroup->actions())
+        a->setChecked(a->data().toString() == red);
+    if (!m_reductionGroup->checkedAction())
+        m_reductionGroup->actions().first()->setChecked(true);
+    m_stage = StageStepper::fromKey(Settings::value(Settings::Key::Stage).toString()).value_or(Stage::Weights);
+    m_stepper->setStage(m_stage);
+    if (!restoreGeometry(Settings::value(Settings::Key::Geometry).toByteArray()))
+        resize(1500, 900);
+    restoreState(Settings::value(Settings::Key::WindowState).toByteArray());
+    if (Settings::value(Settings::Key::PresenterMode).toBool())
+        findChild<QAction *>("presenterAction")->trigger();
+}
+
+void MainWindow::saveSettings()
+{
+    const ControlValues v = m_controls->values();
+    Settings::setValue(Settings::Key::Geometry, saveGeometry());
+    Settings::setValue(Settings::Key::WindowState, saveState());
+    if (!m_fileSetup) {
+        Settings::setValue(Settings::Key::Sentence, v.text);
+        Settings::setValue(Settings::Key::Context, v.context);
+        Settings::setValue(Settings::Key::CrossAttention, v.cross);
+    }
+    Settings::setValue(Settings::Key::DModel, v.dModel);
+    Settings::setValue(Settings::Key::DHead, v.dHead);
+    Settings::setValue(Settings::Key::Heads, v.heads);
+    Settings::setValue(Settings::Key::Seed, v.seed);
+    Settings::setValue(Settings::Key::ScaleMode, v.scaleMode);
+    Settings::setValue(Settings::Key::CustomScale, v.customScale);
+    Settings::setValue(Settings::Key::Temperature, v.temperature);
+    Settings::setValue(Settings::Key::MaskMode, v.maskMode);
+    Settings::setValue(Settings::Key::Colormap, m_colormapGroup->checkedAction()->data());
+    Settings::setValue(Settings::Key::Reduction, m_reductionGroup->checkedAction()->data());
+    Settings::setValue(Settings::Key::Stage, StageStepper::key(m_stage));
+    Settings::setValue(Settings::Key::PresenterMode, findChild<QAction *>("presenterAction")->isChecked());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveSettings();
+    event->accept();
+}
+
+void MainWindow::setSentence(const QString &text)
+{
+    m_fileSetup.reset();
+    m_controls->setTextMode(true);
+    m_controls->textEdit()->setText(text);
+    recompute();
+}
+
+void MainWindow::recompute()
+{
+    const ControlValues v = m_controls->values();
+    ExplorerRequest r;
+    r.head = v.head;
+    r.temperature = v.temperature;
+    r.scale.mode = std::array{ScaleSpec::Mode::Sqrt, ScaleSpec::Mode::Dim, ScaleSpec::Mode::None,
+                              ScaleSpec::Mode::Custom}[std::size_t(std::clamp(v.scaleMode, 0, 3))];
+    r.scale.custom = v.customScale;
+    if (m_fileSetup) {
+        auto setup = std::make_shared<ExplorerSetup>(*m_fileSetup);
+        setup->inputs.mask.causal = v.maskMode == 1 || m_fileSetup->inputs.mask.causal;
+        if (v.maskMode == 2 && !v.paddedKeys.isEmpty()) {
+            setup->inputs.mask.keyPadding.assign(setup->keyTokens.size(), false);
+            for (int j : v.paddedKeys)
+                if (j >= 0 && std::size_t(j) < setup->keyTokens.size())
+                    setup->inputs.mask.keyPadding[std::size_t(j)] = true;
+        }
+        r.fixedSetup = setup;
+    } else {
+        TextScenario &s = r.scenario;
+        s.tokens = tokenizeSentence(v.text);
+        if (v.cross)
+            s.contextTokens = tokenizeSentence(v.context);
+        s.dModel = v.dModel;
+        s.dHead = v.dHead;
+        s.heads = v.heads;
+        s.seed = v.seed;
+        s.causal = v.maskMode == 1;
+        if (v.maskMode == 2)
+            s.paddedKeys = std::vector<int>(v.paddedKeys.begin(), v.paddedKeys.end());
+        const auto &keys = v.cross ? s.contextTokens : s.tokens;
+        for (int &j : s.paddedKeys)
+            j = std::min(j, int(keys.size()) - 1);
+        std::erase_if(s.paddedKeys, [](int j) { return j < 0; });
+    }
+    m_session->request(r);
+}
+
+void MainWindow::onReady(std::shared_ptr<const ExplorerState> state)
+{
+    const bool tokensChanged = !m_state || m_state->setup->keyTokens != state->setup->keyTokens;
+    const bool shapeChanged = !m_state || m_state->setup->queryTokens.size() != state->setup->queryTokens.size();
+    m_state = std::move(state);
+    if (tokensChanged)
+        m_controls->setKeyTokens(toQStringList(m_state->setup->keyTokens));
+    m_controls->setHeadCount(int(m_state->setup->inputs.q.size()));
+    if (shapeChanged || m_selectedQuery >= int(m_state->setup->queryTokens.size()))
+        m_selectedQuery = 0; // a tinted sentence from the start; click a row or a token to change it
+    if (m_selRow >= int(m_state->setup->queryTokens.size()) || m_selCol >= int(m_state->setup->keyTokens.size()))
+        m_selRow = m_selCol = -1;
+    for (const auto &w : m_state->result.warnings)
+        statusBar()->showMessage(QString::fromStdString(w), 8000);
+    m_timing->setText(tr("%1 × %2, computed in %3 ms")
+                          .arg(m_state->setup->queryTokens.size())
+                          .arg(m_state->setup->keyTokens.size())
+                          .arg(m_state->computeMs, 0, 'f', 1));
+    render();
+    emit stateShown();
+}
+
+void MainWindow::showStage(Stage stage)
+{
+    m_stage = stage;
+    m_stepper->setStage(stage);
+    render();
+}
+
+void MainWindow::render()
+{
+    if (!m_state)
+        return;
+    const auto contents = stageContents(*m_state, m_stage);
+    const auto map = Colormap::fromName(m_colormapGroup->checkedAction()->data().toString()).value_or(ColormapId::Viridis);
+    const Reduction how = m_reductionGroup->checkedAction()->data().toString() == "mean" ? Reduction::Mean : Reduction::Max;
+    for (std::size_t i = 0; i < m_views.size(); ++i) {
+        HeatmapView *v = m_views[i];
+        v->setVisible(i < contents.size());
+        if (i >= contents.size())
+            continue;
+        v->setColormap(contents[i].diverging ? ColormapId::Coolwarm : map);
+        if (v->reduction() != how)
+            v->setReduction(how);
+        v->setContent(contents[i]);
+    }
+    const bool square = m_stage >= Stage::Scores && m_stage <= Stage::Weights;
+    m_views[0]->setHighlightedRow(m_stage == Stage::Qkv || m_stage == Stage::Inputs || square || m_stage == Stage::Output
+                                      ? m_selectedQuery : -1);
+    m_views[0]->setSelectedCell(m_selRow, m_selCol);
+    m_explanation->setText(stageExplanation(*m_state, m_stage));
+
+    // The token strip: where the selected query looks.
+    const QStringList keys = toQStringList(m_state->setup->keyTokens);
+    std::vector<double> weights;
+    QString query;
+    if (m_selectedQuery >= 0) {
+        const auto row = m_state->result.stages.weights.row(m_selectedQuery);
+        weights.assign(row.data(), row.data() + row.size());
+        query = QString::fromStdString(m_state->setup->queryTokens[std::size_t(m_selectedQuery)]);
+    }
+    m_tokens->setTokens(keys, weights, m_selectedQuery, query, map);
+    if (m_selRow >= 0)
+        onCellClicked(m_selRow, m_selCol);
+}
+
+void MainWindow::selectQuery(int row)
+{
+    if (!m_state || row >= int(m_state->setup->queryTokens.size()))
+        return;
+    m_selectedQuery = row;
+    render();
+}
+
+void MainWindow::onCellHovered(int row, int col)
+{
+    if (!m_state || row < 0) {
+        statusBar()->clearMessage();
+        return;
+    }
+    statusBar()->showMessage(hoverText(*m_state, m_stage, row, col));
+}
+
+void MainWindow::onCellClicked(int row, int col)
+{
+    if (!m_state)
+        return;
+    m_selRow = row;
+    m_selCol = col;
+    m_views[0]->setSelectedCell(row, col);
+    const auto &setup = *m_state->setup;
+    if (m_stage == Stage::Inputs || m_stage == Stage::Qkv) {
+        const auto contents = stageContents(*m_state, m_stage);
+        const Mat<double> &m = *contents.front().values;
+        m_detail->setHtml(tr("<h3>%1</h3><p>row <b>%2</b> (%3), dimension %4</p><p>value <b>%5</b></p>")
+                              .arg(contents.front().title.toHtmlEscaped())
+                              .arg(row)
+                              .arg(contents.front().rowLabels.value(row).toHtmlEscaped())
+                              .arg(col)
+                              .arg(m(row, col), 0, 'g', 6));
+    } else {
+        const CellExplanation e =
+            explainCell(setup, m_state->result.head, m_state->scale, m_state->temperature, m_stage, row, col);
+        const QString key = m_stage == Stage::Output ? tr("dimension %1").arg(col)
+                                                     : QString::fromStdString(setup.keyTokens[std::size_t(col)]);
+        m_detail->showCell(e, QString::fromStdString(setup.queryTokens[std::size_t(row)]), key);
+    }
+    if (m_selectedQuery != row) {
+        m_selectedQuery = row;
+        render();
+    }
+}
+
+void MainWindow::showError(const QString &message)
+{
+    emit errorShown(message);
+    QMessageBox::warning(this, tr("AttnScope"), message);
+}
+
+bool MainWindow::openFile(const QString &path, QString *error)
+{
+    auto opened = openExplorerFile(path.toStdString());
+    if (!opened) {
+        const QString message = QString::fromStdString(opened.error().message);
+        if (error)
+            *error = message;
+        else
+            showError(message);
+        return false;
+    }
+    addRecentFile(path);
+    if (opened->setup) {
+        m_fileSetup = opened->setup;
+        m_fileName = QFileInfo(path).fileName();
+        m_controls->setTextMode(false);
+        setWindowTitle(tr("%1 — AttnScope").arg(m_fileName));
+        recompute();
+    } else {
+        setSentence(QString::fromStdString(opened->sentence));
+        setWindowTitle(tr("%1 — AttnScope").arg(QFileInfo(path).fileName()));
+    }
+    return true;
+}
+
+bool MainWindow::openTensorFiles(const QStringList &paths, QString *error)
+{
+    std::vector<std::string> files;
+    for (const QString &p : paths)
+        files.push_back(p.toStdString());
+    auto setup = setupFromRoleFiles(files);
+    if (!setup) {
+        const QString message = QString::fromStdString(setup.error().message);
+        if (error)
+            *error = message;
+        else
+            showError(message);
+        return false;
+    }
+    m_fileSetup = std::make_shared<const ExplorerSetup>(std::move(setup.value()));
+    m_fileName = QFileInfo(paths.value(0)).dir().dirName();
+    m_controls->setTextMode(false);
+    setWindowTitle(tr("%1 — AttnScope").arg(m_fileName));
+    recompute();
+    return true;
+}
+
+void MainWindow::openDialog()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open"), QString(),
+        tr("Text and tensors (*.txt *.npy *.npz *.safetensors *.csv *.tsv);;All files (*)"));
+    if (!path.isEmpty())
+        openFile(path);
+}
+
+void MainWindow::openTensorsDialog()
+{
+    const QStringList paths = QFileDialog::getOpenFileNames(
+        this, tr("Open Q, K, V (or X, Wq, Wk, Wv) — files named after their role"), QString(),
+        tr("Tensors (*.npy *.npz *.safetensors *.csv *.tsv);;All files (*)"));
+    if (!paths.isEmpty())
+        openTensorFiles(paths);
+}
+
+void MainWindow::addRecentFile(const QString &path)
+{
+    QStringList recent = Settings::value(Settings::Key::RecentFiles).toStringList();
+    const QString abs = QFileInfo(path).absoluteFilePath();
+    recent.removeAll(abs);
+    recent.prepend(abs);
+    while (recent.size() > Settings::kMaxRecentFiles)
+        recent.removeLast();
+    Settings::setValue(Settings::Key::RecentFiles, recent);
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = Settings::value(Settings::Key::RecentFiles).toStringList();
+    for (const QString &path : recent)
+        m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openFile(path); })->setToolTip(path);
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::setPresenterMode(bool on)
+{
+    QFont f = m_baseFont;
+    if (on)
+        f.setPointSizeF(f.pointSizeF() * 1.6);
+    QApplication::setFont(f);
+    render();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    QStringList paths;
+    for (const QUrl &url : event->mimeData()->urls())
+        if (url.isLocalFile())
+            paths << url.toLocalFile();
+    if (paths.size() == 1)
+        openFile(paths.first());
+    else if (paths.size() > 1)
+        openTensorFiles(paths);
+    event->acceptProposedAction();
 }
 
 } // namespace attnscope

@@ -2,16 +2,95 @@
 
 #include <QMainWindow>
 
+#include <memory>
+#include <vector>
+
+#include "attention.h"
+#include "explorer_session.h"
+
+class QLabel;
+class QMenu;
+class QActionGroup;
+
 namespace attnscope {
 
-/// The application window.
+class ControlsPanel;
+class DetailPanel;
+class HeatmapView;
+class StageStepper;
+class TokenStrip;
+
+/// The explorer window: controls on the left, the stage stepper and the stage's heatmaps in the
+/// middle, the computation of the clicked cell on the right, the tinted sentence below.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    /// Opens a text file, a tensor file (Q/K/V or X/Wq/Wk/Wv members) or a bundle with q/k/v.
+    bool openFile(const QString &path, QString *error = nullptr);
+    /// Opens several tensor files named after their role (q.npy, k.npy, v.npy, x.npy, wq.npy …).
+    bool openTensorFiles(const QStringList &paths, QString *error = nullptr);
+    void setSentence(const QString &text);
+    void showStage(Stage stage);
+
+    Stage stage() const { return m_stage; }
+    std::shared_ptr<const ExplorerState> state() const { return m_state; }
+    HeatmapView *heatmap(int i = 0) const { return m_views[std::size_t(i)]; }
+    ControlsPanel *controls() const { return m_controls; }
+    DetailPanel *detailPanel() const { return m_detail; }
+    TokenStrip *tokenStrip() const { return m_tokens; }
+    StageStepper *stepper() const { return m_stepper; }
+    int selectedQuery() const { return m_selectedQuery; }
+    /// Selects query row `row` (highlighted, and the token strip tinted by its weights).
+    void selectQuery(int row);
+
+signals:
+    /// A computation has been shown (tests and --screenshot wait for it).
+    void stateShown();
+    void errorShown(const QString &message);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
 private:
-    void createMenus();
+    void createActions();
+    void createDocks();
+    void recompute();
+    void onReady(std::shared_ptr<const ExplorerState> state);
+    void render();
+    void onCellHovered(int row, int col);
+    void onCellClicked(int row, int col);
+    void showError(const QString &message);
+    void addRecentFile(const QString &path);
+    void updateRecentMenu();
+    void openDialog();
+    void openTensorsDialog();
+    void setPresenterMode(bool on);
+    void restoreSettings();
+    void saveSettings();
+
+    ExplorerSession *m_session = nullptr;
+    std::shared_ptr<const ExplorerState> m_state;
+    std::shared_ptr<const ExplorerSetup> m_fileSetup; ///< tensors from files, or null for text
+    QString m_fileName;
+    Stage m_stage = Stage::Weights;
+    int m_selectedQuery = -1, m_selRow = -1, m_selCol = -1;
+
+    ControlsPanel *m_controls = nullptr;
+    StageStepper *m_stepper = nullptr;
+    QLabel *m_explanation = nullptr;
+    std::vector<HeatmapView *> m_views;
+    DetailPanel *m_detail = nullptr;
+    TokenStrip *m_tokens = nullptr;
+    QLabel *m_timing = nullptr;
+    QMenu *m_recentMenu = nullptr;
+    QActionGroup *m_colormapGroup = nullptr;
+    QActionGroup *m_reductionGroup = nullptr;
+    QFont m_baseFont;
 };
 
 } // namespace attnscope

@@ -1,0 +1,103 @@
+#include "explorer_session.h"
+
+#include <QElapsedTimer>
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace attnscope {
+namespace {
+
+bool sameScenario(const TextScenario &a, const TextScenario &b)
+{
+    return a.tokens == b.tokens && a.contextTokens == b.contextTokens && a.dModel == b.dModel && a.dHead == b.dHead &&
+           a.heads == b.heads && a.seed == b.seed && a.causal == b.causal && a.paddedKeys == b.paddedKeys;
+}
+
+struct Outcome {
+    std::shared_ptr<ExplorerState> state;
+    std::shared_ptr<const ExplorerSetup> builtSetup; ///< a newly built text setup, for the cache
+    TextScenario scenario;
+    QString error;
+    bool cancelled = false;
+};
+
+} // namespace
+
+ExplorerSession::ExplorerSession(QObject *parent) : QObject(parent) {}
+
+ExplorerSession::~ExplorerSession()
+{
+    if (m_cancel)
+        m_cancel->store(true);
+}
+
+void ExplorerSession::request(const ExplorerRequest &r)
+{
+    if (m_cancel)
+        m_cancel->store(true);
+    m_cancel = std::make_shared<std::atomic<bool>>(false);
+    const quint64 generation = ++m_generation;
+    std::shared_ptr<const ExplorerSetup> setup = r.fixedSetup;
+    if (!setup && m_cachedSetup && sameScenario(m_cachedScenario, r.scenario))
+        setup = m_cachedSetup;
+
+    auto cancel = m_cancel;
+    auto *watcher = new QFutureWatcher<Outcome>(this);
+    connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, generation] {
+        const Outcome out = watcher->result();
+        watcher->deleteLater();
+        if (--m_running == 0)
+            emit busyChanged(false);
+        if (out.builtSetup) {
+            m_cachedScenario = out.scenario;
+            m_cachedSetup = out.builtSetup;
+        }
+        if (generation != m_generation || out.cancelled)
+            return; // a newer request supersedes this one
+        if (!out.error.isEmpty()) {
+            emit failed(out.error);
+            return;
+        }
+        out.state->generation = generation;
+        m_current = out.state;
+        emit ready(m_current);
+    });
+    if (m_running++ == 0)
+        emit busyChanged(true);
+    watcher->setFuture(QtConcurrent::run([r, setup, cancel]() -> Outcome {
+        Outcome out;
+        QElapsedTimer clock;
+        clock.start();
+        std::shared_ptr<const ExplorerSetup> s = setup;
+        if (!s) {
+            auto built = buildTextSetup(r.scenario);
+            if (!built) {
+                out.error = QString::fromStdString(built.error().message);
+                return out;
+            }
+            s = std::make_shared<const ExplorerSetup>(std::move(built.value()));
+            out.builtSetup = s;
+            out.scenario = r.scenario;
+        }
+        if (cancel->load()) {
+            out.cancelled = true;
+            return out;
+        }
+        const int head = std::clamp(r.head, 0, int(s->inputs.q.size()) - 1);
+        auto result = computeExplorerHead(*s, head, r.scale, r.temperature, cancel.get());
+        if (!result) {
+            out.cancelled = result.error().code == Error::Code::Cancelled;
+            out.error = QString::fromStdString(result.error().message);
+            return out;
+        }
+        out.state = std::make_shared<ExplorerState>();
+        out.state->setup = s;
+        out.state->result = std::move(result.value());
+        out.state->scale = r.scale;
+        out.state->temperature = r.temperature;
+        out.state->computeMs = double(clock.nsecsElapsed()) / 1e6;
+        return out;
+    }));
+}
+
+} // namespace attnscope

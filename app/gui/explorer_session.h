@@ -1,0 +1,59 @@
+#pragma once
+
+#include <QObject>
+
+#include <atomic>
+#include <memory>
+
+#include "explorer.h"
+
+namespace attnscope {
+
+/// What the window asks for: a setup (fixed, from files) or a text scenario to build one from,
+/// and how to compute the shown head.
+struct ExplorerRequest {
+    std::shared_ptr<const ExplorerSetup> fixedSetup; ///< set: tensors from files; else `scenario`
+    TextScenario scenario;
+    int head = 0;
+    ScaleSpec scale;
+    double temperature = 1.0;
+};
+
+/// A computed state, handed to the views as a whole; never changed after it is made.
+struct ExplorerState {
+    quint64 generation = 0;
+    std::shared_ptr<const ExplorerSetup> setup;
+    ExplorerResult result;
+    ScaleSpec scale;
+    double temperature = 1.0;
+    double computeMs = 0;
+};
+
+/// Runs the engine off the GUI thread. A newer request cancels an older one; only the newest
+/// result is delivered.
+class ExplorerSession : public QObject {
+    Q_OBJECT
+public:
+    explicit ExplorerSession(QObject *parent = nullptr);
+    ~ExplorerSession() override;
+
+    void request(const ExplorerRequest &r);
+    bool busy() const { return m_running > 0; }
+    std::shared_ptr<const ExplorerState> current() const { return m_current; }
+
+signals:
+    void ready(std::shared_ptr<const attnscope::ExplorerState> state);
+    void failed(const QString &message);
+    void busyChanged(bool busy);
+
+private:
+    quint64 m_generation = 0;
+    int m_running = 0;
+    std::shared_ptr<std::atomic<bool>> m_cancel;
+    std::shared_ptr<const ExplorerState> m_current;
+    // The last built text setup, reused while only the head, scale or temperature change.
+    TextScenario m_cachedScenario;
+    std::shared_ptr<const ExplorerSetup> m_cachedSetup;
+};
+
+} // namespace attnscope

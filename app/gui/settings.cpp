@@ -1,0 +1,55 @@
+#include "settings.h"
+
+#include <QSettings>
+#include <QStringList>
+
+namespace attnscope {
+namespace {
+
+struct Entry {
+    Settings::Key key;
+    const char *name;
+    QVariant fallback;
+};
+
+const Entry &entry(Settings::Key key)
+{
+    static const Entry table[] = {
+        {Settings::Key::Geometry, "window/geometry", QByteArray()},
+        {Settings::Key::WindowState, "window/state", QByteArray()},
+        {Settings::Key::Sentence, "input/sentence", QStringLiteral("The cat sat on the mat because it was tired .")},
+        {Settings::Key::Context, "input/context", QStringLiteral("Le chat était fatigué .")},
+        {Settings::Key::CrossAttention, "input/cross", false},
+        {Settings::Key::DModel, "model/dModel", 64},
+        {Settings::Key::DHead, "model/dHead", 16},
+        {Settings::Key::Heads, "model/heads", 2},
+        {Settings::Key::Seed, "model/seed", 1},
+        {Settings::Key::ScaleMode, "attention/scaleMode", 0},
+        {Settings::Key::CustomScale, "attention/customScale", 1.0},
+        {Settings::Key::Temperature, "attention/temperature", 1.0},
+        {Settings::Key::MaskMode, "attention/maskMode", 0},
+        {Settings::Key::Colormap, "view/colormap", QStringLiteral("viridis")},
+        {Settings::Key::Reduction, "view/reduction", QStringLiteral("max")},
+        {Settings::Key::PresenterMode, "view/presenter", false},
+        {Settings::Key::RecentFiles, "files/recent", QStringList()},
+        {Settings::Key::Stage, "view/stage", QStringLiteral("weights")},
+    };
+    return table[int(key)];
+}
+
+} // namespace
+
+QVariant Settings::defaultValue(Key key) { return entry(key).fallback; }
+
+QVariant Settings::value(Key key)
+{
+    const Entry &e = entry(key);
+    QVariant v = QSettings().value(QLatin1String(e.name), e.fallback);
+    if (!v.canConvert(e.fallback.metaType()) || !v.convert(e.fallback.metaType()))
+        return e.fallback;
+    return v;
+}
+
+void Settings::setValue(Key key, const QVariant &value) { QSettings().setValue(QLatin1String(entry(key).name), value); }
+
+} // namespace attnscope

@@ -1,0 +1,37 @@
+#pragma once
+// Every remembered setting, its key and its default, in one table (settings.cpp). Values read
+// back are checked against the default's type; a wrong or missing value gives the default.
+
+#include <QVariant>
+
+namespace attnscope {
+
+class Settings {
+public:
+    enum class Key {
+        Geometry,
+        WindowState,
+        Sentence,
+        Context,
+        CrossAttention,
+        DModel,
+        DHead,
+        Heads,
+        Seed,
+        ScaleMode,
+        CustomScale,
+        Temperature,
+        MaskMode,
+        Colormap,
+        Reduction,
+        PresenterMode,
+        RecentFiles,
+        Stage,
+    };
+    static QVariant value(Key key);
+    static void setValue(Key key, const QVariant &value);
+    static QVariant defaultValue(Key key);
+    static constexpr int kMaxRecentFiles = 8;
+};
+
+} // namespace attnscope

@@ -1,0 +1,161 @@
+#include "stage_content.h"
+
+#include <QObject>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "stage_stepper.h"
+
+namespace attnscope {
+namespace {
+
+QString tr(const char *s) { return QObject::tr(s); }
+
+std::shared_ptr<const Mat<double>> share(const Mat<double> &m) { return std::make_shared<const Mat<double>>(m); }
+
+QStringList dims(Eigen::Index n, const QString &prefix)
+{
+    QStringList out;
+    for (Eigen::Index i = 0; i < n; ++i)
+        out << prefix + QString::number(i);
+    return out;
+}
+
+HeatmapView::Content make(const Mat<double> &m, const QString &title, const QStringList &rows, const QStringList &cols,
+                          const QString &rowAxis, const QString &colAxis, bool diverging)
+{
+    HeatmapView::Content c;
+    c.values = share(m);
+    c.title = title;
+    c.rowLabels = rows;
+    c.colLabels = cols;
+    c.rowAxis = rowAxis;
+    c.colAxis = colAxis;
+    c.diverging = diverging;
+    return c;
+}
+
+QString num(double v) { return std::isinf(v) ? (v < 0 ? QStringLiteral("−∞") : QStringLiteral("∞")) : QString::number(v, 'g', 5); }
+
+} // namespace
+
+QStringList toQStringList(const std::vector<std::string> &v)
+{
+    QStringList out;
+    for (const auto &s : v)
+        out << QString::fromStdString(s);
+    return out;
+}
+
+std::vector<HeatmapView::Content> stageContents(const ExplorerState &s, Stage stage)
+{
+    const ExplorerSetup &setup = *s.setup;
+    const HeadResult<double> &r = s.result.stages;
+    const int h = s.result.head;
+    const QStringList q = toQStringList(setup.queryTokens), k = toQStringList(setup.keyTokens);
+    const auto &in = setup.inputs;
+    const std::size_t g = std::size_t(r.kvHead);
+    const QString head = QObject::tr("head %1").arg(h);
+    switch (stage) {
+    case Stage::Inputs:
+        if (setup.x.size() == 0)
+            return {make(in.q[std::size_t(h)], QObject::tr("Q (given), %1").arg(head), q, dims(in.q[0].cols(), "d"), tr("query"), tr("dimension"), true)};
+        if (setup.crossAttention)
+            return {make(setup.x, tr("X: query tokens"), q, dims(setup.x.cols(), "d"), tr("token"), tr("dimension"), true),
+                    make(setup.c, tr("C: context tokens"), k, dims(setup.c.cols(), "d"), tr("token"), tr("dimension"), true)};
+        return {make(setup.x, tr("X: token embeddings"), q, dims(setup.x.cols(), "d"), tr("token"), tr("dimension"), true)};
+    case Stage::Qkv:
+        return {make(in.q[std::size_t(h)], QObject::tr("Q, %1").arg(head), q, dims(in.q[0].cols(), "d"), tr("query"), tr("dimension"), true),
+                make(in.k[g], QObject::tr("K, key/value head %1").arg(g), k, dims(in.k[0].cols(), "d"), tr("key"), tr("dimension"), true),
+                make(in.v[g], QObject::tr("V, key/value head %1").arg(g), k, dims(in.v[0].cols(), "d"), tr("key"), tr("dimension"), true)};
+    case Stage::Scores:
+        return {make(r.scoresRaw, QObject::tr("Scores Q·Kᵀ, %1").arg(head), q, k, tr("query"), tr("key"), true)};
+    case Stage::Scaled:
+        return {make(r.scoresScaled, QObject::tr("Scaled scores, %1").arg(head), q, k, tr("query"), tr("key"), true)};
+    case Stage::Masked:
+        return {make(r.scoresMasked, QObject::tr("Masked scores (grey = −∞), %1").arg(head), q, k, tr("query"), tr("key"), true)};
+    case Stage::Weights:
+        return {make(r.weights, QObject::tr("Attention weights A, %1").arg(head), q, k, tr("query"), tr("key"), false)};
+    case Stage::Output:
+        return {make(r.output, QObject::tr("Output A·V, %1").arg(head), q, dims(r.output.cols(), "d"), tr("query"), tr("dimension"), true)};
+    }
+    return {};
+}
+
+QString stageExplanation(const ExplorerState &s, Stage stage)
+{
+    const auto &in = s.setup->inputs;
+    const Eigen::Index dk = in.q[0].cols();
+    const double factor = s.scale.factor(dk);
+    QString scale;
+    switch (s.scale.mode) {
+    case ScaleSpec::Mode::Sqrt: scale = QObject::tr("1/√d_k = 1/√%1 = %2").arg(dk).arg(num(factor)); break;
+    case ScaleSpec::Mode::Dim: scale = QObject::tr("1/d_k = 1/%1 = %2 (the tutorial's choice: it shrinks the scores as d_k grows and flattens the weights)").arg(dk).arg(num(factor)); break;
+    case ScaleSpec::Mode::None: scale = QObject::tr("1 (no scaling: the scores' spread grows with √d_k and the softmax saturates)"); break;
+    case ScaleSpec::Mode::Custom: scale = QObject::tr("%1 (custom)").arg(num(factor)); break;
+    }
+    const QString tau = s.temperature != 1.0 ? QObject::tr(", then ÷ τ = %1").arg(num(s.temperature)) : QString();
+    switch (stage) {
+    case Stage::Inputs:
+        return s.setup->x.size() == 0
+                   ? QObject::tr("Inputs: Q, K and V were given directly (%1 queries, %2 keys, d_k = %3).").arg(in.q[0].rows()).arg(in.k[0].rows()).arg(dk)
+                   : QObject::tr("Inputs — each token becomes a vector x: hashed character n-grams (what it is) plus a sinusoidal position code (where it is).");
+    case Stage::Qkv:
+        return QObject::tr("Q = X·Wq, K = C·Wk, V = C·Wv — each token asks with its query, offers its key and carries its value (d_k = %1 per head).").arg(dk);
+    case Stage::Scores:
+        return QObject::tr("S = Q·Kᵀ — each score is the dot product of a query row and a key row: how well they match.");
+    case Stage::Scaled:
+        return QObject::tr("S × %1%2 — scaling keeps the softmax from saturating.").arg(scale, tau);
+    case Stage::Masked: {
+        const auto &m = in.mask;
+        QStringList kinds;
+        if (m.causal) kinds << QObject::tr("causal: query i sees keys 0..i");
+        if (!m.keyPadding.empty()) kinds << QObject::tr("padding: checked keys are never attended");
+        if (!m.allowed.empty()) kinds << QObject::tr("boolean mask");
+        if (!m.additive.empty()) kinds << QObject::tr("additive mask");
+        return kinds.isEmpty() ? QObject::tr("Masked — no mask is set, so the scores pass unchanged.")
+                               : QObject::tr("Masked — blocked scores become −∞ (grey), so they get zero weight (%1).").arg(kinds.join(QStringLiteral("; ")));
+    }
+    case Stage::Weights:
+        return QObject::tr("A = softmax of each row — a_j = exp(s_j − max) / Σ exp(s − max); every row sums to 1.");
+    case Stage::Output:
+        return QObject::tr("O = A·V — each query's output is the mix of the value rows, weighted by its attention.");
+    }
+    return {};
+}
+
+QString hoverText(const ExplorerState &s, Stage stage, int row, int col)
+{
+    const auto contents = stageContents(s, stage);
+    if (contents.empty() || row < 0 || col < 0)
+        return {};
+    const auto &c = contents.front();
+    const Mat<double> &m = *c.values;
+    if (row >= m.rows() || col >= m.cols())
+        return {};
+    QString text = QObject::tr("%1 %2 “%3”, %4 %5 “%6”: %7")
+                       .arg(c.rowAxis).arg(row).arg(c.rowLabels.value(row))
+                       .arg(c.colAxis).arg(col).arg(c.colLabels.value(col))
+                       .arg(num(m(row, col)));
+    if (stage == Stage::Weights) {
+        const auto w = m.row(row);
+        double entropy = 0;
+        for (Eigen::Index j = 0; j < w.size(); ++j)
+            if (w(j) > 0)
+                entropy -= w(j) * std::log2(w(j));
+        std::vector<Eigen::Index> order(std::size_t(w.size()));
+        std::iota(order.begin(), order.end(), 0);
+        const std::size_t top = std::min<std::size_t>(3, order.size());
+        std::partial_sort(order.begin(), order.begin() + std::ptrdiff_t(top), order.end(),
+                          [&](Eigen::Index a, Eigen::Index b) { return w(a) > w(b); });
+        QStringList best;
+        for (std::size_t i = 0; i < top; ++i)
+            best << QStringLiteral("“%1” %2").arg(c.colLabels.value(int(order[i]))).arg(w(order[i]), 0, 'f', 3);
+        text += QObject::tr("   row sum %1, entropy %2 bits, top: %3").arg(num(w.sum())).arg(entropy, 0, 'f', 3).arg(best.join(", "));
+    }
+    return text;
+}
+
+} // namespace attnscope

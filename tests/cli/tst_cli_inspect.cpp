@@ -1,0 +1,381 @@
+// attnscope-cli inspect lists what every valid tensor file holds (names, dtypes, shapes,
+// metadata) and refuses every broken one with exit status 2 and one "error:" line naming the
+// file; `attention` reads Q, K and V from .npz, .safetensors and CSV/TSV exactly as from .npy.
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <bit>
+#include <cmath>
+#include <map>
+
+#include "npy.h"
+
+using namespace attnscope;
+
+namespace {
+
+const QString kCli = QStringLiteral(ATTNSCOPE_BIN_DIR "/attnscope-cli");
+const QString kDir = QStringLiteral(ATTNSCOPE_FIXTURE_DIR "/formats");
+
+struct Run {
+    int exitCode = -1;
+    QByteArray out, err;
+};
+
+Run runCli(const QStringList &args, const QString &cwd = QString())
+{
+    QProcess p;
+    if (!cwd.isEmpty())
+        p.setWorkingDirectory(cwd);
+    p.start(kCli, args);
+    Run r;
+    if (!p.waitForFinished(60000)) {
+        p.kill();
+        p.waitForFinished();
+        r.err = "timed out";
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+
+QJsonObject readManifest(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return QJsonDocument::fromJson(f.readAll()).object();
+}
+
+QByteArray fileBytes(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return f.readAll();
+}
+
+QString shapeOf(const QJsonArray &a)
+{
+    QStringList dims;
+    for (const auto &v : a)
+        dims << QString::number(qint64(v.toDouble()));
+    return "[" + dims.join(", ") + "]";
+}
+
+double fromBits(const QString &hex)
+{
+    bool ok = false;
+    const qulonglong bits = hex.toULongLong(&ok, 16);
+    return ok ? std::bit_cast<double>(std::uint64_t(bits)) : std::nan("");
+}
+
+/// What `inspect` printed: the first line, name -> "dtype shape", and the metadata.
+struct Listing {
+    QString first;
+    std::map<QString, QString> arrays;
+    std::map<QString, QString> metadata;
+    int arrayLines = 0;
+};
+
+Listing parseListing(const QByteArray &out)
+{
+    Listing l;
+    const QStringList lines = QString::fromUtf8(out).split('\n');
+    l.first = lines.value(0);
+    bool inMeta = false;
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const QString &line = lines[i];
+        if (line.isEmpty())
+            continue;
+        if (line == "metadata:") {
+            inMeta = true;
+            continue;
+        }
+        if (inMeta) {
+            const auto colon = line.indexOf(": ");
+            l.metadata[line.mid(2, colon - 2)] = line.mid(colon + 2);
+            continue;
+        }
+        const QString t = line.trimmed();
+        const auto sp1 = t.indexOf(' ');
+        const QString name = t.left(sp1);
+        const QString rest = t.mid(sp1).trimmed();
+        const auto sp2 = rest.indexOf(' ');
+        l.arrays[name] = rest.left(sp2) + " " + rest.mid(sp2).trimmed();
+        ++l.arrayLines;
+    }
+    return l;
+}
+
+/// Exit status 2, nothing on stdout, exactly one stderr line "error: …" naming `path`.
+void checkRefused(const Run &r, const QString &path, const QString &fragment)
+{
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.out.isEmpty(), r.out.constData());
+    QVERIFY2(r.err.endsWith('\n'), r.err.constData());
+    QCOMPARE(r.err.count('\n'), 1);
+    const QString err = QString::fromUtf8(r.err).trimmed();
+    QVERIFY2(err.startsWith("error: "), qPrintable(err));
+    QVERIFY2(err.contains(path), qPrintable(err + "\n  does not name " + path));
+    QVERIFY2(err.contains(fragment), qPrintable(err + "\n  expected: " + fragment));
+}
+
+} // namespace
+
+class TstCliInspect : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void inspectValid_data();
+    void inspectValid();
+    void inspectBundles_data();
+    void inspectBundles();
+    void inspectBroken_data();
+    void inspectBroken();
+    void inspectUsage_data();
+    void inspectUsage();
+    void attentionRoutes_data();
+    void attentionRoutes();
+    void attentionRouteErrors_data();
+    void attentionRouteErrors();
+};
+
+void TstCliInspect::initTestCase()
+{
+    QVERIFY2(QFile::exists(kCli), qPrintable(kCli + " is missing"));
+    QVERIFY2(QFile::exists(kDir + "/valid/expected.json"), "the fixtures are missing (gen_formats.py)");
+}
+
+void TstCliInspect::inspectValid_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QJsonObject>("expected");
+    const QJsonObject m = readManifest(kDir + "/valid/expected.json");
+    for (auto it = m.begin(); it != m.end(); ++it)
+        QTest::newRow(qPrintable(it.key())) << it.key() << it.value().toObject();
+}
+
+void TstCliInspect::inspectValid()
+{
+    QFETCH(QString, file);
+    QFETCH(QJsonObject, expected);
+    const QString path = kDir + "/valid/" + file;
+    const Run r = runCli({"inspect", path});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.err.isEmpty(), r.err.constData());
+    const Listing l = parseListing(r.out);
+    const QJsonArray arrays = expected["arrays"].toArray();
+    QCOMPARE(l.first, QString("%1: %2, %3 array%4").arg(path, expected["format"].toString()).arg(arrays.size())
+                          .arg(arrays.size() == 1 ? "" : "s"));
+    QCOMPARE(l.arrayLines, int(arrays.size()));
+    for (const auto &v : arrays) {
+        const QJsonObject a = v.toObject();
+        const QString name = a["name"].toString().isEmpty() ? "(array)" : a["name"].toString();
+        const auto it = l.arrays.find(name);
+        QVERIFY2(it != l.arrays.end(), qPrintable(name + " is not listed:\n" + QString::fromUtf8(r.out)));
+        QCOMPARE(it->second, a["dtype"].toString() + " " + shapeOf(a["shape"].toArray()));
+    }
+    const QJsonObject meta = expected["metadata"].toObject();
+    QCOMPARE(qsizetype(l.metadata.size()), meta.size());
+    for (auto it = meta.begin(); it != meta.end(); ++it) {
+        QVERIFY2(l.metadata.count(it.key()), qPrintable(it.key()));
+        QCOMPARE(l.metadata.at(it.key()), it.value().toString());
+    }
+}
+
+void TstCliInspect::inspectBundles_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QStringList>("lines"); // "name dtype [shape]"
+    QTest::addColumn<QStringList>("metadata");
+    QTest::newRow("bundle.npz") << "bundle.npz"
+                                << QStringList{"attentions float32 [2, 3, 5, 5]", "tokens str [5]", "key_tokens str [5]",
+                                               "image_grid int64 [2]", "q float32 [2, 3, 5, 4]", "k float32 [2, 3, 5, 4]",
+                                               "v float32 [2, 3, 5, 4]"}
+                                << QStringList{};
+    QTest::newRow("bundle.safetensors")
+        << "bundle.safetensors"
+        << QStringList{"attentions float32 [2, 3, 5, 5]", "image_grid int64 [2]", "tokens str [5]", "key_tokens str [5]"}
+        << QStringList{"model: tiny", "tokens: [\"[CLS]\", \"猫\", \"が\", \"🐈\", \"走る\"]"};
+    QTest::newRow("bare.npy") << "bare.npy" << QStringList{"(array) float32 [2, 5, 5]"} << QStringList{};
+}
+
+void TstCliInspect::inspectBundles()
+{
+    QFETCH(QString, file);
+    QFETCH(QStringList, lines);
+    QFETCH(QStringList, metadata);
+    const Run r = runCli({"inspect", kDir + "/bundles/" + file});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    const Listing l = parseListing(r.out);
+    QCOMPARE(l.arrayLines, int(lines.size()));
+    for (const auto &line : lines) {
+        const QString name = line.section(' ', 0, 0);
+        QVERIFY2(l.arrays.count(name), qPrintable(name));
+        QCOMPARE(name + " " + l.arrays.at(name), line);
+    }
+    for (const auto &m : metadata) {
+        const QString key = m.section(": ", 0, 0);
+        QVERIFY2(l.metadata.count(key), qPrintable(key));
+        QCOMPARE(l.metadata.at(key), m.section(": ", 1));
+    }
+}
+
+void TstCliInspect::inspectBroken_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QJsonObject>("expected");
+    const QJsonObject m = readManifest(kDir + "/broken/expected.json");
+    for (auto it = m.begin(); it != m.end(); ++it)
+        QTest::newRow(qPrintable(it.key())) << it.key() << it.value().toObject();
+}
+
+void TstCliInspect::inspectBroken()
+{
+    QFETCH(QString, file);
+    QFETCH(QJsonObject, expected);
+    const QString path = kDir + "/broken/" + file;
+    const Run r = runCli({"inspect", path});
+    if (expected["stage"].toString() == "open") {
+        checkRefused(r, path, expected["fragment"].toString());
+        return;
+    }
+    // The structure is valid (inspect reads no data); reading the array is refused.
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY(r.out.startsWith((path + ": ").toUtf8()));
+    QString spec = path;
+    if (!expected["spec"].toString().isEmpty())
+        spec += ":" + expected["spec"].toString();
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const Run a = runCli({"attention", "--q", spec, "--k", spec, "--v", spec, "--weights-out", tmp.filePath("w.npy")});
+    checkRefused(a, path, expected["fragment"].toString());
+    QVERIFY(!QFile::exists(tmp.filePath("w.npy")));
+}
+
+void TstCliInspect::inspectUsage_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("names");
+    QTest::addColumn<QString>("fragment");
+    QTest::newRow("missing file") << QStringList{"inspect", kDir + "/nope.npz"} << kDir + "/nope.npz" << "file not found";
+    QTest::newRow("directory") << QStringList{"inspect", kDir + "/valid"} << kDir + "/valid" << "is a directory";
+    QTest::newRow("no file") << QStringList{"inspect"} << "inspect" << "exactly one FILE";
+    QTest::newRow("two files") << QStringList{"inspect", kDir + "/valid/plain.csv", kDir + "/valid/table.tsv"} << "inspect"
+                               << "exactly one FILE";
+    QTest::newRow("unknown option") << QStringList{"inspect", "--bogus", kDir + "/valid/plain.csv"} << "bogus" << "bogus";
+}
+
+void TstCliInspect::inspectUsage()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, names);
+    QFETCH(QString, fragment);
+    checkRefused(runCli(args), names, fragment);
+}
+
+void TstCliInspect::attentionRoutes_data()
+{
+    QTest::addColumn<QString>("q");
+    QTest::addColumn<QString>("k");
+    QTest::addColumn<QString>("v");
+    QTest::addColumn<QString>("precision");
+    for (const char *precision : {"f64", "f32"}) {
+        const auto row = [precision](const char *name, const char *q, const char *k, const char *v) {
+            QTest::newRow(qPrintable(QString("%1 %2").arg(name, precision))) << q << k << v << precision;
+        };
+        row("npz + safetensors + csv", "qkv.npz:q", "qkv.safetensors:k", "v.csv");
+        row("safetensors + tsv + npz.npy", "qkv.safetensors:q", "k.tsv", "qkv.npz:v.npy");
+        row("all npz", "qkv.npz:q", "qkv.npz:k", "qkv.npz:v");
+        row("all safetensors", "qkv.safetensors:q", "qkv.safetensors:k", "qkv.safetensors:v");
+        row("npy + csv", "q.npy", "k.npy", "v.csv");
+    }
+}
+
+void TstCliInspect::attentionRoutes()
+{
+    QFETCH(QString, q);
+    QFETCH(QString, k);
+    QFETCH(QString, v);
+    QFETCH(QString, precision);
+    const QString cli = kDir + "/cli/";
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    // The .npy route ...
+    const Run ref = runCli({"attention", "--q", cli + "q.npy", "--k", cli + "k.npy", "--v", cli + "v.npy", "--precision",
+                            precision, "--weights-out", tmp.filePath("w_ref.npy"), "--output-out", tmp.filePath("o_ref.npy")});
+    QVERIFY2(ref.exitCode == 0, ref.err.constData());
+    // ... and this one write the same bytes.
+    const Run run = runCli({"attention", "--q", cli + q, "--k", cli + k, "--v", cli + v, "--precision", precision,
+                            "--weights-out", tmp.filePath("w.npy"), "--output-out", tmp.filePath("o.npy")});
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QVERIFY2(run.err.isEmpty(), run.err.constData());
+    QCOMPARE(run.out, ref.out);
+    const QByteArray w = fileBytes(tmp.filePath("w.npy")), o = fileBytes(tmp.filePath("o.npy"));
+    QVERIFY(!w.isEmpty() && !o.isEmpty());
+    QVERIFY2(w == fileBytes(tmp.filePath("w_ref.npy")), "weights differ from the .npy route");
+    QVERIFY2(o == fileBytes(tmp.filePath("o_ref.npy")), "outputs differ from the .npy route");
+
+    // And the numbers are numpy's.
+    const QJsonObject e = readManifest(cli + "expected.json");
+    const double tol = precision == "f64" ? 1e-12 : 2e-6;
+    for (const auto &[file, key] : {std::pair{QString("w.npy"), QString("weights")}, {QString("o.npy"), QString("output")}}) {
+        auto t = readNpy(tmp.filePath(file).toStdString());
+        QVERIFY2(t.ok(), t.ok() ? "" : t.error().message.c_str());
+        QCOMPARE(QString::fromLatin1(dtypeName(t->dtype)), precision == "f64" ? QString("float64") : QString("float32"));
+        QCOMPARE(QString::fromStdString(shapeToString(t->shape)), shapeOf(e[key + "_shape"].toArray()));
+        const QJsonArray values = e[key].toArray();
+        QCOMPARE(qsizetype(t->numel()), values.size());
+        for (qsizetype i = 0; i < values.size(); ++i) {
+            const double want = fromBits(values[i].toString());
+            QVERIFY2(std::abs(t->at(i) - want) <= tol * (1 + std::abs(want)),
+                     qPrintable(QString("%1[%2] = %3, numpy %4").arg(key).arg(i).arg(t->at(i), 0, 'g', 17).arg(want, 0, 'g', 17)));
+        }
+    }
+}
+
+void TstCliInspect::attentionRouteErrors_data()
+{
+    QTest::addColumn<QStringList>("tensors"); // q, k, v relative to the fixture directory
+    QTest::addColumn<QString>("names");
+    QTest::addColumn<QString>("fragment");
+    QTest::newRow("no name in a file of several") << QStringList{"cli/qkv.npz", "cli/k.npy", "cli/v.npy"}
+                                                  << kDir + "/cli/qkv.npz" << "holds several arrays (q, k, v)";
+    QTest::newRow("no such member") << QStringList{"cli/q.npy", "cli/qkv.npz:nope", "cli/v.npy"} << kDir + "/cli/qkv.npz"
+                                    << "has no array named 'nope' (it holds: q, k, v)";
+    QTest::newRow("no such tensor") << QStringList{"cli/q.npy", "cli/k.npy", "cli/qkv.safetensors:x"}
+                                    << kDir + "/cli/qkv.safetensors" << "has no array named 'x'";
+    QTest::newRow("ragged csv") << QStringList{"cli/q.npy", "cli/k.npy", "broken/csv_ragged.csv"}
+                                << kDir + "/broken/csv_ragged.csv" << "line 3 has 2 values";
+    QTest::newRow("crc error in the data") << QStringList{"broken/npz_crc_large.npz:x", "cli/k.npy", "cli/v.npy"}
+                                           << kDir + "/broken/npz_crc_large.npz" << "CRC error";
+    QTest::newRow("zip bomb") << QStringList{"cli/q.npy", "broken/npz_bomb_declared.npz:x", "cli/v.npy"}
+                              << kDir + "/broken/npz_bomb_declared.npz" << "refused, not inflated";
+}
+
+void TstCliInspect::attentionRouteErrors()
+{
+    QFETCH(QStringList, tensors);
+    QFETCH(QString, names);
+    QFETCH(QString, fragment);
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const Run r = runCli({"attention", "--q", kDir + "/" + tensors[0], "--k", kDir + "/" + tensors[1], "--v",
+                          kDir + "/" + tensors[2], "--weights-out", tmp.filePath("w.npy")});
+    checkRefused(r, names, fragment);
+    QCOMPARE(QDir(tmp.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden).size(), 0);
+}
+
+QTEST_GUILESS_MAIN(TstCliInspect)
+#include "tst_cli_inspect.moc"

@@ -1,0 +1,330 @@
+#include "heatmap_view.h"
+
+#include <QMouseEvent>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <qcustomplot.h>
+
+#include <cmath>
+#include <limits>
+
+namespace attnscope {
+namespace {
+
+constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
+
+/// Cell centres of n reduced cells covering [first, first + count) in index units; a single
+/// cell is stored twice, since a colour map needs two centres to know its cell width.
+QCPRange centreRange(Eigen::Index first, Eigen::Index count, Eigen::Index n)
+{
+    if (n == 1)
+        return QCPRange(double(first) - 0.25 + (double(count) - 1) / 2, double(first) + 0.25 + (double(count) - 1) / 2);
+    const double w = double(count) / double(n);
+    return QCPRange(double(first) + w / 2 - 0.5, double(first + count) - w / 2 - 0.5);
+}
+
+} // namespace
+
+HeatmapView::HeatmapView(QWidget *parent) : QWidget(parent)
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_plot = new QCustomPlot(this);
+    layout->addWidget(m_plot);
+    m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    m_plot->setNoAntialiasingOnDrag(true);
+    m_plot->setMinimumSize(240, 200);
+
+    m_plot->plotLayout()->insertRow(0);
+    m_title = new QCPTextElement(m_plot, QString(), QFont(font().family(), font().pointSize() + 1, QFont::Bold));
+    m_plot->plotLayout()->addElement(0, 0, m_title);
+
+    m_map = new QCPColorMap(m_plot->xAxis, m_plot->yAxis);
+    m_map->setInterpolate(false);
+    m_map->setTightBoundary(false);
+    m_scale = new QCPColorScale(m_plot);
+    m_plot->plotLayout()->addElement(1, 1, m_scale);
+    m_scale->setType(QCPAxis::atRight);
+    m_map->setColorScale(m_scale);
+    auto *group = new QCPMarginGroup(m_plot);
+    m_plot->axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, group);
+    m_scale->setMarginGroup(QCP::msBottom | QCP::msTop, group);
+
+    m_plot->yAxis->setRangeReversed(true);
+    m_plot->xAxis->setTickLabelRotation(-60);
+    for (QCPAxis *axis : {m_plot->xAxis, m_plot->yAxis}) {
+        axis->grid()->setVisible(false);
+        axis->setTickLength(0, 3);
+        axis->setSubTicks(false);
+    }
+
+    m_rowRect = new QCPItemRect(m_plot);
+    m_rowRect->setPen(QPen(QColor(255, 80, 40), 2));
+    m_rowRect->setBrush(Qt::NoBrush);
+    m_rowRect->setVisible(false);
+    m_cellRect = new QCPItemRect(m_plot);
+    m_cellRect->setPen(QPen(QColor(255, 255, 255), 2));
+    m_cellRect->setBrush(Qt::NoBrush);
+    m_cellRect->setVisible(false);
+
+    m_refreshTimer = new QTimer(this);
+    m_refreshTimer->setSingleShot(true);
+    m_refreshTimer->setInterval(0);
+    connect(m_refreshTimer, &QTimer::timeout, this, &HeatmapView::refreshMap);
+    connect(m_plot->xAxis, qOverload<const QCPRange &>(&QCPAxis::rangeChanged), this, &HeatmapView::scheduleRefresh);
+    connect(m_plot->yAxis, qOverload<const QCPRange &>(&QCPAxis::rangeChanged), this, &HeatmapView::scheduleRefresh);
+    connect(m_plot, &QCustomPlot::mouseMove, this, &HeatmapView::onMouseMove);
+    connect(m_plot, &QCustomPlot::mousePress, this, &HeatmapView::onMousePress);
+    connect(m_plot, &QCustomPlot::mouseDoubleClick, this, [this](QMouseEvent *) { resetView(); });
+    setColormap(ColormapId::Viridis);
+    setMouseTracking(true);
+}
+
+HeatmapView::~HeatmapView() = default;
+
+void HeatmapView::clear()
+{
+    m_content = Content();
+    m_map->data()->clear();
+    m_shownRows = m_shownCols = 0;
+    m_title->setText(QString());
+    updateOverlays();
+    m_plot->replot();
+}
+
+void HeatmapView::setContent(Content content)
+{
+    const bool sameShape = m_content.values && content.values && m_content.values->rows() == content.values->rows() &&
+                           m_content.values->cols() == content.values->cols();
+    m_content = std::move(content);
+    m_title->setText(m_content.title);
+    m_plot->xAxis->setLabel(m_content.colAxis);
+    m_plot->yAxis->setLabel(m_content.rowAxis);
+    QFont labels = font();
+    labels.setFamilies({font().family(), QStringLiteral("Noto Sans CJK SC"), QStringLiteral("WenQuanYi Micro Hei")});
+    m_plot->xAxis->setTickLabelFont(labels);
+    m_plot->yAxis->setTickLabelFont(labels);
+    if (m_highlightRow >= 0 && (!m_content.values || m_highlightRow >= m_content.values->rows()))
+        m_highlightRow = -1;
+    updateColorRange();
+    if (sameShape)
+        refreshMap();
+    else
+        resetView();
+}
+
+void HeatmapView::setColormap(ColormapId id)
+{
+    m_colormap = id;
+    QCPColorGradient g = Colormap::get(id).gradient();
+    g.setNanHandling(QCPColorGradient::nhNanColor);
+    g.setNanColor(QColor(150, 150, 150));
+    m_map->setGradient(g);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void HeatmapView::setReduction(Reduction how)
+{
+    m_reduction = how;
+    refreshMap();
+}
+
+void HeatmapView::setHighlightedRow(int row)
+{
+    m_highlightRow = row;
+    updateOverlays();
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void HeatmapView::setSelectedCell(int row, int col)
+{
+    m_selRow = row;
+    m_selCol = col;
+    updateOverlays();
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void HeatmapView::resetView()
+{
+    if (!m_content.values) {
+        m_plot->replot();
+        return;
+    }
+    m_refreshing = true; // one refresh for both axes
+    m_plot->xAxis->setRange(-0.5, double(m_content.values->cols()) - 0.5);
+    m_plot->yAxis->setRange(-0.5, double(m_content.values->rows()) - 0.5);
+    m_refreshing = false;
+    refreshMap();
+}
+
+void HeatmapView::zoomBy(double factor)
+{
+    m_plot->xAxis->scaleRange(factor);
+    m_plot->yAxis->scaleRange(factor);
+    m_plot->replot();
+}
+
+void HeatmapView::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    scheduleRefresh(); // the reduction and the label density follow the pixel size
+}
+
+void HeatmapView::scheduleRefresh()
+{
+    if (!m_refreshing)
+        m_refreshTimer->start();
+}
+
+void HeatmapView::updateColorRange()
+{
+    if (!m_content.values)
+        return;
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    const Mat<double> &m = *m_content.values;
+    for (Eigen::Index i = 0; i < m.size(); ++i) {
+        const double v = m.data()[i];
+        if (std::isfinite(v)) {
+            lo = std::min(lo, v);
+            hi = std::max(hi, v);
+        }
+    }
+    if (!std::isfinite(lo)) {
+        lo = 0;
+        hi = 1;
+    }
+    if (m_content.diverging) {
+        const double a = std::max({std::abs(lo), std::abs(hi), 1e-12});
+        lo = -a;
+        hi = a;
+    } else if (hi - lo < 1e-12) {
+        hi = lo + 1;
+    }
+    m_map->setDataRange(QCPRange(lo, hi));
+}
+
+void HeatmapView::refreshMap()
+{
+    if (!m_content.values || m_content.values->size() == 0) {
+        m_plot->replot();
+        return;
+    }
+    const Mat<double> &m = *m_content.values;
+    const QCPRange xr = m_plot->xAxis->range(), yr = m_plot->yAxis->range();
+    const Eigen::Index c0 = std::clamp<Eigen::Index>(Eigen::Index(std::floor(xr.lower + 0.5)), 0, m.cols() - 1);
+    const Eigen::Index c1 = std::clamp<Eigen::Index>(Eigen::Index(std::ceil(xr.upper + 0.5)), c0 + 1, m.cols());
+    const Eigen::Index r0 = std::clamp<Eigen::Index>(Eigen::Index(std::floor(yr.lower + 0.5)), 0, m.rows() - 1);
+    const Eigen::Index r1 = std::clamp<Eigen::Index>(Eigen::Index(std::ceil(yr.upper + 0.5)), r0 + 1, m.rows());
+    const QRect rect = m_plot->axisRect()->rect();
+    const double dpr = devicePixelRatioF();
+    // Device pixels available to the visible cells.
+    const auto pixelsX = Eigen::Index(std::ceil(rect.width() * dpr * double(c1 - c0) / std::max(xr.size(), 1e-9)));
+    const auto pixelsY = Eigen::Index(std::ceil(rect.height() * dpr * double(r1 - r0) / std::max(yr.size(), 1e-9)));
+    const Mat<double> shown = reduceBlock(m, r0, r1 - r0, c0, c1 - c0, std::max<Eigen::Index>(pixelsY, 1),
+                                          std::max<Eigen::Index>(pixelsX, 1), m_reduction, m_content.diverging);
+    m_shownRows = shown.rows();
+    m_shownCols = shown.cols();
+    const int nx = int(std::max<Eigen::Index>(shown.cols(), 2)), ny = int(std::max<Eigen::Index>(shown.rows(), 2));
+    auto *mapData = new QCPColorMapData(nx, ny, centreRange(c0, c1 - c0, shown.cols()), centreRange(r0, r1 - r0, shown.rows()));
+    for (int y = 0; y < ny; ++y) {
+        const Eigen::Index i = std::min<Eigen::Index>(y, shown.rows() - 1);
+        for (int x = 0; x < nx; ++x) {
+            const double v = shown(i, std::min<Eigen::Index>(x, shown.cols() - 1));
+            mapData->setCell(x, y, std::isinf(v) && v < 0 ? kNan : v);
+        }
+    }
+    m_map->setData(mapData, false);
+    updateTicks();
+    updateOverlays();
+    m_plot->replot();
+}
+
+void HeatmapView::updateTicks()
+{
+    if (!m_content.values)
+        return;
+    const auto setTicks = [](QCPAxis *axis, const QStringList &labels, Eigen::Index count, double pixels, int fontPx) {
+        const QCPRange r = axis->range();
+        const Eigen::Index first = std::max<Eigen::Index>(0, Eigen::Index(std::ceil(r.lower)));
+        const Eigen::Index last = std::min<Eigen::Index>(count - 1, Eigen::Index(std::floor(r.upper)));
+        const double perCell = pixels / std::max(r.size(), 1e-9);
+        const Eigen::Index step = std::max<Eigen::Index>(1, Eigen::Index(std::ceil((fontPx + 2) / std::max(perCell, 1e-9))));
+        QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
+        for (Eigen::Index i = first - first % step; i <= last; i += step) {
+            if (i < first)
+                continue;
+            QString label = i < labels.size() ? labels.at(int(i)) : QString::number(i);
+            if (label.size() > 18)
+                label = label.left(17) + QChar(0x2026);
+            ticker->addTick(double(i), label);
+        }
+        axis->setTicker(ticker);
+    };
+    const int fontPx = QFontMetrics(m_plot->xAxis->tickLabelFont()).height();
+    const QRect rect = m_plot->axisRect()->rect();
+    setTicks(m_plot->xAxis, m_content.colLabels, m_content.values->cols(), rect.width(), fontPx);
+    setTicks(m_plot->yAxis, m_content.rowLabels, m_content.values->rows(), rect.height(), fontPx);
+}
+
+void HeatmapView::updateOverlays()
+{
+    const bool has = bool(m_content.values);
+    const Eigen::Index cols = has ? m_content.values->cols() : 0, rows = has ? m_content.values->rows() : 0;
+    m_rowRect->setVisible(has && m_highlightRow >= 0 && m_highlightRow < rows);
+    if (m_rowRect->visible()) {
+        m_rowRect->topLeft->setCoords(-0.5, m_highlightRow - 0.5);
+        m_rowRect->bottomRight->setCoords(double(cols) - 0.5, m_highlightRow + 0.5);
+    }
+    m_cellRect->setVisible(has && m_selRow >= 0 && m_selRow < rows && m_selCol >= 0 && m_selCol < cols);
+    if (m_cellRect->visible()) {
+        m_cellRect->topLeft->setCoords(m_selCol - 0.5, m_selRow - 0.5);
+        m_cellRect->bottomRight->setCoords(m_selCol + 0.5, m_selRow + 0.5);
+    }
+}
+
+double HeatmapView::displayedValue(int i, int j) const
+{
+    return m_map->data()->cell(j, i);
+}
+
+QPoint HeatmapView::cellCenter(int row, int col) const
+{
+    const double x = m_plot->xAxis->coordToPixel(col), y = m_plot->yAxis->coordToPixel(row);
+    return m_plot->mapTo(this, QPoint(int(std::lround(x)), int(std::lround(y))));
+}
+
+QPoint HeatmapView::cellAt(const QPoint &pos) const
+{
+    if (!m_content.values)
+        return {-1, -1};
+    const QPoint p = m_plot->mapFrom(this, pos);
+    if (!m_plot->axisRect()->rect().contains(p))
+        return {-1, -1};
+    const auto col = Eigen::Index(std::lround(m_plot->xAxis->pixelToCoord(p.x())));
+    const auto row = Eigen::Index(std::lround(m_plot->yAxis->pixelToCoord(p.y())));
+    if (row < 0 || col < 0 || row >= m_content.values->rows() || col >= m_content.values->cols())
+        return {-1, -1};
+    return {int(col), int(row)};
+}
+
+void HeatmapView::onMouseMove(QMouseEvent *event)
+{
+    const QPoint cell = cellAt(m_plot->mapTo(this, event->position().toPoint()));
+    if (cell.y() != m_hoverRow || cell.x() != m_hoverCol) {
+        m_hoverRow = cell.y();
+        m_hoverCol = cell.x();
+        emit cellHovered(m_hoverRow, m_hoverCol);
+    }
+}
+
+void HeatmapView::onMousePress(QMouseEvent *event)
+{
+    if (event->button() != Qt::LeftButton)
+        return;
+    const QPoint cell = cellAt(m_plot->mapTo(this, event->position().toPoint()));
+    if (cell.x() >= 0)
+        emit cellClicked(cell.y(), cell.x());
+}
+
+} // namespace attnscope

@@ -1,0 +1,45 @@
+#include "matrix_reduce.h"
+
+#include <cmath>
+#include <limits>
+
+namespace attnscope {
+
+Mat<double> reduceBlock(const Mat<double> &m, Eigen::Index row0, Eigen::Index rows, Eigen::Index col0,
+                        Eigen::Index cols, Eigen::Index outRows, Eigen::Index outCols, Reduction how,
+                        bool signedMagnitude)
+{
+    outRows = std::max<Eigen::Index>(1, std::min(outRows, rows));
+    outCols = std::max<Eigen::Index>(1, std::min(outCols, cols));
+    if (outRows == rows && outCols == cols)
+        return m.block(row0, col0, rows, cols);
+    Mat<double> out(outRows, outCols);
+    for (Eigen::Index i = 0; i < outRows; ++i) {
+        const Eigen::Index r0 = row0 + i * rows / outRows, r1 = row0 + (i + 1) * rows / outRows;
+        for (Eigen::Index j = 0; j < outCols; ++j) {
+            const Eigen::Index c0 = col0 + j * cols / outCols, c1 = col0 + (j + 1) * cols / outCols;
+            double best = std::numeric_limits<double>::quiet_NaN(), sum = 0;
+            Eigen::Index finite = 0;
+            double fallback = m(r0, c0);
+            for (Eigen::Index r = r0; r < r1; ++r) {
+                const double *p = m.data() + r * m.cols();
+                for (Eigen::Index c = c0; c < c1; ++c) {
+                    const double v = p[c];
+                    if (!std::isfinite(v)) {
+                        fallback = v;
+                        continue;
+                    }
+                    ++finite;
+                    sum += v;
+                    const bool better = signedMagnitude ? std::abs(v) > std::abs(best) : v > best;
+                    if (std::isnan(best) || better)
+                        best = v;
+                }
+            }
+            out(i, j) = finite == 0 ? fallback : (how == Reduction::Max ? best : sum / double(finite));
+        }
+    }
+    return out;
+}
+
+} // namespace attnscope

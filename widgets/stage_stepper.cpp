@@ -1,0 +1,97 @@
+#include "stage_stepper.h"
+
+#include <QButtonGroup>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QToolButton>
+
+namespace attnscope {
+
+QString StageStepper::title(Stage stage)
+{
+    switch (stage) {
+    case Stage::Inputs: return tr("Inputs");
+    case Stage::Qkv: return tr("Q, K, V");
+    case Stage::Scores: return tr("Scores QKᵀ");
+    case Stage::Scaled: return tr("Scaled");
+    case Stage::Masked: return tr("Masked");
+    case Stage::Weights: return tr("Softmax weights");
+    case Stage::Output: return tr("Output A·V");
+    }
+    return {};
+}
+
+QString StageStepper::key(Stage stage)
+{
+    static const char *keys[] = {"inputs", "qkv", "scores", "scaled", "masked", "weights", "output"};
+    return QString::fromLatin1(keys[int(stage)]);
+}
+
+std::optional<Stage> StageStepper::fromKey(const QString &k)
+{
+    for (int i = 0; i < kCount; ++i)
+        if (key(Stage(i)) == k)
+            return Stage(i);
+    return std::nullopt;
+}
+
+StageStepper::StageStepper(QWidget *parent) : QWidget(parent)
+{
+    auto *layout = new QHBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->setSpacing(2);
+    m_back = new QToolButton(this);
+    m_back->setText(tr("◀ Back"));
+    m_back->setToolTip(tr("Previous stage (Page Up, Alt+Left)"));
+    m_back->setObjectName("stageBack");
+    layout->addWidget(m_back);
+    m_group = new QButtonGroup(this);
+    m_group->setExclusive(true);
+    for (int i = 0; i < kCount; ++i) {
+        auto *b = new QToolButton(this);
+        b->setText(QStringLiteral("%1  %2").arg(i + 1).arg(title(Stage(i))));
+        b->setCheckable(true);
+        b->setAutoRaise(false);
+        b->setObjectName(QStringLiteral("stage_%1").arg(key(Stage(i))));
+        b->setToolTip(tr("Show the %1 stage (%2)").arg(title(Stage(i)), QStringLiteral("Ctrl+%1").arg(i + 1)));
+        b->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+        m_group->addButton(b, i);
+        layout->addWidget(b);
+        if (i + 1 < kCount) {
+            auto *arrow = new QLabel(QStringLiteral("→"), this);
+            arrow->setEnabled(false);
+            layout->addWidget(arrow);
+        }
+    }
+    m_next = new QToolButton(this);
+    m_next->setText(tr("Next ▶"));
+    m_next->setToolTip(tr("Next stage (Page Down, Alt+Right)"));
+    m_next->setObjectName("stageNext");
+    layout->addWidget(m_next);
+    connect(m_back, &QToolButton::clicked, this, &StageStepper::back);
+    connect(m_next, &QToolButton::clicked, this, &StageStepper::next);
+    connect(m_group, &QButtonGroup::idClicked, this, [this](int id) { emit stageRequested(Stage(id)); });
+    setStage(Stage::Weights);
+}
+
+void StageStepper::setStage(Stage stage)
+{
+    m_stage = stage;
+    m_group->button(int(stage))->setChecked(true);
+    m_back->setEnabled(int(stage) > 0);
+    m_next->setEnabled(int(stage) + 1 < kCount);
+}
+
+void StageStepper::next()
+{
+    if (int(m_stage) + 1 < kCount)
+        emit stageRequested(Stage(int(m_stage) + 1));
+}
+
+void StageStepper::back()
+{
+    if (int(m_stage) > 0)
+        emit stageRequested(Stage(int(m_stage) - 1));
+}
+
+} // namespace attnscope

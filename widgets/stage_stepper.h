@@ -1,0 +1,42 @@
+#pragma once
+
+#include <QWidget>
+
+#include <optional>
+
+#include "attention.h"
+
+class QButtonGroup;
+class QToolButton;
+
+namespace attnscope {
+
+/// The stages as a row of buttons, Inputs → Q, K, V → Scores → Scaled → Masked → Weights →
+/// Output, with Back and Next. It shows the current stage and asks for another; the window
+/// decides.
+class StageStepper : public QWidget {
+    Q_OBJECT
+public:
+    explicit StageStepper(QWidget *parent = nullptr);
+
+    Stage stage() const { return m_stage; }
+    void setStage(Stage stage);
+    static QString title(Stage stage);     ///< "Softmax weights"
+    static QString key(Stage stage);       ///< "weights", as on the command line
+    static std::optional<Stage> fromKey(const QString &key);
+    static constexpr int kCount = 7;
+
+public slots:
+    void next();
+    void back();
+
+signals:
+    void stageRequested(attnscope::Stage stage);
+
+private:
+    Stage m_stage = Stage::Weights;
+    QButtonGroup *m_group = nullptr;
+    QToolButton *m_back = nullptr, *m_next = nullptr;
+};
+
+} // namespace attnscope
