@@ -13,7 +13,9 @@ Mat<double> textEmbeddings(const std::vector<std::string> &tokens, int dModel, i
     Mat<double> x = Mat<double>::Zero(Eigen::Index(tokens.size()), dModel);
     for (std::size_t t = 0; t < tokens.size(); ++t) {
         // Character n-grams of "<token>" over code points, so that 猫 and "cat" are treated alike.
-        const std::u32string chars = U"<" + QString::fromStdString(tokens[t]).toLower().toStdU32String() + U">";
+        std::u32string chars(1, U'<');
+        chars += QString::fromStdString(tokens[t]).toLower().toStdU32String();
+        chars.push_back(U'>');
         auto row = x.row(Eigen::Index(t));
         for (std::size_t n = 1; n <= 3; ++n) {
             for (std::size_t i = 0; i + n <= chars.size(); ++i) {

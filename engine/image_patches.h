@@ -25,9 +25,13 @@ inline constexpr std::int64_t kMaxPatches = 65536;
 /// Loads an image with QImageReader, the format decided by content (PNG, JPEG, BMP, GIF, PPM,
 /// … whatever Qt's plugins read). Refuses, with a message naming the file and the problem:
 /// a missing or unreadable file; content no plugin recognises; a header claiming more than
-/// `maxPixels` pixels (checked before any pixel is decoded, the dimensions named); PNG, JPEG and
-/// BMP files that end before their image data does (Qt would return a partly grey image with
-/// only a warning), and PNG chunks whose CRC does not match; whatever the decoder fails on.
+/// `maxPixels` pixels (checked before any pixel is decoded, from Qt's header read or, where Qt
+/// gives no size, our own read of a PNG IHDR or BMP header; the dimensions named); PNG, JPEG and
+/// BMP files that end before their image data does (Qt would return a partly grey or black
+/// image with at most a warning): PNG chunks must reach IEND, JPEG scans EOI, uncompressed BMP
+/// pixel rows must fit in the file; PNG chunks whose CRC does not match; whatever the decoder
+/// fails on. Bytes after IEND or EOI are ignored. Corrupt JPEG entropy data that libjpeg only
+/// warns about is decoded as libjpeg renders it.
 /// Qt's allocation limit is set to `maxPixels` × 8 bytes (16-bit RGBA). The result is
 /// Format_ARGB32 when the image has an alpha channel, Format_RGB32 otherwise.
 Result<QImage> loadImage(const std::string &path, std::int64_t maxPixels = kDefaultMaxImagePixels);

@@ -54,7 +54,7 @@ std::optional<Utf8Problem> findInvalidUtf8(std::string_view s)
         } else if (b >= 0xE0 && b <= 0xEF) {
             len = 3;
             lo = b == 0xE0 ? 0xA0 : 0x80;
-            hi = 0xBF;
+            hi = b == 0xED ? 0x9F : 0xBF;
         } else if (b >= 0xF0 && b <= 0xF4) {
             len = 4;
             lo = b == 0xF0 ? 0x90 : 0x80;
@@ -180,7 +180,7 @@ std::vector<std::string> tokenizeSentence(const QString &text)
                 flush();
             cur += c;
             inWord = true;
-        } else if (false && (c == 0x2019) && nextIs(i, [](char32_t x) { return QChar::isLetter(x) && !isCjk(x); })) {
+        } else if (inWord && (c == U'\'' || c == 0x2019) && nextIs(i, [](char32_t x) { return QChar::isLetter(x) && !isCjk(x); })) {
             cur += c; // don't, rock'n'roll, 90's
         } else if (inWord && (c == U'.' || c == U',') && isDigit(cur.back()) && nextIs(i, isDigit)) {
             cur += c; // 3.14, 1,000

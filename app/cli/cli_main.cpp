@@ -17,6 +17,7 @@ AttnScope's command line: attention, stage by stage, on tensor files.
 
 Commands:
   attention   compute scores, weights and outputs from Q/K/V or X and projections
+  combine     fuse heads, roll attention out over layers, hide keys: one matrix as .npy
   inspect     list the arrays (name, dtype, shape) and metadata of a tensor file
 
 TENSOR arguments name a .npy, .npz, .safetensors, .csv or .tsv file, as PATH or PATH:NAME
@@ -38,6 +39,7 @@ int main(int argc, char **argv)
     using Command = std::function<int(const QStringList &)>;
     const std::map<QString, Command> commands = {
         {"attention", attnscope::cli::attentionCommand},
+        {"combine", attnscope::cli::combineCommand},
         {"inspect", attnscope::cli::inspectCommand},
     };
     const QString name = args.value(1);

@@ -7,6 +7,7 @@
 namespace attnscope::cli {
 
 int attentionCommand(const QStringList &args);
+int combineCommand(const QStringList &args);
 int inspectCommand(const QStringList &args);
 
 } // namespace attnscope::cli

@@ -9,6 +9,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QImage>
+#include <QImageWriter>
 #include <QPainter>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
@@ -340,6 +341,36 @@ private slots:
         QCOMPARE(r->format(), QImage::Format_RGB32);
         if (lossless)
             QCOMPARE(*r, img);
+    }
+
+    void loadProgressiveJpeg()
+    {
+        // Several scans, each SOS followed by entropy-coded data: the structure walk follows them.
+        QByteArray bytes;
+        QBuffer buf(&bytes);
+        buf.open(QIODevice::WriteOnly);
+        QImageWriter writer(&buf, "jpeg");
+        writer.setProgressiveScanWrite(true);
+        QVERIFY(writer.write(gradientImage(120, 90)));
+        QVERIFY(bytes.count("\xFF\xDA") > 1);
+        const QString path = writeFile("progressive.jpg", bytes);
+        const auto r = loadImage(path.toStdString());
+        QVERIFY2(r.ok(), r.ok() ? "" : r.error().message.c_str());
+        QCOMPARE(r->size(), QSize(120, 90));
+        // Cut inside a later scan: still truncated.
+        const QString cut = writeFile("progressive-cut.jpg", bytes.left(bytes.lastIndexOf("\xFF\xDA") + 20));
+        QVERIFY(expectRefused(cut).contains("truncated"));
+    }
+
+    void trailingBytesAccepted()
+    {
+        // Bytes after IEND or EOI are ignored by the decoders, and by us.
+        for (const char *format : {"png", "jpg"}) {
+            const QString path = writeFile(QString("trailing.") + format,
+                                           encode(gradientImage(20, 10), format) + QByteArray(100, 'x'));
+            const auto r = loadImage(path.toStdString());
+            QVERIFY2(r.ok(), r.ok() ? "" : r.error().message.c_str());
+        }
     }
 
     void loadKeepsAlpha()

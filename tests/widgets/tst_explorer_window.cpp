@@ -1,0 +1,310 @@
+// The explorer window driven as a person would: typing, stepping with keys, clicking cells,
+// changing controls; and the attnscope executable's command-line options.
+#include <QLineEdit>
+#include <QProcess>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QStatusBar>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <qcustomplot.h>
+
+#include "controls_panel.h"
+#include "detail_panel.h"
+#include "explorer.h"
+#include "heatmap_view.h"
+#include "main_window.h"
+#include "stage_stepper.h"
+#include "text.h"
+#include "token_strip.h"
+
+using namespace attnscope;
+
+namespace {
+
+/// The window's default parameters computed directly by the engine, for comparison.
+ExplorerResult reference(const QString &sentence, const ControlValues &v, Stage, ExplorerSetup *setupOut = nullptr)
+{
+    TextScenario s;
+    s.tokens = tokenizeSentence(sentence);
+    s.dModel = v.dModel;
+    s.dHead = v.dHead;
+    s.heads = v.heads;
+    s.seed = v.seed;
+    s.causal = v.maskMode == 1;
+    auto setup = buildTextSetup(s);
+    auto r = computeExplorerHead(*setup, v.head, ScaleSpec{}, v.temperature);
+    if (setupOut)
+        *setupOut = *setup;
+    return r.value();
+}
+
+} // namespace
+
+class TestExplorerWindow : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void init();
+    void showsEngineWeights();
+    void stepsWithKeysEvenFromTheTextField();
+    void clickingACellExplainsIt();
+    void selectingAQueryTintsTheSentence();
+    void hoverShowsRowStatistics();
+    void controlsRecompute();
+    void causalMaskZeroesTheUpperTriangle();
+    void chineseIsOneTokenPerCharacter();
+    void opensTensorFilesByRole();
+    void screenshotOption();
+    void badArgumentsExitWithStatusTwo_data();
+    void badArgumentsExitWithStatusTwo();
+
+private:
+    std::unique_ptr<MainWindow> m_window;
+    bool waitForState();
+};
+
+void TestExplorerWindow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName("AttnScopeTest");
+    QCoreApplication::setApplicationName("AttnScopeTest");
+}
+
+void TestExplorerWindow::init()
+{
+    QSettings().clear();
+    m_window = std::make_unique<MainWindow>();
+    m_window->resize(1400, 900);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+}
+
+bool TestExplorerWindow::waitForState()
+{
+    QSignalSpy spy(m_window.get(), &MainWindow::stateShown);
+    return spy.wait(5000);
+}
+
+void TestExplorerWindow::showsEngineWeights()
+{
+    m_window->setSentence("the cat saw the dog");
+    QVERIFY(waitForState());
+    QCOMPARE(m_window->stage(), Stage::Weights); // the default stage
+    const ExplorerResult ref = reference("the cat saw the dog", m_window->controls()->values(), Stage::Weights);
+    const auto &shown = *m_window->heatmap(0)->content().values;
+    QCOMPARE(shown.rows(), 5);
+    QCOMPARE(shown.cols(), 5);
+    QVERIFY((shown - ref.stages.weights).cwiseAbs().maxCoeff() < 1e-12);
+    // Each row of the displayed weights sums to 1.
+    for (int i = 0; i < 5; ++i)
+        QVERIFY(std::abs(shown.row(i).sum() - 1.0) < 1e-9);
+    QCOMPARE(m_window->heatmap(0)->content().rowLabels, QStringList({"the", "cat", "saw", "the", "dog"}));
+}
+
+void TestExplorerWindow::stepsWithKeysEvenFromTheTextField()
+{
+    m_window->setSentence("a b c");
+    QVERIFY(waitForState());
+    m_window->showStage(Stage::Inputs);
+    m_window->controls()->textEdit()->setFocus();
+    QTest::keyClick(m_window->controls()->textEdit(), Qt::Key_PageDown);
+    QCOMPARE(m_window->stage(), Stage::Qkv);
+    QCOMPARE(m_window->controls()->textEdit()->text(), QString("a b c")); // the field kept its text
+    QTest::keyClick(m_window.get(), Qt::Key_Right, Qt::AltModifier);
+    QCOMPARE(m_window->stage(), Stage::Scores);
+    QVERIFY(m_window->heatmap(0)->isVisible());
+    QVERIFY(!m_window->heatmap(1)->isVisible()); // one matrix at the scores stage
+    QTest::keyClick(m_window.get(), Qt::Key_PageUp);
+    QCOMPARE(m_window->stage(), Stage::Qkv);
+    QVERIFY(m_window->heatmap(1)->isVisible() && m_window->heatmap(2)->isVisible()); // Q, K and V
+    QTest::keyClick(m_window.get(), Qt::Key_7, Qt::ControlModifier);
+    QCOMPARE(m_window->stage(), Stage::Output);
+    // The stepper's Next button is disabled at the last stage and Back moves back.
+    auto *back = m_window->stepper()->findChild<QWidget *>("stageBack");
+    QTest::mouseClick(back, Qt::LeftButton);
+    QCOMPARE(m_window->stage(), Stage::Weights);
+}
+
+void TestExplorerWindow::clickingACellExplainsIt()
+{
+    m_window->setSentence("one two three four");
+    QVERIFY(waitForState());
+    HeatmapView *view = m_window->heatmap(0);
+    QTRY_VERIFY(view->displayedRows() == 4);
+    const QPoint p = view->cellCenter(2, 1);
+    QTest::mouseClick(view->plot(), Qt::LeftButton, {}, view->plot()->mapFrom(view, p));
+    ExplorerSetup setup;
+    const ExplorerResult ref = reference("one two three four", m_window->controls()->values(), Stage::Weights, &setup);
+    const QString text = m_window->detailPanel()->toPlainText();
+    QVERIFY2(text.contains("three") && text.contains("two"), qPrintable(text));
+    // The raw score q·k as the engine has it, with 5 significant digits.
+    const double raw = ref.stages.scoresRaw(2, 1);
+    QVERIFY2(text.contains(QString::number(raw, 'g', 5).replace('-', QChar(0x2212))), qPrintable(text));
+    QVERIFY2(text.contains(QString::number(ref.stages.weights(2, 1), 'g', 5)), qPrintable(text));
+    QVERIFY(text.contains("Softmax"));
+    QCOMPARE(m_window->selectedQuery(), 2);
+
+    // The output stage explains the weighted sum of V rows.
+    m_window->showStage(Stage::Output);
+    QTRY_VERIFY(view->displayedRows() == 4);
+    const QPoint q = view->cellCenter(0, 3);
+    QTest::mouseClick(view->plot(), Qt::LeftButton, {}, view->plot()->mapFrom(view, q));
+    const QString out = m_window->detailPanel()->toPlainText();
+    QVERIFY2(out.contains(QString::number(ref.stages.output(0, 3), 'g', 5).replace('-', QChar(0x2212))) ||
+                 std::abs(ref.stages.output(0, 3)) < 1e-300,
+             qPrintable(out));
+}
+
+void TestExplorerWindow::selectingAQueryTintsTheSentence()
+{
+    m_window->setSentence("red green blue red");
+    QVERIFY(waitForState());
+    m_window->selectQuery(3);
+    const auto &w = m_window->state()->result.stages.weights;
+    int best = 0;
+    w.row(3).maxCoeff(&best);
+    const QColor top = m_window->tokenStrip()->tint(best);
+    // The most attended key is drawn in the colour map's brightest colour (viridis: yellow).
+    QCOMPARE(top.name(), QColor(Colormap::get(ColormapId::Viridis).at(1.0)).name());
+    int worst = 0;
+    w.row(3).minCoeff(&worst);
+    QVERIFY(m_window->tokenStrip()->tint(worst) != top);
+    QCOMPARE(m_window->heatmap(0)->highlightedRow(), 3);
+}
+
+void TestExplorerWindow::hoverShowsRowStatistics()
+{
+    m_window->setSentence("alpha beta gamma");
+    QVERIFY(waitForState());
+    HeatmapView *view = m_window->heatmap(0);
+    QTRY_VERIFY(view->displayedRows() == 3);
+    QTest::mouseMove(view->plot(), view->plot()->mapFrom(view, view->cellCenter(1, 2)));
+    QTRY_VERIFY(m_window->statusBar()->currentMessage().contains("row sum"));
+    const QString msg = m_window->statusBar()->currentMessage();
+    QVERIFY2(msg.contains("beta") && msg.contains("gamma") && msg.contains("entropy") && msg.contains("top"), qPrintable(msg));
+}
+
+void TestExplorerWindow::controlsRecompute()
+{
+    m_window->setSentence("x y z x");
+    QVERIFY(waitForState());
+    const double before = m_window->state()->result.stages.weights.maxCoeff();
+    auto *tau = m_window->controls()->findChild<QDoubleSpinBox *>("temperature");
+    tau->setValue(0.2); // sharper
+    QVERIFY(waitForState());
+    QCOMPARE(m_window->state()->temperature, 0.2);
+    QVERIFY(m_window->state()->result.stages.weights.maxCoeff() > before);
+    auto *heads = m_window->controls()->findChild<QSpinBox *>("heads");
+    heads->setValue(4);
+    QVERIFY(waitForState());
+    QCOMPARE(int(m_window->state()->setup->inputs.q.size()), 4);
+    auto *scale = m_window->controls()->findChild<QComboBox *>("scale");
+    scale->setCurrentIndex(1); // 1/d_k
+    QVERIFY(waitForState());
+    QCOMPARE(m_window->state()->scale.mode, ScaleSpec::Mode::Dim);
+}
+
+void TestExplorerWindow::causalMaskZeroesTheUpperTriangle()
+{
+    m_window->setSentence("one two three four five");
+    QVERIFY(waitForState());
+    m_window->controls()->findChild<QComboBox *>("mask")->setCurrentIndex(1);
+    QVERIFY(waitForState());
+    const auto &w = m_window->state()->result.stages.weights;
+    for (int i = 0; i < 5; ++i)
+        for (int j = i + 1; j < 5; ++j)
+            QCOMPARE(w(i, j), 0.0);
+    m_window->showStage(Stage::Masked);
+    const auto &shown = *m_window->heatmap(0)->content().values;
+    QVERIFY(std::isinf(shown(0, 4)) && shown(0, 4) < 0);
+}
+
+void TestExplorerWindow::chineseIsOneTokenPerCharacter()
+{
+    m_window->setSentence(QStringLiteral("我爱猫。"));
+    QVERIFY(waitForState());
+    QCOMPARE(m_window->heatmap(0)->content().rowLabels,
+             QStringList({QStringLiteral("我"), QStringLiteral("爱"), QStringLiteral("猫"), QStringLiteral("。")}));
+}
+
+void TestExplorerWindow::opensTensorFilesByRole()
+{
+    QTemporaryDir dir;
+    // q, k, v written by numpy: one head of 3 queries, 4 keys.
+    const QString script = QStringLiteral(
+        "import numpy as np, sys\n"
+        "r = np.random.default_rng(0)\n"
+        "for n, s in (('q', (3, 8)), ('k', (4, 8)), ('v', (4, 5))): np.save(sys.argv[1] + '/' + n + '.npy', r.standard_normal(s))\n"
+        "q, k = np.load(sys.argv[1] + '/q.npy'), np.load(sys.argv[1] + '/k.npy')\n"
+        "s = q @ k.T / np.sqrt(8); a = np.exp(s - s.max(1, keepdims=True)); a /= a.sum(1, keepdims=True)\n"
+        "print(' '.join(repr(x) for x in a.ravel()))\n");
+    QProcess py;
+    py.start("/usr/bin/python3", {"-c", script, dir.path()});
+    QVERIFY(py.waitForFinished(30000));
+    QCOMPARE(py.exitCode(), 0);
+    const QStringList expected = QString::fromUtf8(py.readAllStandardOutput()).split(' ', Qt::SkipEmptyParts);
+    QCOMPARE(expected.size(), 12);
+    QString error;
+    QVERIFY2(m_window->openTensorFiles({dir.filePath("q.npy"), dir.filePath("k.npy"), dir.filePath("v.npy")}, &error),
+             qPrintable(error));
+    QVERIFY(waitForState());
+    const auto &w = m_window->state()->result.stages.weights;
+    QCOMPARE(w.rows(), 3);
+    QCOMPARE(w.cols(), 4);
+    for (int i = 0; i < 12; ++i)
+        QVERIFY(std::abs(w(i / 4, i % 4) - expected[i].toDouble()) < 1e-12); // float64 both ways
+    // A file of no known role is refused with a message naming it.
+    QFile other(dir.filePath("weights.npy"));
+    QVERIFY(QFile::copy(dir.filePath("q.npy"), other.fileName()));
+    QVERIFY(!m_window->openTensorFiles({other.fileName()}, &error));
+    QVERIFY2(error.contains("weights.npy"), qPrintable(error));
+}
+
+void TestExplorerWindow::screenshotOption()
+{
+    QTemporaryDir dir;
+    const QString png = dir.filePath("shot.png");
+    QProcess p;
+    p.setProcessEnvironment(QProcessEnvironment::systemEnvironment());
+    p.start(QStringLiteral(ATTNSCOPE_BIN_DIR "/attnscope"),
+            {"--text", QStringLiteral("猫 sat on the mat"), "--stage", "scores", "--screenshot", png});
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.exitCode(), 0);
+    QImage img(png);
+    QVERIFY(!img.isNull());
+    QVERIFY(img.width() > 600 && img.height() > 400);
+}
+
+void TestExplorerWindow::badArgumentsExitWithStatusTwo_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("fragment");
+    QTest::newRow("bad stage") << QStringList{"--stage", "nope", "--screenshot", "x.png"} << "--stage";
+    QTest::newRow("missing file") << QStringList{"/nonexistent/file.npy", "--screenshot", "x.png"} << "/nonexistent/file.npy";
+    QTest::newRow("unknown option") << QStringList{"--bogus"} << "bogus";
+}
+
+void TestExplorerWindow::badArgumentsExitWithStatusTwo()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, fragment);
+    QTemporaryDir dir;
+    QProcess p;
+    p.setWorkingDirectory(dir.path());
+    p.start(QStringLiteral(ATTNSCOPE_BIN_DIR "/attnscope"), args);
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.exitCode(), 2);
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    const QStringList errorLines = err.split('\n').filter(QRegularExpression("^error: "));
+    QCOMPARE(errorLines.size(), 1);
+    QVERIFY2(errorLines.first().contains(fragment), qPrintable(err));
+    QVERIFY(!QFile::exists(dir.filePath("x.png")));
+}
+
+QTEST_MAIN(TestExplorerWindow)
+#include "tst_explorer_window.moc"
