@@ -95,8 +95,7 @@ namespace {
 /// Rows per block: a block of scores (rows × Tk) should stay in the L2 cache from Q·Kᵀ to A·V.
 std::int64_t blockRows(std::int64_t tk, std::size_t scalarSize)
 {
-    static const std::int64_t kib = getenv("ATTNSCOPE_BLOCK_KIB") ? atoi(getenv("ATTNSCOPE_BLOCK_KIB")) : 256; // TEMP
-    const std::int64_t target = (std::int64_t(kib) << 10) / std::int64_t(scalarSize); // 256 KiB
+    const std::int64_t target = (std::int64_t(256) << 10) / std::int64_t(scalarSize); // 256 KiB
     return std::clamp<std::int64_t>(target / std::max<std::int64_t>(tk, 1), 8, 256);
 }
 
@@ -237,8 +236,34 @@ struct PackedProducts {
     using Buffer = Eigen::Matrix<S, Eigen::Dynamic, 1>;
     static constexpr Index kAlign = 64 / Index(sizeof(S)); // chunk starts stay 64-byte aligned
 
+    /// Packed operands and the scores block when the weights are not kept. Kept per thread
+    /// between calls: fresh buffers of a MiB or more come straight from mmap, and first-touch
+    /// page faults on them cost more than the packing (measured: ~4 ms per call at T = 4096).
+    struct Workspace {
+        Buffer packedK, packedV, packedRhs, scratch;
+        static Workspace &get()
+        {
+            static thread_local Workspace w;
+            return w;
+        }
+        /// Drops the buffers after an unusually large call so that a thread does not keep them.
+        void trim()
+        {
+            const auto bytes = std::size_t(packedK.size() + packedV.size() + packedRhs.size() + scratch.size()) * sizeof(S);
+            if (bytes > (std::size_t(32) << 20))
+                *this = Workspace();
+        }
+    };
+    static S *reserve(Buffer &b, Index n)
+    {
+        if (b.size() < n)
+            b.resize(n);
+        return b.data();
+    }
+
     Index tk = 0, dk = 0, dv = 0, kcQ = 0, kcV = 0;
-    Buffer packedK, packedV, packedRhs;
+    Workspace &ws = Workspace::get();
+    S *packedK = nullptr, *packedV = nullptr, *packedRhs = nullptr;
     std::vector<Index> offK, offV; // start of each depth chunk in packedK / packedV
 
     static Index roundUp(Index x) { return (x + kAlign - 1) / kAlign * kAlign; }
@@ -258,10 +283,10 @@ struct PackedProducts {
             offK.push_back(total);
             total += roundUp(std::min(kcQ, dk - k2) * tk);
         }
-        packedK.resize(total);
+        packedK = reserve(ws.packedK, total);
         for (std::size_t c = 0; c < offK.size(); ++c) {
             const Index k2 = Index(c) * kcQ;
-            PackLhsRow()(packedK.data() + offK[c], RowMapper(k.data(), dk).getSubMapper(0, k2),
+            PackLhsRow()(packedK + offK[c], RowMapper(k.data(), dk).getSubMapper(0, k2),
                          std::min(kcQ, dk - k2), tk);
         }
         total = 0;
@@ -269,14 +294,20 @@ struct PackedProducts {
             offV.push_back(total);
             total += roundUp(std::min(kcV, tk - k2) * dv);
         }
-        packedV.resize(total);
+        packedV = reserve(ws.packedV, total);
         for (std::size_t c = 0; c < offV.size(); ++c) {
             const Index k2 = Index(c) * kcV;
-            PackLhsCol()(packedV.data() + offV[c], ColMapper(v.data(), dv).getSubMapper(0, k2),
+            PackLhsCol()(packedV + offV[c], ColMapper(v.data(), dv).getSubMapper(0, k2),
                          std::min(kcV, tk - k2), dv);
         }
-        packedRhs.resize(std::max(kcQ, kcV) * rows);
+        packedRhs = reserve(ws.packedRhs, std::max(kcQ, kcV) * rows);
     }
+    PackedProducts(const PackedProducts &) = delete;
+    PackedProducts &operator=(const PackedProducts &) = delete;
+    ~PackedProducts() { ws.trim(); }
+
+    /// Room for a scores block of `size` elements (used when the weights are not kept).
+    S *scratch(Index size) { return reserve(ws.scratch, size); }
 
     /// blk [n × tk] = q [n × dk] · Kᵀ; `q` rows are contiguous, `blk` rows have stride `ld`.
     void scores(const S *q, Index n, S *blk, Index ld)
@@ -285,8 +316,8 @@ struct PackedProducts {
         const ResMapper res(blk, ld);
         for (std::size_t c = 0; c < offK.size(); ++c) {
             const Index k2 = Index(c) * kcQ, kc = std::min(kcQ, dk - k2);
-            PackRhsCol()(packedRhs.data(), ColMapper(q, dk).getSubMapper(k2, 0), kc, n);
-            Gebp()(res, packedK.data() + offK[c], packedRhs.data(), tk, kc, n, S(1));
+            PackRhsCol()(packedRhs, ColMapper(q, dk).getSubMapper(k2, 0), kc, n);
+            Gebp()(res, packedK + offK[c], packedRhs, tk, kc, n, S(1));
         }
     }
 
@@ -297,8 +328,8 @@ struct PackedProducts {
         const ResMapper res(out, dv);
         for (std::size_t c = 0; c < offV.size(); ++c) {
             const Index k2 = Index(c) * kcV, kc = std::min(kcV, tk - k2);
-            PackRhsCol()(packedRhs.data(), ColMapper(a, ld).getSubMapper(k2, 0), kc, n);
-            Gebp()(res, packedV.data() + offV[c], packedRhs.data(), dv, kc, n, S(1));
+            PackRhsCol()(packedRhs, ColMapper(a, ld).getSubMapper(k2, 0), kc, n);
+            Gebp()(res, packedV + offV[c], packedRhs, dv, kc, n, S(1));
         }
     }
 };
@@ -437,19 +468,16 @@ Status computeHead(const AttentionInputs<S> &in, const AttentionOptions &opt, st
     allocate(keepWeights, out.weights);
 
     const std::int64_t rows = std::min<std::int64_t>(blockRows(tk, sizeof(S)), tq);
-    Mat<S> scratch;
-    if (!keepWeights)
-        scratch.resize(rows, tk);
     PackedProducts<S> products(k, v, rows);
+    S *const scratch = keepWeights ? nullptr : products.scratch(rows * tk);
     for (std::int64_t r0 = 0; r0 < tq; r0 += rows) {
         if (opt.cancel && opt.cancel->load(std::memory_order_relaxed))
             return makeError(Error::Code::Cancelled, "cancelled");
         const std::int64_t n = std::min(rows, tq - r0);
         // The block lives in the weights when they are kept, so nothing is copied twice.
-        S *const blkData = keepWeights ? out.weights.data() + r0 * tk : scratch.data();
+        S *const blkData = keepWeights ? out.weights.data() + r0 * tk : scratch;
         Eigen::Map<Mat<S>> blk(blkData, n, tk);
-        static const int skip = getenv("ATTNSCOPE_SKIP") ? atoi(getenv("ATTNSCOPE_SKIP")) : 0; // TEMP
-        if (!(skip & 1)) products.scores(q.data() + r0 * dk, n, blkData, tk);          // raw = Q·Kᵀ
+        products.scores(q.data() + r0 * dk, n, blkData, tk);          // raw = Q·Kᵀ
         if (keepRaw) out.scoresRaw.middleRows(r0, n) = blk;
         if (masked || keepScaled) {
             blk *= factor;                                             // scaled
@@ -461,7 +489,7 @@ Status computeHead(const AttentionInputs<S> &in, const AttentionOptions &opt, st
                 S *row = blkData + i * tk;
                 softmaxRow(row, tk, maxRow(row, tk), out.fullyMaskedRows, r0 + i);
             }
-        } else if (!(skip & 2)) {
+        } else {
             // No mask: scale and max in one pass, then exp, sum and normalise, row by row.
             for (std::int64_t i = 0; i < n; ++i) {
                 S *row = blkData + i * tk;
@@ -470,7 +498,7 @@ Status computeHead(const AttentionInputs<S> &in, const AttentionOptions &opt, st
                 softmaxRow(row, tk, m, out.fullyMaskedRows, r0 + i);
             }
         }
-        if (!(skip & 4)) products.weighted(blkData, tk, n, out.output.data() + r0 * dv); // O = A·V
+        products.weighted(blkData, tk, n, out.output.data() + r0 * dv); // O = A·V
     }
     return okStatus();
 }

@@ -4,6 +4,10 @@
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 namespace attnscope {
 namespace {
 
@@ -22,6 +26,14 @@ struct Outcome {
 };
 
 } // namespace
+
+void configureAllocatorForInteractiveUse()
+{
+#if defined(__GLIBC__)
+    mallopt(M_MMAP_THRESHOLD, 256 << 20); // matrices below 256 MiB come from the heap and are reused
+    mallopt(M_TRIM_THRESHOLD, 512 << 20); // and the heap keeps up to 512 MiB of free space
+#endif
+}
 
 ExplorerSession::ExplorerSession(QObject *parent) : QObject(parent) {}
 

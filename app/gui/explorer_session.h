@@ -29,6 +29,11 @@ struct ExplorerState {
     double computeMs = 0;
 };
 
+/// Keeps freed matrices in the heap for the next computation instead of returning them to the
+/// system: on the virtual machines we measured, touching fresh pages cost 20× the computation
+/// itself (T = 512: 31 ms against 1.3 ms, tests/bench/bench_gui.cpp). Call once at start-up.
+void configureAllocatorForInteractiveUse();
+
 /// Runs the engine off the GUI thread. A newer request cancels an older one; only the newest
 /// result is delivered.
 class ExplorerSession : public QObject {

@@ -8,6 +8,7 @@
 
 #include <cstdio>
 
+#include "explorer_session.h"
 #include "main_window.h"
 #include "stage_stepper.h"
 
@@ -23,6 +24,7 @@ int fail(const QString &message)
 
 int main(int argc, char **argv)
 {
+    attnscope::configureAllocatorForInteractiveUse();
     QApplication app(argc, argv);
     QApplication::setApplicationName("AttnScope");
     QApplication::setOrganizationName("AttnScope");

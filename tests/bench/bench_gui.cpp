@@ -3,12 +3,14 @@
 // weights in a HeatmapView (reduction to screen pixels, colour map fill, replot). The target is
 // one frame at 60 Hz (16 ms) at T ≤ 512. Runs offscreen; not a CTest test.
 #include <QApplication>
+#include <QEventLoop>
 
 #include <benchmark/benchmark.h>
 
 #include <memory>
 
 #include "explorer.h"
+#include "explorer_session.h"
 #include "heatmap_view.h"
 
 using namespace attnscope;
@@ -77,8 +79,37 @@ void BM_ComputeAndRedraw(benchmark::State &state)
     }
 }
 
+/// The window's own path: a request to the session (computed on a worker thread), the result
+/// delivered by signal, the heatmap updated.
+void BM_WindowUpdate(benchmark::State &state)
+{
+    auto setup = std::make_shared<const ExplorerSetup>(setupFor(int(state.range(0))));
+    ExplorerSession session;
+    HeatmapView view;
+    view.resize(900, 700);
+    view.show();
+    QApplication::processEvents();
+    QEventLoop loop;
+    QObject::connect(&session, &ExplorerSession::ready, &view, [&](std::shared_ptr<const ExplorerState> s) {
+        HeatmapView::Content c;
+        c.values = std::shared_ptr<const Mat<double>>(s, &s->result.stages.weights);
+        view.setContent(c);
+        loop.quit();
+    });
+    double temperature = 1.0;
+    for (auto _ : state) {
+        ExplorerRequest r;
+        r.fixedSetup = setup;
+        r.temperature = temperature = temperature == 1.0 ? 0.9 : 1.0;
+        session.request(r);
+        loop.exec();
+        QApplication::processEvents();
+    }
+}
+
 } // namespace
 
+BENCHMARK(BM_WindowUpdate)->Arg(128)->Arg(256)->Arg(512)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Compute)->Arg(128)->Arg(256)->Arg(512)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Redraw)->Arg(128)->Arg(256)->Arg(512)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ComputeAndRedraw)->Arg(128)->Arg(256)->Arg(512)->Unit(benchmark::kMillisecond);
@@ -86,6 +117,9 @@ BENCHMARK(BM_ComputeAndRedraw)->Arg(128)->Arg(256)->Arg(512)->Unit(benchmark::kM
 int main(int argc, char **argv)
 {
     qputenv("QT_QPA_PLATFORM", qgetenv("QT_QPA_PLATFORM").isEmpty() ? "offscreen" : qgetenv("QT_QPA_PLATFORM"));
+    // As the window does (app/gui/main.cpp); ATTNSCOPE_DEFAULT_MALLOC=1 measures without it.
+    if (!qEnvironmentVariableIsSet("ATTNSCOPE_DEFAULT_MALLOC"))
+        configureAllocatorForInteractiveUse();
     QApplication app(argc, argv);
     benchmark::Initialize(&argc, argv);
     benchmark::RunSpecifiedBenchmarks();
