@@ -1,5 +1,6 @@
 #include "heatmap_view.h"
 
+#include <QEvent>
 #include <QMouseEvent>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -78,6 +79,7 @@ HeatmapView::HeatmapView(QWidget *parent) : QWidget(parent)
     connect(m_plot, &QCustomPlot::mousePress, this, &HeatmapView::onMousePress);
     connect(m_plot, &QCustomPlot::mouseDoubleClick, this, [this](QMouseEvent *) { resetView(); });
     setColormap(ColormapId::Viridis);
+    applyPalette();
     setMouseTracking(true);
 }
 
@@ -169,6 +171,40 @@ void HeatmapView::resizeEvent(QResizeEvent *event)
 {
     QWidget::resizeEvent(event);
     scheduleRefresh(); // the reduction and the label density follow the pixel size
+}
+
+void HeatmapView::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange) {
+        applyPalette();
+        scheduleRefresh();
+    }
+}
+
+/// Plot colours from the palette, so that a dark desktop theme gets a dark plot (Qt 6.4 has no
+/// colour-scheme hint; the palette is what the theme sets).
+void HeatmapView::applyPalette()
+{
+    const QPalette pal = palette();
+    const QColor fg = pal.color(QPalette::WindowText), bg = pal.color(QPalette::Base);
+    m_plot->setBackground(bg);
+    m_plot->axisRect()->setBackground(bg);
+    for (QCPAxis *axis : {m_plot->xAxis, m_plot->yAxis, m_scale->axis()}) {
+        axis->setBasePen(QPen(fg));
+        axis->setTickPen(QPen(fg));
+        axis->setSubTickPen(QPen(fg));
+        axis->setTickLabelColor(fg);
+        axis->setLabelColor(fg);
+        QFont f = font();
+        axis->setLabelFont(f);
+    }
+    m_title->setTextColor(fg);
+    QFont titleFont = font();
+    titleFont.setBold(true);
+    titleFont.setPointSizeF(font().pointSizeF() * 1.1);
+    m_title->setFont(titleFont);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
 void HeatmapView::scheduleRefresh()

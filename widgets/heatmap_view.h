@@ -64,6 +64,7 @@ public:
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 signals:
     void cellHovered(int row, int col); ///< (-1, -1) when the pointer leaves the matrix
@@ -71,6 +72,7 @@ signals:
 
 private:
     void scheduleRefresh();
+    void applyPalette();
     void refreshMap();
     void updateTicks();
     void updateColorRange();

@@ -17,6 +17,7 @@
 #include <QScrollArea>
 #include <QStatusBar>
 #include <QToolBar>
+#include <QUndoStack>
 #include <QVBoxLayout>
 
 #include "about_box.h"
@@ -32,6 +33,48 @@
 #include "token_strip.h"
 
 namespace attnscope {
+namespace {
+
+/// One change of the parameters, undone by restoring the controls. Typing in a text field
+/// merges into one step.
+class ParameterChange : public QUndoCommand {
+public:
+    ParameterChange(std::function<void(const ControlValues &)> apply, ControlValues before, ControlValues after)
+        : m_apply(std::move(apply)), m_before(std::move(before)), m_after(std::move(after))
+    {
+        setText(QObject::tr("parameter change"));
+    }
+    void undo() override { m_apply(m_before); }
+    void redo() override
+    {
+        if (!m_first)
+            m_apply(m_after);
+        m_first = false;
+    }
+    int id() const override { return 1; }
+    bool mergeWith(const QUndoCommand *other) override
+    {
+        const auto *o = static_cast<const ParameterChange *>(other);
+        const bool typing = onlyTextDiffers(m_after, o->m_after) && onlyTextDiffers(m_before, m_after);
+        if (!typing)
+            return false;
+        m_after = o->m_after;
+        return true;
+    }
+
+private:
+    static bool onlyTextDiffers(ControlValues a, const ControlValues &b)
+    {
+        a.text = b.text;
+        a.context = b.context;
+        return a == b;
+    }
+    std::function<void(const ControlValues &)> m_apply;
+    ControlValues m_before, m_after;
+    bool m_first = true;
+};
+
+} // namespace
 
 MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
 {
@@ -86,7 +129,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_timing = new QLabel(this);
     statusBar()->addPermanentWidget(m_timing);
     restoreSettings();
-    connect(m_controls, &ControlsPanel::changed, this, &MainWindow::recompute);
+    m_lastValues = m_controls->values();
+    connect(m_controls, &ControlsPanel::changed, this, &MainWindow::onControlsChanged);
     recompute();
 }
 
@@ -136,6 +180,15 @@ void MainWindow::createActions()
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
+
+    m_undo = new QUndoStack(this);
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    QAction *undo = m_undo->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction *redo = m_undo->createRedoAction(this, tr("&Redo"));
+    redo->setShortcut(QKeySequence::Redo);
+    edit->addAction(undo);
+    edit->addAction(redo);
 
     QMenu *stages = menuBar()->addMenu(tr("&Stage"));
     QAction *back = stages->addAction(tr("&Back"), m_stepper, &StageStepper::back);
@@ -197,6 +250,23 @@ void MainWindow::createActions()
     bar->addAction(reset);
     bar->addAction(presenter);
     updateRecentMenu();
+}
+
+void MainWindow::onControlsChanged()
+{
+    const ControlValues now = m_controls->values();
+    if (!m_restoring && !(now == m_lastValues)) {
+        m_undo->push(new ParameterChange(
+            [this](const ControlValues &v) {
+                m_restoring = true;
+                m_controls->setValues(v);
+                m_lastValues = m_controls->values();
+                m_restoring = false;
+            },
+            m_lastValues, now));
+    }
+    m_lastValues = now;
+    recompute();
 }
 
 void MainWindow::restoreSettings()

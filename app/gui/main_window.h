@@ -6,11 +6,13 @@
 #include <vector>
 
 #include "attention.h"
+#include "controls_panel.h"
 #include "explorer_session.h"
 
 class QLabel;
 class QMenu;
 class QActionGroup;
+class QUndoStack;
 
 namespace attnscope {
 
@@ -39,6 +41,7 @@ public:
     std::shared_ptr<const ExplorerState> state() const { return m_state; }
     HeatmapView *heatmap(int i = 0) const { return m_views[std::size_t(i)]; }
     ControlsPanel *controls() const { return m_controls; }
+    QUndoStack *undoStack() const { return m_undo; }
     DetailPanel *detailPanel() const { return m_detail; }
     TokenStrip *tokenStrip() const { return m_tokens; }
     StageStepper *stepper() const { return m_stepper; }
@@ -58,6 +61,7 @@ protected:
 
 private:
     void createActions();
+    void onControlsChanged();
     void createDocks();
     void recompute();
     void onReady(std::shared_ptr<const ExplorerState> state);
@@ -91,6 +95,9 @@ private:
     QActionGroup *m_colormapGroup = nullptr;
     QActionGroup *m_reductionGroup = nullptr;
     QFont m_baseFont;
+    QUndoStack *m_undo = nullptr;
+    ControlValues m_lastValues;   ///< the controls as of the last undo step
+    bool m_restoring = false;     ///< undo/redo is setting the controls
 };
 
 } // namespace attnscope

@@ -56,6 +56,7 @@ private slots:
     void selectingAQueryTintsTheSentence();
     void hoverShowsRowStatistics();
     void controlsRecompute();
+    void undoRestoresParameters();
     void causalMaskZeroesTheUpperTriangle();
     void chineseIsOneTokenPerCharacter();
     void opensTensorFilesByRole();
@@ -207,6 +208,26 @@ void TestExplorerWindow::controlsRecompute()
     scale->setCurrentIndex(1); // 1/d_k
     QVERIFY(waitForState());
     QCOMPARE(m_window->state()->scale.mode, ScaleSpec::Mode::Dim);
+}
+
+void TestExplorerWindow::undoRestoresParameters()
+{
+    m_window->setSentence("p q r");
+    QVERIFY(waitForState());
+    auto *heads = m_window->controls()->findChild<QSpinBox *>("heads");
+    auto *seed = m_window->controls()->findChild<QSpinBox *>("seed");
+    const int headsBefore = heads->value();
+    heads->setValue(headsBefore + 2);
+    seed->setValue(seed->value() + 5);
+    QVERIFY(waitForState());
+    QCOMPARE(m_window->undoStack()->count() >= 2, true);
+    m_window->undoStack()->undo(); // the seed
+    m_window->undoStack()->undo(); // the heads
+    QCOMPARE(heads->value(), headsBefore);
+    QVERIFY(waitForState());
+    QCOMPARE(int(m_window->state()->setup->inputs.q.size()), headsBefore);
+    m_window->undoStack()->redo();
+    QCOMPARE(heads->value(), headsBefore + 2);
 }
 
 void TestExplorerWindow::causalMaskZeroesTheUpperTriangle()

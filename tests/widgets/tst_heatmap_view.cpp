@@ -21,6 +21,7 @@ private slots:
     void viewReducesLargeMatrixAtScreenResolution();
     void hoverAndClickReportCells();
     void colormapsMatchMatplotlibEndpoints();
+    void followsADarkPalette();
 };
 
 void TestHeatmapView::reduceMaxKeepsHotCell_data()
@@ -142,6 +143,27 @@ void TestHeatmapView::colormapsMatchMatplotlibEndpoints()
     QCOMPARE(QColor(Colormap::get(ColormapId::Magma).at(1)).name(), QString("#fcfdbf"));
     QCOMPARE(QColor(Colormap::get(ColormapId::Gray).at(0)).name(), QString("#000000"));
     QCOMPARE(QColor(Colormap::get(ColormapId::Gray).at(1)).name(), QString("#ffffff"));
+}
+
+void TestHeatmapView::followsADarkPalette()
+{
+    HeatmapView view;
+    QPalette dark;
+    dark.setColor(QPalette::Base, QColor(30, 30, 30));
+    dark.setColor(QPalette::Window, QColor(40, 40, 40));
+    dark.setColor(QPalette::WindowText, QColor(230, 230, 230));
+    view.setPalette(dark);
+    QCOMPARE(view.plot()->xAxis->tickLabelColor(), QColor(230, 230, 230));
+    QCOMPARE(view.plot()->xAxis->basePen().color(), QColor(230, 230, 230));
+    view.resize(300, 200);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    auto m = std::make_shared<Mat<double>>(Mat<double>::Identity(3, 3));
+    HeatmapView::Content c;
+    c.values = m;
+    view.setContent(c);
+    const QImage shot = view.grab().toImage();
+    QCOMPARE(shot.pixelColor(2, 2), QColor(30, 30, 30)); // the corner is plot background, in the palette's base
 }
 
 QTEST_MAIN(TestHeatmapView)
