@@ -10,6 +10,7 @@
 #include <optional>
 #include <span>
 
+#include <QBuffer>
 #include <QFile>
 #include <QFileInfo>
 #include <QImageReader>
@@ -224,8 +225,10 @@ Status checkDimensions(Dimensions size, std::int64_t maxPixels, const std::strin
     const std::string dims = std::to_string(size.width) + " × " + std::to_string(size.height);
     if (size.width <= 0 || size.height <= 0)
         return makeError(Error::Code::BadFormat, path + ": the image claims " + dims + " pixels");
-    const std::int64_t pixels = size.width * size.height; // each below 2^32: no overflow
-    if (pixels > maxPixels)
+    // Each side is below 2^32 (a PNG's IHDR allows 2^32 − 1), so the product fits 64 unsigned
+    // bits, not always 63.
+    const std::uint64_t pixels = std::uint64_t(size.width) * std::uint64_t(size.height);
+    if (maxPixels < 0 || pixels > std::uint64_t(maxPixels))
         return makeError(Error::Code::OverBudget, path + ": the image is " + dims + " = " + std::to_string(pixels) +
                                                       " pixels, more than the limit of " + std::to_string(maxPixels) +
                                                       " pixels");
@@ -238,6 +241,48 @@ std::string supportedFormats()
     for (const QByteArray &f : QImageReader::supportedImageFormats())
         list += (list.empty() ? "" : ", ") + f.toStdString();
     return list;
+}
+
+} // namespace
+
+namespace {
+
+/// What loadImage and loadImageData share: `device` is open for reading at its start and holds
+/// `bytes` (the same content, walked by the structural checks); `what` names it in messages.
+Result<QImage> decodeImage(QIODevice &device, Bytes bytes, const std::string &what, std::int64_t maxPixels)
+{
+    QImageReader reader(&device);
+    reader.setDecideFormatFromContent(true);
+    if (!reader.canRead())
+        return makeError(Error::Code::BadFormat, what + ": not an image in a format Qt can read (" +
+                                                     supportedFormats() + ")");
+    const std::string format = reader.format().toUpper().toStdString(); // empty once a read failed
+    // The header's claim, before a single pixel is decoded. Not every format tells.
+    std::optional<Dimensions> claimed;
+    if (const QSize size = reader.size(); size.isValid())
+        claimed = Dimensions{size.width(), size.height()};
+    else
+        claimed = headerDimensions(bytes);
+    if (claimed)
+        if (auto st = checkDimensions(*claimed, maxPixels, what); !st)
+            return st.error();
+    if (auto st = checkStructure(bytes, what); !st)
+        return st.error();
+
+    const std::int64_t limitMiB = std::min<std::int64_t>(INT_MAX, maxPixels / (std::int64_t(1) << 20) * 8 + 1);
+    reader.setAllocationLimit(int(limitMiB));
+    QImage image;
+    if (!reader.read(&image) || image.isNull())
+        return makeError(Error::Code::BadFormat, what + ": cannot decode the " + format +
+                                                     " image: " + reader.errorString().toStdString());
+    if (auto st = checkDimensions({image.width(), image.height()}, maxPixels, what); !st)
+        return st.error();
+    const QImage::Format target = image.hasAlphaChannel() ? QImage::Format_ARGB32 : QImage::Format_RGB32;
+    if (image.format() != target)
+        image = image.convertToFormat(target);
+    if (image.isNull())
+        return makeError(Error::Code::OverBudget, what + ": not enough memory to convert the image");
+    return image;
 }
 
 } // namespace
@@ -255,13 +300,6 @@ Result<QImage> loadImage(const std::string &path, std::int64_t maxPixels)
         return makeError(Error::Code::ReadFailed, path + ": cannot open: " + file.errorString().toStdString());
     if (file.size() == 0)
         return makeError(Error::Code::BadFormat, path + ": the file is empty, not an image");
-
-    QImageReader reader(&file);
-    reader.setDecideFormatFromContent(true);
-    if (!reader.canRead())
-        return makeError(Error::Code::BadFormat, path + ": not an image in a format Qt can read (" +
-                                                     supportedFormats() + ")");
-    const std::string format = reader.format().toUpper().toStdString(); // empty once a read failed
     // Mapped, not read: the checks walk the file without a copy of it.
     uchar *mapped = file.map(0, file.size());
     const Bytes bytes = mapped ? Bytes(mapped, std::size_t(file.size())) : Bytes();
@@ -269,32 +307,19 @@ Result<QImage> loadImage(const std::string &path, std::int64_t maxPixels)
         if (mapped)
             file.unmap(mapped);
     });
-    // The header's claim, before a single pixel is decoded. Not every format tells.
-    std::optional<Dimensions> claimed;
-    if (const QSize size = reader.size(); size.isValid())
-        claimed = Dimensions{size.width(), size.height()};
-    else
-        claimed = headerDimensions(bytes);
-    if (claimed)
-        if (auto st = checkDimensions(*claimed, maxPixels, path); !st)
-            return st.error();
-    if (auto st = checkStructure(bytes, path); !st)
-        return st.error();
+    return decodeImage(file, bytes, path, maxPixels);
+}
 
-    const std::int64_t limitMiB = std::min<std::int64_t>(INT_MAX, maxPixels / (std::int64_t(1) << 20) * 8 + 1);
-    reader.setAllocationLimit(int(limitMiB));
-    QImage image;
-    if (!reader.read(&image) || image.isNull())
-        return makeError(Error::Code::BadFormat, path + ": cannot decode the " + format +
-                                                     " image: " + reader.errorString().toStdString());
-    if (auto st = checkDimensions({image.width(), image.height()}, maxPixels, path); !st)
-        return st.error();
-    const QImage::Format target = image.hasAlphaChannel() ? QImage::Format_ARGB32 : QImage::Format_RGB32;
-    if (image.format() != target)
-        image = image.convertToFormat(target);
-    if (image.isNull())
-        return makeError(Error::Code::OverBudget, path + ": not enough memory to convert the image");
-    return image;
+Result<QImage> loadImageData(const QByteArray &data, const std::string &what, std::int64_t maxPixels)
+{
+    if (data.isEmpty())
+        return makeError(Error::Code::BadFormat, what + ": the data is empty, not an image");
+    QBuffer buffer;
+    buffer.setData(data); // shares `data`, no copy
+    if (!buffer.open(QIODevice::ReadOnly))
+        return makeError(Error::Code::ReadFailed, what + ": cannot read the image data");
+    const Bytes bytes(reinterpret_cast<const unsigned char *>(data.constData()), std::size_t(data.size()));
+    return decodeImage(buffer, bytes, what, maxPixels);
 }
 
 Result<PatchGrid> PatchGrid::fromPatchSize(QSize image, int patchPixels)

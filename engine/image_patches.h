@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include <QByteArray>
 #include <QImage>
 #include <QRect>
 #include <QSize>
@@ -35,6 +36,11 @@ inline constexpr std::int64_t kMaxPatches = 65536;
 /// Qt's allocation limit is set to `maxPixels` × 8 bytes (16-bit RGBA). The result is
 /// Format_ARGB32 when the image has an alpha channel, Format_RGB32 otherwise.
 Result<QImage> loadImage(const std::string &path, std::int64_t maxPixels = kDefaultMaxImagePixels);
+
+/// loadImage() for an image already in memory, named `what` in messages: the same format
+/// detection, limits, structural checks and result. Refuses empty data.
+Result<QImage> loadImageData(const QByteArray &data, const std::string &what,
+                             std::int64_t maxPixels = kDefaultMaxImagePixels);
 
 /// A grid of rows × cols patches over a width × height image. Invariants: 1 <= rows <= height,
 /// 1 <= cols <= width, rows × cols <= kMaxPatches. Cell boundaries lie at floor(c·width/cols)

@@ -1,18 +1,27 @@
 #!/usr/bin/python3
-"""Writes the small seed corpora for the npz, safetensors and csv fuzz targets (committed; re-run
-by hand when the formats change: /usr/bin/python3 tests/fuzz/make_seeds.py)."""
+"""Writes the small seed corpora for the npz, safetensors, csv, text and image fuzz targets
+(committed; re-run by hand when the formats change: /usr/bin/python3 tests/fuzz/make_seeds.py,
+or name the corpora to write: ... make_seeds.py text image). JPEG and GIF seeds need
+ImageMagick's convert; without it they are left as they are."""
 import io
 import json
 import os
+import shutil
 import struct
+import subprocess
+import sys
 import zipfile
+import zlib
 
 import numpy as np
 
 here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
+only = set(sys.argv[1:])
 
 
 def put(kind, name, data):
+    if only and kind not in only:
+        return
     os.makedirs(os.path.join(here, kind), exist_ok=True)
     with open(os.path.join(here, kind, name), "wb") as f:
         f.write(data)
@@ -50,3 +59,85 @@ put("safetensors", "bad_offsets.safetensors", safetensors({"a": ("F32", a)})[:-4
 put("csv", "header.csv", b"# comment\nx,y,z\n1,2,3\n4.5,-6e2,nan\n")
 put("csv", "ragged.csv", b"1,2\n3\n")
 put("csv", "tabs.tsv", b"\xef\xbb\xbf1\t2\r\n3\t4\r\n")
+
+# Token files: prose in several scripts, graphemes the tokenizer keeps whole, a token list with
+# a BOM and CRLF line ends, and invalid UTF-8 of every kind decodeUtf8 names.
+put("text", "english.txt", "Don't panic: it's 3.14, not 1,000 -- rock'n'roll isn\u2019t dead!\n".encode())
+put("text", "chinese.txt", "我爱北京天安门。注意力机制很重要！\nカタカナのコーヒー、한국어 문장.\n".encode())
+put("text", "emoji_zwj.txt", "family 👨\u200d👩\u200d👧 flag 🇯🇵🇫🇷 wave 👋🏽 keycap 1\ufe0f\u20e3 "
+                             "scotland 🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f "
+                             "e\u0301\u200d\n".encode())
+put("text", "tokens_bom_crlf.txt", b"\xef\xbb\xbfThe\r\n  cat\r\n\r\nsat\t\r\n,\r\n\xe2\x80\xa6\r\n")
+put("text", "bad_overlong.txt", b"ok \xc0\xaf \xe0\x80\xaf \xf0\x80\x80\xaf")
+put("text", "bad_surrogate.txt", b"a\nb\n\xed\xa0\x80\xed\xb0\x80")
+put("text", "bad_above_max.txt", b"\xf4\x90\x80\x80 \xf5\x80\x80\x80")
+put("text", "bad_cut_short.txt", b"word \xe4\xb8")
+put("text", "bad_stray_continuation.txt", b"\x80abc\xbf")
+put("text", "bad_lead_then_ascii.txt", b"\xe4a\xb8\xad")
+
+
+# Images: tiny valid PNG, BMP, JPEG and GIF files, cut-short ones and headers claiming huge sizes.
+def png_chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def png(width, height, colour_type, rows, ihdr_size=None):
+    """rows: the raw scanlines without filter bytes; colour_type 2 = RGB, 6 = RGBA, 0 = grey."""
+    w, h = ihdr_size or (width, height)
+    ihdr = struct.pack(">IIBBBBB", w, h, 8, colour_type, 0, 0, 0)
+    idat = zlib.compress(b"".join(b"\x00" + r for r in rows))
+    return b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", ihdr) + png_chunk(b"IDAT", idat) + png_chunk(b"IEND", b"")
+
+
+def bmp(width, height, rows, header_size=None):
+    """24-bit bottom-up BITMAPINFOHEADER; rows top to bottom, each width × BGR bytes."""
+    stride = (width * 3 + 3) // 4 * 4
+    pixels = b"".join(r + b"\x00" * (stride - len(r)) for r in reversed(rows))
+    w, h = header_size or (width, height)
+    info = struct.pack("<IiiHHIIiiII", 40, w, h, 1, 24, 0, len(pixels), 2835, 2835, 0, 0)
+    return b"BM" + struct.pack("<IHHI", 14 + len(info) + len(pixels), 0, 0, 14 + len(info)) + info + pixels
+
+
+rgb_rows = [b"".join(bytes((x * 60 % 256, y * 60 % 256, (x + y) * 30 % 256)) for x in range(5)) for y in range(4)]
+rgba_rows = [b"".join(bytes((x * 30, 255 - y * 30, 128, (x * y * 20) % 256)) for x in range(8)) for y in range(8)]
+grey_rows = [bytes(((x ^ y) * 16 % 256 for x in range(3))) for y in range(2)]
+good_png = png(5, 4, 2, rgb_rows)
+put("image", "rgb_5x4.png", good_png)
+put("image", "rgba_8x8.png", png(8, 8, 6, rgba_rows))
+put("image", "grey_3x2.png", png(3, 2, 0, grey_rows))
+put("image", "truncated_in_idat.png", good_png[:45])
+put("image", "no_iend.png", good_png[:-12])
+put("image", "bad_crc.png", good_png[:-1] + bytes([good_png[-1] ^ 0xFF]))  # IEND's CRC
+put("image", "huge_ihdr_4g.png", png(5, 4, 2, rgb_rows, ihdr_size=(0xFFFFFFFF, 0xFFFFFFFF)))
+put("image", "huge_ihdr_100k.png", png(5, 4, 2, rgb_rows, ihdr_size=(100000, 100000)))
+put("image", "zero_width.png", png(5, 4, 2, rgb_rows, ihdr_size=(0, 4)))
+good_bmp = bmp(5, 4, [r[:15] for r in rgb_rows])
+put("image", "rgb_5x4.bmp", good_bmp)
+put("image", "rows_missing.bmp", good_bmp[:-20])
+put("image", "huge_header.bmp", bmp(5, 4, [r[:15] for r in rgb_rows], header_size=(0x7FFFFFFF, -0x80000000)))
+put("image", "header_only.bmp", good_bmp[:30])
+put("image", "os2_core_huge.bmp", b"BM" + struct.pack("<IHHI", 26 + 12, 0, 0, 26) +
+    struct.pack("<IHHHH", 12, 0xFFFF, 0xFFFF, 1, 24) + b"\x00" * 12)
+
+
+def convert(args, fmt):
+    if not shutil.which("convert"):
+        return None
+    return subprocess.run(["convert", *args, "-strip", fmt + ":-"], check=True, capture_output=True).stdout
+
+
+jpeg = convert(["-size", "8x8", "gradient:red-blue", "-quality", "50"], "jpeg")
+if jpeg:
+    assert jpeg.startswith(b"\xff\xd8") and jpeg.endswith(b"\xff\xd9")
+    put("image", "gradient_8x8.jpg", jpeg)
+    put("image", "no_eoi.jpg", jpeg[:-2])
+    put("image", "truncated_in_scan.jpg", jpeg[:len(jpeg) * 3 // 4])
+    sof = jpeg.find(b"\xff\xc0")
+    if sof > 0:  # SOF0: length(2) precision(1) height(2) width(2)
+        put("image", "huge_sof.jpg", jpeg[:sof + 5] + b"\xff\xff\xff\xff" + jpeg[sof + 9:])
+gif = convert(["-size", "6x5", "pattern:checkerboard", "-colors", "4"], "gif")
+if gif:
+    assert gif.startswith(b"GIF8")
+    put("image", "checker_6x5.gif", gif)
+    put("image", "truncated.gif", gif[:len(gif) - 8])
+    put("image", "huge_screen.gif", gif[:6] + b"\xff\xff\xff\xff" + gif[10:])
