@@ -456,6 +456,8 @@ private slots:
         QTest::newRow("png 100000x100000 without IDAT") << pngHeaderOnly(100000, 100000, false) << "100000 × 100000";
         QTest::newRow("png 70000x1000") << pngHeaderOnly(70000, 1000, true) << "70000 × 1000";
         QTest::newRow("png 2^31-1 square") << pngHeaderOnly(0x7FFFFFFF, 0x7FFFFFFF, true) << "2147483647 × 2147483647";
+        // The product overflows a signed 64-bit integer (found by fuzzing: the cap was bypassed).
+        QTest::newRow("png 2^32-1 square") << pngHeaderOnly(0xFFFFFFFF, 0xFFFFFFFF, true) << "4294967295 × 4294967295";
         // BITMAPINFOHEADER claiming 100000 × 100000 × 24 bit, no pixel data.
         const QByteArray bmp = "BM" + le32(54) + le32(0) + le32(54) + le32(40) + le32(100000) + le32(100000) +
                                le16(1) + le16(24) + le32(0) + le32(0) + le32(2835) + le32(2835) + le32(0) + le32(0);
