@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <cstdlib>
+#include <type_traits>
 
 #include <unistd.h>
 #if defined(__linux__)
@@ -161,42 +163,138 @@ S maxRow(const S *p, Eigen::Index n)
     return Eigen::Map<const Eigen::Array<S, 1, Eigen::Dynamic>>(p, n).maxCoeff();
 }
 
-/// p[j] = exp(p[j] - m) / Σ exp(p[k] - m), with exp(-inf) exactly 0 (Eigen's vectorised exp
-/// returns a tiny denormal there). `m` is the finite row max.
-template <class S>
-void expNormaliseRow(S *p, Eigen::Index n, S m)
+/// exp(x) for x <= 0 in float, flushing x < -87.3 (and -inf) to exactly 0 (e^-87.3 is about
+/// FLT_MIN, so only subnormal results are lost). Eigen's pexp clamps both ends, rounds with
+/// pfloor and scales by 2^n with its general pldexp (four multiplies); this is the same Cephes
+/// scheme with only what x <= 0 needs:
+///   n = round(x·log2 e)    one FMA with 1.5·2^23 added: the rounding happens in the addition,
+///                          and the low bits of the sum's representation hold n
+///   r = x - n·ln 2         Cody–Waite: ln 2 = C1 + C2 with C1 exact in 9 bits, so x - n·C1 is
+///                          exact; |r| <= ln2/2
+///   e^r                    degree-6 polynomial, Horner with FMA (fitted for relative error:
+///                          3e-9 on [-ln2/2, ln2/2]), 1 + r + r²·(c2 + c3·r + … + c6·r⁴)
+///   2^n · e^r              n << 23 added to the exponent bits of e^r; e^r >= 1.037 when n = -126
+///                          (x >= -87.3), so the result is always normal and the add cannot
+///                          borrow into the sign.
+/// Maximum relative error 1.2e-7 against exp in double (dense sweep in tst_softmax_exp; the
+/// float result alone rounds by up to 6e-8). NaN propagates.
+template <class P>
+EIGEN_STRONG_INLINE P expNonPositive(const P &x)
 {
     namespace ei = Eigen::internal;
-    constexpr S ninf = -std::numeric_limits<S>::infinity();
+    using PI = typename ei::unpacket_traits<P>::integer_packet;
+    const P magic = ei::pset1<P>(12582912.0f); // 1.5·2^23
+    const P t = ei::pmadd(x, ei::pset1<P>(1.44269504088896341f), magic); // magic + n
+    const P n = ei::psub(t, magic);
+    P r = ei::pmadd(n, ei::pset1<P>(-0.693359375f), x);
+    r = ei::pmadd(n, ei::pset1<P>(2.12194440e-4f), r);
+    P y = ei::pset1<P>(1.3814539415761828e-3f);
+    y = ei::pmadd(y, r, ei::pset1<P>(8.36874544620514e-3f));
+    y = ei::pmadd(y, r, ei::pset1<P>(4.166838899254799e-2f));
+    y = ei::pmadd(y, r, ei::pset1<P>(1.666652113199234e-1f));
+    y = ei::pmadd(y, r, ei::pset1<P>(4.999999403953552e-1f));
+    const P one = ei::pset1<P>(1.0f);
+    y = ei::pmadd(y, r, one);
+    y = ei::pmadd(y, r, one);
+    const PI e = ei::plogical_shift_left<23>(ei::preinterpret<PI>(t)); // n << 23 (the magic's bits shift out)
+    y = ei::preinterpret<P>(ei::padd(ei::preinterpret<PI>(y), e));
+    return ei::pandnot(y, ei::pcmp_lt(x, ei::pset1<P>(-87.3f)));
+}
+
+/// exp(x - m) for a packet of scores, exactly 0 where x is -inf. `m` is the finite row max.
+template <class P>
+EIGEN_STRONG_INLINE P expShifted(const P &x, const P &m)
+{
+    namespace ei = Eigen::internal;
+    using S = typename ei::unpacket_traits<P>::type;
+    if constexpr (std::is_same_v<S, float>) {
+        return expNonPositive(ei::psub(x, m)); // -inf - m = -inf, flushed to 0
+    } else {
+        // Eigen's vectorised exp returns a tiny denormal at -inf, not 0.
+        return ei::pandnot(ei::pexp(ei::psub(x, m)), ei::pcmp_eq(x, ei::pset1<P>(-std::numeric_limits<S>::infinity())));
+    }
+}
+
+/// Sum of a packet's lanes. Spelled out rather than predux(): GCC 12 warns (-Wuninitialized)
+/// inside its own avx512fintrin.h when Eigen's predux<Packet8d> is inlined here.
+template <class P>
+EIGEN_STRONG_INLINE typename Eigen::internal::unpacket_traits<P>::type sumLanes(const P &a)
+{
+    using S = typename Eigen::internal::unpacket_traits<P>::type;
+    constexpr int W = Eigen::internal::unpacket_traits<P>::size;
+    alignas(64) S lanes[W];
+    Eigen::internal::pstore(lanes, a);
+    S s = 0;
+    for (int i = 0; i < W; ++i)
+        s += lanes[i];
+    return s;
+}
+
+/// p[j] = exp(p[j] - m); returns Σ p[j]. exp(-inf) is exactly 0. `m` is the finite row max.
+template <class S>
+S expSumRow(S *p, Eigen::Index n, S m)
+{
+    namespace ei = Eigen::internal;
     S sum = 0;
     Eigen::Index j = 0;
     if constexpr (packetSize<S> > 1) {
         constexpr Eigen::Index W = packetSize<S>;
         using P = Packet<S>;
-        const P pm = ei::pset1<P>(m), pninf = ei::pset1<P>(ninf);
+        const P pm = ei::pset1<P>(m);
         P s0 = ei::pzero(pm), s1 = s0;
         for (; j + 2 * W <= n; j += 2 * W) {
-            const P x0 = ei::ploadu<P>(p + j), x1 = ei::ploadu<P>(p + j + W);
-            const P e0 = ei::pandnot(ei::pexp(ei::psub(x0, pm)), ei::pcmp_eq(x0, pninf));
-            const P e1 = ei::pandnot(ei::pexp(ei::psub(x1, pm)), ei::pcmp_eq(x1, pninf));
+            const P e0 = expShifted(ei::ploadu<P>(p + j), pm);
+            const P e1 = expShifted(ei::ploadu<P>(p + j + W), pm);
             ei::pstoreu(p + j, e0);
             ei::pstoreu(p + j + W, e1);
             s0 = ei::padd(s0, e0);
             s1 = ei::padd(s1, e1);
         }
         for (; j + W <= n; j += W) {
-            const P x0 = ei::ploadu<P>(p + j);
-            const P e0 = ei::pandnot(ei::pexp(ei::psub(x0, pm)), ei::pcmp_eq(x0, pninf));
+            const P e0 = expShifted(ei::ploadu<P>(p + j), pm);
             ei::pstoreu(p + j, e0);
             s0 = ei::padd(s0, e0);
         }
-        sum = ei::predux(ei::padd(s0, s1));
+        if (j < n) {
+            // The last partial packet goes through the same exp (padded with -inf, which gives
+            // 0), so that a weight does not depend on where its key falls in the row.
+            alignas(64) S tail[W];
+            std::fill(tail, tail + W, -std::numeric_limits<S>::infinity());
+            std::copy(p + j, p + n, tail);
+            const P e0 = expShifted(ei::pload<P>(tail), pm);
+            ei::pstore(tail, e0);
+            std::copy(tail, tail + (n - j), p + j);
+            s1 = ei::padd(s1, e0);
+            j = n;
+        }
+        sum = sumLanes(ei::padd(s0, s1));
     }
     for (; j < n; ++j) {
         p[j] = std::exp(p[j] - m);
         sum += p[j];
     }
+    return sum;
+}
+
+/// p[j] = exp(p[j] - m) / Σ exp(p[k] - m). `m` is the finite row max.
+template <class S>
+void expNormaliseRow(S *p, Eigen::Index n, S m)
+{
+    const S sum = expSumRow(p, n, m);
     Eigen::Map<Eigen::Array<S, 1, Eigen::Dynamic>>(p, n) *= S(1) / sum;
+}
+
+/// The exponentials of a row whose max is `m`, not normalised; returns 1/sum. A fully masked
+/// row (max -inf) becomes zeros, is recorded, and returns 0.
+template <class S>
+S expRowUnnormalised(S *p, Eigen::Index n, S m, std::vector<std::int64_t> &fullyMasked, std::int64_t row)
+{
+    if (m == -std::numeric_limits<S>::infinity()) {
+        std::fill(p, p + n, S(0));
+        fullyMasked.push_back(row);
+        return S(0);
+    }
+    return S(1) / expSumRow(p, n, m);
 }
 
 /// Softmax of one row whose max is `m`; a fully masked row (max -inf) becomes zeros and is
@@ -309,15 +407,16 @@ struct PackedProducts {
     /// Room for a scores block of `size` elements (used when the weights are not kept).
     S *scratch(Index size) { return reserve(ws.scratch, size); }
 
-    /// blk [n × tk] = q [n × dk] · Kᵀ; `q` rows are contiguous, `blk` rows have stride `ld`.
-    void scores(const S *q, Index n, S *blk, Index ld)
+    /// blk [n × tk] = alpha · q [n × dk] · Kᵀ; `q` rows are contiguous, `blk` rows have stride
+    /// `ld`. The kernel multiplies every result by alpha anyway, so scaling here costs nothing.
+    void scores(const S *q, Index n, S *blk, Index ld, S alpha)
     {
         Eigen::Map<Mat<S>, 0, Eigen::OuterStride<>>(blk, n, tk, Eigen::OuterStride<>(ld)).setZero();
         const ResMapper res(blk, ld);
         for (std::size_t c = 0; c < offK.size(); ++c) {
             const Index k2 = Index(c) * kcQ, kc = std::min(kcQ, dk - k2);
             PackRhsCol()(packedRhs, ColMapper(q, dk).getSubMapper(k2, 0), kc, n);
-            Gebp()(res, packedK + offK[c], packedRhs, tk, kc, n, S(1));
+            Gebp()(res, packedK + offK[c], packedRhs, tk, kc, n, alpha);
         }
     }
 
@@ -441,6 +540,7 @@ void applyMasks(Eigen::Ref<Mat<S>> blk, std::int64_t r0, const MaskSpec<S> &mask
 bool hasMask(const MaskSpec<float> &m) { return m.causal || !m.allowed.empty() || !m.additive.empty() || !m.keyPadding.empty(); }
 bool hasMask(const MaskSpec<double> &m) { return m.causal || !m.allowed.empty() || !m.additive.empty() || !m.keyPadding.empty(); }
 
+static const bool kAB = std::getenv("AB_FOLD") != nullptr;
 template <class S>
 Status computeHead(const AttentionInputs<S> &in, const AttentionOptions &opt, std::size_t h, HeadResult<S> &out)
 {
@@ -470,6 +570,7 @@ Status computeHead(const AttentionInputs<S> &in, const AttentionOptions &opt, st
     const std::int64_t rows = std::min<std::int64_t>(blockRows(tk, sizeof(S)), tq);
     PackedProducts<S> products(k, v, rows);
     S *const scratch = keepWeights ? nullptr : products.scratch(rows * tk);
+    std::vector<S> inv(static_cast<std::size_t>(rows)); // 1/sum of each row of the block
     for (std::int64_t r0 = 0; r0 < tq; r0 += rows) {
         if (opt.cancel && opt.cancel->load(std::memory_order_relaxed))
             return makeError(Error::Code::Cancelled, "cancelled");
@@ -477,28 +578,41 @@ Status computeHead(const AttentionInputs<S> &in, const AttentionOptions &opt, st
         // The block lives in the weights when they are kept, so nothing is copied twice.
         S *const blkData = keepWeights ? out.weights.data() + r0 * tk : scratch;
         Eigen::Map<Mat<S>> blk(blkData, n, tk);
-        products.scores(q.data() + r0 * dk, n, blkData, tk);          // raw = Q·Kᵀ
+        // Unless the raw scores are kept, the product itself applies the scale (and 1/τ): the
+        // same values as scaling afterwards, without a pass over the block.
+        products.scores(q.data() + r0 * dk, n, blkData, tk, keepRaw ? S(1) : factor); // raw = Q·Kᵀ
         if (keepRaw) out.scoresRaw.middleRows(r0, n) = blk;
         if (masked || keepScaled) {
-            blk *= factor;                                             // scaled
+            if (keepRaw)
+                blk *= factor;                                         // scaled
             if (keepScaled) out.scoresScaled.middleRows(r0, n) = blk;
             if (masked)
                 applyMasks<S>(blk, r0, in.mask, h);                    // masked
             if (keepMasked) out.scoresMasked.middleRows(r0, n) = blk;
-            for (std::int64_t i = 0; i < n; ++i) {                     // A
+            for (std::int64_t i = 0; i < n; ++i) {                     // A (unnormalised)
                 S *row = blkData + i * tk;
-                softmaxRow(row, tk, maxRow(row, tk), out.fullyMaskedRows, r0 + i);
+                if (!kAB) { softmaxRow(row, tk, maxRow(row, tk), out.fullyMaskedRows, r0 + i); inv[std::size_t(i)] = 1; continue; }
+                inv[std::size_t(i)] = expRowUnnormalised(row, tk, maxRow(row, tk), out.fullyMaskedRows, r0 + i);
             }
         } else {
-            // No mask: scale and max in one pass, then exp, sum and normalise, row by row.
+            // No mask: (scale and) max in one pass, then exp and sum, row by row.
             for (std::int64_t i = 0; i < n; ++i) {
                 S *row = blkData + i * tk;
-                const S m = scaleMaxRow(row, tk, factor);
+                const S m = keepRaw ? scaleMaxRow(row, tk, factor) : maxRow(row, tk);
                 if (keepMasked) out.scoresMasked.row(r0 + i) = blk.row(i);
-                softmaxRow(row, tk, m, out.fullyMaskedRows, r0 + i);
+                if (!kAB) { softmaxRow(row, tk, m, out.fullyMaskedRows, r0 + i); continue; }
+                inv[std::size_t(i)] = expRowUnnormalised(row, tk, m, out.fullyMaskedRows, r0 + i);
             }
         }
-        products.weighted(blkData, tk, n, out.output.data() + r0 * dv); // O = A·V
+        // O = E·V on the unnormalised exponentials, then each row of O (and of E, when the
+        // weights are kept, while the block is still in cache) times 1/sum.
+        S *const o = out.output.data() + r0 * dv;
+        products.weighted(blkData, tk, n, o);
+        if (kAB) for (std::int64_t i = 0; i < n; ++i) {
+            Eigen::Map<Eigen::Array<S, 1, Eigen::Dynamic>>(o + i * dv, dv) *= inv[std::size_t(i)];
+            if (keepWeights)
+                Eigen::Map<Eigen::Array<S, 1, Eigen::Dynamic>>(blkData + i * tk, tk) *= inv[std::size_t(i)];
+        }
     }
     return okStatus();
 }

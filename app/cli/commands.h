@@ -9,5 +9,7 @@ namespace attnscope::cli {
 int attentionCommand(const QStringList &args);
 int combineCommand(const QStringList &args);
 int inspectCommand(const QStringList &args);
+int renderCommand(const QStringList &args);
+int stagesCommand(const QStringList &args);
 
 } // namespace attnscope::cli

@@ -16,11 +16,15 @@
 #include <QMimeData>
 #include <QScrollArea>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QToolBar>
 #include <QUndoStack>
 #include <QVBoxLayout>
 
 #include "about_box.h"
+#include "attention_page.h"
+#include "image_page.h"
+#include "bundle.h"
 #include "controls_panel.h"
 #include "detail_panel.h"
 #include "explain.h"
@@ -121,7 +125,25 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_tokens->setToolTip(tr("The keys, tinted by how much the selected query attends to each; click one to select it as the query"));
     m_tokens->setFixedHeight(m_tokens->fontMetrics().height() * 3 + 16);
     layout->addWidget(m_tokens);
-    setCentralWidget(central);
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName("tabs");
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(central, tr("&Explorer: stage by stage"));
+    m_attentionPage = new AttentionPage(m_tabs);
+    m_tabs->addTab(m_attentionPage, tr("&Imported attention: layers and heads"));
+    m_imagePage = new ImagePage(m_tabs);
+    m_tabs->addTab(m_imagePage, tr("I&mage regions"));
+    setCentralWidget(m_tabs);
+    const auto status = [this](const QString &m) { statusBar()->showMessage(m); };
+    connect(m_attentionPage, &AttentionPage::statusMessage, this, status);
+    connect(m_imagePage, &ImagePage::statusMessage, this, status);
+    connect(m_attentionPage, &AttentionPage::viewShown, this, &MainWindow::stateShown);
+    connect(m_imagePage, &ImagePage::resultShown, this, &MainWindow::stateShown);
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int tab) {
+        for (QDockWidget *dock : m_explorerDocks)
+            dock->setVisible(tab == ExplorerTab);
+        m_timing->setVisible(tab == ExplorerTab);
+    });
     connect(m_stepper, &StageStepper::stageRequested, this, &MainWindow::showStage);
 
     createDocks();
@@ -146,6 +168,7 @@ void MainWindow::createDocks()
     left->setObjectName("parametersDock");
     left->setWidget(scroll);
     addDockWidget(Qt::LeftDockWidgetArea, left);
+    m_explorerDocks.push_back(left);
 
     m_detail = new DetailPanel(this);
     m_detail->setObjectName("detailPanel");
@@ -153,6 +176,7 @@ void MainWindow::createDocks()
     right->setObjectName("detailDock");
     right->setWidget(m_detail);
     addDockWidget(Qt::RightDockWidgetArea, right);
+    m_explorerDocks.push_back(right);
 
     connect(m_tokens, &TokenStrip::tokenClicked, this, [this](int i) {
         if (m_state && !m_state->setup->crossAttention)
@@ -501,16 +525,53 @@ void MainWindow::showError(const QString &message)
 
 bool MainWindow::openFile(const QString &path, QString *error)
 {
-    auto opened = openExplorerFile(path.toStdString());
-    if (!opened) {
-        const QString message = QString::fromStdString(opened.error().message);
+    const auto report = [&](const QString &message) {
         if (error)
             *error = message;
         else
             showError(message);
         return false;
+    };
+    static const QStringList imageSuffixes = {"png", "jpg", "jpeg", "bmp", "gif", "ppm", "pgm", "pbm", "webp", "tif", "tiff"};
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (imageSuffixes.contains(suffix)) {
+        QString message;
+        if (!m_imagePage->openImage(path, &message))
+            return report(message);
+        addRecentFile(path);
+        m_tabs->setCurrentIndex(ImageTab);
+        setWindowTitle(tr("%1 — AttnScope").arg(QFileInfo(path).fileName()));
+        return true;
     }
+    if (suffix == "npz" || suffix == "safetensors" || suffix == "npy") {
+        // Attention weights (a bundle, or a bare [L, H, Tq, Tk] tensor) go to the imported view;
+        // when they come with q, k and v the explorer shows their stages too.
+        auto bundle = readAttentionBundle(path.toStdString());
+        const bool isBundle = bundle.ok() && (suffix != "npy" || bundle->attentions.shape[0] > 1 || bundle->attentions.shape[1] > 1);
+        auto opened = openExplorerFile(path.toStdString());
+        if (isBundle) {
+            QString message;
+            if (!m_attentionPage->openBundle(path, &message))
+                return report(message);
+            if (opened && opened->setup) {
+                m_fileSetup = opened->setup;
+                m_fileName = QFileInfo(path).fileName();
+                m_controls->setTextMode(false);
+                recompute();
+            }
+            addRecentFile(path);
+            m_tabs->setCurrentIndex(AttentionTab);
+            setWindowTitle(tr("%1 — AttnScope").arg(QFileInfo(path).fileName()));
+            return true;
+        }
+        if (!opened)
+            return report(QString::fromStdString(opened.error().message));
+    }
+    auto opened = openExplorerFile(path.toStdString());
+    if (!opened)
+        return report(QString::fromStdString(opened.error().message));
     addRecentFile(path);
+    m_tabs->setCurrentIndex(ExplorerTab);
     if (opened->setup) {
         m_fileSetup = opened->setup;
         m_fileName = QFileInfo(path).fileName();
@@ -550,7 +611,8 @@ void MainWindow::openDialog()
 {
     const QString path = QFileDialog::getOpenFileName(
         this, tr("Open"), QString(),
-        tr("Text and tensors (*.txt *.npy *.npz *.safetensors *.csv *.tsv);;All files (*)"));
+        tr("Text, tensors, bundles and images (*.txt *.npy *.npz *.safetensors *.csv *.tsv *.png *.jpg *.jpeg *.bmp *.gif);;"
+           "All files (*)"));
     if (!path.isEmpty())
         openFile(path);
 }

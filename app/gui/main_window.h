@@ -13,10 +13,14 @@ class QLabel;
 class QMenu;
 class QActionGroup;
 class QUndoStack;
+class QTabWidget;
+class QDockWidget;
 
 namespace attnscope {
 
+class AttentionPage;
 class ControlsPanel;
+class ImagePage;
 class DetailPanel;
 class HeatmapView;
 class StageStepper;
@@ -30,7 +34,9 @@ public:
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    /// Opens a text file, a tensor file (Q/K/V or X/Wq/Wk/Wv members) or a bundle with q/k/v.
+    /// Opens a file by its kind: an image (the Image tab), an attention bundle or bare attention
+    /// tensor (the Imported attention tab, and the stages when it has q/k/v), a text file or a
+    /// tensor file with q/k/v or x/wq/wk/wv members (the Explorer).
     bool openFile(const QString &path, QString *error = nullptr);
     /// Opens several tensor files named after their role (q.npy, k.npy, v.npy, x.npy, wq.npy …).
     bool openTensorFiles(const QStringList &paths, QString *error = nullptr);
@@ -42,6 +48,10 @@ public:
     HeatmapView *heatmap(int i = 0) const { return m_views[std::size_t(i)]; }
     ControlsPanel *controls() const { return m_controls; }
     QUndoStack *undoStack() const { return m_undo; }
+    QTabWidget *tabs() const { return m_tabs; }
+    AttentionPage *attentionPage() const { return m_attentionPage; }
+    ImagePage *imagePage() const { return m_imagePage; }
+    enum Tab { ExplorerTab = 0, AttentionTab = 1, ImageTab = 2 };
     DetailPanel *detailPanel() const { return m_detail; }
     TokenStrip *tokenStrip() const { return m_tokens; }
     StageStepper *stepper() const { return m_stepper; }
@@ -96,6 +106,10 @@ private:
     QActionGroup *m_reductionGroup = nullptr;
     QFont m_baseFont;
     QUndoStack *m_undo = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    AttentionPage *m_attentionPage = nullptr;
+    ImagePage *m_imagePage = nullptr;
+    std::vector<QDockWidget *> m_explorerDocks;
     ControlValues m_lastValues;   ///< the controls as of the last undo step
     bool m_restoring = false;     ///< undo/redo is setting the controls
 };

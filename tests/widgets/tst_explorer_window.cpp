@@ -18,6 +18,7 @@
 #include "explorer.h"
 #include "heatmap_view.h"
 #include "main_window.h"
+#include <QTabWidget>
 #include "stage_stepper.h"
 #include "text.h"
 #include "token_strip.h"
@@ -60,6 +61,7 @@ private slots:
     void causalMaskZeroesTheUpperTriangle();
     void chineseIsOneTokenPerCharacter();
     void opensTensorFilesByRole();
+    void opensFilesInTheRightTab();
     void screenshotOption();
     void badArgumentsExitWithStatusTwo_data();
     void badArgumentsExitWithStatusTwo();
@@ -284,6 +286,20 @@ void TestExplorerWindow::opensTensorFilesByRole()
     QVERIFY(QFile::copy(dir.filePath("q.npy"), other.fileName()));
     QVERIFY(!m_window->openTensorFiles({other.fileName()}, &error));
     QVERIFY2(error.contains("weights.npy"), qPrintable(error));
+}
+
+void TestExplorerWindow::opensFilesInTheRightTab()
+{
+    QString error;
+    QVERIFY2(m_window->openFile(QStringLiteral(ATTNSCOPE_SOURCE_DIR "/resources/examples/scene.png"), &error), qPrintable(error));
+    QCOMPARE(m_window->tabs()->currentIndex(), int(MainWindow::ImageTab));
+    QVERIFY2(m_window->openFile(QStringLiteral(ATTNSCOPE_SOURCE_DIR "/resources/examples/demo_bundle.npz"), &error), qPrintable(error));
+    QCOMPARE(m_window->tabs()->currentIndex(), int(MainWindow::AttentionTab));
+    // The demo bundle has q, k and v: the explorer shows its last layer's stages, with its tokens.
+    QVERIFY(waitForState());
+    QCOMPARE(m_window->state()->setup->queryTokens.front(), std::string("the"));
+    QVERIFY(!m_window->openFile(QStringLiteral("/nonexistent/x.npz"), &error));
+    QVERIFY2(error.contains("/nonexistent/x.npz"), qPrintable(error));
 }
 
 void TestExplorerWindow::screenshotOption()

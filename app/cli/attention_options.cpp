@@ -1,0 +1,90 @@
+#include "attention_options.h"
+
+#include <limits>
+
+#include "cli_common.h"
+#include "tensor_file.h"
+
+namespace attnscope::cli {
+
+const char *const kAttentionInputUsage =
+    R"((--q TENSOR --k TENSOR --v TENSOR | --x TENSOR --wq TENSOR --wk TENSOR --wv TENSOR [--context TENSOR])
+    [--heads N] [--batch B] [--scale sqrt|dim|none|NUMBER]
+    [--mask causal|TENSOR] [--key-padding TENSOR] [--precision f32|f64] [--memory-budget SIZE])";
+
+void addAttentionInputOptions(QCommandLineParser &p)
+{
+    const auto value = [&p](const char *name, const char *help, const char *valueName) {
+        p.addOption(QCommandLineOption(QString::fromLatin1(name), QString::fromUtf8(help), QString::fromLatin1(valueName)));
+    };
+    value("q", "Queries [Tq, d], [H, Tq, d] or [B, H, Tq, d].", "TENSOR");
+    value("k", "Keys, shaped like Q with Tk rows.", "TENSOR");
+    value("v", "Values, shaped like K with d_v columns.", "TENSOR");
+    value("x", "The queries' sequence [Tq, d_model]; Q = X·Wq.", "TENSOR");
+    value("wq", "Query projection [d_model, d_k].", "TENSOR");
+    value("wk", "Key projection [d_model, d_k].", "TENSOR");
+    value("wv", "Value projection [d_model, d_v].", "TENSOR");
+    value("context", "The keys' sequence C [Tk, d_model] for cross-attention (default: X).", "TENSOR");
+    value("heads", "Split 2-D inputs into N heads of d/N columns (as nn.MultiheadAttention).", "N");
+    value("batch", "The batch item of 4-D inputs (default 0).", "B");
+    value("scale", "sqrt = 1/√d_k (default), dim = 1/d_k, none, or a multiplier.", "MODE");
+    value("mask", "causal, or a TENSOR [Tq, Tk] / [H, Tq, Tk] (bool/int: true = may attend; float: additive).", "MASK");
+    value("key-padding", "[Tk]; true or non-zero = padding, never attended.", "TENSOR");
+    value("precision", "f32 (default) or f64, for the computation and the outputs.", "P");
+    value("memory-budget", "Refuse work needing more memory than this (default: half of physical memory), e.g. 4G.", "SIZE");
+}
+
+Result<AttentionInputOptions> readAttentionInputOptions(const QCommandLineParser &p)
+{
+    const auto bad = [](const std::string &message) { return makeError(Error::Code::BadArgument, message); };
+    AttentionInputOptions out;
+    auto scale = ScaleSpec::parse(p.isSet("scale") ? p.value("scale").toStdString() : "sqrt");
+    if (!scale)
+        return scale.error();
+    out.options.scale = scale.value();
+    if (p.isSet("memory-budget")) {
+        auto budget = parseByteSize(p.value("memory-budget").toStdString());
+        if (!budget)
+            return bad("--memory-budget: " + budget.error().message);
+        out.options.memoryBudget = budget.value();
+    }
+    const QString precision = p.isSet("precision") ? p.value("precision") : QStringLiteral("f32");
+    if (precision != "f32" && precision != "f64")
+        return bad("--precision: '" + precision.toStdString() + "' is not f32 or f64");
+    out.f64 = precision == "f64";
+
+    AttentionRequest &req = out.request;
+    auto heads = integerOption(p, "heads", 0, 1, 1 << 20);
+    if (!heads)
+        return heads.error();
+    req.heads = int(heads.value());
+    auto batchIndex = integerOption(p, "batch", 0, 0, std::numeric_limits<std::int32_t>::max());
+    if (!batchIndex)
+        return batchIndex.error();
+    req.batch = batchIndex.value();
+    for (auto [name, slot] : {std::pair{"q", &req.q}, {"k", &req.k}, {"v", &req.v}, {"x", &req.x}, {"wq", &req.wq},
+                              {"wk", &req.wk}, {"wv", &req.wv}, {"context", &req.context}, {"key-padding", &req.keyPadding}}) {
+        auto t = optionalTensor(p, QString::fromLatin1(name));
+        if (!t)
+            return t.error();
+        *slot = std::move(t.value());
+    }
+    if (req.context && !req.x)
+        return bad("--context goes with --x (and --wq, --wk, --wv)");
+    // --mask may be given twice, as causal and a TENSOR: the masks combine.
+    for (const QString &mask : p.values("mask")) {
+        if (mask == "causal") {
+            req.causal = true;
+            continue;
+        }
+        if (req.mask)
+            return bad("--mask: at most one mask TENSOR (it may be combined with --mask causal)");
+        auto t = readTensor(mask.toStdString());
+        if (!t)
+            return t.error();
+        req.mask = std::move(t.value());
+    }
+    return out;
+}
+
+} // namespace attnscope::cli

@@ -1,0 +1,31 @@
+#pragma once
+// The options that describe attention's inputs (Q/K/V or X and projections, heads, batch,
+// scale, masks, precision, memory budget), shared by the commands that compute attention.
+
+#include <QCommandLineParser>
+
+#include "attention.h"
+#include "attention_request.h"
+#include "result.h"
+
+namespace attnscope::cli {
+
+/// What the input options ask for.
+struct AttentionInputOptions {
+    AttentionRequest request;
+    AttentionOptions options; ///< scale and memory budget; `keep` is left to the command
+    bool f64 = false;         ///< --precision f64
+};
+
+/// Adds --q --k --v --x --wq --wk --wv --context --heads --batch --scale --mask --key-padding
+/// --precision --memory-budget, with the same meaning as for `attention`.
+void addAttentionInputOptions(QCommandLineParser &parser);
+
+/// Reads the tensors and checks the values of those options (after parsing). Errors name the
+/// option or the file.
+Result<AttentionInputOptions> readAttentionInputOptions(const QCommandLineParser &parser);
+
+/// The usage lines of those options, for a command's help.
+extern const char *const kAttentionInputUsage;
+
+} // namespace attnscope::cli

@@ -1,0 +1,326 @@
+// attnscope-cli render: one attention matrix as a picture a person opens — the window's heatmap
+// (PNG, SVG, PDF), the bare cells, or one query's attention over image patches on the image.
+
+#include <QCommandLineParser>
+#include <QFileInfo>
+#include <QRegularExpression>
+
+#include <cstdio>
+
+#include "bundle.h"
+#include "cli_common.h"
+#include "commands.h"
+#include "heatmap_export.h"
+#include "image_patches.h"
+#include "text.h"
+
+namespace attnscope::cli {
+namespace {
+
+const char *kUsage = R"(Usage: attnscope-cli render --weights TENSOR [--layer L] [--head H]
+    [--tokens FILE] [--key-tokens FILE]
+    --out FILE.png|FILE.svg|FILE.pdf [--width PX] [--height PX]
+    [--colormap viridis|magma|gray|coolwarm] [--normalize global|row|log] [--title TEXT] [--bare]
+       attnscope-cli render --weights TENSOR [--layer L] [--head H] --image IMAGE --query N
+    [--grid ROWSxCOLS] --out FILE.png [--width PX] [--height PX] [--colormap MAP] [--normalize global|log]
+
+TENSOR holds attention [L, H, Tq, Tk] (layer --layer, default the last; head --head, default 0),
+[H, Tq, Tk] (head --head) or [Tq, Tk], as a bare tensor or an attention bundle (.npz or
+.safetensors with tokens, key_tokens, image_grid). Indices are 0-based.
+
+The picture is the window's heatmap: rows are queries, columns keys, token labels on both axes,
+a colour scale and a title (--title, default the file, layer and head). The format follows the
+extension of --out: PNG of exactly --width × --height pixels (default 1200 × 1000), SVG with the
+labels as text, or a one-page PDF of --width × --height points with vector text.
+
+Labels come from the bundle, or from --tokens / --key-tokens: UTF-8 files, one token per line
+(a BOM and CRLF line ends are accepted; blank lines are skipped). Their counts must match Tq and
+Tk. For square attention --tokens labels the keys too unless --key-tokens is given.
+
+Colours: --colormap viridis (default), magma, gray (black = low, white = high) or coolwarm
+(diverging, centred on zero: ±max|v|). --normalize global (default) maps the matrix's min..max,
+row each row's min..max, log the base-10 log (values <= 0 in the lowest colour).
+
+--bare draws only the cells, no axes or labels, through the colour map's lookup table: pixel
+(x, y) of a W × H picture shows cell (⌊y·Tq/H⌋, ⌊x·Tk/W⌋); where there are more cells than
+pixels, a pixel shows the largest value among the cells it covers. Default size: Tk × Tq pixels,
+where a side of fewer than 64 cells gets the same whole number of pixels per cell to reach at
+least 64, and a side of more than 4096 is reduced to 4096.
+
+--image IMAGE --query N: query N's attention over the image's patches, blended on the image
+scaled to --width × --height (default: the image's size) without margins: each patch's colour
+at 50 % over its pixels ((image + colour) / 2 per channel), the colours normalised over the
+patches. The grid comes from the bundle's image_grid or --grid ROWSxCOLS; when Tk = rows·cols + 1
+the first key is [CLS] and left out. Patch boundaries lie at ⌊c·W/cols⌋ and ⌊r·H/rows⌋. PNG only.
+
+The file is written to a temporary file and renamed into place only when complete.
+Exit status: 0 on success, 2 on any error (one line on stderr starting with "error:").)";
+
+constexpr int kDefaultWidth = 1200, kDefaultHeight = 1000;
+
+/// The default bare size of a side of `cells` cells (see the usage text).
+int bareSide(Eigen::Index cells)
+{
+    if (cells < 64)
+        return int(cells * ((64 + cells - 1) / cells));
+    return int(std::min<Eigen::Index>(cells, 4096));
+}
+
+struct RenderArgs {
+    QString weights, out, title, image;
+    ExportOptions look;
+    std::optional<int> width, height;
+    bool bare = false;
+    std::optional<long long> layer, head, query;
+    QString tokens, keyTokens, grid;
+};
+
+QStringList labels(const std::vector<std::string> &tokens)
+{
+    QStringList out;
+    for (const auto &t : tokens)
+        out << QString::fromStdString(t);
+    return out;
+}
+
+Result<std::optional<long long>> optionalIndex(const QCommandLineParser &p, const char *name)
+{
+    if (!p.isSet(name))
+        return std::optional<long long>();
+    auto v = integerOption(p, name, 0, 0, std::numeric_limits<std::int32_t>::max());
+    if (!v)
+        return v.error();
+    return std::optional<long long>(v.value());
+}
+
+Result<RenderArgs> readArgs(const QCommandLineParser &p)
+{
+    const auto bad = [](const std::string &m) { return makeError(Error::Code::BadArgument, m); };
+    RenderArgs a;
+    a.weights = p.value("weights");
+    a.out = p.value("out");
+    if (a.weights.isEmpty())
+        return bad("--weights TENSOR is required");
+    if (a.out.isEmpty())
+        return bad("--out FILE is required (.png, .svg or .pdf)");
+    if (!exportFormatForPath(a.out))
+        return bad("--out: '" + a.out.toStdString() + "' must end in .png, .svg or .pdf");
+    if (p.isSet("colormap")) {
+        const auto map = Colormap::fromName(p.value("colormap"));
+        if (!map)
+            return bad("--colormap: '" + p.value("colormap").toStdString() + "' is not viridis, magma, gray or coolwarm");
+        a.look.colormap = *map;
+    }
+    if (p.isSet("normalize")) {
+        const auto n = normalizationFromName(p.value("normalize"));
+        if (!n)
+            return bad("--normalize: '" + p.value("normalize").toStdString() + "' is not global, row or log");
+        a.look.normalization = *n;
+    }
+    for (auto [name, slot] : {std::pair{"width", &a.width}, {"height", &a.height}}) {
+        if (!p.isSet(name))
+            continue;
+        auto v = integerOption(p, name, 0, 1, kMaxExportSide);
+        if (!v)
+            return v.error();
+        *slot = int(v.value());
+    }
+    for (auto [name, slot] : {std::pair{"layer", &a.layer}, {"head", &a.head}, {"query", &a.query}}) {
+        auto v = optionalIndex(p, name);
+        if (!v)
+            return v.error();
+        *slot = v.value();
+    }
+    a.bare = p.isSet("bare");
+    a.title = p.value("title");
+    a.image = p.value("image");
+    a.tokens = p.value("tokens");
+    a.keyTokens = p.value("key-tokens");
+    a.grid = p.value("grid");
+    if (p.isSet("image") && a.image.isEmpty())
+        return bad("--image needs a file name");
+    if (!a.image.isEmpty()) {
+        if (!a.query)
+            return bad("--image needs --query N (the query whose attention is shown)");
+        if (a.bare)
+            return bad("--bare does not go with --image");
+        if (exportFormatForPath(a.out) != ExportFormat::Png)
+            return bad("--out: the --image overlay is written as PNG only, not '" + a.out.toStdString() + "'");
+    } else if (a.query) {
+        return bad("--query goes with --image");
+    } else if (!a.grid.isEmpty()) {
+        return bad("--grid goes with --image");
+    }
+    return a;
+}
+
+/// Layer and head of the bundle, checked: the index of the matrix [Tq, Tk] among the leading
+/// dimensions.
+Result<std::int64_t> selectMatrix(const AttentionBundle &b, const RenderArgs &a, int &layer, int &head)
+{
+    const std::string what = a.weights.toStdString();
+    if (b.queries() == 0 || b.keys() == 0 || b.heads() == 0 || b.layers() == 0)
+        return makeError(Error::Code::BadShape, what + ": the attention " + shapeToString(b.attentions.shape) + " is empty");
+    const long long l = a.layer.value_or(b.layers() - 1), h = a.head.value_or(0);
+    if (l >= b.layers())
+        return makeError(Error::Code::BadArgument, "--layer " + std::to_string(l) + " is out of range: " + what + " has " +
+                                                       std::to_string(b.layers()) + " layer(s) (0.." + std::to_string(b.layers() - 1) + ")");
+    if (h >= b.heads())
+        return makeError(Error::Code::BadArgument, "--head " + std::to_string(h) + " is out of range: " + what + " has " +
+                                                       std::to_string(b.heads()) + " head(s) (0.." + std::to_string(b.heads() - 1) + ")");
+    layer = int(l);
+    head = int(h);
+    return std::int64_t(l * b.heads() + h);
+}
+
+/// --bare: float32 cells are read in place (a 4096² matrix needs no 128 MiB double copy).
+QImage bareImage(const AttentionBundle &b, std::int64_t lead, int width, int height, const ExportOptions &look)
+{
+    const Tensor &t = b.attentions;
+    if (t.dtype == DType::F32) {
+        const auto *cells = reinterpret_cast<const float *>(t.bytes.data()) + lead * b.queries() * b.keys();
+        return renderBare(Eigen::Map<const Mat<float>>(cells, b.queries(), b.keys()), width, height, look.colormap,
+                          look.normalization);
+    }
+    return renderBare(t.matrix<double>(lead), width, height, look.colormap, look.normalization);
+}
+
+/// Tokens of `option`'s file, which must hold `expected` of them; `fallback` when not given.
+Result<QStringList> tokenLabels(const QString &path, const char *option, Eigen::Index expected, const char *what,
+                                const std::vector<std::string> &fallback)
+{
+    if (path.isEmpty())
+        return labels(fallback);
+    auto tokens = readTokenFile(path.toStdString(), TokenMode::OneTokenPerLine);
+    if (!tokens)
+        return makeError(tokens.error().code, std::string(option) + ": " + tokens.error().message);
+    if (Eigen::Index(tokens->size()) != expected)
+        return makeError(Error::Code::BadShape, std::string(option) + ": " + path.toStdString() + " has " +
+                                                    std::to_string(tokens->size()) + " token(s), the matrix has " +
+                                                    std::to_string(expected) + " " + what);
+    return labels(tokens.value());
+}
+
+int renderOverlay(const RenderArgs &a, const AttentionBundle &b, const Mat<double> &m)
+{
+    int rows = b.gridRows, cols = b.gridCols;
+    if (!a.grid.isEmpty()) {
+        const QStringList parts = a.grid.toLower().split(QRegularExpression(QStringLiteral("[x×]")));
+        bool okR = false, okC = false;
+        rows = parts.size() == 2 ? parts[0].toInt(&okR) : 0;
+        cols = parts.size() == 2 ? parts[1].toInt(&okC) : 0;
+        if (!okR || !okC || rows < 1 || cols < 1 || std::int64_t(rows) * cols > kMaxPatches)
+            return fail("--grid: '" + a.grid.toStdString() + "' is not ROWSxCOLS with at least one patch and at most " +
+                        std::to_string(kMaxPatches) + " patches");
+    } else if (rows == 0) {
+        return fail("--image needs --grid ROWSxCOLS: " + a.weights.toStdString() + " has no image_grid");
+    }
+    const std::int64_t patches = std::int64_t(rows) * cols;
+    const bool cls = m.cols() == patches + 1;
+    if (m.cols() != patches && !cls)
+        return fail("the grid " + std::to_string(rows) + "×" + std::to_string(cols) + " does not fit " +
+                    std::to_string(m.cols()) + " keys (rows·cols, or rows·cols + 1 with a leading [CLS] key)");
+    if (*a.query >= m.rows())
+        return fail("--query " + std::to_string(*a.query) + " is out of range: the matrix has " + std::to_string(m.rows()) +
+                    " queries (0.." + std::to_string(m.rows() - 1) + ")");
+    auto image = loadImage(a.image.toStdString());
+    if (!image)
+        return fail("--image: " + image.error().message);
+    QSize size = image->size();
+    if (size.width() > kMaxExportSide || size.height() > kMaxExportSide)
+        size.scale(kMaxExportSide, kMaxExportSide, Qt::KeepAspectRatio);
+    // One side given: the other follows the image's aspect ratio.
+    if (a.width && !a.height)
+        size = QSize(*a.width, std::clamp(int(std::lround(double(*a.width) * image->height() / image->width())), 1, kMaxExportSide));
+    else if (a.height && !a.width)
+        size = QSize(std::clamp(int(std::lround(double(*a.height) * image->width() / image->height())), 1, kMaxExportSide), *a.height);
+    else if (a.width && a.height)
+        size = QSize(*a.width, *a.height);
+    if (rows > size.height() || cols > size.width())
+        return fail("the grid " + std::to_string(rows) + "×" + std::to_string(cols) + " has more patches across than the " +
+                    std::to_string(size.width()) + " × " + std::to_string(size.height()) + " picture has pixels");
+    // Row-major: patch r·cols + c at (r, c).
+    const Mat<double> grid = Eigen::Map<const Mat<double>>(m.data() + *a.query * m.cols() + (cls ? 1 : 0), rows, cols);
+    const QImage picture = renderPatchOverlay(*image, grid, size.width(), size.height(), a.look.colormap, a.look.normalization);
+    if (auto st = writeImage(picture, a.out, a.title); !st)
+        return fail(st.error());
+    std::printf("render: query %lld over a %d×%d patch grid%s, %d × %d px -> %s\n", *a.query, rows, cols,
+                cls ? " ([CLS] key left out)" : "", size.width(), size.height(), a.out.toUtf8().constData());
+    return kExitOk;
+}
+
+} // namespace
+
+int renderCommand(const QStringList &args)
+{
+    QCommandLineParser p;
+    const auto value = [&p](const char *name, const char *help, const char *valueName) {
+        p.addOption(QCommandLineOption(QString::fromLatin1(name), QString::fromUtf8(help), QString::fromLatin1(valueName)));
+    };
+    value("weights", "Attention [L, H, Tq, Tk], [H, Tq, Tk] or [Tq, Tk], or a bundle.", "TENSOR");
+    value("layer", "The layer (default: the last).", "L");
+    value("head", "The head (default 0).", "H");
+    value("tokens", "Query labels: UTF-8, one token per line.", "FILE");
+    value("key-tokens", "Key labels: UTF-8, one token per line.", "FILE");
+    value("out", "The picture: .png, .svg or .pdf.", "FILE");
+    value("width", "Width in pixels (PDF: points).", "PX");
+    value("height", "Height in pixels (PDF: points).", "PX");
+    value("colormap", "viridis (default), magma, gray or coolwarm.", "MAP");
+    value("normalize", "global (default), row or log.", "HOW");
+    value("title", "The title above the heatmap.", "TEXT");
+    p.addOption(QCommandLineOption(QStringLiteral("bare"), QStringLiteral("Only the cells: no axes, labels or colour scale.")));
+    value("image", "Show query --query's attention over this image's patches.", "IMAGE");
+    value("query", "The query shown over the image.", "N");
+    value("grid", "The patch grid, e.g. 14x14 (default: the bundle's image_grid).", "ROWSxCOLS");
+    if (auto exit = parseOrExit(p, args, QString::fromUtf8(kUsage)))
+        return *exit;
+    auto parsed = readArgs(p);
+    if (!parsed)
+        return fail(parsed.error());
+    RenderArgs &a = parsed.value();
+
+    auto bundle = readAttentionBundle(a.weights.toStdString());
+    if (!bundle)
+        return fail(bundle.error());
+    int layer = 0, head = 0;
+    auto lead = selectMatrix(*bundle, a, layer, head);
+    if (!lead)
+        return fail(lead.error());
+    if (!a.image.isEmpty())
+        return renderOverlay(a, *bundle, bundle->attentions.matrix<double>(*lead));
+
+    const Eigen::Index tq = bundle->queries(), tk = bundle->keys();
+    auto rows = tokenLabels(a.tokens, "--tokens", tq, "queries", bundle->tokens);
+    if (!rows)
+        return fail(rows.error());
+    const bool keysFromTokens = a.keyTokens.isEmpty() && !a.tokens.isEmpty() && tq == tk;
+    auto cols = keysFromTokens ? Result<QStringList>(rows.value())
+                               : tokenLabels(a.keyTokens, "--key-tokens", tk, "keys", bundle->keyTokens);
+    if (!cols)
+        return fail(cols.error());
+
+    if (a.bare) {
+        const int w = a.width.value_or(bareSide(tk)), h = a.height.value_or(bareSide(tq));
+        const QImage picture = bareImage(*bundle, *lead, w, h, a.look);
+        if (auto st = writeImage(picture, a.out, a.title); !st)
+            return fail(st.error());
+        std::printf("render: [%lld, %lld] bare, %d × %d -> %s\n", static_cast<long long>(tq), static_cast<long long>(tk), w, h,
+                    a.out.toUtf8().constData());
+        return kExitOk;
+    }
+    a.look.width = a.width.value_or(kDefaultWidth);
+    a.look.height = a.height.value_or(kDefaultHeight);
+    HeatmapView::Content content;
+    content.values = std::make_shared<const Mat<double>>(bundle->attentions.matrix<double>(*lead));
+    content.rowLabels = rows.value();
+    content.colLabels = cols.value();
+    content.title = p.isSet("title") ? a.title
+                                     : QStringLiteral("%1 — layer %2, head %3").arg(QFileInfo(QString::fromStdString(bundle->path)).fileName()).arg(layer).arg(head);
+    if (auto st = exportHeatmap(content, a.look, a.out); !st)
+        return fail(st.error());
+    std::printf("render: [%lld, %lld] layer %d head %d, %d × %d -> %s\n", static_cast<long long>(tq), static_cast<long long>(tk),
+                layer, head, a.look.width, a.look.height, a.out.toUtf8().constData());
+    return kExitOk;
+}
+
+} // namespace attnscope::cli

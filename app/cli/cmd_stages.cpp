@@ -1,0 +1,298 @@
+// attnscope-cli stages: every stage of the attention pipeline as .npy and as the window's
+// heatmap, into one directory.
+
+#include <QCommandLineParser>
+#include <QDir>
+
+#include <cstdio>
+#include <span>
+
+#include "attention_options.h"
+#include "cli_common.h"
+#include "commands.h"
+#include "file_io.h"
+#include "heatmap_export.h"
+#include "npy.h"
+#include "text.h"
+
+namespace attnscope::cli {
+namespace {
+
+const char *kUsageHead = "Usage: attnscope-cli stages ";
+const char *kUsageTail = R"(
+    --out-dir DIR [--format png|svg|pdf] [--head H] [--tokens FILE] [--key-tokens FILE]
+    [--colormap viridis|magma|gray|coolwarm] [--width PX] [--height PX]
+
+Computes attention from the same inputs as `attnscope-cli attention` (see its --help) and writes
+every stage into DIR (created if needed), as DIR/<stage>.npy and DIR/<stage>.<format>:
+
+  q, k, v   the per-head inputs: [T, d] for 2-D inputs without --heads, else [H, T, d]
+            (k and v have the key/value heads' count under grouped-query attention)
+  scores    raw Q·Kᵀ
+  scaled    scores × scale (÷ τ)
+  masked    what the softmax receives: -inf where masked (equal to scaled without a mask)
+  weights   A = softmax of each row
+  output    A·V: [Tq, dv] for 2-D inputs (heads concatenated), [H, Tq, dv] otherwise
+Score stages and weights are [Tq, Tk] for 2-D inputs without --heads, else [H, Tq, Tk].
+The .npy files are float32 (float64 with --precision f64).
+
+Pictures are the window's heatmaps of head --head (default 0), --format png (default), svg or
+pdf, --width × --height (default 1200 × 1000): weights in --colormap (default viridis), the
+signed stages in coolwarm centred on zero, masked cells grey. Labels: --tokens / --key-tokens
+(UTF-8, one token per line) or indices.
+
+Files of those names are replaced; other files in DIR are left alone. All files are written
+together, only when everything succeeded.
+Exit status: 0 on success, 2 on any error (one line on stderr starting with "error:").)";
+
+const char *const kStageNames[] = {"q", "k", "v", "scores", "scaled", "masked", "weights", "output"};
+
+template <class S>
+std::span<const std::byte> bytesOf(const Mat<S> &m)
+{
+    return {reinterpret_cast<const std::byte *>(m.data()), std::size_t(m.size()) * sizeof(S)};
+}
+
+/// One stage: its matrices (one per head), whether the .npy drops the head dimension, and the
+/// picture of the chosen head.
+template <class S>
+struct StageData {
+    std::vector<const Mat<S> *> heads;
+    bool squeeze = false;
+    HeatmapView::Content picture;
+};
+
+QStringList indexLabels(Eigen::Index n, const QString &prefix)
+{
+    QStringList out;
+    for (Eigen::Index i = 0; i < n; ++i)
+        out << prefix + QString::number(i);
+    return out;
+}
+
+template <class S>
+std::shared_ptr<const Mat<double>> asDouble(const Mat<S> &m)
+{
+    return std::make_shared<const Mat<double>>(m.template cast<double>());
+}
+
+struct Labels {
+    QStringList queries, keys;
+};
+
+template <class S>
+std::vector<StageData<S>> collectStages(const PreparedAttention<S> &prep, const AttentionResult<S> &r, int head,
+                                        const Labels &labels, std::vector<Mat<S>> &joined)
+{
+    const auto &in = prep.inputs;
+    const HeadResult<S> &h = r.heads[std::size_t(head)];
+    const auto g = std::size_t(h.kvHead);
+    const bool single = prep.layout == HeadLayout::Single;
+    const QString name = QStringLiteral("head %1").arg(head);
+    const auto make = [](const Mat<S> &m, const QString &title, const QStringList &rows, const QStringList &cols,
+                         const QString &rowAxis, const QString &colAxis, bool diverging) {
+        HeatmapView::Content c;
+        c.values = asDouble(m);
+        c.title = title;
+        c.rowLabels = rows;
+        c.colLabels = cols;
+        c.rowAxis = rowAxis;
+        c.colAxis = colAxis;
+        c.diverging = diverging;
+        return c;
+    };
+    const auto all = [](const std::vector<Mat<S>> &ms) {
+        std::vector<const Mat<S> *> out;
+        for (const auto &m : ms)
+            out.push_back(&m);
+        return out;
+    };
+    const auto each = [&r](Mat<S> HeadResult<S>::*member) {
+        std::vector<const Mat<S> *> out;
+        for (const auto &hr : r.heads)
+            out.push_back(&(hr.*member));
+        return out;
+    };
+    const QStringList dq = indexLabels(in.q[0].cols(), "d"), dv = indexLabels(in.v[0].cols(), "d");
+    std::vector<StageData<S>> out;
+    out.push_back({all(in.q), single, make(in.q[std::size_t(head)], QStringLiteral("Q, %1").arg(name), labels.queries, dq, "query", "dimension", true)});
+    out.push_back({all(in.k), single, make(in.k[g], QStringLiteral("K, key/value head %1").arg(g), labels.keys, dq, "key", "dimension", true)});
+    out.push_back({all(in.v), single, make(in.v[g], QStringLiteral("V, key/value head %1").arg(g), labels.keys, dv, "key", "dimension", true)});
+    out.push_back({each(&HeadResult<S>::scoresRaw), single, make(h.scoresRaw, QStringLiteral("Scores Q·Kᵀ, %1").arg(name), labels.queries, labels.keys, "query", "key", true)});
+    out.push_back({each(&HeadResult<S>::scoresScaled), single, make(h.scoresScaled, QStringLiteral("Scaled scores, %1").arg(name), labels.queries, labels.keys, "query", "key", true)});
+    out.push_back({each(&HeadResult<S>::scoresMasked), single, make(h.scoresMasked, QStringLiteral("Masked scores (grey = −∞), %1").arg(name), labels.queries, labels.keys, "query", "key", true)});
+    out.push_back({each(&HeadResult<S>::weights), single, make(h.weights, QStringLiteral("Attention weights A, %1").arg(name), labels.queries, labels.keys, "query", "key", false)});
+    StageData<S> output{each(&HeadResult<S>::output), false, make(h.output, QStringLiteral("Output A·V, %1").arg(name), labels.queries, dv, "query", "dimension", true)};
+    if (prep.layout != HeadLayout::Stacked) { // as `attention` writes it: heads side by side, [Tq, H·dv]
+        std::vector<Mat<S>> parts;
+        for (const auto &hr : r.heads)
+            parts.push_back(hr.output);
+        joined.push_back(concatHeads(parts));
+        output.heads = {&joined.back()};
+        output.squeeze = true;
+    }
+    out.push_back(std::move(output));
+    return out;
+}
+
+template <class S>
+Status addNpy(OutputBatch &batch, const QString &path, const StageData<S> &stage)
+{
+    const Mat<S> &first = *stage.heads.front();
+    Shape shape = {first.rows(), first.cols()};
+    if (!stage.squeeze)
+        shape.insert(shape.begin(), std::int64_t(stage.heads.size()));
+    const auto header = npyHeader(std::is_same_v<S, float> ? DType::F32 : DType::F64, shape);
+    std::vector<std::span<const std::byte>> parts{std::span<const std::byte>(header)};
+    for (const Mat<S> *m : stage.heads)
+        parts.push_back(bytesOf<S>(*m));
+    return batch.add(path.toStdString(), parts);
+}
+
+struct StagesArgs {
+    QString dir, format = QStringLiteral("png");
+    ExportOptions look;
+    ColormapId weightsMap = ColormapId::Viridis;
+    long long head = 0;
+    QString tokens, keyTokens;
+};
+
+Result<QStringList> tokenLabels(const QString &path, const char *option, Eigen::Index expected, const char *what)
+{
+    if (path.isEmpty())
+        return indexLabels(expected, QString());
+    auto tokens = readTokenFile(path.toStdString(), TokenMode::OneTokenPerLine);
+    if (!tokens)
+        return makeError(tokens.error().code, std::string(option) + ": " + tokens.error().message);
+    if (Eigen::Index(tokens->size()) != expected)
+        return makeError(Error::Code::BadShape, std::string(option) + ": " + path.toStdString() + " has " +
+                                                    std::to_string(tokens->size()) + " token(s), the attention has " +
+                                                    std::to_string(expected) + " " + what);
+    QStringList out;
+    for (const auto &t : tokens.value())
+        out << QString::fromStdString(t);
+    return out;
+}
+
+template <class S>
+int run(const AttentionInputOptions &io, const StagesArgs &a)
+{
+    auto prepared = prepareAttention<S>(io.request);
+    if (!prepared)
+        return fail(prepared.error());
+    for (const auto &w : prepared->warnings)
+        warn(w);
+    const auto &in = prepared->inputs;
+    if (a.head >= std::int64_t(in.q.size()))
+        return fail("--head " + std::to_string(a.head) + " is out of range: the attention has " + std::to_string(in.q.size()) +
+                    " head(s) (0.." + std::to_string(in.q.size() - 1) + ")");
+    auto queries = tokenLabels(a.tokens, "--tokens", in.q[0].rows(), "queries");
+    if (!queries)
+        return fail(queries.error());
+    const bool keysFromTokens = a.keyTokens.isEmpty() && !a.tokens.isEmpty() && in.q[0].rows() == in.k[0].rows();
+    auto keys = keysFromTokens ? Result<QStringList>(queries.value()) : tokenLabels(a.keyTokens, "--key-tokens", in.k[0].rows(), "keys");
+    if (!keys)
+        return fail(keys.error());
+
+    AttentionOptions opt = io.options;
+    opt.keep = KeepAll;
+    auto result = computeAttention<S>(in, opt);
+    if (!result && result.error().code == Error::Code::OverBudget)
+        return fail(result.error().message + " (set the budget with --memory-budget)");
+    if (!result)
+        return fail(result.error());
+    for (const auto &w : result->warnings)
+        warn(w);
+
+    if (!QDir().mkpath(a.dir))
+        return fail("--out-dir: cannot create the directory " + a.dir.toStdString());
+    const QDir dir(a.dir);
+    std::vector<Mat<S>> joined;
+    joined.reserve(1);
+    const auto stages = collectStages<S>(*prepared, *result, int(a.head), {queries.value(), keys.value()}, joined);
+    const ExportFormat format = *exportFormatForPath("x." + a.format);
+    OutputBatch batch;
+    std::vector<QByteArray> pictures; // kept alive until the batch is committed
+    pictures.reserve(stages.size());
+    for (std::size_t i = 0; i < stages.size(); ++i) {
+        const QString base = dir.filePath(QString::fromLatin1(kStageNames[i]));
+        if (auto st = addNpy<S>(batch, base + ".npy", stages[i]); !st)
+            return fail(st.error());
+        ExportOptions look = a.look;
+        look.colormap = stages[i].picture.diverging ? ColormapId::Coolwarm : a.weightsMap;
+        auto bytes = encodeHeatmap(stages[i].picture, look, format);
+        if (!bytes)
+            return fail("cannot draw " + (base + "." + a.format).toStdString() + ": " + bytes.error().message);
+        pictures.push_back(std::move(bytes.value()));
+        const QByteArray &b = pictures.back();
+        if (auto st = batch.add((base + "." + a.format).toStdString(),
+                                {std::span<const std::byte>(reinterpret_cast<const std::byte *>(b.constData()), std::size_t(b.size()))});
+            !st)
+            return fail(st.error());
+    }
+    if (auto st = batch.commit(); !st)
+        return fail(st.error());
+    std::printf("stages: %zu head(s), Tq = %lld, Tk = %lld, 8 stages as .npy and .%s (head %lld) in %s\n", in.q.size(),
+                static_cast<long long>(in.q[0].rows()), static_cast<long long>(in.k[0].rows()), a.format.toUtf8().constData(),
+                a.head, a.dir.toUtf8().constData());
+    return kExitOk;
+}
+
+} // namespace
+
+int stagesCommand(const QStringList &args)
+{
+    QCommandLineParser p;
+    addAttentionInputOptions(p);
+    const auto value = [&p](const char *name, const char *help, const char *valueName) {
+        p.addOption(QCommandLineOption(QString::fromLatin1(name), QString::fromUtf8(help), QString::fromLatin1(valueName)));
+    };
+    value("out-dir", "The directory for the stages (created if needed).", "DIR");
+    value("format", "The pictures' format: png (default), svg or pdf.", "FMT");
+    value("head", "The head the pictures show (default 0).", "H");
+    value("tokens", "Query labels: UTF-8, one token per line.", "FILE");
+    value("key-tokens", "Key labels: UTF-8, one token per line.", "FILE");
+    value("colormap", "The weights' colour map: viridis (default), magma, gray or coolwarm.", "MAP");
+    value("width", "Picture width in pixels (PDF: points), default 1200.", "PX");
+    value("height", "Picture height in pixels (PDF: points), default 1000.", "PX");
+    const QString usage = QString::fromUtf8(kUsageHead) + QString::fromUtf8(kAttentionInputUsage) + QString::fromUtf8(kUsageTail);
+    if (auto exit = parseOrExit(p, args, usage))
+        return *exit;
+
+    StagesArgs a;
+    a.dir = p.value("out-dir");
+    if (a.dir.isEmpty())
+        return fail("--out-dir DIR is required");
+    if (p.isSet("format")) {
+        a.format = p.value("format").toLower();
+        if (!exportFormatForPath("x." + a.format))
+            return fail("--format: '" + p.value("format").toStdString() + "' is not png, svg or pdf");
+    }
+    if (p.isSet("colormap")) {
+        const auto map = Colormap::fromName(p.value("colormap"));
+        if (!map)
+            return fail("--colormap: '" + p.value("colormap").toStdString() + "' is not viridis, magma, gray or coolwarm");
+        a.weightsMap = *map;
+    }
+    auto head = integerOption(p, "head", 0, 0, std::numeric_limits<std::int32_t>::max());
+    if (!head)
+        return fail(head.error());
+    a.head = head.value();
+    auto width = integerOption(p, "width", 1200, 1, kMaxExportSide);
+    if (!width)
+        return fail(width.error());
+    auto height = integerOption(p, "height", 1000, 1, kMaxExportSide);
+    if (!height)
+        return fail(height.error());
+    a.look.width = int(width.value());
+    a.look.height = int(height.value());
+    a.tokens = p.value("tokens");
+    a.keyTokens = p.value("key-tokens");
+
+    auto io = readAttentionInputOptions(p);
+    if (!io)
+        return fail(io.error());
+    return io->f64 ? run<double>(*io, a) : run<float>(*io, a);
+}
+
+} // namespace attnscope::cli

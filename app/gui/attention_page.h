@@ -1,0 +1,109 @@
+#pragma once
+
+#include <QWidget>
+
+#include <optional>
+
+#include "attention_views.h"
+#include "bundle.h"
+#include "colormap.h"
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+
+namespace attnscope {
+
+class HeadGrid;
+class HeatmapView;
+
+/// "Imported attention": an attention bundle or a bare [L, H, Tq, Tk] tensor, one head or the
+/// heads of a layer fused or rolled out, special tokens hidden, sub-words merged, normalised, or
+/// the difference A − B of two heads, layers or inputs; with a grid of every head of a layer
+/// (or every layer of a head) to pick from. The controls are on the left, the view on the right
+/// with a line saying what it shows, the grid below it.
+///
+/// The views are computed in the GUI thread (computeView): a few milliseconds for bundles of a
+/// few hundred tokens. Thousands of tokens would need the explorer's approach, a session that
+/// computes off the GUI thread and hands results back (app/gui/explorer_session.h).
+class AttentionPage : public QWidget {
+    Q_OBJECT
+public:
+    explicit AttentionPage(QWidget *parent = nullptr);
+    ~AttentionPage() override;
+
+    /// Opens a bundle (.npz, .safetensors) or a bare tensor spec (`file` or `file:name`), as
+    /// readAttentionBundle reads them. On failure the page is unchanged and `error` (when given)
+    /// holds the message; otherwise a dialog shows it.
+    bool openBundle(const QString &path, QString *error = nullptr);
+    /// Opens a second input of the same shape as B of the difference A − B ("other input").
+    bool openSecondBundle(const QString &path, QString *error = nullptr);
+
+    /// The colour map for weights (differences always use coolwarm).
+    void setColormap(ColormapId id);
+
+    bool hasBundle() const { return m_bundle.has_value(); }
+    const AttentionBundle *bundle() const { return m_bundle ? &*m_bundle : nullptr; }
+    /// The request the controls describe (what is shown, when it computed).
+    ViewRequest request() const;
+    /// The view shown, or null (no bundle, or the request failed: see statusText()).
+    const ViewResult *result() const { return m_result ? &*m_result : nullptr; }
+    /// The line above the view as plain text: what it shows, or why it cannot.
+    QString statusText() const;
+    HeatmapView *heatmap() const { return m_view; }
+    HeadGrid *headGrid() const { return m_grid; }
+
+signals:
+    /// Hover text, errors and what was opened, for a status bar.
+    void statusMessage(const QString &message);
+    /// A view has been computed and shown, or its error shown.
+    void viewShown();
+
+private:
+    QWidget *createControls();
+    void connectControls();
+    void updateEnabled();
+    void recompute();
+    void refreshGrid(const ViewRequest &r);
+    void onHovered(int row, int col);
+    void onThumbnailClicked(int layer, int head);
+    std::vector<int> hiddenKeysFromText(QStringList *unknown) const;
+    bool reportError(const QString &message, QString *error);
+
+    std::optional<AttentionBundle> m_bundle, m_other;
+    std::optional<ViewResult> m_result;
+    ColormapId m_colormap = ColormapId::Viridis;
+    QString m_statusPlain;
+    bool m_updating = false; ///< controls being set programmatically: no recompute per change
+
+    QLabel *m_fileLabel = nullptr;
+    QLabel *m_shapeLabel = nullptr;
+    QSpinBox *m_layer = nullptr;
+    QSpinBox *m_head = nullptr;
+    QComboBox *m_mode = nullptr;
+    QComboBox *m_rolloutFusion = nullptr;
+    QDoubleSpinBox *m_discard = nullptr;
+    QLineEdit *m_specials = nullptr;
+    QCheckBox *m_hide = nullptr;
+    QCheckBox *m_renormalize = nullptr;
+    QCheckBox *m_merge = nullptr;
+    QComboBox *m_norm = nullptr;
+    QCheckBox *m_diff = nullptr;
+    QSpinBox *m_diffLayer = nullptr;
+    QSpinBox *m_diffHead = nullptr;
+    QComboBox *m_diffSource = nullptr;
+    QPushButton *m_diffOpen = nullptr;
+    QComboBox *m_gridMode = nullptr;
+
+    QLabel *m_status = nullptr;
+    QLabel *m_warnings = nullptr;
+    QLabel *m_hover = nullptr;
+    HeatmapView *m_view = nullptr;
+    HeadGrid *m_grid = nullptr;
+};
+
+} // namespace attnscope

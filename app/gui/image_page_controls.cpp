@@ -1,0 +1,181 @@
+// The image page's controls, and opening images from a dialog or by drag and drop.
+#include "image_page.h"
+
+#include <QComboBox>
+#include <QDragEnterEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QImageReader>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QPushButton>
+#include <QSlider>
+#include <QSpinBox>
+#include <QStandardItemModel>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include "heatmap_view.h"
+
+namespace attnscope {
+namespace {
+
+bool isImageFile(const QString &path)
+{
+    return QImageReader::supportedImageFormats().contains(QFileInfo(path).suffix().toLower().toLatin1());
+}
+
+} // namespace
+
+QWidget *ImagePage::createControls()
+{
+    auto *panel = new QWidget(this);
+    auto *column = new QVBoxLayout(panel);
+    const auto spin = [panel](const char *name, int lo, int hi, int value, const QString &tip) {
+        auto *box = new QSpinBox(panel);
+        box->setObjectName(name);
+        box->setRange(lo, hi);
+        box->setValue(value);
+        box->setToolTip(tip);
+        box->setKeyboardTracking(false);
+        return box;
+    };
+    const auto combo = [panel](const char *name, const QStringList &items, const QString &tip) {
+        auto *box = new QComboBox(panel);
+        box->setObjectName(name);
+        box->addItems(items);
+        box->setToolTip(tip);
+        return box;
+    };
+
+    auto *imageBox = new QGroupBox(tr("Image"), panel);
+    auto *imageForm = new QFormLayout(imageBox);
+    auto *open = new QPushButton(tr("&Open image…"), imageBox);
+    open->setToolTip(tr("Open a PNG, JPEG, BMP, GIF or other image (or drop one on this page)"));
+    connect(open, &QPushButton::clicked, this, &ImagePage::openDialog);
+    imageForm->addRow(open);
+    m_fileLabel = new QLabel(tr("no image"), imageBox);
+    m_fileLabel->setWordWrap(true);
+    m_fileLabel->setToolTip(tr("The image shown and its patch grid"));
+    imageForm->addRow(m_fileLabel);
+    m_patchSize = spin("patchSize", 2, 4096, 32, tr("Patches of about this many pixels square; each patch is one token "
+                                                   "(16 features: colour, contrast, edges, position). At most %1 patches.")
+                                                    .arg(kMaxPagePatches));
+    m_patchSize->setSuffix(tr(" px"));
+    imageForm->addRow(tr("&Patch size"), m_patchSize);
+    column->addWidget(imageBox);
+
+    auto *attnBox = new QGroupBox(tr("Attention"), panel);
+    auto *attnForm = new QFormLayout(attnBox);
+    m_mode = combo("mode", {tr("Patches attend to each other"), tr("A prompt attends to the image"), tr("A bundle's attention")},
+                   tr("Self-attention among the patches, or text → image cross-attention as in text-to-image models: "
+                      "the prompt's tokens are the queries, the patches the keys and values. The bundle's attention "
+                      "is available after opening a bundle with image_grid."));
+    qobject_cast<QStandardItemModel *>(m_mode->model())->item(2)->setEnabled(false);
+    attnForm->addRow(tr("&Mode"), m_mode);
+    m_prompt = new QLineEdit(tr("a house under the sun"), attnBox);
+    m_prompt->setObjectName("prompt");
+    m_prompt->setPlaceholderText(tr("Type a prompt"));
+    m_prompt->setToolTip(tr("The prompt whose tokens attend to the image's patches (prompt mode)"));
+    attnForm->addRow(tr("P&rompt"), m_prompt);
+    m_layer = spin("layer", 0, 0, 0, tr("The bundle's layer to show"));
+    attnForm->addRow(tr("&Layer"), m_layer);
+    m_head = spin("head", 0, kHeads - 1, 0, tr("The head to show; each head has its own seeded projections"));
+    attnForm->addRow(tr("&Head"), m_head);
+    m_seed = spin("seed", 0, 999999, 1, tr("Seed of the random projections Wq, Wk, Wv (and of the patches' map into "
+                                           "the text's width in prompt mode)"));
+    attnForm->addRow(tr("S&eed"), m_seed);
+    m_stage = combo("stage", {tr("Scores Q·Kᵀ"), tr("Scaled scores"), tr("Weights (softmax)")},
+                    tr("The stage the matrix beside the image shows; the overlay always shows weights"));
+    m_stage->setCurrentIndex(2);
+    attnForm->addRow(tr("Ma&trix"), m_stage);
+    column->addWidget(attnBox);
+
+    auto *showBox = new QGroupBox(tr("Display"), panel);
+    auto *showForm = new QFormLayout(showBox);
+    m_opacity = new QSlider(Qt::Horizontal, showBox);
+    m_opacity->setObjectName("opacity");
+    m_opacity->setRange(0, 100);
+    m_opacity->setValue(50);
+    m_opacity->setToolTip(tr("How strongly the map covers the image: 0 shows the image alone, 100 the map alone"));
+    showForm->addRow(tr("&Opacity"), m_opacity);
+    m_upsampling = combo("upsampling", {tr("Nearest (patch blocks)"), tr("Smooth (bilinear)")},
+                         tr("Nearest paints each patch in one colour, exactly as computed; smooth interpolates "
+                            "between patch centres"));
+    showForm->addRow(tr("&Upsampling"), m_upsampling);
+    m_colormap = combo("colormap", {"viridis", "magma", "gray"},
+                       tr("Colours from 0 (dark) to the shown map's largest weight (bright)"));
+    showForm->addRow(tr("&Colour map"), m_colormap);
+    column->addWidget(showBox);
+    column->addStretch(1);
+
+    connect(m_patchSize, &QSpinBox::valueChanged, this, [this] { regrid(); });
+    connect(m_mode, &QComboBox::currentIndexChanged, this, [this] { setMode(mode()); });
+    connect(m_prompt, &QLineEdit::textChanged, m_promptTimer, qOverload<>(&QTimer::start));
+    connect(m_layer, &QSpinBox::valueChanged, this, [this] { showBundleMatrix(); });
+    connect(m_head, &QSpinBox::valueChanged, this, [this] { mode() == Mode::Bundle ? showBundleMatrix() : requestCompute(); });
+    connect(m_seed, &QSpinBox::valueChanged, this, [this] { rebuildSetup(); });
+    connect(m_stage, &QComboBox::currentIndexChanged, this, [this] { updateHeatmap(); });
+    for (QComboBox *box : {m_upsampling, m_colormap})
+        connect(box, &QComboBox::currentIndexChanged, this, [this] {
+            m_heatmap->setColormap(colormap());
+            renderThumbnails();
+            render();
+        });
+    connect(m_opacity, &QSlider::valueChanged, this, [this] {
+        renderThumbnails();
+        render();
+    });
+    return panel;
+}
+
+ImagePage::Mode ImagePage::mode() const { return Mode(m_mode->currentIndex()); }
+Upsampling ImagePage::upsampling() const { return m_upsampling->currentIndex() == 0 ? Upsampling::Nearest : Upsampling::Bilinear; }
+ColormapId ImagePage::colormap() const { return Colormap::fromName(m_colormap->currentText()).value_or(ColormapId::Viridis); }
+double ImagePage::opacity() const { return m_opacity->value() / 100.0; }
+
+void ImagePage::updateEnabled()
+{
+    const Mode m = mode();
+    m_prompt->setEnabled(m == Mode::Prompt);
+    if (auto *form = qobject_cast<QFormLayout *>(m_layer->parentWidget()->layout()))
+        form->setRowVisible(m_layer, m == Mode::Bundle); // only bundles have layers
+    m_seed->setEnabled(m != Mode::Bundle);
+    m_stage->setEnabled(m != Mode::Bundle);
+    m_patchSize->setEnabled(m != Mode::Bundle);
+}
+
+void ImagePage::openDialog()
+{
+    QStringList patterns;
+    for (const QByteArray &f : QImageReader::supportedImageFormats())
+        patterns << QStringLiteral("*.") + QString::fromLatin1(f);
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open an image"), QString(),
+                                                      tr("Images (%1);;All files (*)").arg(patterns.join(' ')));
+    QString error;
+    if (!path.isEmpty() && !openImage(path, &error))
+        QMessageBox::warning(this, tr("Cannot open the image"), error);
+}
+
+void ImagePage::dragEnterEvent(QDragEnterEvent *event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.size() == 1 && urls.front().isLocalFile() && isImageFile(urls.front().toLocalFile()))
+        event->acceptProposedAction();
+    else
+        event->ignore(); // other files are the window's to open
+}
+
+void ImagePage::dropEvent(QDropEvent *event)
+{
+    QString error;
+    if (!openImage(event->mimeData()->urls().front().toLocalFile(), &error))
+        QMessageBox::warning(this, tr("Cannot open the image"), error);
+    event->acceptProposedAction();
+}
+
+} // namespace attnscope

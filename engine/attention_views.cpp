@@ -1,0 +1,385 @@
+#include "attention_views.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cstdio>
+#include <set>
+
+namespace attnscope {
+namespace {
+
+// UTF-8 of the markers.
+const std::string kGpt2Space = "\xC4\xA0";      // Ġ U+0120, a space
+const std::string kGpt2Newline = "\xC4\x8A";    // Ċ U+010A, a newline
+const std::string kGpt2Tab = "\xC4\x89";        // ĉ U+0109, a tab
+const std::string kSentencePiece = "\xE2\x96\x81"; // ▁ U+2581
+const std::string kWordPiece = "##";
+
+bool startsWith(const std::string &s, const std::string &prefix)
+{
+    return s.size() >= prefix.size() && s.compare(0, prefix.size(), prefix) == 0;
+}
+
+bool isWordPieceContinuation(const std::string &t)
+{
+    return t.size() > kWordPiece.size() && startsWith(t, kWordPiece);
+}
+
+/// A GPT-2 token made only of encoded whitespace (Ġ, Ċ, ĉ).
+bool isGpt2Whitespace(const std::string &t)
+{
+    if (t.empty())
+        return false;
+    for (std::size_t i = 0; i < t.size(); i += 2) {
+        const std::string c = t.substr(i, 2);
+        if (c != kGpt2Space && c != kGpt2Newline && c != kGpt2Tab)
+            return false;
+    }
+    return true;
+}
+
+std::string formatNumber(double v)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3g", v);
+    return buf;
+}
+
+std::string joinTokens(const std::vector<std::string> &items, std::size_t shown = 6)
+{
+    std::string text;
+    for (std::size_t i = 0; i < items.size() && i < shown; ++i)
+        text += (i ? ", " : "") + items[i];
+    if (items.size() > shown)
+        text += " and " + std::to_string(items.size() - shown) + " more";
+    return text;
+}
+
+/// The label of a piece starting or continuing a word, its marker removed.
+std::string pieceText(const std::string &t, SubwordScheme scheme, bool first)
+{
+    switch (scheme) {
+    case SubwordScheme::WordPiece:
+        return !first && isWordPieceContinuation(t) ? t.substr(kWordPiece.size()) : t;
+    case SubwordScheme::Gpt2:
+        return first && startsWith(t, kGpt2Space) ? t.substr(kGpt2Space.size()) : t;
+    case SubwordScheme::SentencePiece:
+        return first && startsWith(t, kSentencePiece) ? t.substr(kSentencePiece.size()) : t;
+    case SubwordScheme::None: break;
+    }
+    return t;
+}
+
+/// Tokens as given, or their indices as text when there are none.
+std::vector<std::string> labelsOr(const std::vector<std::string> &tokens, std::int64_t n)
+{
+    if (!tokens.empty())
+        return tokens;
+    std::vector<std::string> out;
+    for (std::int64_t i = 0; i < n; ++i)
+        out.push_back(std::to_string(i));
+    return out;
+}
+
+Error badArgument(const std::string &what, const std::string &message)
+{
+    return makeError(Error::Code::BadArgument, what + ": " + message);
+}
+
+/// Step 1: the selected, fused or rolled-out matrix, and its description.
+Result<Mat<double>> selectMatrix(const AttentionBundle &b, const ViewRequest &r, int layer, int head,
+                                 std::string &description)
+{
+    const std::string what = b.path.empty() ? std::string("attention") : b.path;
+    if (layer < 0 || layer >= b.layers())
+        return badArgument(what, "layer " + std::to_string(layer) + " is out of range: there are " +
+                                     std::to_string(b.layers()) + " layers (0.." + std::to_string(b.layers() - 1) + ")");
+    switch (r.mode) {
+    case ViewRequest::Mode::Single:
+        if (head < 0 || head >= b.heads())
+            return badArgument(what, "head " + std::to_string(head) + " is out of range: there are " +
+                                         std::to_string(b.heads()) + " heads (0.." + std::to_string(b.heads() - 1) + ")");
+        description = "layer " + std::to_string(layer) + ", head " + std::to_string(head);
+        return b.attentions.matrix<double>(std::int64_t(layer) * b.heads() + head);
+    case ViewRequest::Mode::FuseHeads:
+        description = std::string(fusionName(r.fusion)) + " of " + std::to_string(b.heads()) + " heads, layer " +
+                      std::to_string(layer);
+        return fuseHeads(b.attentions, layer, r.fusion);
+    case ViewRequest::Mode::Rollout: {
+        if (b.queries() != b.keys())
+            return makeError(Error::Code::BadShape, what + ": rollout needs as many queries as keys, not " +
+                                                        std::to_string(b.queries()) + " × " + std::to_string(b.keys()));
+        if (!(r.discardRatio >= 0 && r.discardRatio < 1))
+            return badArgument(what, "the discard ratio must be at least 0 and below 1, not " + formatNumber(r.discardRatio));
+        if (auto st = checkAttentionValues(b.attentions, 0, layer, true, what); !st)
+            return st.error();
+        description = "rollout of layers 0–" + std::to_string(layer) + " (" + fusionName(r.fusion) + " of heads" +
+                      (r.discardRatio > 0 ? ", discard ratio " + formatNumber(r.discardRatio) : std::string()) + ")";
+        return rollout(b.attentions, layer, r.fusion, r.discardRatio);
+    }
+    }
+    return makeError(Error::Code::BadArgument, "unknown view mode");
+}
+
+Mat<double> normalize(const Mat<double> &m, Normalization n)
+{
+    switch (n) {
+    case Normalization::None: return m;
+    case Normalization::Row: return normalizeRows(m);
+    case Normalization::Column: return normalizeColumns(m);
+    case Normalization::Global: return normalizeGlobal(m);
+    case Normalization::Log: return log10Values(m);
+    }
+    return m;
+}
+
+std::string normalizationPhrase(Normalization n)
+{
+    switch (n) {
+    case Normalization::None: return {};
+    case Normalization::Row: return "rows normalised";
+    case Normalization::Column: return "columns normalised";
+    case Normalization::Global: return "globally normalised";
+    case Normalization::Log: return "log10 scale";
+    }
+    return {};
+}
+
+/// Steps 1–4 for one view; `selection` gets the description of step 1, `modifiers` that of
+/// steps 2–4.
+Result<ViewResult> computeOne(const AttentionBundle &b, const ViewRequest &r, int layer, int head,
+                              std::string &selection, std::string &modifiers)
+{
+    auto selected = selectMatrix(b, r, layer, head, selection);
+    if (!selected)
+        return selected.error();
+    ViewResult out;
+    std::vector<std::string> rowTokens = labelsOr(b.tokens, b.queries());
+    std::vector<std::string> keyTokens = labelsOr(b.keyTokens, b.keys());
+    std::vector<std::string> parts;
+
+    // 2. hide
+    Mat<double> m = std::move(selected.value());
+    if (!r.hiddenKeys.empty() || r.renormalize) {
+        auto hidden = hideTokens(m, r.hiddenKeys, r.renormalize, out.warnings);
+        if (!hidden)
+            return badArgument(b.path.empty() ? std::string("attention") : b.path, hidden.error().message);
+        m = std::move(hidden.value());
+        const std::set<int> gone(r.hiddenKeys.begin(), r.hiddenKeys.end());
+        std::vector<std::string> kept, names;
+        for (std::size_t j = 0; j < keyTokens.size(); ++j) {
+            if (!gone.count(int(j)))
+                kept.push_back(keyTokens[j]);
+            else if (std::find(names.begin(), names.end(), keyTokens[j]) == names.end())
+                names.push_back(keyTokens[j]);
+        }
+        keyTokens = std::move(kept);
+        if (!names.empty())
+            parts.push_back("keys hidden: " + joinTokens(names) + (r.renormalize ? ", renormalised" : ""));
+        else
+            parts.push_back("rows renormalised");
+    }
+
+    // 3. merge
+    if (r.mergeSubwords) {
+        if (b.tokens.empty() && b.keyTokens.empty()) {
+            out.warnings.push_back("there are no tokens, so there are no sub-words to merge");
+        } else {
+            std::vector<std::string> all = b.tokens;
+            all.insert(all.end(), b.keyTokens.begin(), b.keyTokens.end());
+            const SubwordScheme scheme = detectSubwordScheme(all);
+            const WordGroups rows = groupSubwords(rowTokens, b.tokens.empty() ? SubwordScheme::None : scheme);
+            const WordGroups cols = groupSubwords(keyTokens, b.keyTokens.empty() ? SubwordScheme::None : scheme);
+            if (scheme == SubwordScheme::None) {
+                out.warnings.push_back("no sub-word markers (##, Ġ, ▁) among the tokens: nothing to merge");
+                parts.push_back("sub-words merged (none found)");
+            } else {
+                m = mergeMatrix(m, rows, cols);
+                rowTokens = rows.words;
+                keyTokens = cols.words;
+                out.subwordsMerged = true;
+                parts.push_back(std::string("sub-words merged (") + subwordSchemeName(scheme) + ")");
+            }
+        }
+    }
+
+    // 4. normalise
+    m = normalize(m, r.norm);
+    if (r.norm != Normalization::None)
+        parts.push_back(normalizationPhrase(r.norm));
+
+    for (const auto &p : parts)
+        modifiers += "; " + p;
+    out.values = std::move(m);
+    out.rowLabels = std::move(rowTokens);
+    out.colLabels = std::move(keyTokens);
+    assert(out.values.rows() == Eigen::Index(out.rowLabels.size()));
+    assert(out.values.cols() == Eigen::Index(out.colLabels.size()));
+    return out;
+}
+
+std::string fileName(const std::string &path)
+{
+    const auto slash = path.find_last_of('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+} // namespace
+
+const char *normalizationName(Normalization n)
+{
+    switch (n) {
+    case Normalization::None: return "none";
+    case Normalization::Row: return "rows";
+    case Normalization::Column: return "columns";
+    case Normalization::Global: return "global";
+    case Normalization::Log: return "log10";
+    }
+    return "?";
+}
+
+const std::vector<std::string> &defaultSpecialTokens()
+{
+    static const std::vector<std::string> specials = {
+        "[CLS]", "[SEP]", "[PAD]", "[MASK]", "<s>", "</s>", "<pad>", "<bos>", "<eos>", "<|endoftext|>",
+        "<|begin_of_text|>", "<|end_of_text|>", "<|eot_id|>", "BOS", "EOS"};
+    return specials;
+}
+
+std::vector<int> specialTokenIndices(const std::vector<std::string> &tokens, const std::vector<std::string> &specials)
+{
+    std::vector<int> out;
+    for (std::size_t i = 0; i < tokens.size(); ++i)
+        if (std::find(specials.begin(), specials.end(), tokens[i]) != specials.end())
+            out.push_back(int(i));
+    return out;
+}
+
+const char *subwordSchemeName(SubwordScheme s)
+{
+    switch (s) {
+    case SubwordScheme::None: return "none";
+    case SubwordScheme::WordPiece: return "WordPiece";
+    case SubwordScheme::Gpt2: return "GPT-2 BPE";
+    case SubwordScheme::SentencePiece: return "SentencePiece";
+    }
+    return "?";
+}
+
+SubwordScheme detectSubwordScheme(const std::vector<std::string> &tokens, const std::vector<std::string> &specials)
+{
+    int wordPiece = 0, gpt2 = 0, sentencePiece = 0;
+    for (const auto &t : tokens) {
+        if (std::find(specials.begin(), specials.end(), t) != specials.end())
+            continue;
+        wordPiece += isWordPieceContinuation(t);
+        gpt2 += startsWith(t, kGpt2Space);
+        sentencePiece += startsWith(t, kSentencePiece);
+    }
+    const int best = std::max({wordPiece, gpt2, sentencePiece});
+    if (best == 0)
+        return SubwordScheme::None;
+    if (wordPiece == best)
+        return SubwordScheme::WordPiece;
+    if (sentencePiece == best)
+        return SubwordScheme::SentencePiece;
+    return SubwordScheme::Gpt2;
+}
+
+WordGroups groupSubwords(const std::vector<std::string> &tokens, SubwordScheme scheme,
+                         const std::vector<std::string> &specials)
+{
+    WordGroups g;
+    g.scheme = scheme;
+    bool previousClosed = true; // the previous token cannot be continued (start, special, whitespace)
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        const std::string &t = tokens[i];
+        const bool special = std::find(specials.begin(), specials.end(), t) != specials.end();
+        bool continues = false;
+        switch (scheme) {
+        case SubwordScheme::WordPiece: continues = isWordPieceContinuation(t); break;
+        case SubwordScheme::Gpt2: continues = !startsWith(t, kGpt2Space) && !isGpt2Whitespace(t); break;
+        case SubwordScheme::SentencePiece: continues = !startsWith(t, kSentencePiece); break;
+        case SubwordScheme::None: break;
+        }
+        continues = continues && !special && !previousClosed;
+        if (continues) {
+            g.words.back() += pieceText(t, scheme, false);
+        } else {
+            g.starts.push_back(int(i));
+            g.words.push_back(pieceText(t, scheme, true));
+        }
+        previousClosed = special || (scheme == SubwordScheme::Gpt2 && isGpt2Whitespace(t));
+    }
+    g.starts.push_back(int(tokens.size()));
+    // A word that was only a marker ("▁", "Ġ") keeps it, so that no label is empty.
+    for (std::size_t w = 0; w < g.words.size(); ++w)
+        if (g.words[w].empty())
+            g.words[w] = tokens[std::size_t(g.starts[w])];
+    return g;
+}
+
+WordGroups mergeSubwords(const std::vector<std::string> &tokens, const std::vector<std::string> &specials)
+{
+    return groupSubwords(tokens, detectSubwordScheme(tokens, specials), specials);
+}
+
+Mat<double> mergeMatrix(const Mat<double> &m, const WordGroups &rowGroups, const WordGroups &colGroups)
+{
+    assert(rowGroups.tokenCount() == m.rows() && colGroups.tokenCount() == m.cols());
+    // Columns first (sums), then rows (means): both are linear, so the order does not matter.
+    Mat<double> cols(m.rows(), colGroups.wordCount());
+    for (int w = 0; w < colGroups.wordCount(); ++w) {
+        const int first = colGroups.starts[std::size_t(w)], end = colGroups.starts[std::size_t(w) + 1];
+        cols.col(w) = m.col(first);
+        for (int j = first + 1; j < end; ++j)
+            cols.col(w) += m.col(j);
+    }
+    Mat<double> out(rowGroups.wordCount(), cols.cols());
+    for (int w = 0; w < rowGroups.wordCount(); ++w) {
+        const int first = rowGroups.starts[std::size_t(w)], end = rowGroups.starts[std::size_t(w) + 1];
+        out.row(w) = cols.row(first);
+        for (int i = first + 1; i < end; ++i)
+            out.row(w) += cols.row(i);
+        out.row(w) /= double(end - first);
+    }
+    return out;
+}
+
+Result<ViewResult> computeView(const AttentionBundle &bundle, const ViewRequest &request, const AttentionBundle *other)
+{
+    std::string selA, modsA;
+    auto a = computeOne(bundle, request, request.layer, request.head, selA, modsA);
+    if (!a)
+        return a.error();
+    if (!request.difference) {
+        a->description = selA + modsA;
+        return a;
+    }
+    const AttentionBundle &bb = other ? *other : bundle;
+    std::string selB, modsB;
+    auto b = computeOne(bb, request, request.difference->layer, request.difference->head, selB, modsB);
+    if (!b)
+        return b.error();
+    if (a->values.rows() != b->values.rows() || a->values.cols() != b->values.cols())
+        return makeError(Error::Code::BadShape,
+                         "A − B needs matrices of the same shape, but A (" + selA + ") is " +
+                             std::to_string(a->values.rows()) + " × " + std::to_string(a->values.cols()) + " and B (" +
+                             selB + ") is " + std::to_string(b->values.rows()) + " × " +
+                             std::to_string(b->values.cols()));
+    ViewResult out = std::move(a.value());
+    out.values -= b->values;
+    out.diverging = true;
+    for (auto &w : b->warnings)
+        out.warnings.push_back("B: " + w);
+    if (out.rowLabels != b->rowLabels || out.colLabels != b->colLabels)
+        out.warnings.push_back("A and B have different tokens; the labels are A's");
+    if (other) {
+        selA += " of " + fileName(bundle.path);
+        selB += " of " + fileName(other->path);
+    }
+    out.description = "A − B: " + selA + " minus " + selB + modsA;
+    return out;
+}
+
+} // namespace attnscope
