@@ -15,6 +15,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QToolBar>
@@ -123,7 +124,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_tokens = new TokenStrip(central);
     m_tokens->setObjectName("tokenStrip");
     m_tokens->setToolTip(tr("The keys, tinted by how much the selected query attends to each; click one to select it as the query"));
-    m_tokens->setFixedHeight(m_tokens->fontMetrics().height() * 3 + 16);
+    m_tokens->setFixedHeight(m_tokens->fontMetrics().height() * 2 + 24);
     layout->addWidget(m_tokens);
     m_tabs = new QTabWidget(this);
     m_tabs->setObjectName("tabs");
@@ -164,6 +165,8 @@ void MainWindow::createDocks()
     auto *scroll = new QScrollArea(this);
     scroll->setWidget(m_controls);
     scroll->setWidgetResizable(true);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setMinimumWidth(m_controls->sizeHint().width() + scroll->verticalScrollBar()->sizeHint().width() + 4);
     auto *left = new QDockWidget(tr("Parameters"), this);
     left->setObjectName("parametersDock");
     left->setWidget(scroll);
