@@ -4,7 +4,6 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
-#include <cstdlib>
 #include <type_traits>
 
 #include <unistd.h>
@@ -540,7 +539,6 @@ void applyMasks(Eigen::Ref<Mat<S>> blk, std::int64_t r0, const MaskSpec<S> &mask
 bool hasMask(const MaskSpec<float> &m) { return m.causal || !m.allowed.empty() || !m.additive.empty() || !m.keyPadding.empty(); }
 bool hasMask(const MaskSpec<double> &m) { return m.causal || !m.allowed.empty() || !m.additive.empty() || !m.keyPadding.empty(); }
 
-static const bool kAB = std::getenv("AB_FOLD") != nullptr;
 template <class S>
 Status computeHead(const AttentionInputs<S> &in, const AttentionOptions &opt, std::size_t h, HeadResult<S> &out)
 {
@@ -570,7 +568,19 @@ Status computeHead(const AttentionInputs<S> &in, const AttentionOptions &opt, st
     const std::int64_t rows = std::min<std::int64_t>(blockRows(tk, sizeof(S)), tq);
     PackedProducts<S> products(k, v, rows);
     S *const scratch = keepWeights ? nullptr : products.scratch(rows * tk);
+    // When the weights are not kept they are never normalised: O = E·V on the exponentials,
+    // then each row of O times 1/sum, which saves a pass over the block. When they are kept,
+    // each row is normalised right after its exponentials, while it is in L1; doing that after
+    // E·V instead (and scaling O) measured no faster (T = 4096: 65.3 vs 66.3 ms with AVX2,
+    // 49.8 vs 49.5 ms with AVX-512, medians of 15).
+    const bool foldNorm = !keepWeights;
     std::vector<S> inv(static_cast<std::size_t>(rows)); // 1/sum of each row of the block
+    const auto softmaxOrExpRow = [&](S *row, S m, std::int64_t i, std::int64_t queryRow) {
+        if (foldNorm)
+            inv[std::size_t(i)] = expRowUnnormalised(row, tk, m, out.fullyMaskedRows, queryRow);
+        else
+            softmaxRow(row, tk, m, out.fullyMaskedRows, queryRow);
+    };
     for (std::int64_t r0 = 0; r0 < tq; r0 += rows) {
         if (opt.cancel && opt.cancel->load(std::memory_order_relaxed))
             return makeError(Error::Code::Cancelled, "cancelled");
@@ -589,10 +599,9 @@ Status computeHead(const AttentionInputs<S> &in, const AttentionOptions &opt, st
             if (masked)
                 applyMasks<S>(blk, r0, in.mask, h);                    // masked
             if (keepMasked) out.scoresMasked.middleRows(r0, n) = blk;
-            for (std::int64_t i = 0; i < n; ++i) {                     // A (unnormalised)
+            for (std::int64_t i = 0; i < n; ++i) {                     // A
                 S *row = blkData + i * tk;
-                if (!kAB) { softmaxRow(row, tk, maxRow(row, tk), out.fullyMaskedRows, r0 + i); inv[std::size_t(i)] = 1; continue; }
-                inv[std::size_t(i)] = expRowUnnormalised(row, tk, maxRow(row, tk), out.fullyMaskedRows, r0 + i);
+                softmaxOrExpRow(row, maxRow(row, tk), i, r0 + i);
             }
         } else {
             // No mask: (scale and) max in one pass, then exp and sum, row by row.
@@ -600,19 +609,14 @@ Status computeHead(const AttentionInputs<S> &in, const AttentionOptions &opt, st
                 S *row = blkData + i * tk;
                 const S m = keepRaw ? scaleMaxRow(row, tk, factor) : maxRow(row, tk);
                 if (keepMasked) out.scoresMasked.row(r0 + i) = blk.row(i);
-                if (!kAB) { softmaxRow(row, tk, m, out.fullyMaskedRows, r0 + i); continue; }
-                inv[std::size_t(i)] = expRowUnnormalised(row, tk, m, out.fullyMaskedRows, r0 + i);
+                softmaxOrExpRow(row, m, i, r0 + i);
             }
         }
-        // O = E·V on the unnormalised exponentials, then each row of O (and of E, when the
-        // weights are kept, while the block is still in cache) times 1/sum.
         S *const o = out.output.data() + r0 * dv;
-        products.weighted(blkData, tk, n, o);
-        if (kAB) for (std::int64_t i = 0; i < n; ++i) {
-            Eigen::Map<Eigen::Array<S, 1, Eigen::Dynamic>>(o + i * dv, dv) *= inv[std::size_t(i)];
-            if (keepWeights)
-                Eigen::Map<Eigen::Array<S, 1, Eigen::Dynamic>>(blkData + i * tk, tk) *= inv[std::size_t(i)];
-        }
+        products.weighted(blkData, tk, n, o);                          // O = A·V
+        if (foldNorm)
+            for (std::int64_t i = 0; i < n; ++i)
+                Eigen::Map<Eigen::Array<S, 1, Eigen::Dynamic>>(o + i * dv, dv) *= inv[std::size_t(i)];
     }
     return okStatus();
 }

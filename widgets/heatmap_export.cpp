@@ -28,8 +28,27 @@ namespace attnscope {
 namespace {
 
 /// Qt's PNG writer maps quality q to zlib level (100 − q)·9/91: 85 gives level 1, which encodes a
-/// 4096² picture several times faster than the default level 6 (tests/bench/bench_render.cpp).
-constexpr int kPngQuality = 85;
+/// 4096² picture about 3× faster than the default level 6 for a file 1.4× larger; 100 gives
+/// level 0, stored (tests/bench/bench_render.cpp).
+constexpr int kPngQuality = 85, kPngStored = 100;
+
+/// The PNG quality for `image`: zlib level 1, unless a sample of a large indexed picture barely
+/// compresses (noise-like cells using every colour) — then deflate would cost ~5× the time of
+/// storing for a file less than 10 % smaller, and the pixels are stored.
+int pngQuality(const QImage &image)
+{
+    if (image.format() != QImage::Format_Indexed8 || image.sizeInBytes() < (qsizetype(4) << 20))
+        return kPngQuality;
+    // 16 runs of 8 rows spread over the picture (deflate's 32 KiB window spans a few rows).
+    constexpr int kRuns = 16, kRows = 8;
+    QByteArray sample;
+    for (int r = 0; r < kRuns; ++r) {
+        const int first = int(qint64(r) * (image.height() - kRows) / (kRuns - 1));
+        for (int y = std::max(first, 0); y < std::min(first + kRows, image.height()); ++y)
+            sample.append(reinterpret_cast<const char *>(image.constScanLine(y)), image.width());
+    }
+    return qCompress(sample, 1).size() > sample.size() * 9 / 10 ? kPngStored : kPngQuality;
+}
 
 /// v ↦ (v − lo)·inv, the normalised value t in [0, 1] of one range; inv = 0 for a range
 /// without spread, so that everything draws in the lowest colour (as HeatmapView does).
@@ -206,7 +225,7 @@ QString drawImage(QIODevice &device, const QImage &image, ExportFormat format, c
     switch (format) {
     case ExportFormat::Png: {
         QImageWriter writer(&device, "png");
-        writer.setQuality(kPngQuality);
+        writer.setQuality(pngQuality(image));
         if (!title.isEmpty())
             writer.setText(QStringLiteral("Title"), title);
         return writer.write(image) ? QString() : writer.errorString();

@@ -73,6 +73,8 @@ int main(int argc, char **argv)
         window.setSentence(QStringLiteral("The cat sat on the mat because it was tired ."));
     }
     window.show();
+    if (!batch)
+        window.offerRecovery();
     if (batch) {
         const QString path = parser.value(screenshot);
         QObject::connect(&window, &attnscope::MainWindow::stateShown, &window, [&window, path] {

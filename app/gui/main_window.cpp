@@ -18,6 +18,8 @@
 #include <QScrollBar>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTimer>
 #include <QToolBar>
 #include <QUndoStack>
 #include <QVBoxLayout>
@@ -83,7 +85,7 @@ private:
 
 MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
 {
-    setWindowTitle(tr("AttnScope"));
+    setWindowTitle(tr("AttnScope[*]"));
     setObjectName("mainWindow");
     setAcceptDrops(true);
     m_baseFont = QApplication::font();
@@ -197,9 +199,13 @@ void MainWindow::createActions()
     openTensors->setShortcut(QKeySequence(tr("Ctrl+Shift+O")));
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     file->addSeparator();
+    createSessionActions(file);
+    file->addSeparator();
     QAction *backToText = file->addAction(tr("Back to &typed text"), this, [this] {
         m_fileSetup.reset();
         m_fileName.clear();
+        m_inputKind = SessionState::InputKind::Text;
+        m_inputPaths.clear();
         m_controls->setTextMode(true);
         recompute();
     });
@@ -293,6 +299,8 @@ void MainWindow::onControlsChanged()
             m_lastValues, now));
     }
     m_lastValues = now;
+    if (!m_restoring)
+        setModified(true);
     recompute();
 }
 
@@ -356,12 +364,35 @@ void MainWindow::saveSettings()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (m_modified && !m_sessionPath.isEmpty()) {
+        const auto answer = QMessageBox::warning(this, tr("AttnScope"),
+                                                 tr("The session %1 has unsaved changes. Save them?")
+                                                     .arg(QFileInfo(m_sessionPath).fileName()),
+                                                 QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel,
+                                                 QMessageBox::Save);
+        if (answer == QMessageBox::Cancel || (answer == QMessageBox::Save && !saveSessionInteractive(false))) {
+            event->ignore();
+            return;
+        }
+    } else if (m_modified && m_inputKind != SessionState::InputKind::Text) {
+        const auto answer = QMessageBox::warning(this, tr("AttnScope"),
+                                                 tr("Save this work as a session before closing?"),
+                                                 QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel,
+                                                 QMessageBox::Save);
+        if (answer == QMessageBox::Cancel || (answer == QMessageBox::Save && !saveSessionInteractive(true))) {
+            event->ignore();
+            return;
+        }
+    }
     saveSettings();
+    QFile::remove(autosavePath()); // a normal exit leaves nothing to recover
     event->accept();
 }
 
 void MainWindow::setSentence(const QString &text)
 {
+    m_inputKind = SessionState::InputKind::Text;
+    m_inputPaths.clear();
     m_fileSetup.reset();
     m_controls->setTextMode(true);
     m_controls->textEdit()->setText(text);
@@ -417,6 +448,13 @@ void MainWindow::onReady(std::shared_ptr<const ExplorerState> state)
     m_controls->setHeadCount(int(m_state->setup->inputs.q.size()));
     if (shapeChanged || m_selectedQuery >= int(m_state->setup->queryTokens.size()))
         m_selectedQuery = 0; // a tinted sentence from the start; click a row or a token to change it
+    if (m_pendingSelection) { // a session's selection, now that its matrices exist
+        const auto [query, row, col] = *m_pendingSelection;
+        m_pendingSelection.reset();
+        m_selectedQuery = query < int(m_state->setup->queryTokens.size()) ? query : 0;
+        m_selRow = row;
+        m_selCol = col;
+    }
     if (m_selRow >= int(m_state->setup->queryTokens.size()) || m_selCol >= int(m_state->setup->keyTokens.size()))
         m_selRow = m_selCol = -1;
     for (const auto &w : m_state->result.warnings)
@@ -431,6 +469,8 @@ void MainWindow::onReady(std::shared_ptr<const ExplorerState> state)
 
 void MainWindow::showStage(Stage stage)
 {
+    if (stage != m_stage && !m_restoring)
+        setModified(true);
     m_stage = stage;
     m_stepper->setStage(stage);
     render();
@@ -535,6 +575,8 @@ bool MainWindow::openFile(const QString &path, QString *error)
             showError(message);
         return false;
     };
+    if (path.endsWith(QLatin1String(".attnscope"), Qt::CaseInsensitive))
+        return openSession(path, error);
     static const QStringList imageSuffixes = {"png", "jpg", "jpeg", "bmp", "gif", "ppm", "pgm", "pbm", "webp", "tif", "tiff"};
     const QString suffix = QFileInfo(path).suffix().toLower();
     if (imageSuffixes.contains(suffix)) {
@@ -542,8 +584,12 @@ bool MainWindow::openFile(const QString &path, QString *error)
         if (!m_imagePage->openImage(path, &message))
             return report(message);
         addRecentFile(path);
+        m_inputKind = SessionState::InputKind::Image;
+        m_inputPaths = {path};
+        setModified(true);
         m_tabs->setCurrentIndex(ImageTab);
-        setWindowTitle(tr("%1 — AttnScope").arg(QFileInfo(path).fileName()));
+        m_fileName = QFileInfo(path).fileName();
+        updateTitle();
         return true;
     }
     if (suffix == "npz" || suffix == "safetensors" || suffix == "npy") {
@@ -563,8 +609,12 @@ bool MainWindow::openFile(const QString &path, QString *error)
                 recompute();
             }
             addRecentFile(path);
+            m_inputKind = SessionState::InputKind::Bundle;
+            m_inputPaths = {path};
+            setModified(true);
             m_tabs->setCurrentIndex(AttentionTab);
-            setWindowTitle(tr("%1 — AttnScope").arg(QFileInfo(path).fileName()));
+            m_fileName = QFileInfo(path).fileName();
+        updateTitle();
             return true;
         }
         if (!opened)
@@ -575,15 +625,19 @@ bool MainWindow::openFile(const QString &path, QString *error)
         return report(QString::fromStdString(opened.error().message));
     addRecentFile(path);
     m_tabs->setCurrentIndex(ExplorerTab);
+    setModified(true);
     if (opened->setup) {
+        m_inputKind = SessionState::InputKind::Files;
+        m_inputPaths = {path};
         m_fileSetup = opened->setup;
         m_fileName = QFileInfo(path).fileName();
         m_controls->setTextMode(false);
-        setWindowTitle(tr("%1 — AttnScope").arg(m_fileName));
+        updateTitle();
         recompute();
     } else {
         setSentence(QString::fromStdString(opened->sentence));
-        setWindowTitle(tr("%1 — AttnScope").arg(QFileInfo(path).fileName()));
+        m_fileName = QFileInfo(path).fileName();
+        updateTitle();
     }
     return true;
 }
@@ -604,8 +658,11 @@ bool MainWindow::openTensorFiles(const QStringList &paths, QString *error)
     }
     m_fileSetup = std::make_shared<const ExplorerSetup>(std::move(setup.value()));
     m_fileName = QFileInfo(paths.value(0)).dir().dirName();
+    m_inputKind = SessionState::InputKind::Files;
+    m_inputPaths = paths;
+    setModified(true);
     m_controls->setTextMode(false);
-    setWindowTitle(tr("%1 — AttnScope").arg(m_fileName));
+    updateTitle();
     recompute();
     return true;
 }

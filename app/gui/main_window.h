@@ -2,12 +2,17 @@
 
 #include <QMainWindow>
 
+#include <array>
 #include <memory>
+#include <optional>
+
+#include <QStringList>
 #include <vector>
 
 #include "attention.h"
 #include "controls_panel.h"
 #include "explorer_session.h"
+#include "session_file.h"
 
 class QLabel;
 class QMenu;
@@ -15,6 +20,8 @@ class QActionGroup;
 class QUndoStack;
 class QTabWidget;
 class QDockWidget;
+class QTemporaryDir;
+class QTimer;
 
 namespace attnscope {
 
@@ -41,6 +48,18 @@ public:
     /// Opens several tensor files named after their role (q.npy, k.npy, v.npy, x.npy, wq.npy …).
     bool openTensorFiles(const QStringList &paths, QString *error = nullptr);
     void setSentence(const QString &text);
+
+    /// The whole state as a session (docs/session-format.md), and back. applySession reports
+    /// missing inputs by name and keeps the window as it was on failure.
+    SessionState captureSession() const;
+    bool applySession(const SessionState &state, QString *error = nullptr);
+    bool saveSessionTo(const QString &path, QString *error = nullptr);
+    bool openSession(const QString &path, QString *error = nullptr);
+    bool isModified() const { return m_modified; }
+    /// Where the crash-recovery copy is written while there are unsaved changes.
+    static QString autosavePath();
+    /// Offers to restore the autosaved session left by a crash (asks; call once at start-up).
+    void offerRecovery();
     void showStage(Stage stage);
 
     Stage stage() const { return m_stage; }
@@ -84,6 +103,11 @@ private:
     void openDialog();
     void openTensorsDialog();
     void setPresenterMode(bool on);
+    void setModified(bool modified);
+    void updateTitle();
+    void autosave();
+    bool saveSessionInteractive(bool askForPath);
+    void createSessionActions(QMenu *file);
     void restoreSettings();
     void saveSettings();
 
@@ -110,6 +134,13 @@ private:
     AttentionPage *m_attentionPage = nullptr;
     ImagePage *m_imagePage = nullptr;
     std::vector<QDockWidget *> m_explorerDocks;
+    SessionState::InputKind m_inputKind = SessionState::InputKind::Text;
+    QStringList m_inputPaths;       ///< the files the current input came from
+    QString m_sessionPath;          ///< the .attnscope file, once saved or opened
+    bool m_modified = false;
+    std::optional<std::array<int, 3>> m_pendingSelection; ///< query, row, col to restore once computed
+    QTimer *m_autosaveTimer = nullptr;
+    std::unique_ptr<QTemporaryDir> m_sessionTemp; ///< embedded inputs of an opened session
     ControlValues m_lastValues;   ///< the controls as of the last undo step
     bool m_restoring = false;     ///< undo/redo is setting the controls
 };

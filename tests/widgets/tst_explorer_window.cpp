@@ -18,6 +18,7 @@
 #include "explorer.h"
 #include "heatmap_view.h"
 #include "main_window.h"
+#include "session_file.h"
 #include <QTabWidget>
 #include "stage_stepper.h"
 #include "text.h"
@@ -62,6 +63,8 @@ private slots:
     void chineseIsOneTokenPerCharacter();
     void opensTensorFilesByRole();
     void opensFilesInTheRightTab();
+    void sessionRoundTrip();
+    void sessionWithMissingInputsUsesEmbeddedCopies();
     void screenshotOption();
     void badArgumentsExitWithStatusTwo_data();
     void badArgumentsExitWithStatusTwo();
@@ -300,6 +303,80 @@ void TestExplorerWindow::opensFilesInTheRightTab()
     QCOMPARE(m_window->state()->setup->queryTokens.front(), std::string("the"));
     QVERIFY(!m_window->openFile(QStringLiteral("/nonexistent/x.npz"), &error));
     QVERIFY2(error.contains("/nonexistent/x.npz"), qPrintable(error));
+}
+
+void TestExplorerWindow::sessionRoundTrip()
+{
+    m_window->setSentence(QStringLiteral("le chat 猫 dort"));
+    QVERIFY(waitForState());
+    m_window->controls()->findChild<QSpinBox *>("heads")->setValue(3);
+    m_window->controls()->findChild<QSpinBox *>("head")->setValue(2);
+    m_window->controls()->findChild<QDoubleSpinBox *>("temperature")->setValue(0.5);
+    m_window->controls()->findChild<QComboBox *>("mask")->setCurrentIndex(1);
+    QVERIFY(waitForState());
+    m_window->showStage(Stage::Scaled);
+    m_window->selectQuery(2);
+    QVERIFY(m_window->isModified());
+    QTemporaryDir dir;
+    const QString path = dir.filePath("my session.attnscope");
+    QString error;
+    QVERIFY2(m_window->saveSessionTo(path, &error), qPrintable(error));
+    QVERIFY(!m_window->isModified());
+    const SessionState saved = m_window->captureSession();
+    const Mat<double> weights = m_window->state()->result.stages.weights;
+
+    MainWindow other;
+    other.show();
+    QSignalSpy shown(&other, &MainWindow::stateShown);
+    QVERIFY2(other.openSession(path, &error), qPrintable(error));
+    QTRY_VERIFY(other.state() && other.state()->result.head == 2 && other.state()->temperature == 0.5);
+    SessionState restored = other.captureSession();
+    restored.zoomX = saved.zoomX; // the zoom follows the window's size
+    restored.zoomY = saved.zoomY;
+    QCOMPARE(restored.text, saved.text);
+    QCOMPARE(restored.heads, 3);
+    QCOMPARE(restored.stage, Stage::Scaled);
+    QCOMPARE(restored.selectedQuery, 2);
+    QVERIFY(restored == saved);
+    QVERIFY((other.state()->result.stages.weights - weights).cwiseAbs().maxCoeff() == 0.0);
+    QVERIFY(!other.isModified());
+}
+
+void TestExplorerWindow::sessionWithMissingInputsUsesEmbeddedCopies()
+{
+    QTemporaryDir inputs, sessions;
+    QProcess py;
+    py.start("/usr/bin/python3", {"-c",
+                                  "import numpy as np, sys\n"
+                                  "r = np.random.default_rng(1)\n"
+                                  "[np.save(sys.argv[1] + '/' + n + '.npy', r.standard_normal((5, 4))) for n in 'qkv']\n",
+                                  inputs.path()});
+    QVERIFY(py.waitForFinished(30000));
+    QCOMPARE(py.exitCode(), 0);
+    QString error;
+    QVERIFY2(m_window->openTensorFiles({inputs.filePath("q.npy"), inputs.filePath("k.npy"), inputs.filePath("v.npy")}, &error),
+             qPrintable(error));
+    QVERIFY(waitForState());
+    const Mat<double> weights = m_window->state()->result.stages.weights;
+    const QString path = sessions.filePath("tensors.attnscope");
+    QVERIFY2(m_window->saveSessionTo(path, &error), qPrintable(error));
+    QVERIFY(inputs.remove()); // the inputs are gone; the session carries them
+
+    MainWindow other;
+    other.show();
+    QVERIFY2(other.openSession(path, &error), qPrintable(error));
+    QTRY_VERIFY(other.state() != nullptr);
+    QTRY_COMPARE(other.state()->result.stages.weights.rows(), 5);
+    QVERIFY((other.state()->result.stages.weights - weights).cwiseAbs().maxCoeff() == 0.0);
+
+    // A broken session file is refused with its name, and the window stays as it was.
+    QFile broken(sessions.filePath("broken.attnscope"));
+    QVERIFY(broken.open(QIODevice::WriteOnly));
+    broken.write("{\"format\": \"something else\"}");
+    broken.close();
+    QVERIFY(!other.openSession(broken.fileName(), &error));
+    QVERIFY2(error.contains("broken.attnscope"), qPrintable(error));
+    QCOMPARE(other.state()->result.stages.weights.rows(), 5);
 }
 
 void TestExplorerWindow::screenshotOption()

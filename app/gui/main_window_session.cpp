@@ -1,0 +1,280 @@
+// MainWindow: sessions (.attnscope files), unsaved-change tracking and crash recovery.
+
+#include "main_window.h"
+
+#include <QAction>
+#include <QCloseEvent>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMenu>
+#include <QMessageBox>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <QUndoStack>
+
+#include <qcustomplot.h>
+
+#include "controls_panel.h"
+#include "heatmap_view.h"
+#include "stage_stepper.h"
+
+namespace attnscope {
+
+QString MainWindow::autosavePath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/autosave.attnscope");
+}
+
+void MainWindow::createSessionActions(QMenu *file)
+{
+    QAction *open = file->addAction(tr("Open &Session…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open session"), QString(), tr("AttnScope sessions (*.attnscope)"));
+        if (!path.isEmpty())
+            openSession(path);
+    });
+    open->setToolTip(tr("Restore a saved window: inputs, parameters, stage, selection and view"));
+    QAction *save = file->addAction(tr("&Save Session"), this, [this] { saveSessionInteractive(false); });
+    save->setShortcut(QKeySequence::Save);
+    QAction *saveAs = file->addAction(tr("Save Session &As…"), this, [this] { saveSessionInteractive(true); });
+    saveAs->setShortcut(QKeySequence::SaveAs);
+    m_autosaveTimer = new QTimer(this);
+    m_autosaveTimer->setInterval(30000);
+    connect(m_autosaveTimer, &QTimer::timeout, this, &MainWindow::autosave);
+    m_autosaveTimer->start();
+}
+
+SessionState MainWindow::captureSession() const
+{
+    SessionState s;
+    const ControlValues v = m_controls->values();
+    s.inputKind = m_inputKind;
+    s.text = v.text.toStdString();
+    s.context = v.context.toStdString();
+    s.cross = v.cross;
+    for (const QString &path : m_inputPaths) {
+        SessionInput in;
+        in.name = QFileInfo(path).fileName().toStdString();
+        in.absolutePath = QFileInfo(path).absoluteFilePath().toStdString();
+        s.inputs.push_back(in);
+    }
+    s.dModel = v.dModel;
+    s.dHead = v.dHead;
+    s.heads = v.heads;
+    s.head = v.head;
+    s.seed = v.seed;
+    s.scaleMode = std::array{ScaleSpec::Mode::Sqrt, ScaleSpec::Mode::Dim, ScaleSpec::Mode::None,
+                             ScaleSpec::Mode::Custom}[std::size_t(std::clamp(v.scaleMode, 0, 3))];
+    s.customScale = v.customScale;
+    s.temperature = v.temperature;
+    s.maskMode = SessionState::MaskMode(std::clamp(v.maskMode, 0, 2));
+    s.paddedKeys = std::vector<int>(v.paddedKeys.begin(), v.paddedKeys.end());
+    s.stage = m_stage;
+    s.selectedQuery = m_selectedQuery;
+    s.selectedRow = m_selRow;
+    s.selectedCol = m_selCol;
+    s.colormap = m_colormapGroup->checkedAction()->data().toString().toStdString();
+    s.reduction = m_reductionGroup->checkedAction()->data().toString() == "mean" ? SessionState::Reduction::Mean
+                                                                                  : SessionState::Reduction::Max;
+    s.tab = m_tabs->currentIndex();
+    const QCPRange x = m_views[0]->plot()->xAxis->range(), y = m_views[0]->plot()->yAxis->range();
+    if (m_state) {
+        s.zoomX = SessionState::Range{x.lower, x.upper};
+        s.zoomY = SessionState::Range{y.lower, y.upper};
+    }
+    return s;
+}
+
+bool MainWindow::applySession(const SessionState &state, QString *error)
+{
+    const auto report = [&](const QString &message) {
+        if (error)
+            *error = message;
+        else
+            showError(message);
+        return false;
+    };
+    QStringList paths;
+    if (!state.inputs.empty()) {
+        auto temp = std::make_unique<QTemporaryDir>();
+        if (!temp->isValid())
+            return report(tr("cannot create a temporary folder for the session's inputs"));
+        auto resolved = materializeInputs(state, temp->path().toStdString());
+        if (!resolved)
+            return report(QString::fromStdString(resolved.error().message));
+        for (const auto &p : *resolved)
+            paths << QString::fromStdString(p);
+        m_sessionTemp = std::move(temp);
+    }
+    // Inputs first (they may fix the head count), then the parameters, then the view.
+    m_restoring = true;
+    bool ok = true;
+    QString message;
+    switch (state.inputKind) {
+    case SessionState::InputKind::Text: {
+        m_fileSetup.reset();
+        m_controls->setTextMode(true);
+        m_inputKind = SessionState::InputKind::Text;
+        m_inputPaths.clear();
+        break;
+    }
+    case SessionState::InputKind::Files:
+        ok = paths.size() == 1 ? openFile(paths.first(), &message) : openTensorFiles(paths, &message);
+        break;
+    case SessionState::InputKind::Bundle:
+    case SessionState::InputKind::Image:
+        ok = !paths.isEmpty() && openFile(paths.first(), &message);
+        break;
+    }
+    if (!ok) {
+        m_restoring = false;
+        return report(message.isEmpty() ? tr("the session names no input file") : message);
+    }
+    ControlValues v;
+    v.text = QString::fromStdString(state.text);
+    v.context = QString::fromStdString(state.context);
+    v.cross = state.cross;
+    v.dModel = state.dModel;
+    v.dHead = state.dHead;
+    v.heads = state.heads;
+    v.head = state.head;
+    v.seed = state.seed;
+    v.scaleMode = int(state.scaleMode);
+    v.customScale = state.customScale;
+    v.temperature = state.temperature;
+    v.maskMode = int(state.maskMode);
+    v.paddedKeys = QList<int>(state.paddedKeys.begin(), state.paddedKeys.end());
+    m_controls->setValues(v);
+    m_lastValues = m_controls->values();
+    m_restoring = false;
+    m_undo->clear();
+    for (QAction *a : m_colormapGroup->actions())
+        a->setChecked(a->data().toString() == QString::fromStdString(state.colormap));
+    for (QAction *a : m_reductionGroup->actions())
+        a->setChecked(a->data().toString() == (state.reduction == SessionState::Reduction::Mean ? "mean" : "max"));
+    m_selectedQuery = state.selectedQuery;
+    m_selRow = state.selectedRow;
+    m_selCol = state.selectedCol;
+    m_pendingSelection = std::array<int, 3>{state.selectedQuery, state.selectedRow, state.selectedCol};
+    showStage(state.stage);
+    m_tabs->setCurrentIndex(std::clamp(state.tab, 0, m_tabs->count() - 1));
+    if (state.zoomX && state.zoomY) {
+        // Applied once the recomputation is shown, after the heatmap fitted the new matrix.
+        const auto zx = *state.zoomX, zy = *state.zoomY;
+        connect(this, &MainWindow::stateShown, this, [this, zx, zy] {
+            m_views[0]->plot()->xAxis->setRange(zx.lower, zx.upper);
+            m_views[0]->plot()->yAxis->setRange(zy.lower, zy.upper);
+            m_views[0]->plot()->replot();
+        }, Qt::SingleShotConnection);
+    }
+    return true;
+}
+
+bool MainWindow::saveSessionTo(const QString &path, QString *error)
+{
+    SessionState s = captureSession();
+    if (auto embedded = embedInputs(s); !embedded) {
+        if (error)
+            *error = QString::fromStdString(embedded.error().message);
+        return false;
+    }
+    if (auto st = saveSession(s, path.toStdString()); !st) {
+        if (error)
+            *error = QString::fromStdString(st.error().message);
+        return false;
+    }
+    m_sessionPath = path;
+    setModified(false);
+    QFile::remove(autosavePath());
+    return true;
+}
+
+bool MainWindow::saveSessionInteractive(bool askForPath)
+{
+    QString path = m_sessionPath;
+    if (askForPath || path.isEmpty()) {
+        path = QFileDialog::getSaveFileName(this, tr("Save session"), path.isEmpty() ? tr("untitled.attnscope") : path,
+                                            tr("AttnScope sessions (*.attnscope)"));
+        if (path.isEmpty())
+            return false;
+        if (!path.endsWith(".attnscope"))
+            path += ".attnscope";
+    }
+    QString error;
+    if (!saveSessionTo(path, &error)) {
+        showError(error);
+        return false;
+    }
+    statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 5000);
+    return true;
+}
+
+bool MainWindow::openSession(const QString &path, QString *error)
+{
+    auto state = loadSession(path.toStdString());
+    if (!state) {
+        if (error)
+            *error = QString::fromStdString(state.error().message);
+        else
+            showError(QString::fromStdString(state.error().message));
+        return false;
+    }
+    for (const auto &missing : missingInputs(*state))
+        statusBar()->showMessage(QString::fromStdString(missing) + tr(" — using the copy saved in the session"), 10000);
+    if (!applySession(*state, error))
+        return false;
+    m_sessionPath = path;
+    setModified(false);
+    return true;
+}
+
+void MainWindow::setModified(bool modified)
+{
+    if (m_modified == modified)
+        return;
+    m_modified = modified;
+    updateTitle();
+}
+
+void MainWindow::updateTitle()
+{
+    QString name = m_sessionPath.isEmpty() ? m_fileName : QFileInfo(m_sessionPath).fileName();
+    setWindowTitle(name.isEmpty() ? tr("AttnScope[*]") : tr("%1[*] — AttnScope").arg(name));
+    setWindowModified(m_modified);
+}
+
+void MainWindow::autosave()
+{
+    if (!m_modified)
+        return;
+    QDir().mkpath(QFileInfo(autosavePath()).path());
+    SessionState s = captureSession();
+    (void)embedInputs(s); // the recovery copy carries small inputs with it when it can
+    (void)saveSession(s, autosavePath().toStdString());
+}
+
+void MainWindow::offerRecovery()
+{
+    const QString path = autosavePath();
+    if (!QFileInfo::exists(path))
+        return;
+    const auto answer = QMessageBox::question(
+        this, tr("Recover the last session?"),
+        tr("AttnScope did not close normally last time. Restore the work it saved automatically?"),
+        QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
+    if (answer == QMessageBox::Yes) {
+        QString error;
+        if (openSession(path, &error)) {
+            m_sessionPath.clear();
+            setModified(true);
+        } else {
+            showError(error);
+        }
+    }
+    QFile::remove(path);
+}
+
+} // namespace attnscope

@@ -1,0 +1,560 @@
+// The .attnscope session file (docs/session-format.md): a saved and reopened session restores the
+// same state, embedded inputs come back byte for byte, a missing input is named and its embedded
+// copy used, every corrupt file is refused with a message naming the file and the field, and a
+// failed save leaves the existing file as it was.
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cstring>
+
+#include <unistd.h>
+
+#include "npy.h"
+#include "session_file.h"
+
+using namespace attnscope;
+
+namespace {
+
+QByteArray fileBytes(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+bool writeBytes(const QString &path, const QByteArray &bytes)
+{
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
+}
+
+QByteArray qbytes(const std::vector<std::byte> &b)
+{
+    return QByteArray(reinterpret_cast<const char *>(b.data()), qsizetype(b.size()));
+}
+
+std::vector<std::byte> vbytes(const QByteArray &b)
+{
+    const auto *p = reinterpret_cast<const std::byte *>(b.constData());
+    return std::vector<std::byte>(p, p + b.size());
+}
+
+/// A small float32 .npy of shape [rows, 3] whose values depend on `salt`.
+QByteArray npyBytes(int rows, float salt)
+{
+    Tensor t;
+    t.dtype = DType::F32;
+    t.shape = {rows, 3};
+    t.bytes.resize(std::size_t(rows) * 3 * sizeof(float));
+    for (int i = 0; i < rows * 3; ++i) {
+        const float v = salt + 0.25f * float(i);
+        std::memcpy(t.bytes.data() + std::size_t(i) * sizeof(float), &v, sizeof v);
+    }
+    return qbytes(encodeNpy(t));
+}
+
+SessionInput inputAt(const QString &path)
+{
+    SessionInput in;
+    in.name = QFileInfo(path).fileName().toStdString();
+    in.absolutePath = path.toStdString();
+    return in;
+}
+
+/// Every field away from its default.
+SessionState fullState()
+{
+    SessionState s;
+    s.inputKind = SessionState::InputKind::Files;
+    s.text = "Die Katze saß auf der Matte — 猫が座った 🐈";
+    s.context = "contexte « é » \"quoted\" \\ back";
+    s.cross = true;
+    s.bundleLayer = 3;
+    SessionInput q;
+    q.name = "q.npy";
+    q.absolutePath = "/data/my inputs/q.npy";
+    q.relativePath = "../my inputs/q.npy";
+    q.embedded = vbytes(npyBytes(2, 1.5f));
+    q.encoding = SessionInput::Encoding::Npy;
+    SessionInput tok;
+    tok.name = "tokens.txt";
+    tok.absolutePath = "/data/my inputs/tokens.txt";
+    tok.relativePath = "../my inputs/tokens.txt";
+    tok.embedded = vbytes(QByteArray("the\ncat\n"));
+    tok.encoding = SessionInput::Encoding::Raw;
+    SessionInput k;
+    k.name = "k v.npy";
+    k.absolutePath = "/data/other place/k v.npy";
+    s.inputs = {q, tok, k};
+    s.dModel = 128;
+    s.dHead = 8;
+    s.heads = 4;
+    s.head = 3;
+    s.seed = 18446744073709551557ull; // above 2^53: stored as a string
+    s.scaleMode = ScaleSpec::Mode::Custom;
+    s.customScale = -0.1234567890123;
+    s.temperature = 0.3;
+    s.maskMode = SessionState::MaskMode::Padding;
+    s.paddedKeys = {0, 5, 7};
+    s.stage = Stage::Masked;
+    s.selectedQuery = 2;
+    s.selectedRow = 1;
+    s.selectedCol = 6;
+    s.colormap = "magma";
+    s.reduction = SessionState::Reduction::Mean;
+    s.tab = 2;
+    s.zoomX = SessionState::Range{-0.5, 7.25};
+    s.zoomY = SessionState::Range{1.0 / 3.0, 2.5};
+    s.pageSettings = {{"image.alpha", "0.6"}, {"attention.layer", "2"}, {"ünïcode key", "välue 🐈"}};
+    return s;
+}
+
+/// The JSON of a valid session, to corrupt.
+QJsonObject validJson()
+{
+    SessionState s = fullState();
+    s.inputs.resize(1);
+    return QJsonDocument::fromJson(qbytes(encodeSession(s))).object();
+}
+
+QJsonObject with(QJsonObject root, const QString &section, const QString &key, const QJsonValue &v)
+{
+    QJsonObject o = root.value(section).toObject();
+    if (v.isUndefined())
+        o.remove(key);
+    else
+        o.insert(key, v);
+    root.insert(section, o);
+    return root;
+}
+
+QJsonObject withFile0(QJsonObject root, const QString &key, const QJsonValue &v)
+{
+    QJsonObject input = root.value("input").toObject();
+    QJsonArray files = input.value("files").toArray();
+    QJsonObject f = files[0].toObject();
+    if (key == "data") {
+        QJsonObject e = f.value("embedded").toObject();
+        e.insert("data", v);
+        f.insert("embedded", e);
+    } else {
+        f.insert(key, v);
+    }
+    files[0] = f;
+    input.insert("files", files);
+    root.insert("input", input);
+    return root;
+}
+
+QByteArray json(const QJsonObject &o)
+{
+    return QJsonDocument(o).toJson();
+}
+
+} // namespace
+
+class TestSession : public QObject {
+    Q_OBJECT
+private slots:
+    void encodeDecodeRestoresEveryField();
+    void saveAndOpenRestoresTheState();
+    void defaultStateRoundTrips();
+    void embeddedTensorsRoundTripByteIdentically();
+    void missingInputIsNamedAndEmbeddedCopyUsed();
+    void inputsAreFoundBesideAMovedSession();
+    void missingInputWithoutCopyIsAnError();
+    void savedFileIsJsonWithTheDocumentedKeys();
+    void unknownFieldsAreIgnored();
+    void corruptFilesAreRefused_data();
+    void corruptFilesAreRefused();
+    void oversizeFileIsRefusedBeforeReading();
+    void saveOverADirectoryFailsAndChangesNothing();
+    void saveIntoReadOnlyFolderLeavesTheOldFile();
+    void stageKeysRoundTrip();
+    void documentedExampleOpens();
+};
+
+void TestSession::encodeDecodeRestoresEveryField()
+{
+    SessionState s = fullState();
+    s.sessionPath = "/somewhere/a session.attnscope";
+    auto back = decodeSession(encodeSession(s), s.sessionPath);
+    QVERIFY2(back.ok(), back.ok() ? "" : back.error().message.c_str());
+    QCOMPARE(back->text, s.text);
+    QCOMPARE(back->seed, s.seed);
+    QCOMPARE(back->customScale, s.customScale);
+    QCOMPARE(back->zoomY->lower, s.zoomY->lower);
+    QCOMPARE(back->pageSettings, s.pageSettings);
+    QVERIFY(*back == s);
+
+    s.seed = 42; // small seeds are plain JSON numbers
+    QVERIFY(*decodeSession(encodeSession(s), s.sessionPath) == s);
+}
+
+void TestSession::saveAndOpenRestoresTheState()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath("my session ü.attnscope");
+    SessionState s = fullState();
+    QVERIFY(saveSession(s, path.toStdString()).ok());
+    auto back = loadSession(path.toStdString());
+    QVERIFY2(back.ok(), back.ok() ? "" : back.error().message.c_str());
+
+    // Saving recomputes the relative paths for the session's folder; everything else is as given.
+    s.sessionPath = path.toStdString();
+    for (SessionInput &in : s.inputs)
+        in.relativePath = QDir(dir.path()).relativeFilePath(QString::fromStdString(in.absolutePath)).toStdString();
+    QVERIFY(*back == s);
+
+    // Saving again replaces the file in place and leaves no temporary file beside it.
+    s.tab = 0;
+    QVERIFY(saveSession(s, path.toStdString()).ok());
+    QCOMPARE(loadSession(path.toStdString())->tab, 0);
+    QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+             QStringList{"my session ü.attnscope"});
+}
+
+void TestSession::defaultStateRoundTrips()
+{
+    SessionState s;
+    s.sessionPath = "x.attnscope";
+    auto back = decodeSession(encodeSession(s), s.sessionPath);
+    QVERIFY(back.ok());
+    QVERIFY(*back == s);
+    QVERIFY(!back->zoomX && !back->zoomY);
+}
+
+void TestSession::embeddedTensorsRoundTripByteIdentically()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QVERIFY(QDir(dir.path()).mkdir("in puts"));
+    const QStringList names = {"q.npy", "k.npy", "v.npy", "tokens.txt", "bad.npy"};
+    QList<QByteArray> contents = {npyBytes(3, 0.f), npyBytes(4, 1.f), npyBytes(4, 2.f), "a\nb\nc\n", "not an npy"};
+    SessionState s;
+    s.inputKind = SessionState::InputKind::Files;
+    for (qsizetype i = 0; i < names.size(); ++i) {
+        const QString p = dir.filePath("in puts/" + names[i]);
+        QVERIFY(writeBytes(p, contents[i]));
+        s.inputs.push_back(inputAt(p));
+    }
+    auto embedded = embedInputs(s);
+    QVERIFY(embedded.ok());
+    QVERIFY(*embedded);
+    QCOMPARE(s.inputs[0].encoding, SessionInput::Encoding::Npy);
+    QCOMPARE(s.inputs[3].encoding, SessionInput::Encoding::Raw);
+    QCOMPARE(s.inputs[4].encoding, SessionInput::Encoding::Raw); // a broken .npy is kept as it is
+
+    const QString path = dir.filePath("s.attnscope");
+    QVERIFY(saveSession(s, path.toStdString()).ok());
+    auto back = loadSession(path.toStdString());
+    QVERIFY(back.ok());
+    for (qsizetype i = 0; i < names.size(); ++i) {
+        QVERIFY(back->inputs[std::size_t(i)].embedded);
+        QCOMPARE(qbytes(*back->inputs[std::size_t(i)].embedded), contents[i]);
+    }
+
+    // Over the limit nothing is embedded.
+    auto big = embedInputs(s, 10);
+    QVERIFY(big.ok());
+    QVERIFY(!*big);
+    for (const auto &in : s.inputs)
+        QVERIFY(!in.embedded);
+}
+
+void TestSession::missingInputIsNamedAndEmbeddedCopyUsed()
+{
+    QTemporaryDir dir, temp;
+    QVERIFY(dir.isValid() && temp.isValid());
+    const QString qPath = dir.filePath("q.npy"), kPath = dir.filePath("k.npy");
+    const QByteArray q = npyBytes(2, 3.f), k = npyBytes(2, 4.f);
+    QVERIFY(writeBytes(qPath, q) && writeBytes(kPath, k));
+    SessionState s;
+    s.inputKind = SessionState::InputKind::Files;
+    s.inputs = {inputAt(qPath), inputAt(kPath)};
+    QVERIFY(embedInputs(s).ok());
+    const QString path = dir.filePath("s.attnscope");
+    QVERIFY(saveSession(s, path.toStdString()).ok());
+    QVERIFY(QFile::remove(qPath));
+
+    auto back = loadSession(path.toStdString());
+    QVERIFY(back.ok());
+    const auto missing = missingInputs(*back);
+    QCOMPARE(missing.size(), std::size_t(1));
+    const QString msg = QString::fromStdString(missing[0]);
+    QCOMPARE(msg, path + ": the input q.npy is missing (it was at " + qPath + ")");
+
+    auto paths = materializeInputs(*back, temp.filePath("inputs").toStdString());
+    QVERIFY2(paths.ok(), paths.ok() ? "" : paths.error().message.c_str());
+    QCOMPARE(paths->size(), std::size_t(2));
+    QCOMPARE(QString::fromStdString((*paths)[0]), temp.filePath("inputs/q.npy")); // its role name kept
+    QCOMPARE(fileBytes(QString::fromStdString((*paths)[0])), q);
+    QCOMPARE(QString::fromStdString((*paths)[1]), kPath); // the file on disk is preferred
+    auto tensor = readNpy((*paths)[0]);
+    QVERIFY(tensor.ok());
+}
+
+void TestSession::inputsAreFoundBesideAMovedSession()
+{
+    QTemporaryDir a, b;
+    QVERIFY(a.isValid() && b.isValid());
+    QVERIFY(QDir(a.path()).mkdir("data"));
+    QVERIFY(writeBytes(a.filePath("data/q.npy"), npyBytes(2, 0.f)));
+    SessionState s;
+    s.inputKind = SessionState::InputKind::Files;
+    s.inputs = {inputAt(a.filePath("data/q.npy"))};
+    QVERIFY(saveSession(s, a.filePath("s.attnscope").toStdString()).ok());
+    // The folder moves to another machine: the absolute path is gone, the relative one holds.
+    QVERIFY(QDir(b.path()).mkdir("data"));
+    QVERIFY(QFile::rename(a.filePath("data/q.npy"), b.filePath("data/q.npy")));
+    QVERIFY(QFile::rename(a.filePath("s.attnscope"), b.filePath("s.attnscope")));
+    auto back = loadSession(b.filePath("s.attnscope").toStdString());
+    QVERIFY(back.ok());
+    QVERIFY(missingInputs(*back).empty());
+    QCOMPARE(QString::fromStdString(*resolveInput(*back, 0)), b.filePath("data/q.npy"));
+}
+
+void TestSession::missingInputWithoutCopyIsAnError()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    SessionState s;
+    s.sessionPath = dir.filePath("s.attnscope").toStdString();
+    s.inputKind = SessionState::InputKind::Bundle;
+    s.inputs = {inputAt(dir.filePath("gone bundle.npz"))};
+    auto paths = materializeInputs(s, dir.filePath("tmp").toStdString());
+    QVERIFY(!paths.ok());
+    QCOMPARE(paths.error().code, Error::Code::FileNotFound);
+    QVERIFY(QString::fromStdString(paths.error().message).contains("the input gone bundle.npz is missing"));
+    QVERIFY(!embedInputs(s).ok());
+}
+
+void TestSession::savedFileIsJsonWithTheDocumentedKeys()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath("s.attnscope");
+    QVERIFY(saveSession(fullState(), path.toStdString()).ok());
+    QJsonParseError err;
+    const QJsonObject root = QJsonDocument::fromJson(fileBytes(path), &err).object();
+    QCOMPARE(err.error, QJsonParseError::NoError);
+    QCOMPARE(root.value("format").toString(), QString("attnscope-session"));
+    QCOMPARE(root.value("version").toInt(), 1);
+    const QJsonObject input = root.value("input").toObject();
+    for (const char *key : {"kind", "text", "context", "cross", "bundleLayer", "files"})
+        QVERIFY2(input.contains(key), key);
+    QCOMPARE(input.value("kind").toString(), QString("files"));
+    const QJsonObject f = input.value("files").toArray()[0].toObject();
+    for (const char *key : {"name", "path", "relative", "embedded"})
+        QVERIFY2(f.contains(key), key);
+    QCOMPARE(f.value("embedded").toObject().value("encoding").toString(), QString("npy"));
+    const QJsonObject p = root.value("parameters").toObject();
+    for (const char *key :
+         {"dModel", "dHead", "heads", "head", "seed", "scale", "customScale", "temperature", "mask", "paddedKeys"})
+        QVERIFY2(p.contains(key), key);
+    QCOMPARE(p.value("scale").toString(), QString("custom"));
+    QCOMPARE(p.value("mask").toString(), QString("padding"));
+    const QJsonObject v = root.value("view").toObject();
+    for (const char *key :
+         {"stage", "selectedQuery", "selectedCell", "colormap", "reduction", "tab", "zoomX", "zoomY", "pages"})
+        QVERIFY2(v.contains(key), key);
+    QCOMPARE(v.value("stage").toString(), QString("masked"));
+    QCOMPARE(v.value("reduction").toString(), QString("mean"));
+}
+
+void TestSession::unknownFieldsAreIgnored()
+{
+    QJsonObject root = validJson();
+    root.insert("writtenBy", "AttnScope 9");
+    root = with(root, "view", "someFutureSetting", QJsonObject{{"a", 1}});
+    root = withFile0(root, "sha256", "abc");
+    auto s = decodeSession(vbytes(json(root)), "f.attnscope");
+    QVERIFY2(s.ok(), s.ok() ? "" : s.error().message.c_str());
+}
+
+void TestSession::corruptFilesAreRefused_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QString>("expected");
+    const QJsonObject ok = validJson();
+    const QByteArray good = json(ok);
+
+    QTest::newRow("not JSON") << QByteArray("hello, world") << "not a valid session file";
+    QTest::newRow("truncated") << good.left(good.size() / 2) << "not a valid session file";
+    QTest::newRow("empty") << QByteArray() << "not a valid session file";
+    QTest::newRow("array") << QByteArray("[1, 2]") << "not a JSON object";
+    QJsonObject tag = ok;
+    tag.insert("format", "something-else");
+    QTest::newRow("wrong tag") << json(tag) << "\"format\" is \"something-else\"";
+    QJsonObject noTag = ok;
+    noTag.remove("format");
+    QTest::newRow("no tag") << json(noTag) << "\"format\" is missing";
+    QJsonObject newer = ok;
+    newer.insert("version", 2);
+    QTest::newRow("newer version") << json(newer) << "written by a newer AttnScope (version 2)";
+    newer.insert("version", "1");
+    QTest::newRow("version as a string") << json(newer) << "\"version\" must be an integer";
+    QTest::newRow("empty object") << QByteArray("{}") << "\"format\" is missing";
+    QJsonObject noView = ok;
+    noView.remove("view");
+    QTest::newRow("missing view") << json(noView) << "\"view\" is missing";
+    QTest::newRow("missing heads") << json(with(ok, "parameters", "heads", QJsonValue::Undefined))
+                                   << "\"parameters.heads\" is missing";
+    QTest::newRow("missing stage") << json(with(ok, "view", "stage", QJsonValue::Undefined))
+                                   << "\"view.stage\" is missing";
+    QTest::newRow("cross not bool") << json(with(ok, "input", "cross", "yes"))
+                                    << "\"input.cross\" must be true or false";
+    QTest::newRow("text not string") << json(with(ok, "input", "text", 3)) << "\"input.text\" must be a string";
+    QTest::newRow("dModel fractional") << json(with(ok, "parameters", "dModel", 6.5)) << "\"parameters.dModel\"";
+    QTest::newRow("files not array") << json(with(ok, "input", "files", QJsonObject()))
+                                     << "\"input.files\" must be an array";
+    QTest::newRow("unknown kind") << json(with(ok, "input", "kind", "video")) << "\"input.kind\" has the unknown value";
+    QTest::newRow("heads 0") << json(with(ok, "parameters", "heads", 0))
+                             << "\"parameters.heads\" must be an integer from 1";
+    QTest::newRow("head too large") << json(with(ok, "parameters", "head", 4))
+                                    << "\"parameters.head\" must be an integer from 0 to 3";
+    QTest::newRow("temperature 0") << json(with(ok, "parameters", "temperature", 0))
+                                   << "\"parameters.temperature\" must be greater than 0";
+    QTest::newRow("temperature negative")
+        << json(with(ok, "parameters", "temperature", -1)) << "\"parameters.temperature\"";
+    QTest::newRow("negative seed") << json(with(ok, "parameters", "seed", -1)) << "\"parameters.seed\"";
+    QTest::newRow("seed not digits") << json(with(ok, "parameters", "seed", "12x")) << "\"parameters.seed\"";
+    QTest::newRow("padded key negative") << json(with(ok, "parameters", "paddedKeys", QJsonArray{1, -2}))
+                                         << "\"parameters.paddedKeys[1]\"";
+    QTest::newRow("unknown scale") << json(with(ok, "parameters", "scale", "sqrt2")) << "\"parameters.scale\"";
+    QTest::newRow("unknown mask") << json(with(ok, "parameters", "mask", "diagonal")) << "\"parameters.mask\"";
+    QTest::newRow("unknown stage") << json(with(ok, "view", "stage", "attention"))
+                                   << "\"view.stage\" has the unknown value \"attention\"";
+    QTest::newRow("unknown reduction") << json(with(ok, "view", "reduction", "median")) << "\"view.reduction\"";
+    QTest::newRow("selection below -1") << json(with(ok, "view", "selectedQuery", -2)) << "\"view.selectedQuery\"";
+    QTest::newRow("cell of one") << json(with(ok, "view", "selectedCell", QJsonArray{1})) << "\"view.selectedCell\"";
+    QTest::newRow("zoom reversed") << json(with(ok, "view", "zoomX", QJsonArray{3, 1})) << "\"view.zoomX\"";
+    QTest::newRow("page not string") << json(with(ok, "view", "pages", QJsonObject{{"image.alpha", 0.5}}))
+                                     << "\"view.pages.image.alpha\" must be a string";
+    QTest::newRow("bad base64") << json(withFile0(ok, "data", "@@not base64@@"))
+                                << "\"input.files[0].embedded.data\" is not valid base64";
+    QTest::newRow("base64 not npy") << json(withFile0(ok, "data", QString(QByteArray("hello npy").toBase64())))
+                                    << "\"input.files[0].embedded.data\" is not a valid .npy file";
+    QTest::newRow("name with a slash") << json(withFile0(ok, "name", "../../etc/passwd")) << "\"input.files[0].name\"";
+    QTest::newRow("no path") << json(withFile0(withFile0(ok, "path", ""), "relative", "")) << "\"input.files[0].path\"";
+    QTest::newRow("files kind without files")
+        << json(with(ok, "input", "files", QJsonArray())) << "\"input.files\" is empty";
+}
+
+void TestSession::corruptFilesAreRefused()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(QString, expected);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath("broken session.attnscope");
+    QVERIFY(writeBytes(path, content));
+    auto s = loadSession(path.toStdString());
+    QVERIFY(!s.ok());
+    const QString msg = QString::fromStdString(s.error().message);
+    QVERIFY2(msg.startsWith(path + ": "), qPrintable(msg));
+    QVERIFY2(msg.contains(expected), qPrintable(msg));
+}
+
+void TestSession::oversizeFileIsRefusedBeforeReading()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath("huge.attnscope");
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    QVERIFY(f.resize(qint64(kSessionMaxFileBytes) + 1)); // sparse: no disk used
+    f.close();
+    auto s = loadSession(path.toStdString());
+    QVERIFY(!s.ok());
+    QCOMPARE(s.error().code, Error::Code::OverBudget);
+    QVERIFY(QString::fromStdString(s.error().message).startsWith(path + ": "));
+}
+
+void TestSession::saveOverADirectoryFailsAndChangesNothing()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString existing = dir.filePath("old.attnscope");
+    QVERIFY(saveSession(SessionState{}, existing.toStdString()).ok());
+    const QByteArray before = fileBytes(existing);
+    QVERIFY(QDir(dir.path()).mkdir("a folder.attnscope"));
+    const QStringList entries = QDir(dir.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot);
+
+    const auto st = saveSession(fullState(), dir.filePath("a folder.attnscope").toStdString());
+    QVERIFY(!st.ok());
+    QCOMPARE(st.error().code, Error::Code::WriteFailed);
+    QVERIFY(QString::fromStdString(st.error().message).contains("a folder.attnscope"));
+    QCOMPARE(fileBytes(existing), before);
+    QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot), entries);
+    QVERIFY(QDir(dir.filePath("a folder.attnscope")).isEmpty());
+
+    // A folder that is a file fails even for root, and leaves nothing behind.
+    QVERIFY(!saveSession(fullState(), dir.filePath("old.attnscope/s.attnscope").toStdString()).ok());
+    QCOMPARE(fileBytes(existing), before);
+    QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot), entries);
+}
+
+void TestSession::saveIntoReadOnlyFolderLeavesTheOldFile()
+{
+    if (geteuid() == 0)
+        QSKIP("running as root: a read-only folder does not stop root from writing");
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath("s.attnscope");
+    QVERIFY(saveSession(SessionState{}, path.toStdString()).ok());
+    const QByteArray before = fileBytes(path);
+    QVERIFY(QFile::setPermissions(dir.path(), QFile::ReadOwner | QFile::ExeOwner));
+    const auto st = saveSession(fullState(), path.toStdString());
+    QVERIFY(QFile::setPermissions(dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+    QVERIFY(!st.ok());
+    QVERIFY(QString::fromStdString(st.error().message).contains("s.attnscope"));
+    QCOMPARE(fileBytes(path), before);
+    QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+             QStringList{"s.attnscope"});
+}
+
+void TestSession::stageKeysRoundTrip()
+{
+    for (Stage st :
+         {Stage::Inputs, Stage::Qkv, Stage::Scores, Stage::Scaled, Stage::Masked, Stage::Weights, Stage::Output})
+        QCOMPARE(stageFromKey(stageKey(st)), std::optional<Stage>(st));
+    QCOMPARE(std::string(stageKey(Stage::Weights)), std::string("weights"));
+    QVERIFY(!stageFromKey("Weights"));
+}
+
+void TestSession::documentedExampleOpens()
+{
+    const QString doc = QString::fromUtf8(fileBytes(QStringLiteral(ATTNSCOPE_SOURCE_DIR "/docs/session-format.md")));
+    const qsizetype start = doc.indexOf("```json\n"), end = doc.indexOf("\n```", start + 1);
+    QVERIFY(start >= 0 && end > start);
+    const QByteArray example = doc.mid(start + 8, end - start - 8).toUtf8();
+    auto s = decodeSession(vbytes(example), "example.attnscope");
+    QVERIFY2(s.ok(), s.ok() ? "" : s.error().message.c_str());
+    QCOMPARE(s->inputKind, SessionState::InputKind::Files);
+    QCOMPARE(s->inputs.size(), std::size_t(2));
+    QCOMPARE(s->inputs[0].relativePath, std::string("run 7/q.npy"));
+    QVERIFY(s->inputs[0].embedded && !s->inputs[1].embedded);
+    QCOMPARE(s->maskMode, SessionState::MaskMode::Causal);
+    QCOMPARE(s->stage, Stage::Weights);
+    QCOMPARE(s->selectedRow, 3);
+    QCOMPARE(s->zoomX->upper, 5.5);
+    QCOMPARE(s->pageSettings.at("image.alpha"), std::string("0.6"));
+    // And the example's embedded tensor is the 2×2 identity.
+    auto t = parseNpy(s->inputs[0].embedded->data(), s->inputs[0].embedded->size(), "q.npy");
+    QVERIFY(t.ok());
+    QCOMPARE(t->shape, (Shape{2, 2}));
+    QCOMPARE(t->at(0), 1.0);
+    QCOMPARE(t->at(1), 0.0);
+    QCOMPARE(t->at(3), 1.0);
+}
+
+QTEST_GUILESS_MAIN(TestSession)
+#include "tst_session.moc"
