@@ -7,6 +7,7 @@
 #include <span>
 
 #include "attention_request.h"
+#include "attention_options.h"
 #include "cli_common.h"
 #include "commands.h"
 #include "file_io.h"
@@ -131,84 +132,26 @@ int run(const AttentionRequest &req, const AttentionOptions &baseOpt, const Outp
 int attentionCommand(const QStringList &args)
 {
     QCommandLineParser p;
+    addAttentionInputOptions(p);
     const auto value = [&p](const char *name, const char *help, const char *valueName) {
         p.addOption(QCommandLineOption(QString::fromLatin1(name), QString::fromUtf8(help), QString::fromLatin1(valueName)));
     };
-    value("q", "Queries [Tq, d], [H, Tq, d] or [B, H, Tq, d].", "TENSOR");
-    value("k", "Keys, shaped like Q with Tk rows.", "TENSOR");
-    value("v", "Values, shaped like K with d_v columns.", "TENSOR");
-    value("x", "The queries' sequence [Tq, d_model]; Q = X·Wq.", "TENSOR");
-    value("wq", "Query projection [d_model, d_k].", "TENSOR");
-    value("wk", "Key projection [d_model, d_k].", "TENSOR");
-    value("wv", "Value projection [d_model, d_v].", "TENSOR");
-    value("context", "The keys' sequence C [Tk, d_model] for cross-attention (default: X).", "TENSOR");
-    value("heads", "Split 2-D inputs into N heads of d/N columns (as nn.MultiheadAttention).", "N");
-    value("batch", "The batch item of 4-D inputs (default 0).", "B");
-    value("scale", "sqrt = 1/√d_k (default), dim = 1/d_k, none, or a multiplier.", "MODE");
-    value("mask", "causal, or a TENSOR [Tq, Tk] / [H, Tq, Tk] (bool/int: true = may attend; float: additive).", "MASK");
-    value("key-padding", "[Tk]; true or non-zero = padding, never attended.", "TENSOR");
-    value("precision", "f32 (default) or f64, for the computation and the outputs.", "P");
     value("scores-out", "Write the masked, scaled scores the softmax receives.", "FILE.npy");
     value("weights-out", "Write the attention weights.", "FILE.npy");
     value("output-out", "Write the output A·V.", "FILE.npy");
-    value("memory-budget", "Refuse work needing more memory than this (default: half of physical memory), e.g. 4G.", "SIZE");
     if (auto exit = parseOrExit(p, args, QString::fromUtf8(kUsage)))
         return *exit;
-
-    AttentionOptions opt;
-    auto scale = ScaleSpec::parse(p.isSet("scale") ? p.value("scale").toStdString() : "sqrt");
-    if (!scale)
-        return fail(scale.error());
-    opt.scale = scale.value();
-    if (p.isSet("memory-budget")) {
-        auto budget = parseByteSize(p.value("memory-budget").toStdString());
-        if (!budget)
-            return fail("--memory-budget: " + budget.error().message);
-        opt.memoryBudget = budget.value();
-    }
-    const QString precision = p.isSet("precision") ? p.value("precision") : QStringLiteral("f32");
-    if (precision != "f32" && precision != "f64")
-        return fail("--precision: '" + precision.toStdString() + "' is not f32 or f64");
 
     Outputs out{p.value("scores-out"), p.value("weights-out"), p.value("output-out")};
     std::set<QString> seen;
     for (const auto &path : {out.scores, out.weights, out.output})
         if (!path.isEmpty() && !seen.insert(path).second)
             return fail("the output file " + path.toStdString() + " is named twice");
-
-    AttentionRequest req;
-    auto heads = integerOption(p, "heads", 0, 1, 1 << 20);
-    if (!heads)
-        return fail(heads.error());
-    req.heads = int(heads.value());
-    auto batchIndex = integerOption(p, "batch", 0, 0, std::numeric_limits<std::int32_t>::max());
-    if (!batchIndex)
-        return fail(batchIndex.error());
-    req.batch = batchIndex.value();
-
-    for (auto [name, slot] : {std::pair{"q", &req.q}, {"k", &req.k}, {"v", &req.v}, {"x", &req.x}, {"wq", &req.wq},
-                              {"wk", &req.wk}, {"wv", &req.wv}, {"context", &req.context}, {"key-padding", &req.keyPadding}}) {
-        auto t = optionalTensor(p, QString::fromLatin1(name));
-        if (!t)
-            return fail(t.error());
-        *slot = std::move(t.value());
-    }
-    if (req.context && !req.x)
-        return fail("--context goes with --x (and --wq, --wk, --wv)");
-    // --mask may be given twice, as causal and a TENSOR: the masks combine.
-    for (const QString &mask : p.values("mask")) {
-        if (mask == "causal") {
-            req.causal = true;
-            continue;
-        }
-        if (req.mask)
-            return fail("--mask: at most one mask TENSOR (it may be combined with --mask causal)");
-        auto t = readTensor(mask.toStdString());
-        if (!t)
-            return fail(t.error());
-        req.mask = std::move(t.value());
-    }
-    return precision == "f64" ? run<double>(req, opt, out) : run<float>(req, opt, out);
+    auto inputs = readAttentionInputOptions(p);
+    if (!inputs)
+        return fail(inputs.error());
+    return inputs->f64 ? run<double>(inputs->request, inputs->options, out)
+                       : run<float>(inputs->request, inputs->options, out);
 }
 
 } // namespace attnscope::cli
