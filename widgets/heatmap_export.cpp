@@ -88,10 +88,10 @@ struct Cells {
 /// The ranges of the finite values (of log10 of the positive ones, for Log): one for the whole
 /// matrix, or one per row for Row.
 template <class S>
-std::vector<Range> valueRanges(Cells<S> m, Normalization n, bool centred)
+std::vector<Range> valueRanges(Cells<S> m, ColorNormalization n, bool centred)
 {
-    const bool perRow = n == Normalization::Row;
-    const bool log = n == Normalization::Log;
+    const bool perRow = n == ColorNormalization::Row;
+    const bool log = n == ColorNormalization::Log;
     std::vector<Range> out;
     double lo = std::numeric_limits<double>::infinity(), hi = -lo;
     for (Eigen::Index i = 0; i < m.rows; ++i) {
@@ -119,7 +119,7 @@ std::vector<Range> valueRanges(Cells<S> m, Normalization n, bool centred)
     return out;
 }
 
-std::vector<Range> valueRanges(const Mat<double> &m, Normalization n, bool centred)
+std::vector<Range> valueRanges(const Mat<double> &m, ColorNormalization n, bool centred)
 {
     return valueRanges(Cells<double>{m.data(), m.rows(), m.cols()}, n, centred);
 }
@@ -205,12 +205,12 @@ void setUpSvg(QSvgGenerator &svg, QIODevice *device, int width, int height, cons
     svg.setDescription(QStringLiteral("AttnScope"));
 }
 
-QString colourScaleLabel(Normalization n)
+QString colourScaleLabel(ColorNormalization n)
 {
     switch (n) {
-    case Normalization::Global: return QString();
-    case Normalization::Row: return QStringLiteral("row-normalised");
-    case Normalization::Log: return QStringLiteral("log₁₀");
+    case ColorNormalization::Global: return QString();
+    case ColorNormalization::Row: return QStringLiteral("row-normalised");
+    case ColorNormalization::Log: return QStringLiteral("log₁₀");
     }
     return QString();
 }
@@ -255,23 +255,23 @@ QString drawImage(QIODevice &device, const QImage &image, ExportFormat format, c
 
 } // namespace
 
-std::optional<Normalization> normalizationFromName(const QString &name)
+std::optional<ColorNormalization> normalizationFromName(const QString &name)
 {
     if (name == QLatin1String("global"))
-        return Normalization::Global;
+        return ColorNormalization::Global;
     if (name == QLatin1String("row"))
-        return Normalization::Row;
+        return ColorNormalization::Row;
     if (name == QLatin1String("log"))
-        return Normalization::Log;
+        return ColorNormalization::Log;
     return std::nullopt;
 }
 
-QString normalizationName(Normalization n)
+QString exportNormalizationName(ColorNormalization n)
 {
     switch (n) {
-    case Normalization::Global: return QStringLiteral("global");
-    case Normalization::Row: return QStringLiteral("row");
-    case Normalization::Log: return QStringLiteral("log");
+    case ColorNormalization::Global: return QStringLiteral("global");
+    case ColorNormalization::Row: return QStringLiteral("row");
+    case ColorNormalization::Log: return QStringLiteral("log");
     }
     return QString();
 }
@@ -288,14 +288,14 @@ std::optional<ExportFormat> exportFormatForPath(const QString &path)
     return std::nullopt;
 }
 
-HeatmapView::Content normalizedContent(const HeatmapView::Content &content, Normalization n, ColormapId map)
+HeatmapView::Content normalizedContent(const HeatmapView::Content &content, ColorNormalization n, ColormapId map)
 {
     HeatmapView::Content out = content;
     out.diverging = map == ColormapId::Coolwarm;
-    if (!content.values || n == Normalization::Global)
+    if (!content.values || n == ColorNormalization::Global)
         return out;
     const Mat<double> &m = *content.values;
-    if (n == Normalization::Log) {
+    if (n == ColorNormalization::Log) {
         const Range r = valueRanges(m, n, false).front();
         out.values = std::make_shared<const Mat<double>>(log10Values(m, r.lo));
     } else if (out.diverging) {
@@ -410,7 +410,7 @@ Status exportHeatmap(const HeatmapView::Content &content, const ExportOptions &o
 namespace {
 
 template <class S>
-QImage renderBareCells(Cells<S> m, int width, int height, ColormapId map, Normalization n)
+QImage renderBareCells(Cells<S> m, int width, int height, ColormapId map, ColorNormalization n)
 {
     assert(m.rows > 0 && m.cols > 0 && width > 0 && height > 0);
     const Colormap &cm = Colormap::get(map);
@@ -420,7 +420,7 @@ QImage renderBareCells(Cells<S> m, int width, int height, ColormapId map, Normal
     image.setColorTable(QList<QRgb>(cm.lut().begin(), cm.lut().end()));
     const std::vector<Range> ranges = valueRanges(m, n, cm.diverging());
     const auto range = [&](Eigen::Index i) -> const Range & { return ranges[ranges.size() == 1 ? 0 : std::size_t(i)]; };
-    const bool log = n == Normalization::Log;
+    const bool log = n == ColorNormalization::Log;
     const Eigen::Index rows = m.rows, cols = m.cols;
 
     if (width == cols && height == rows) { // one pixel per cell: straight into the scanlines
@@ -459,18 +459,18 @@ QImage renderBareCells(Cells<S> m, int width, int height, ColormapId map, Normal
 
 } // namespace
 
-QImage renderBare(const Mat<double> &m, int width, int height, ColormapId map, Normalization n)
+QImage renderBare(const Mat<double> &m, int width, int height, ColormapId map, ColorNormalization n)
 {
     return renderBareCells(Cells<double>{m.data(), m.rows(), m.cols()}, width, height, map, n);
 }
 
-QImage renderBare(Eigen::Map<const Mat<float>> m, int width, int height, ColormapId map, Normalization n)
+QImage renderBare(Eigen::Map<const Mat<float>> m, int width, int height, ColormapId map, ColorNormalization n)
 {
     return renderBareCells(Cells<float>{m.data(), m.rows(), m.cols()}, width, height, map, n);
 }
 
 QImage renderPatchOverlay(const QImage &image, const Mat<double> &patches, int width, int height, ColormapId map,
-                          Normalization n)
+                          ColorNormalization n)
 {
     const int rows = int(patches.rows()), cols = int(patches.cols());
     assert(rows >= 1 && cols >= 1 && rows <= height && cols <= width);
@@ -484,7 +484,7 @@ QImage renderPatchOverlay(const QImage &image, const Mat<double> &patches, int w
         painter.drawImage(QRect(0, 0, width, height), image);
     }
     // One pixel per patch: the patches' colours, normalised over all of them.
-    const QImage colours = renderBare(patches, cols, rows, map, n == Normalization::Row ? Normalization::Global : n);
+    const QImage colours = renderBare(patches, cols, rows, map, n == ColorNormalization::Row ? ColorNormalization::Global : n);
     for (int r = 0; r < rows; ++r) {
         const int top = int(std::int64_t(r) * height / rows), bottom = int(std::int64_t(r + 1) * height / rows);
         for (int c = 0; c < cols; ++c) {

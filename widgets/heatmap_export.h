@@ -21,14 +21,14 @@
 namespace attnscope {
 
 /// How values become colours.
-enum class Normalization {
+enum class ColorNormalization {
     Global, ///< the matrix's finite min..max maps to the whole colour map
     Row,    ///< each row's finite min..max (a row whose entries are equal draws in the lowest colour)
     Log,    ///< log10 of the values, min..max of the positive ones; values <= 0 in the lowest colour
 };
 
-std::optional<Normalization> normalizationFromName(const QString &name); ///< "global", "row", "log"
-QString normalizationName(Normalization n);
+std::optional<ColorNormalization> normalizationFromName(const QString &name); ///< "global", "row", "log"
+QString exportNormalizationName(ColorNormalization n); // not normalizationName: attention_views.h has one for its own ColorNormalization, and the two would collide at link time
 
 enum class ExportFormat { Png, Svg, Pdf };
 
@@ -43,7 +43,7 @@ struct ExportOptions {
     int height = 1000;
     ColormapId colormap = ColormapId::Viridis;
     /// Coolwarm is always centred on zero: the range is ±max|v| (of the row, for Row).
-    Normalization normalization = Normalization::Global;
+    ColorNormalization normalization = ColorNormalization::Global;
 };
 
 /// `content` with its values transformed so that HeatmapView, which maps min..max (or ±max|v|
@@ -51,7 +51,7 @@ struct ExportOptions {
 /// divided by the row's max|v|), Log → log10 with values <= 0 at the smallest log of a positive
 /// value. Sets `diverging` for coolwarm. -inf (masked) cells stay -inf under Global and Row and
 /// draw grey, as in the window.
-HeatmapView::Content normalizedContent(const HeatmapView::Content &content, Normalization n, ColormapId map);
+HeatmapView::Content normalizedContent(const HeatmapView::Content &content, ColorNormalization n, ColormapId map);
 
 /// Draws `content` with a HeatmapView of exactly opt.width × opt.height (offscreen, never shown)
 /// and writes it to `path` in the format of its extension: PNG of exactly that many pixels (what
@@ -70,10 +70,10 @@ Result<QByteArray> encodeHeatmap(const HeatmapView::Content &content, const Expo
 /// index of them — the largest value, after normalisation — so no single cell vanishes.
 /// Colour index = ⌊t·256⌋ clamped to 0..255 for t = the normalised value in [0, 1]; NaN and -inf
 /// draw in the lowest colour, +inf in the highest. Requires a non-empty matrix and sizes >= 1.
-QImage renderBare(const Mat<double> &m, int width, int height, ColormapId map, Normalization n);
+QImage renderBare(const Mat<double> &m, int width, int height, ColormapId map, ColorNormalization n);
 /// The same for float32 cells in place, e.g. a tensor file's bytes: a 4096² matrix then needs
 /// no 128 MiB double copy.
-QImage renderBare(Eigen::Map<const Mat<float>> m, int width, int height, ColormapId map, Normalization n);
+QImage renderBare(Eigen::Map<const Mat<float>> m, int width, int height, ColormapId map, ColorNormalization n);
 
 /// Attention over image patches: `image` scaled (smoothly) to width × height, composited on
 /// white when it has alpha, and patch (r, c) of a grid of patches.rows() × patches.cols() —
@@ -82,7 +82,7 @@ QImage renderBare(Eigen::Map<const Mat<float>> m, int width, int height, Colorma
 /// are normalised over all patches (Row is the same as Global here: one query's row). Requires
 /// 1 <= rows <= height, 1 <= cols <= width. Format_RGB32.
 QImage renderPatchOverlay(const QImage &image, const Mat<double> &patches, int width, int height, ColormapId map,
-                          Normalization n);
+                          ColorNormalization n);
 
 /// Writes `image` to `path` in the format of its extension: PNG through Qt's writer at zlib
 /// level 1 (3× faster than the default level 6 on a 4096² Indexed8 image, for a file 1.4×

@@ -201,6 +201,8 @@ void MainWindow::createActions()
     file->addSeparator();
     createSessionActions(file);
     file->addSeparator();
+    createExportActions(file);
+    file->addSeparator();
     QAction *backToText = file->addAction(tr("Back to &typed text"), this, [this] {
         m_fileSetup.reset();
         m_fileName.clear();
@@ -608,6 +610,14 @@ bool MainWindow::openFile(const QString &path, QString *error)
                 m_controls->setTextMode(false);
                 recompute();
             }
+            if (!error && bundle->gridRows > 0) {
+                // Its keys are image patches: offer to show them over the picture they came from.
+                const QString image = QFileDialog::getOpenFileName(
+                    this, tr("The image of this bundle (%1 × %2 patches)").arg(bundle->gridRows).arg(bundle->gridCols),
+                    QFileInfo(path).path(), tr("Images (*.png *.jpg *.jpeg *.bmp *.gif)"));
+                if (!image.isEmpty() && !m_imagePage->showBundleOverlay(*bundle, image, &message))
+                    showError(message);
+            }
             addRecentFile(path);
             m_inputKind = SessionState::InputKind::Bundle;
             m_inputPaths = {path};
@@ -639,6 +649,30 @@ bool MainWindow::openFile(const QString &path, QString *error)
         m_fileName = QFileInfo(path).fileName();
         updateTitle();
     }
+    return true;
+}
+
+bool MainWindow::openBundleWithImage(const QString &bundlePath, const QString &imagePath, QString *error)
+{
+    QString message;
+    if (!openFile(bundlePath, &message)) {
+        if (error)
+            *error = message;
+        else
+            showError(message);
+        return false;
+    }
+    auto bundle = readAttentionBundle(bundlePath.toStdString());
+    if (!bundle || !m_imagePage->showBundleOverlay(*bundle, imagePath, &message)) {
+        if (!bundle)
+            message = QString::fromStdString(bundle.error().message);
+        if (error)
+            *error = message;
+        else
+            showError(message);
+        return false;
+    }
+    m_tabs->setCurrentIndex(ImageTab);
     return true;
 }
 
@@ -728,7 +762,12 @@ void MainWindow::dropEvent(QDropEvent *event)
     for (const QUrl &url : event->mimeData()->urls())
         if (url.isLocalFile())
             paths << url.toLocalFile();
-    if (paths.size() == 1)
+    const auto isImage = [](const QString &p) {
+        return QStringList{"png", "jpg", "jpeg", "bmp", "gif"}.contains(QFileInfo(p).suffix().toLower());
+    };
+    if (paths.size() == 2 && isImage(paths[0]) != isImage(paths[1]))
+        openBundleWithImage(isImage(paths[0]) ? paths[1] : paths[0], isImage(paths[0]) ? paths[0] : paths[1]);
+    else if (paths.size() == 1)
         openFile(paths.first());
     else if (paths.size() > 1)
         openTensorFiles(paths);

@@ -3,6 +3,7 @@
 #include <QMainWindow>
 
 #include <array>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -10,10 +11,12 @@
 #include <vector>
 
 #include "attention.h"
+#include "colormap.h"
 #include "controls_panel.h"
 #include "explorer_session.h"
 #include "session_file.h"
 
+class QImage;
 class QLabel;
 class QMenu;
 class QActionGroup;
@@ -47,6 +50,8 @@ public:
     bool openFile(const QString &path, QString *error = nullptr);
     /// Opens several tensor files named after their role (q.npy, k.npy, v.npy, x.npy, wq.npy …).
     bool openTensorFiles(const QStringList &paths, QString *error = nullptr);
+    /// Shows a bundle whose keys are image patches (it has image_grid) over `imagePath`.
+    bool openBundleWithImage(const QString &bundlePath, const QString &imagePath, QString *error = nullptr);
     void setSentence(const QString &text);
 
     /// The whole state as a session (docs/session-format.md), and back. applySession reports
@@ -77,6 +82,31 @@ public:
     int selectedQuery() const { return m_selectedQuery; }
     /// Selects query row `row` (highlighted, and the token strip tinted by its weights).
     void selectQuery(int row);
+
+    // Exports (main_window_export.cpp), what File → Export calls once it has the paths. Each is
+    // all-or-nothing (atomic files; several files through one OutputBatch) and on failure returns
+    // false with a message naming the path. All act on the shown stage's main heatmap / head.
+    /// The main heatmap as PNG (laid out at `size`, drawn at size × scale pixels), SVG or PDF
+    /// (a page of `size`; scale ignored), by the extension, with title, labels and colour scale.
+    bool exportPicture(const QString &path, QSize size, double scale = 1.0, QString *error = nullptr);
+    /// What exportPicture draws for PNG, as an image; null when nothing is computed.
+    QImage renderPicture(QSize size, double scale) const;
+    /// Puts renderPicture(defaultPictureSize(), 2) on the clipboard.
+    bool copyPicture();
+    /// The main heatmap's matrix: .csv (header row: the row-axis name, then the column labels;
+    /// each row: its label, then numbers with 9 significant digits, -inf as -inf) or .npy (float64).
+    bool exportStageData(const QString &path, QString *error = nullptr);
+    /// q, k, v, scores, scaled, masked, weights, output .npy of the shown head into `dir`.
+    bool exportAllStages(const QString &dir, QString *error = nullptr);
+    /// head_<h>_weights.png and .npy for every head. `progress(done, total)` returning false
+    /// cancels; then nothing is written (every head is computed and encoded before any file is
+    /// renamed into place).
+    bool exportAllHeads(const QString &dir, QString *error = nullptr,
+                        const std::function<bool(int, int)> &progress = {});
+    /// frame_01_inputs.png … frame_07_output.png: each stage's first heatmap.
+    bool exportFrames(const QString &dir, QString *error = nullptr);
+    /// The main heatmap's size on screen (800 × 600 when it is tiny or hidden).
+    QSize defaultPictureSize() const;
 
 signals:
     /// A computation has been shown (tests and --screenshot wait for it).
@@ -110,6 +140,15 @@ private:
     void createSessionActions(QMenu *file);
     void restoreSettings();
     void saveSettings();
+
+    // exports (main_window_export.cpp): the menu, and dialogs that ask for paths
+    void createExportActions(QMenu *file);
+    void exportPictureDialog();
+    void exportStageDataDialog();
+    void exportAllStagesDialog();
+    void exportAllHeadsDialog();
+    void exportFramesDialog();
+    ColormapId chosenColormap() const; ///< View → Colour map (diverging data always uses coolwarm)
 
     ExplorerSession *m_session = nullptr;
     std::shared_ptr<const ExplorerState> m_state;

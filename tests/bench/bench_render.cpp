@@ -55,7 +55,7 @@ void BM_RenderBare(benchmark::State &state)
     const int pixels = int(state.range(1));
     const Mat<double> &m = matrix(n, kAttention);
     for (auto _ : state) {
-        QImage img = renderBare(m, pixels, pixels, ColormapId::Viridis, Normalization::Global);
+        QImage img = renderBare(m, pixels, pixels, ColormapId::Viridis, ColorNormalization::Global);
         benchmark::DoNotOptimize(img.constBits());
     }
 }
@@ -66,7 +66,7 @@ void BM_EncodePng(benchmark::State &state)
     const int kind = int(state.range(0));
     const bool rgb = state.range(1) != 0;
     const int quality = int(state.range(2));
-    QImage img = renderBare(matrix(4096, kind), 4096, 4096, ColormapId::Viridis, Normalization::Global);
+    QImage img = renderBare(matrix(4096, kind), 4096, 4096, ColormapId::Viridis, ColorNormalization::Global);
     if (rgb)
         img = img.convertToFormat(QImage::Format_RGB32);
     qint64 bytes = 0;
@@ -91,7 +91,7 @@ void BM_BareToFile(benchmark::State &state)
     const Mat<double> &m = matrix(4096, kind);
     const QString path = QDir::temp().filePath(QStringLiteral("attnscope-bench-render.png"));
     for (auto _ : state) {
-        const QImage img = renderBare(m, 4096, 4096, ColormapId::Viridis, Normalization::Global);
+        const QImage img = renderBare(m, 4096, 4096, ColormapId::Viridis, ColorNormalization::Global);
         if (auto st = writeImage(img, path); !st)
             state.SkipWithError(st.error().message.c_str());
     }

@@ -10,6 +10,10 @@
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <QClipboard>
+#include <QXmlStreamReader>
+
+#include <functional>
 
 #include <qcustomplot.h>
 
@@ -18,6 +22,7 @@
 #include "explorer.h"
 #include "heatmap_view.h"
 #include "main_window.h"
+#include "npy.h"
 #include "session_file.h"
 #include <QTabWidget>
 #include "stage_stepper.h"
@@ -64,10 +69,17 @@ private slots:
     void opensTensorFilesByRole();
     void opensFilesInTheRightTab();
     void sessionRoundTrip();
+    void bundleOverAnImage();
     void sessionWithMissingInputsUsesEmbeddedCopies();
     void screenshotOption();
     void badArgumentsExitWithStatusTwo_data();
     void badArgumentsExitWithStatusTwo();
+    void exportsPictures();
+    void exportsStageData();
+    void exportsEveryStage();
+    void exportsAllHeads();
+    void exportsStageFrames();
+    void exportIntoMissingFolderFails();
 
 private:
     std::unique_ptr<MainWindow> m_window;
@@ -305,6 +317,27 @@ void TestExplorerWindow::opensFilesInTheRightTab()
     QVERIFY2(error.contains("/nonexistent/x.npz"), qPrintable(error));
 }
 
+void TestExplorerWindow::bundleOverAnImage()
+{
+    // A bundle whose 1 + 3·4 keys are [CLS] and the patches of a 3 × 4 grid, with one hot patch.
+    QTemporaryDir dir;
+    QProcess py;
+    py.start("/usr/bin/python3", {"-c",
+                                  "import numpy as np, sys\n"
+                                  "a = np.full((1, 1, 2, 13), 0.01, np.float32); a[0, 0, :, 1 + 6] = 0.88\n"
+                                  "np.savez(sys.argv[1] + '/b.npz', attentions=a, image_grid=np.array([3, 4]))\n",
+                                  dir.path()});
+    QVERIFY(py.waitForFinished(30000));
+    QCOMPARE(py.exitCode(), 0);
+    QString error;
+    QVERIFY2(m_window->openBundleWithImage(dir.filePath("b.npz"),
+                                           QStringLiteral(ATTNSCOPE_SOURCE_DIR "/resources/examples/shapes.png"), &error),
+             qPrintable(error));
+    QCOMPARE(m_window->tabs()->currentIndex(), int(MainWindow::ImageTab));
+    QVERIFY(!m_window->openBundleWithImage(dir.filePath("b.npz"), dir.filePath("missing.png"), &error));
+    QVERIFY2(error.contains("missing.png"), qPrintable(error));
+}
+
 void TestExplorerWindow::sessionRoundTrip()
 {
     m_window->setSentence(QStringLiteral("le chat 猫 dort"));
@@ -418,6 +451,188 @@ void TestExplorerWindow::badArgumentsExitWithStatusTwo()
     QCOMPARE(errorLines.size(), 1);
     QVERIFY2(errorLines.first().contains(fragment), qPrintable(err));
     QVERIFY(!QFile::exists(dir.filePath("x.png")));
+}
+
+// ---- File → Export ----
+
+void TestExplorerWindow::exportsPictures()
+{
+    m_window->setSentence("the cat saw the dog");
+    QVERIFY(waitForState());
+    QTemporaryDir dir;
+    QString error;
+    QVERIFY2(m_window->exportPicture(dir.filePath("w.png"), QSize(400, 300), 2.0, &error), qPrintable(error));
+    QCOMPARE(QImage(dir.filePath("w.png")).size(), QSize(800, 600));
+    QVERIFY2(m_window->exportPicture(dir.filePath("w1.png"), QSize(321, 207), 1.0, &error), qPrintable(error));
+    QCOMPARE(QImage(dir.filePath("w1.png")).size(), QSize(321, 207));
+
+    QVERIFY2(m_window->exportPicture(dir.filePath("w.svg"), QSize(500, 400), 1.0, &error), qPrintable(error));
+    QFile svg(dir.filePath("w.svg"));
+    QVERIFY(svg.open(QIODevice::ReadOnly));
+    QXmlStreamReader xml(&svg);
+    bool tokenAsText = false;
+    while (!xml.atEnd()) {
+        xml.readNext();
+        if (xml.isStartElement() && xml.name() == QLatin1String("text") && xml.readElementText().contains("cat"))
+            tokenAsText = true;
+    }
+    QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
+    QVERIFY(tokenAsText);
+
+    QVERIFY2(m_window->exportPicture(dir.filePath("w.pdf"), QSize(500, 400), 1.0, &error), qPrintable(error));
+    QFile pdf(dir.filePath("w.pdf"));
+    QVERIFY(pdf.open(QIODevice::ReadOnly));
+    QVERIFY(pdf.read(4) == "%PDF");
+
+    QVERIFY(!m_window->exportPicture(dir.filePath("w.gif"), QSize(100, 100), 1.0, &error));
+    QVERIFY(!QFile::exists(dir.filePath("w.gif")));
+
+    QVERIFY(m_window->copyPicture());
+    const QImage copied = QGuiApplication::clipboard()->image();
+    QCOMPARE(copied.size(), m_window->defaultPictureSize() * 2);
+}
+
+void TestExplorerWindow::exportsStageData()
+{
+    m_window->setSentence("one two three four five");
+    QVERIFY(waitForState());
+    m_window->controls()->findChild<QComboBox *>("mask")->setCurrentIndex(1); // causal: -inf when masked
+    QVERIFY(waitForState());
+    QTemporaryDir dir;
+    QString error;
+    for (Stage stage : {Stage::Weights, Stage::Masked, Stage::Output}) {
+        m_window->showStage(stage);
+        const HeatmapView::Content &c = m_window->heatmap(0)->content();
+        const Mat<double> &shown = *c.values;
+        const QString path = dir.filePath(QStringLiteral("s%1.csv").arg(int(stage)));
+        QVERIFY2(m_window->exportStageData(path, &error), qPrintable(error));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QStringList lines = QString::fromUtf8(f.readAll()).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), int(shown.rows()) + 1);
+        QCOMPARE(lines[0], QStringLiteral("query,") + c.colLabels.join(','));
+        for (int i = 0; i < shown.rows(); ++i) {
+            const QStringList cells = lines[i + 1].split(',');
+            QCOMPARE(cells.size(), int(shown.cols()) + 1);
+            QCOMPARE(cells[0], c.rowLabels[i]);
+            for (int j = 0; j < shown.cols(); ++j) {
+                const double want = shown(i, j);
+                if (std::isinf(want)) {
+                    QCOMPARE(cells[j + 1], QStringLiteral("-inf"));
+                    continue;
+                }
+                bool ok = false;
+                const double got = cells[j + 1].toDouble(&ok);
+                QVERIFY2(ok, qPrintable(cells[j + 1]));
+                QVERIFY2(std::abs(got - want) <= 1e-8 * std::max(1.0, std::abs(want)), qPrintable(cells[j + 1]));
+            }
+        }
+        if (stage == Stage::Masked)
+            QVERIFY(lines[1].endsWith(",-inf"));
+    }
+    // .npy holds the same matrix exactly.
+    m_window->showStage(Stage::Weights);
+    QVERIFY(m_window->exportStageData(dir.filePath("weights.npy"), &error));
+    auto t = readNpy(dir.filePath("weights.npy").toStdString());
+    QVERIFY(t.ok());
+    QVERIFY(t->matrix<double>() == m_window->state()->result.stages.weights);
+    QVERIFY(!m_window->exportStageData(dir.filePath("weights.txt"), &error));
+}
+
+void TestExplorerWindow::exportsEveryStage()
+{
+    m_window->setSentence("the cat saw the dog");
+    QVERIFY(waitForState());
+    QTemporaryDir dir;
+    QString error;
+    QVERIFY2(m_window->exportAllStages(dir.path(), &error), qPrintable(error));
+    const QStringList names = {"q", "k", "v", "scores", "scaled", "masked", "weights", "output"};
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files).size(), names.size());
+    for (const QString &n : names)
+        QVERIFY2(QFile::exists(dir.filePath(n + ".npy")), qPrintable(n));
+    const auto &s = *m_window->state();
+    auto w = readNpy(dir.filePath("weights.npy").toStdString());
+    QVERIFY(w.ok());
+    QCOMPARE(w->shape, (Shape{5, 5}));
+    QVERIFY(w->matrix<double>() == s.result.stages.weights);
+    auto q = readNpy(dir.filePath("q.npy").toStdString());
+    QVERIFY(q.ok());
+    QVERIFY(q->matrix<double>() == s.setup->inputs.q[std::size_t(s.result.head)]);
+}
+
+void TestExplorerWindow::exportsAllHeads()
+{
+    m_window->setSentence("the cat saw the dog");
+    QVERIFY(waitForState());
+    const int heads = int(m_window->state()->setup->inputs.q.size());
+    QVERIFY(heads >= 2);
+    QTemporaryDir dir;
+    QString error;
+    // Cancelled after the first head: nothing is written.
+    QVERIFY(!m_window->exportAllHeads(dir.path(), &error, [](int done, int) { return done < 1; }));
+    QVERIFY(error.contains("cancel", Qt::CaseInsensitive));
+    QVERIFY(QDir(dir.path()).entryList(QDir::Files).isEmpty());
+
+    QList<int> calls;
+    QVERIFY2(m_window->exportAllHeads(dir.path(), &error, [&](int done, int total) {
+        calls << done;
+        return total == heads;
+    }),
+             qPrintable(error));
+    QCOMPARE(calls.size(), heads + 1);
+    QCOMPARE(QDir(dir.path()).entryList({"*.png"}, QDir::Files).size(), heads);
+    for (int h = 0; h < heads; ++h) {
+        QVERIFY(!QImage(dir.filePath(QStringLiteral("head_%1_weights.png").arg(h))).isNull());
+        auto w = readNpy(dir.filePath(QStringLiteral("head_%1_weights.npy").arg(h)).toStdString());
+        QVERIFY(w.ok());
+        const ExplorerResult ref = reference("the cat saw the dog", [&] {
+            ControlValues v = m_window->controls()->values();
+            v.head = h;
+            return v;
+        }(), Stage::Weights);
+        QVERIFY((w->matrix<double>() - ref.stages.weights).cwiseAbs().maxCoeff() < 1e-12);
+    }
+}
+
+void TestExplorerWindow::exportsStageFrames()
+{
+    m_window->setSentence("a b c d");
+    QVERIFY(waitForState());
+    QTemporaryDir dir;
+    QString error;
+    QVERIFY2(m_window->exportFrames(dir.path(), &error), qPrintable(error));
+    const QStringList want = {"frame_01_inputs.png", "frame_02_qkv.png",     "frame_03_scores.png", "frame_04_scaled.png",
+                              "frame_05_masked.png", "frame_06_weights.png", "frame_07_output.png"};
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files, QDir::Name), want);
+    for (const QString &f : want)
+        QCOMPARE(QImage(dir.filePath(f)).size(), m_window->defaultPictureSize());
+}
+
+void TestExplorerWindow::exportIntoMissingFolderFails()
+{
+    m_window->setSentence("a b c");
+    QVERIFY(waitForState());
+    QTemporaryDir dir;
+    const QString missing = dir.filePath("missing");
+    QString error;
+    QVERIFY(!m_window->exportPicture(missing + "/x.png", QSize(300, 200), 2.0, &error));
+    QVERIFY2(error.contains("missing"), qPrintable(error));
+    error.clear();
+    QVERIFY(!m_window->exportPicture(missing + "/x.svg", QSize(300, 200), 1.0, &error));
+    QVERIFY(!error.isEmpty());
+    error.clear();
+    QVERIFY(!m_window->exportStageData(missing + "/x.csv", &error));
+    QVERIFY2(error.contains("missing"), qPrintable(error));
+    for (const auto &run : std::vector<std::function<bool(QString *)>>{
+             [&](QString *e) { return m_window->exportAllStages(missing, e); },
+             [&](QString *e) { return m_window->exportAllHeads(missing, e); },
+             [&](QString *e) { return m_window->exportFrames(missing, e); }}) {
+        error.clear();
+        QVERIFY(!run(&error));
+        QVERIFY2(error.contains("missing"), qPrintable(error));
+    }
+    QVERIFY(!QFileInfo::exists(missing));
+    QVERIFY(QDir(dir.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden).isEmpty());
 }
 
 QTEST_MAIN(TestExplorerWindow)
