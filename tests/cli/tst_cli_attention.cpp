@@ -18,6 +18,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "cli_run.h"
+
 #include <cmath>
 
 #include "npy.h"
@@ -30,30 +32,8 @@ const QString kFixtureDir = QStringLiteral(ATTNSCOPE_FIXTURE_DIR "/attention");
 const QString kCli = QStringLiteral(ATTNSCOPE_BIN_DIR "/attnscope-cli");
 const QStringList kOutputs = {"scores.npy", "weights.npy", "output.npy"};
 
-struct Run {
-    int exitCode = -1;
-    bool crashed = false;
-    QString out, err;
-};
-
-Run runCli(const QStringList &args, const QString &workDir)
-{
-    QProcess p;
-    p.setWorkingDirectory(workDir);
-    p.start(kCli, args);
-    Run r;
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        p.waitForFinished();
-        r.crashed = true;
-        return r;
-    }
-    r.crashed = p.exitStatus() != QProcess::NormalExit;
-    r.exitCode = p.exitCode();
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
+using attnscope::test::Run;
+using attnscope::test::runCli;
 
 QString describe(const Run &r)
 {

@@ -15,6 +15,8 @@
 #include <QXmlStreamReader>
 #include <QtTest>
 
+#include "cli_run.h"
+
 #include <cmath>
 #include <functional>
 
@@ -31,31 +33,8 @@ const QString kCli = QStringLiteral(ATTNSCOPE_BIN_DIR "/attnscope-cli");
 // matplotlib's viridis at 0 and 1 (#440154, #fde725).
 const QRgb kViridisLow = qRgb(68, 1, 84), kViridisHigh = qRgb(253, 231, 37);
 
-struct Run {
-    int exitCode = -1;
-    bool crashed = false;
-    QString out, err;
-};
-
-Run runCli(const QStringList &args, const QString &workDir, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
-{
-    QProcess p;
-    p.setWorkingDirectory(workDir);
-    p.setProcessEnvironment(env);
-    p.start(kCli, args);
-    Run r;
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        p.waitForFinished();
-        r.crashed = true;
-        return r;
-    }
-    r.crashed = p.exitStatus() != QProcess::NormalExit;
-    r.exitCode = p.exitCode();
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
+using attnscope::test::Run;
+using attnscope::test::runCli;
 
 QString describe(const QStringList &args, const Run &r)
 {
