@@ -105,6 +105,13 @@ public:
                         const std::function<bool(int, int)> &progress = {});
     /// frame_01_inputs.png … frame_07_output.png: each stage's first heatmap.
     bool exportFrames(const QString &dir, QString *error = nullptr);
+    /// The Imported attention tab's grid of heads, or the Image tab's overlay, as PNG (twice the
+    /// screen size), SVG or PDF (text stays text), by the extension.
+    bool exportHeadGridPicture(const QString &path, QString *error = nullptr);
+    bool exportOverlayPicture(const QString &path, QString *error = nullptr);
+    /// layer_<l>_head_<h>.png and .npy (float64) for every layer and head of the imported bundle,
+    /// all or nothing; `progress(done, total)` returning false cancels.
+    bool exportBundleHeads(const QString &dir, QString *error = nullptr, const std::function<bool(int, int)> &progress = {});
     /// The main heatmap's size on screen (800 × 600 when it is tiny or hidden).
     QSize defaultPictureSize() const;
 
@@ -148,6 +155,8 @@ private:
     void exportAllStagesDialog();
     void exportAllHeadsDialog();
     void exportFramesDialog();
+    void createPageExportActions(QMenu *menu);
+    bool exportWidgetPicture(QWidget *widget, const QString &path, QString *error);
     ColormapId chosenColormap() const; ///< View → Colour map (diverging data always uses coolwarm)
 
     ExplorerSession *m_session = nullptr;

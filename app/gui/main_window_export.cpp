@@ -319,6 +319,7 @@ void MainWindow::createExportActions(QMenu *file)
     menu->addAction(tr("Data of &Every Stage…"), this, &MainWindow::exportAllStagesDialog);
     menu->addAction(tr("&All Heads…"), this, &MainWindow::exportAllHeadsDialog);
     menu->addAction(tr("Stage &Frames…"), this, &MainWindow::exportFramesDialog);
+    createPageExportActions(menu);
 }
 
 void MainWindow::exportPictureDialog()

@@ -24,6 +24,9 @@
 #include "main_window.h"
 #include "npy.h"
 #include "session_file.h"
+#include "attention_page.h"
+#include "image_page.h"
+#include "bundle.h"
 #include <QTabWidget>
 #include "stage_stepper.h"
 #include "text.h"
@@ -70,6 +73,7 @@ private slots:
     void opensFilesInTheRightTab();
     void sessionRoundTrip();
     void bundleOverAnImage();
+    void exportsTabPictures();
     void sessionWithMissingInputsUsesEmbeddedCopies();
     void screenshotOption();
     void badArgumentsExitWithStatusTwo_data();
@@ -336,6 +340,46 @@ void TestExplorerWindow::bundleOverAnImage()
     QCOMPARE(m_window->tabs()->currentIndex(), int(MainWindow::ImageTab));
     QVERIFY(!m_window->openBundleWithImage(dir.filePath("b.npz"), dir.filePath("missing.png"), &error));
     QVERIFY2(error.contains("missing.png"), qPrintable(error));
+}
+
+void TestExplorerWindow::exportsTabPictures()
+{
+    QTemporaryDir dir;
+    QString error;
+    QVERIFY2(m_window->openFile(QStringLiteral(ATTNSCOPE_SOURCE_DIR "/resources/examples/demo_bundle.npz"), &error), qPrintable(error));
+    QTRY_VERIFY(m_window->attentionPage()->result() != nullptr);
+    // The grid of heads, in each format.
+    QVERIFY2(m_window->exportHeadGridPicture(dir.filePath("grid.png"), &error), qPrintable(error));
+    QVERIFY(!QImage(dir.filePath("grid.png")).isNull());
+    QVERIFY2(m_window->exportHeadGridPicture(dir.filePath("grid.svg"), &error), qPrintable(error));
+    QFile svg(dir.filePath("grid.svg"));
+    QVERIFY(svg.open(QIODevice::ReadOnly));
+    const QByteArray svgText = svg.readAll();
+    QVERIFY(svgText.contains("<svg") && svgText.contains("L0 H1")); // labels stay text
+    QVERIFY2(m_window->exportHeadGridPicture(dir.filePath("grid.pdf"), &error), qPrintable(error));
+    QFile pdf(dir.filePath("grid.pdf"));
+    QVERIFY(pdf.open(QIODevice::ReadOnly));
+    QVERIFY(pdf.read(4) == "%PDF");
+    // Every layer and head of the bundle: 2 layers × 4 heads, and the data is the bundle's.
+    QVERIFY2(m_window->exportBundleHeads(dir.filePath("."), &error), qPrintable(error));
+    for (int l = 0; l < 2; ++l)
+        for (int h = 0; h < 4; ++h)
+            QVERIFY(QFile::exists(dir.filePath(QStringLiteral("layer_%1_head_%2.png").arg(l).arg(h))));
+    auto exported = readNpy(dir.filePath("layer_1_head_3.npy").toStdString());
+    QVERIFY(exported.ok());
+    const auto *b = m_window->attentionPage()->bundle();
+    QVERIFY((exported->template matrix<double>() - b->attentions.template matrix<double>(1 * 4 + 3)).cwiseAbs().maxCoeff() == 0.0);
+    // Cancelled: nothing new is written.
+    QTemporaryDir other;
+    QVERIFY(!m_window->exportBundleHeads(other.path(), &error, [](int done, int) { return done < 3; }));
+    QCOMPARE(QDir(other.path()).entryList(QDir::Files).size(), 0);
+    // The image overlay.
+    QVERIFY2(m_window->openFile(QStringLiteral(ATTNSCOPE_SOURCE_DIR "/resources/examples/shapes.png"), &error), qPrintable(error));
+    QTRY_VERIFY(m_window->imagePage()->state() != nullptr);
+    QVERIFY2(m_window->exportOverlayPicture(dir.filePath("overlay.png"), &error), qPrintable(error));
+    QVERIFY(!QImage(dir.filePath("overlay.png")).isNull());
+    QVERIFY(!m_window->exportOverlayPicture(dir.filePath("overlay.gif"), &error));
+    QVERIFY(!QFile::exists(dir.filePath("overlay.gif")));
 }
 
 void TestExplorerWindow::sessionRoundTrip()
