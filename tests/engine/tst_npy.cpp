@@ -20,6 +20,7 @@
 #include <limits>
 #include <map>
 
+#include "test_values.h"
 #include "file_io.h"
 #include "npy.h"
 
@@ -61,29 +62,8 @@ Shape shapeOf(const QJsonArray &a)
     return s;
 }
 
-/// Bit-for-bit equal, NaN equal to NaN (any payload), -0 distinct from +0.
-bool sameDouble(double a, double b)
-{
-    if (std::isnan(a) || std::isnan(b))
-        return std::isnan(a) && std::isnan(b);
-    return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
-}
-
-const char *codeName(Error::Code c)
-{
-    switch (c) {
-    case Error::Code::FileNotFound: return "FileNotFound";
-    case Error::Code::ReadFailed: return "ReadFailed";
-    case Error::Code::WriteFailed: return "WriteFailed";
-    case Error::Code::BadFormat: return "BadFormat";
-    case Error::Code::Unsupported: return "Unsupported";
-    case Error::Code::BadShape: return "BadShape";
-    case Error::Code::BadArgument: return "BadArgument";
-    case Error::Code::OverBudget: return "OverBudget";
-    case Error::Code::Cancelled: return "Cancelled";
-    }
-    return "?";
-}
+using attnscope::test::codeName;
+using attnscope::test::sameDouble;
 
 std::vector<std::byte> toBytes(const QByteArray &a)
 {
