@@ -7,6 +7,9 @@
 #include <type_traits>
 
 #include <unistd.h>
+#if defined(__SSE2__)
+#include <immintrin.h>
+#endif
 #if defined(__linux__)
 #include <sys/mman.h>
 #endif
@@ -309,6 +312,65 @@ void softmaxRow(S *p, Eigen::Index n, S m, std::vector<std::int64_t> &fullyMaske
     expNormaliseRow(p, n, m);
 }
 
+// ---- Storing rows of large results ------------------------------------------------------------
+// A kept stage of T = 4096 is 64 MiB, written once and not read again here. Ordinary stores
+// first read every line they write (read-for-ownership) and push the hot block out of the
+// caches; streaming stores write the lines straight to memory. Small results stay in the caches,
+// where the window reads them next.
+
+#if defined(__AVX512F__)
+inline void streamPacket(float *d, const __m512 &v) { _mm512_stream_ps(d, v); }
+inline void streamPacket(double *d, const __m512d &v) { _mm512_stream_pd(d, v); }
+#endif
+#if defined(__AVX__)
+inline void streamPacket(float *d, const __m256 &v) { _mm256_stream_ps(d, v); }
+inline void streamPacket(double *d, const __m256d &v) { _mm256_stream_pd(d, v); }
+#endif
+#if defined(__SSE2__)
+inline void streamPacket(float *d, const __m128 &v) { _mm_stream_ps(d, v); }
+inline void streamPacket(double *d, const __m128d &v) { _mm_stream_pd(d, v); }
+constexpr bool kCanStream = true;
+inline void streamFence() { _mm_sfence(); }
+#else
+constexpr bool kCanStream = false;
+inline void streamFence() {}
+#endif
+
+/// Results at least this large are written with streaming stores.
+constexpr std::size_t kStreamBytes = std::size_t(4) << 20;
+
+/// dst[j] = f · src[j] for j < n, with streaming stores when `stream` (the caller issues
+/// streamFence() before the result is handed over). The same single multiply either way.
+template <class S>
+void storeRow(S *dst, const S *src, Eigen::Index n, S f, bool stream)
+{
+    namespace ei = Eigen::internal;
+    Eigen::Index j = 0;
+    if constexpr (kCanStream && packetSize<S> > 1) {
+        if (stream) {
+            constexpr Eigen::Index W = packetSize<S>;
+            using P = Packet<S>;
+            const P pf = ei::pset1<P>(f);
+            for (; j < n && reinterpret_cast<std::uintptr_t>(dst + j) % (W * sizeof(S)) != 0; ++j)
+                dst[j] = f * src[j];
+            for (; j + W <= n; j += W)
+                streamPacket(dst + j, ei::pmul(pf, ei::ploadu<P>(src + j)));
+        }
+    }
+    for (; j < n; ++j)
+        dst[j] = f * src[j];
+}
+
+/// Rows [r0, r0 + n) of `dst` = f · the contiguous block `src` [n × dst.cols()].
+template <class S>
+void storeRows(Mat<S> &dst, std::int64_t r0, const S *src, std::int64_t n, S f = S(1))
+{
+    const bool stream = std::size_t(dst.size()) * sizeof(S) >= kStreamBytes;
+    const auto cols = dst.cols();
+    for (std::int64_t i = 0; i < n; ++i)
+        storeRow(dst.data() + (r0 + i) * cols, src + i * cols, cols, f, stream);
+}
+
 // ---- Products with pre-packed K and V -------------------------------------------------------
 // Eigen's product packs both operands on every call; called per block of query rows that
 // repacks all of K and V for every block. These call Eigen's own packing routines and
@@ -403,7 +465,7 @@ struct PackedProducts {
     PackedProducts &operator=(const PackedProducts &) = delete;
     ~PackedProducts() { ws.trim(); }
 
-    /// Room for a scores block of `size` elements (used when the weights are not kept).
+    /// Room for a block of scores of `size` elements.
     S *scratch(Index size) { return reserve(ws.scratch, size); }
 
     /// blk [n × tk] = alpha · q [n × dk] · Kᵀ; `q` rows are contiguous, `blk` rows have stride
@@ -432,12 +494,19 @@ struct PackedProducts {
     }
 };
 
-/// Asks the kernel for transparent huge pages for a large result matrix before it is first
-/// written. First-touch faults on 4 KiB pages cost as much as the whole computation on some
-/// virtual machines (64 MiB: 190 ms with 4 KiB pages, 5 ms with 2 MiB pages, measured). numpy
-/// does the same for arrays of 4 MiB and more.
+/// Prepares a large result matrix before it is first written. First-touch faults cost as much
+/// as the computation on some virtual machines (64 MiB: 190 ms with 4 KiB pages, 5 ms with
+/// 2 MiB pages, measured), so it asks for transparent huge pages (numpy does too, for arrays of
+/// 4 MiB and more). malloc's block is not aligned to 2 MiB, so the partial huge pages at its
+/// two ends stay 4 KiB pages, hundreds of faults: those are mapped in one call each
+/// (MADV_POPULATE_WRITE). The huge pages between are left to fault when written, which keeps
+/// each freshly zeroed page in the cache for the write that follows. T = 4096, writing the
+/// 64 MiB of weights: 11.5 ms with huge pages only, 7.8 ms with everything populated up front,
+/// and the pipeline 1–3 ms faster again with only the ends populated (alternating runs).
+/// The range is rounded outwards: the pages at the ends belong to the same block, or are only
+/// advised and mapped, never changed.
 template <class S>
-void adviseHugePages(Mat<S> &m)
+void prepareLargeResult(Mat<S> &m)
 {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
     const std::size_t bytes = std::size_t(m.size()) * sizeof(S);
@@ -448,10 +517,20 @@ void adviseHugePages(Mat<S> &m)
         return;
     const auto page = std::uintptr_t(pageSize);
     const auto first = reinterpret_cast<std::uintptr_t>(m.data());
-    const std::uintptr_t begin = (first + page - 1) / page * page;
-    const std::uintptr_t end = (first + bytes) / page * page;
-    if (end > begin)
-        madvise(reinterpret_cast<void *>(begin), end - begin, MADV_HUGEPAGE); // advice only; failure is harmless
+    const std::uintptr_t begin = first / page * page;
+    const std::uintptr_t end = (first + bytes + page - 1) / page * page;
+    const auto advise = [](std::uintptr_t from, std::uintptr_t to, int advice) {
+        if (to > from)
+            madvise(reinterpret_cast<void *>(from), to - from, advice); // advice only: failure is harmless
+    };
+    advise(begin, end, MADV_HUGEPAGE);
+#if defined(MADV_POPULATE_WRITE)
+    const std::uintptr_t huge = std::uintptr_t(2) << 20;
+    const std::uintptr_t hugeBegin = std::min(end, (begin + huge - 1) / huge * huge);
+    const std::uintptr_t hugeEnd = std::max(hugeBegin, end / huge * huge);
+    advise(begin, hugeBegin, MADV_POPULATE_WRITE);
+    advise(hugeEnd, end, MADV_POPULATE_WRITE);
+#endif
 #else
     (void)m;
 #endif
@@ -557,7 +636,7 @@ Status computeHead(const AttentionInputs<S> &in, const AttentionOptions &opt, st
     const auto allocate = [&](bool keep, Mat<S> &m) {
         if (keep) {
             m.resize(tq, tk);
-            adviseHugePages(m);
+            prepareLargeResult(m);
         }
     };
     allocate(keepRaw, out.scoresRaw);
@@ -567,57 +646,52 @@ Status computeHead(const AttentionInputs<S> &in, const AttentionOptions &opt, st
 
     const std::int64_t rows = std::min<std::int64_t>(blockRows(tk, sizeof(S)), tq);
     PackedProducts<S> products(k, v, rows);
-    S *const scratch = keepWeights ? nullptr : products.scratch(rows * tk);
-    // When the weights are not kept they are never normalised: O = E·V on the exponentials,
-    // then each row of O times 1/sum, which saves a pass over the block. When they are kept,
-    // each row is normalised right after its exponentials, while it is in L1; doing that after
-    // E·V instead (and scaling O) measured no faster (T = 4096: 65.3 vs 66.3 ms with AVX2,
-    // 49.8 vs 49.5 ms with AVX-512, medians of 15).
-    const bool foldNorm = !keepWeights;
+    // The block lives in a scratch buffer that stays in the cache from Q·Kᵀ to A·V; the kept
+    // stages are stored from it (streamed when large). The exponentials are never normalised in
+    // place: O = E·V, then each row of O times 1/sum, and the kept weights are E times 1/sum as
+    // they are stored, while the row is still in L1. Before, the block lived in the kept
+    // weights; zeroing it for the product then read 64 MiB of cold memory at T = 4096.
+    S *const blkData = products.scratch(rows * tk);
     std::vector<S> inv(static_cast<std::size_t>(rows)); // 1/sum of each row of the block
-    const auto softmaxOrExpRow = [&](S *row, S m, std::int64_t i, std::int64_t queryRow) {
-        if (foldNorm)
-            inv[std::size_t(i)] = expRowUnnormalised(row, tk, m, out.fullyMaskedRows, queryRow);
-        else
-            softmaxRow(row, tk, m, out.fullyMaskedRows, queryRow);
+    const auto expRow = [&](std::int64_t i, std::int64_t r0, S m) {
+        S *row = blkData + i * tk;
+        inv[std::size_t(i)] = expRowUnnormalised(row, tk, m, out.fullyMaskedRows, r0 + i);
+        if (keepWeights)
+            storeRows(out.weights, r0 + i, row, 1, inv[std::size_t(i)]);
     };
     for (std::int64_t r0 = 0; r0 < tq; r0 += rows) {
         if (opt.cancel && opt.cancel->load(std::memory_order_relaxed))
             return makeError(Error::Code::Cancelled, "cancelled");
         const std::int64_t n = std::min(rows, tq - r0);
-        // The block lives in the weights when they are kept, so nothing is copied twice.
-        S *const blkData = keepWeights ? out.weights.data() + r0 * tk : scratch;
         Eigen::Map<Mat<S>> blk(blkData, n, tk);
         // Unless the raw scores are kept, the product itself applies the scale (and 1/τ): the
         // same values as scaling afterwards, without a pass over the block.
         products.scores(q.data() + r0 * dk, n, blkData, tk, keepRaw ? S(1) : factor); // raw = Q·Kᵀ
-        if (keepRaw) out.scoresRaw.middleRows(r0, n) = blk;
+        if (keepRaw) storeRows(out.scoresRaw, r0, blkData, n);
         if (masked || keepScaled) {
             if (keepRaw)
-                blk *= factor;                                         // scaled
-            if (keepScaled) out.scoresScaled.middleRows(r0, n) = blk;
+                blk *= factor;                                                      // scaled
+            if (keepScaled) storeRows(out.scoresScaled, r0, blkData, n);
             if (masked)
-                applyMasks<S>(blk, r0, in.mask, h);                    // masked
-            if (keepMasked) out.scoresMasked.middleRows(r0, n) = blk;
-            for (std::int64_t i = 0; i < n; ++i) {                     // A
-                S *row = blkData + i * tk;
-                softmaxOrExpRow(row, maxRow(row, tk), i, r0 + i);
-            }
+                applyMasks<S>(blk, r0, in.mask, h);                                 // masked
+            if (keepMasked) storeRows(out.scoresMasked, r0, blkData, n);
+            for (std::int64_t i = 0; i < n; ++i)                                   // A
+                expRow(i, r0, maxRow(blkData + i * tk, tk));
         } else {
             // No mask: (scale and) max in one pass, then exp and sum, row by row.
             for (std::int64_t i = 0; i < n; ++i) {
                 S *row = blkData + i * tk;
                 const S m = keepRaw ? scaleMaxRow(row, tk, factor) : maxRow(row, tk);
-                if (keepMasked) out.scoresMasked.row(r0 + i) = blk.row(i);
-                softmaxOrExpRow(row, m, i, r0 + i);
+                if (keepMasked) storeRows(out.scoresMasked, r0 + i, row, 1);
+                expRow(i, r0, m);
             }
         }
         S *const o = out.output.data() + r0 * dv;
-        products.weighted(blkData, tk, n, o);                          // O = A·V
-        if (foldNorm)
-            for (std::int64_t i = 0; i < n; ++i)
-                Eigen::Map<Eigen::Array<S, 1, Eigen::Dynamic>>(o + i * dv, dv) *= inv[std::size_t(i)];
+        products.weighted(blkData, tk, n, o);                                       // O = A·V
+        for (std::int64_t i = 0; i < n; ++i)
+            Eigen::Map<Eigen::Array<S, 1, Eigen::Dynamic>>(o + i * dv, dv) *= inv[std::size_t(i)];
     }
+    streamFence();
     return okStatus();
 }
 
