@@ -43,6 +43,7 @@ public:
     void setFocused(int layer, int head);
     int focusedIndex() const;
     void setColormap(ColormapId id);
+    ColormapId colormap() const { return m_colormap; }
 
     /// The picture of item i in this widget's coordinates (empty before the first layout).
     QRect thumbnailRect(int i) const;

@@ -28,6 +28,7 @@ public:
     void setSelection(const QList<int> &patches);
     const QList<int> &selection() const { return m_selection; }
     void setGridVisible(bool visible);
+    bool gridVisible() const { return m_gridVisible; }
     /// Shown when there is no picture.
     void setPlaceholderText(const QString &text);
 

@@ -137,6 +137,7 @@ QWidget *AttentionPage::createControls()
     m_mode->setObjectName("modeCombo");
     m_mode->addItems({tr("one head"), tr("mean of the heads"), tr("max of the heads"), tr("min of the heads"),
                       tr("rollout up to this layer")});
+    nameComboItems(m_mode, {"single", "mean", "max", "min", "rollout"});
     m_mode->setToolTip(tr("One head; the heads of the layer combined cell by cell (mean, max or min); or attention "
                           "rollout: layers 0 to this one multiplied, with the identity added for the residual "
                           "connections (Abnar & Zuidema 2020)"));
@@ -152,6 +153,7 @@ QWidget *AttentionPage::createControls()
     m_rolloutFusion = new QComboBox(show);
     m_rolloutFusion->setObjectName("rolloutFusionCombo");
     m_rolloutFusion->addItems({"mean", "max", "min"});
+    nameComboItems(m_rolloutFusion, {"mean", "max", "min"});
     m_rolloutFusion->setToolTip(tr("How rollout combines the heads of each layer before multiplying the layers"));
     form->addRow(tr("Rollout heads"), m_rolloutFusion);
     m_discard = new QDoubleSpinBox(show);
@@ -196,6 +198,7 @@ QWidget *AttentionPage::createControls()
     m_norm->addItem(tr("each column 0–1"), int(Normalization::Column));
     m_norm->addItem(tr("whole matrix 0–1"), int(Normalization::Global));
     m_norm->addItem(tr("log10"), int(Normalization::Log));
+    nameComboItems(m_norm, {"none", "row", "column", "global", "log"});
     m_norm->setToolTip(tr("Applied last: each row, column or the whole matrix mapped from its minimum to its "
                           "maximum, or log10 of the weights (zeros are not drawn)"));
     form->addRow(tr("Normalise"), m_norm);
@@ -218,6 +221,7 @@ QWidget *AttentionPage::createControls()
     m_diffSource = new QComboBox(diff);
     m_diffSource->setObjectName("diffSourceCombo");
     m_diffSource->addItems({tr("this input"), tr("second input")});
+    nameComboItems(m_diffSource, {"this", "second"});
     m_diffSource->setToolTip(tr("Where B comes from: this input, or a second input of the same shape"));
     form->addRow(tr("B from"), m_diffSource);
     m_diffOpen = new QPushButton(tr("Open second input…"), diff);
@@ -237,6 +241,7 @@ QWidget *AttentionPage::createControls()
     m_gridMode = new QComboBox(grid);
     m_gridMode->setObjectName("gridModeCombo");
     m_gridMode->addItems({tr("every head of this layer"), tr("this head in every layer")});
+    nameComboItems(m_gridMode, {"headsOfLayer", "layersOfHead"});
     m_gridMode->setToolTip(tr("The small multiples below the heatmap, each with the same hiding, merging and "
                               "scale; click one to show it alone"));
     form->addRow(tr("Thumbnails"), m_gridMode);
@@ -248,15 +253,22 @@ QWidget *AttentionPage::createControls()
 void AttentionPage::connectControls()
 {
     for (QSpinBox *s : {m_layer, m_head, m_diffLayer, m_diffHead})
-        connect(s, &QSpinBox::valueChanged, this, &AttentionPage::recompute);
+        connect(s, &QSpinBox::valueChanged, this, &AttentionPage::onControlChanged);
     for (QComboBox *c : {m_mode, m_rolloutFusion, m_norm, m_diffSource, m_gridMode})
-        connect(c, &QComboBox::currentIndexChanged, this, &AttentionPage::recompute);
+        connect(c, &QComboBox::currentIndexChanged, this, &AttentionPage::onControlChanged);
     for (QCheckBox *c : {m_hide, m_renormalize, m_merge, m_diff})
-        connect(c, &QCheckBox::toggled, this, &AttentionPage::recompute);
-    connect(m_discard, &QDoubleSpinBox::valueChanged, this, &AttentionPage::recompute);
-    connect(m_specials, &QLineEdit::textChanged, this, &AttentionPage::recompute);
+        connect(c, &QCheckBox::toggled, this, &AttentionPage::onControlChanged);
+    connect(m_discard, &QDoubleSpinBox::valueChanged, this, &AttentionPage::onControlChanged);
+    connect(m_specials, &QLineEdit::textChanged, this, &AttentionPage::onControlChanged);
     connect(m_view, &HeatmapView::cellHovered, this, &AttentionPage::onHovered);
     connect(m_grid, &HeadGrid::thumbnailClicked, this, &AttentionPage::onThumbnailClicked);
+}
+
+void AttentionPage::onControlChanged()
+{
+    if (!m_updating)
+        emit settingsChanged();
+    recompute();
 }
 
 void AttentionPage::updateEnabled()
@@ -328,6 +340,7 @@ bool AttentionPage::openSecondBundle(const QString &path, QString *error)
     m_diff->setChecked(true);
     m_updating = false;
     recompute();
+    emit settingsChanged();
     return true;
 }
 
@@ -504,6 +517,7 @@ void AttentionPage::onThumbnailClicked(int layer, int head)
     m_head->setValue(head);
     m_updating = false;
     recompute();
+    emit settingsChanged();
     emit statusMessage(tr("Showing layer %1, head %2").arg(layer).arg(head));
 }
 

@@ -7,6 +7,7 @@
 #include "attention_views.h"
 #include "bundle.h"
 #include "colormap.h"
+#include "page_settings.h"
 
 class QCheckBox;
 class QComboBox;
@@ -57,15 +58,26 @@ public:
     HeatmapView *heatmap() const { return m_view; }
     HeadGrid *headGrid() const { return m_grid; }
 
+    /// Every control as session settings, keys `attention.*` (docs/session-format.md), and back.
+    /// applySettings ignores other keys and values that are invalid or outside a control's range
+    /// (such a control keeps its value), then recomputes once. B from "second input" is taken
+    /// only when a second input is open: sessions do not keep that file.
+    PageSettings settings() const;
+    void applySettings(const PageSettings &settings);
+
 signals:
     /// Hover text, errors and what was opened, for a status bar.
     void statusMessage(const QString &message);
     /// A view has been computed and shown, or its error shown.
     void viewShown();
+    /// The user changed a control that settings() keeps (applySettings does not emit it).
+    void settingsChanged();
 
 private:
     QWidget *createControls();
     void connectControls();
+    SettingControls settingControls() const;
+    void onControlChanged();
     void updateEnabled();
     void recompute();
     void refreshGrid(const ViewRequest &r);

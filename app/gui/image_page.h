@@ -10,6 +10,7 @@
 #include "colormap.h"
 #include "explorer_session.h"
 #include "image_attention.h"
+#include "page_settings.h"
 
 class QComboBox;
 class QLabel;
@@ -74,6 +75,14 @@ public:
     ColormapId colormap() const;
     double opacity() const;
 
+    /// Every control as session settings, keys `image.*` (docs/session-format.md), with the
+    /// selected patches and the token whose map is shown, and back. applySettings ignores other
+    /// keys and values that are invalid or outside a control's range (such a control keeps its
+    /// value); call it after the image is open, since the patch size's range and the patches
+    /// depend on it.
+    PageSettings settings() const;
+    void applySettings(const PageSettings &settings);
+
     ImageOverlayView *overlayView() const { return m_view; }
     HeatmapView *heatmap() const { return m_heatmap; }
     TokenMapStrip *tokenMaps() const { return m_strip; }
@@ -82,6 +91,8 @@ signals:
     void statusMessage(const QString &message);
     /// A computation or a bundle's matrix has been shown (tests wait for it).
     void resultShown();
+    /// The user changed a control that settings() keeps (applySettings does not emit it).
+    void settingsChanged();
 
 protected:
     void dragEnterEvent(QDragEnterEvent *event) override;
@@ -89,6 +100,9 @@ protected:
 
 private:
     QWidget *createControls();
+    void connectSettingsChanged();
+    SettingControls settingControls() const;
+    void applySelection(const PageSettings &settings);
     void setImage(const QImage &image, const QString &name);
     void updatePatchSizeRange();
     void regrid();
@@ -128,6 +142,7 @@ private:
     int m_token = -1;
     bool m_tokenFocus = false; ///< the strip's token, not the selected patches, is shown
     Vec<double> m_shownMap;
+    bool m_applyingSettings = false; ///< applySettings is setting the controls
 
     QLabel *m_fileLabel = nullptr;
     QSpinBox *m_patchSize = nullptr;

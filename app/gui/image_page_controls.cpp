@@ -1,4 +1,5 @@
-// The image page's controls, and opening images from a dialog or by drag and drop.
+// The image page's controls and their session settings, and opening images from a dialog or by
+// drag and drop.
 #include "image_page.h"
 
 #include <QComboBox>
@@ -75,6 +76,7 @@ QWidget *ImagePage::createControls()
                    tr("Self-attention among the patches, or text → image cross-attention as in text-to-image models: "
                       "the prompt's tokens are the queries, the patches the keys and values. The bundle's attention "
                       "is available after opening a bundle with image_grid."));
+    nameComboItems(m_mode, {"patches", "prompt", "bundle"});
     qobject_cast<QStandardItemModel *>(m_mode->model())->item(2)->setEnabled(false);
     attnForm->addRow(tr("&Mode"), m_mode);
     m_prompt = new QLineEdit(tr("a house under the sun"), attnBox);
@@ -91,6 +93,7 @@ QWidget *ImagePage::createControls()
     attnForm->addRow(tr("S&eed"), m_seed);
     m_stage = combo("stage", {tr("Scores Q·Kᵀ"), tr("Scaled scores"), tr("Weights (softmax)")},
                     tr("The stage the matrix beside the image shows; the overlay always shows weights"));
+    nameComboItems(m_stage, {"scores", "scaled", "weights"});
     m_stage->setCurrentIndex(2);
     attnForm->addRow(tr("Ma&trix"), m_stage);
     column->addWidget(attnBox);
@@ -106,9 +109,11 @@ QWidget *ImagePage::createControls()
     m_upsampling = combo("upsampling", {tr("Nearest (patch blocks)"), tr("Smooth (bilinear)")},
                          tr("Nearest paints each patch in one colour, exactly as computed; smooth interpolates "
                             "between patch centres"));
+    nameComboItems(m_upsampling, {"nearest", "bilinear"});
     showForm->addRow(tr("&Upsampling"), m_upsampling);
     m_colormap = combo("colormap", {"viridis", "magma", "gray"},
                        tr("Colours from 0 (dark) to the shown map's largest weight (bright)"));
+    nameComboItems(m_colormap, {"viridis", "magma", "gray"});
     showForm->addRow(tr("&Colour map"), m_colormap);
     column->addWidget(showBox);
     column->addStretch(1);
@@ -130,7 +135,78 @@ QWidget *ImagePage::createControls()
         renderThumbnails();
         render();
     });
+    connectSettingsChanged();
     return panel;
+}
+
+void ImagePage::connectSettingsChanged()
+{
+    const auto changed = [this] {
+        if (!m_applyingSettings)
+            emit settingsChanged();
+    };
+    for (QSpinBox *box : {m_patchSize, m_layer, m_head, m_seed})
+        connect(box, &QSpinBox::valueChanged, this, changed);
+    for (QComboBox *box : {m_mode, m_stage, m_upsampling, m_colormap})
+        connect(box, &QComboBox::currentIndexChanged, this, changed);
+    connect(m_prompt, &QLineEdit::textChanged, this, changed);
+    connect(m_opacity, &QSlider::valueChanged, this, changed);
+}
+
+SettingControls ImagePage::settingControls() const
+{
+    // The patch size and the mode first: they set the grid and the head's range.
+    return {
+        {QStringLiteral("image.patchSize"), m_patchSize},
+        {QStringLiteral("image.mode"), m_mode},
+        {QStringLiteral("image.prompt"), m_prompt},
+        {QStringLiteral("image.layer"), m_layer},
+        {QStringLiteral("image.head"), m_head},
+        {QStringLiteral("image.seed"), m_seed},
+        {QStringLiteral("image.stage"), m_stage},
+        {QStringLiteral("image.opacity"), m_opacity},
+        {QStringLiteral("image.upsampling"), m_upsampling},
+        {QStringLiteral("image.colormap"), m_colormap},
+    };
+}
+
+PageSettings ImagePage::settings() const
+{
+    PageSettings s = settingsOf(settingControls());
+    QStringList patches;
+    for (int p : m_selection)
+        patches << QString::number(p);
+    if (!patches.isEmpty())
+        s.insert(QStringLiteral("image.patches"), patches.join(QLatin1Char(',')));
+    if (m_tokenFocus && m_token >= 0)
+        s.insert(QStringLiteral("image.token"), QString::number(m_token));
+    return s;
+}
+
+void ImagePage::applySettings(const PageSettings &settings)
+{
+    m_applyingSettings = true;
+    attnscope::applySettings(settings, settingControls());
+    m_applyingSettings = false;
+    applySelection(settings);
+}
+
+void ImagePage::applySelection(const PageSettings &settings)
+{
+    const auto patches = intListSetting(settings.value(QStringLiteral("image.patches")), 0, m_grid.count() - 1);
+    if (patches) {
+        m_selection = *patches;
+        m_tokenFocus = m_tokenFocus && m_patchRow0 < 0; // the patches are shown when they are queries
+    }
+    bool ok = false;
+    const int token = settings.value(QStringLiteral("image.token")).toInt(&ok);
+    if (ok && token >= 0 && mode() == Mode::Prompt && m_tokenRows.empty()) {
+        m_token = token; // not computed yet: onReady keeps it within the prompt's tokens
+        m_tokenFocus = true;
+    } else if (ok && token >= 0) {
+        selectToken(token); // checked against the tokens shown; patch mode has none
+    }
+    render();
 }
 
 ImagePage::Mode ImagePage::mode() const { return Mode(m_mode->currentIndex()); }

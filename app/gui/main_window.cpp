@@ -142,6 +142,12 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     connect(m_imagePage, &ImagePage::statusMessage, this, status);
     connect(m_attentionPage, &AttentionPage::viewShown, this, &MainWindow::stateShown);
     connect(m_imagePage, &ImagePage::resultShown, this, &MainWindow::stateShown);
+    const auto pageChanged = [this] {
+        if (!m_restoring)
+            setModified(true);
+    };
+    connect(m_attentionPage, &AttentionPage::settingsChanged, this, pageChanged);
+    connect(m_imagePage, &ImagePage::settingsChanged, this, pageChanged);
     connect(m_tabs, &QTabWidget::currentChanged, this, [this](int tab) {
         for (QDockWidget *dock : m_explorerDocks)
             dock->setVisible(tab == ExplorerTab);

@@ -105,10 +105,12 @@ public:
                         const std::function<bool(int, int)> &progress = {});
     /// frame_01_inputs.png … frame_07_output.png: each stage's first heatmap.
     bool exportFrames(const QString &dir, QString *error = nullptr);
-    /// The Imported attention tab's grid of heads, or the Image tab's overlay, as PNG (twice the
-    /// screen size), SVG or PDF (text stays text), by the extension.
-    bool exportHeadGridPicture(const QString &path, QString *error = nullptr);
-    bool exportOverlayPicture(const QString &path, QString *error = nullptr);
+    /// The Imported attention tab's grid of heads, or the Image tab's overlay, by the extension:
+    /// PNG laid out at `size` and drawn at size × scale pixels, as exportPicture does (an
+    /// off-screen copy of the view; the one on screen keeps its size), or SVG or PDF at the view's
+    /// size on screen (text stays text; size and scale ignored).
+    bool exportHeadGridPicture(const QString &path, QSize size, double scale = 1.0, QString *error = nullptr);
+    bool exportOverlayPicture(const QString &path, QSize size, double scale = 1.0, QString *error = nullptr);
     /// layer_<l>_head_<h>.png and .npy (float64) for every layer and head of the imported bundle,
     /// all or nothing; `progress(done, total)` returning false cancels.
     bool exportBundleHeads(const QString &dir, QString *error = nullptr, const std::function<bool(int, int)> &progress = {});
@@ -155,8 +157,17 @@ private:
     void exportAllStagesDialog();
     void exportAllHeadsDialog();
     void exportFramesDialog();
+    /// Asks for a PNG's width, height and scale factor, starting from *size and *scale; false
+    /// when cancelled.
+    bool askPngSize(QSize *size, double *scale);
+    /// Why a PNG laid out at `size` and drawn at `scale` cannot be made, or empty.
+    static QString checkPictureSize(QSize size, double scale);
     void createPageExportActions(QMenu *menu);
-    bool exportWidgetPicture(QWidget *widget, const QString &path, QString *error);
+    void pagePictureDialog(const QString &title, QWidget *widget,
+                           bool (MainWindow::*exporter)(const QString &, QSize, double, QString *));
+    /// `widget` as PNG drawn by `drawPng(size, scale)`, or as SVG or PDF at its size on screen.
+    bool exportWidgetPicture(QWidget *widget, const QString &path, QSize size, double scale,
+                             const std::function<QImage(QSize, double)> &drawPng, QString *error);
     ColormapId chosenColormap() const; ///< View → Colour map (diverging data always uses coolwarm)
 
     ExplorerSession *m_session = nullptr;

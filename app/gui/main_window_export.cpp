@@ -114,7 +114,9 @@ QImage drawPicture(const HeatmapView::Content &content, ColormapId map, QSize si
     return plot->toPixmap(size.width(), size.height(), scale).toImage();
 }
 
-QString checkSize(QSize size, double scale)
+} // namespace
+
+QString MainWindow::checkPictureSize(QSize size, double scale)
 {
     if (size.width() < 1 || size.height() < 1 || size.width() > kMaxExportSide || size.height() > kMaxExportSide)
         return QObject::tr("the picture size %1 × %2 is not within 1..%3").arg(size.width()).arg(size.height()).arg(kMaxExportSide);
@@ -127,6 +129,8 @@ QString checkSize(QSize size, double scale)
             .arg(kMaxExportSide);
     return QString();
 }
+
+namespace {
 
 QString missingFolder(const QString &dir)
 {
@@ -151,7 +155,7 @@ QSize MainWindow::defaultPictureSize() const
 
 QImage MainWindow::renderPicture(QSize size, double scale) const
 {
-    if (!m_state || !checkSize(size, scale).isEmpty())
+    if (!m_state || !checkPictureSize(size, scale).isEmpty())
         return QImage();
     const HeatmapView::Content content = stageContents(*m_state, m_stage).front();
     return drawPicture(content, (content.diverging ? ColormapId::Coolwarm : chosenColormap()), size, scale);
@@ -164,7 +168,7 @@ bool MainWindow::exportPicture(const QString &path, QSize size, double scale, QS
     const auto format = exportFormatForPath(path);
     if (!format)
         return fail(error, tr("cannot write %1: the extension is not .png, .svg or .pdf").arg(QDir::toNativeSeparators(path)));
-    if (const QString why = checkSize(size, *format == ExportFormat::Png ? scale : 1.0); !why.isEmpty())
+    if (const QString why = checkPictureSize(size, *format == ExportFormat::Png ? scale : 1.0); !why.isEmpty())
         return fail(error, tr("cannot write %1: %2").arg(QDir::toNativeSeparators(path), why));
     const HeatmapView::Content content = stageContents(*m_state, m_stage).front();
     const ColormapId map = (content.diverging ? ColormapId::Coolwarm : chosenColormap());
@@ -337,40 +341,45 @@ void MainWindow::exportPictureDialog()
                                                         : QStringLiteral(".png");
     QSize size = defaultPictureSize();
     double scale = 2.0;
-    if (exportFormatForPath(path) == ExportFormat::Png) {
-        QDialog dialog(this);
-        dialog.setWindowTitle(tr("PNG size"));
-        auto *form = new QFormLayout(&dialog);
-        auto *width = new QSpinBox(&dialog);
-        auto *height = new QSpinBox(&dialog);
-        for (QSpinBox *box : {width, height}) {
-            box->setRange(1, kMaxExportSide);
-            box->setSuffix(tr(" px"));
-        }
-        width->setValue(size.width());
-        height->setValue(size.height());
-        auto *factor = new QDoubleSpinBox(&dialog);
-        factor->setRange(0.25, 8.0);
-        factor->setSingleStep(0.5);
-        factor->setValue(scale);
-        factor->setToolTip(tr("Pixels per unit: 2 draws the same layout with twice the pixels each way"));
-        form->addRow(tr("Width:"), width);
-        form->addRow(tr("Height:"), height);
-        form->addRow(tr("Scale factor:"), factor);
-        auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
-        connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
-        connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
-        form->addRow(buttons);
-        if (dialog.exec() != QDialog::Accepted)
-            return;
-        size = QSize(width->value(), height->value());
-        scale = factor->value();
-    }
+    if (exportFormatForPath(path) == ExportFormat::Png && !askPngSize(&size, &scale))
+        return;
     QString error;
     if (!exportPicture(path, size, scale, &error))
         showError(error);
     else
         statusBar()->showMessage(tr("Exported %1").arg(QDir::toNativeSeparators(path)), 5000);
+}
+
+bool MainWindow::askPngSize(QSize *size, double *scale)
+{
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("PNG size"));
+    auto *form = new QFormLayout(&dialog);
+    auto *width = new QSpinBox(&dialog);
+    auto *height = new QSpinBox(&dialog);
+    for (QSpinBox *box : {width, height}) {
+        box->setRange(1, kMaxExportSide);
+        box->setSuffix(tr(" px"));
+    }
+    width->setValue(size->width());
+    height->setValue(size->height());
+    auto *factor = new QDoubleSpinBox(&dialog);
+    factor->setRange(0.25, 8.0);
+    factor->setSingleStep(0.5);
+    factor->setValue(*scale);
+    factor->setToolTip(tr("Pixels per unit: 2 draws the same layout with twice the pixels each way"));
+    form->addRow(tr("Width:"), width);
+    form->addRow(tr("Height:"), height);
+    form->addRow(tr("Scale factor:"), factor);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    form->addRow(buttons);
+    if (dialog.exec() != QDialog::Accepted)
+        return false;
+    *size = QSize(width->value(), height->value());
+    *scale = factor->value();
+    return true;
 }
 
 void MainWindow::exportStageDataDialog()

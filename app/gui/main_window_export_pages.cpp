@@ -1,5 +1,6 @@
-// MainWindow: exports of the Imported-attention and Image tabs — a widget's picture (head grid,
-// image overlay) as PNG, SVG or PDF, and every layer and head of an imported bundle.
+// MainWindow: exports of the Imported-attention and Image tabs — a view's picture (head grid,
+// image overlay) as PNG at a chosen size and scale factor, SVG or PDF, and every layer and head
+// of an imported bundle.
 
 #include "main_window.h"
 
@@ -15,6 +16,7 @@
 #include <QSvgGenerator>
 #include <QTabWidget>
 
+#include <cmath>
 #include <span>
 
 #include "attention_page.h"
@@ -42,9 +44,58 @@ std::vector<std::byte> bytesOf(const QByteArray &a)
     return {p, p + a.size()};
 }
 
+/// Makes `copy` an off-screen stand-in for `original` laid out at `size`: same font and palette.
+void prepareCopy(QWidget &copy, const QWidget &original, QSize size)
+{
+    copy.setAttribute(Qt::WA_DontShowOnScreen);
+    copy.setFont(original.font());
+    copy.setPalette(original.palette());
+    copy.resize(size);
+}
+
+/// `widget` laid out at `size`, drawn on white at `scale` pixels per unit: size × scale pixels.
+QImage drawAt(QWidget &widget, QSize size, double scale)
+{
+    QImage image(int(std::lround(size.width() * scale)), int(std::lround(size.height() * scale)),
+                 QImage::Format_ARGB32_Premultiplied);
+    if (image.isNull())
+        return image;
+    image.setDevicePixelRatio(scale);
+    image.fill(Qt::white);
+    QPainter painter(&image);
+    widget.render(&painter);
+    return image;
+}
+
+QImage drawHeadGrid(const HeadGrid &grid, QSize size, double scale)
+{
+    HeadGrid copy;
+    prepareCopy(copy, grid, size);
+    copy.setColormap(grid.colormap());
+    std::vector<HeadGrid::Item> items;
+    for (int i = 0; i < grid.count(); ++i)
+        items.push_back(grid.item(i));
+    copy.setItems(grid.mode(), std::move(items));
+    const int focused = grid.focusedIndex();
+    copy.setFocused(focused < 0 ? -1 : grid.item(focused).layer, focused < 0 ? -1 : grid.item(focused).head);
+    return drawAt(copy, size, scale);
+}
+
+QImage drawOverlay(const ImageOverlayView &view, QSize size, double scale)
+{
+    ImageOverlayView copy;
+    prepareCopy(copy, view, size);
+    copy.setGrid(view.grid());
+    copy.setPicture(view.picture());
+    copy.setSelection(view.selection());
+    copy.setGridVisible(view.gridVisible());
+    return drawAt(copy, size, scale);
+}
+
 } // namespace
 
-bool MainWindow::exportWidgetPicture(QWidget *widget, const QString &path, QString *error)
+bool MainWindow::exportWidgetPicture(QWidget *widget, const QString &path, QSize size, double scale,
+                                     const std::function<QImage(QSize, double)> &drawPng, QString *error)
 {
     const QString suffix = QFileInfo(path).suffix().toLower();
     const QString where = QDir::toNativeSeparators(path);
@@ -54,12 +105,11 @@ bool MainWindow::exportWidgetPicture(QWidget *widget, const QString &path, QStri
     QBuffer buffer(&bytes);
     buffer.open(QIODevice::WriteOnly);
     if (suffix == "png") {
-        QImage image(widget->size() * 2, QImage::Format_ARGB32_Premultiplied);
-        image.setDevicePixelRatio(2);
-        image.fill(Qt::white);
-        QPainter painter(&image);
-        widget->render(&painter);
-        painter.end();
+        if (const QString why = checkPictureSize(size, scale); !why.isEmpty())
+            return failWith(error, tr("cannot write %1: %2").arg(where, why));
+        const QImage image = drawPng(size, scale);
+        if (image.isNull())
+            return failWith(error, tr("cannot write %1: could not draw the picture").arg(where));
         image.save(&buffer, "PNG");
     } else if (suffix == "svg") {
         // The widget paints itself onto the generator: its text stays text, its images are embedded.
@@ -86,14 +136,18 @@ bool MainWindow::exportWidgetPicture(QWidget *widget, const QString &path, QStri
     return s ? true : failWith(error, QString::fromStdString(s.error().message));
 }
 
-bool MainWindow::exportHeadGridPicture(const QString &path, QString *error)
+bool MainWindow::exportHeadGridPicture(const QString &path, QSize size, double scale, QString *error)
 {
-    return exportWidgetPicture(m_attentionPage->headGrid(), path, error);
+    HeadGrid *grid = m_attentionPage->headGrid();
+    return exportWidgetPicture(
+        grid, path, size, scale, [grid](QSize s, double f) { return drawHeadGrid(*grid, s, f); }, error);
 }
 
-bool MainWindow::exportOverlayPicture(const QString &path, QString *error)
+bool MainWindow::exportOverlayPicture(const QString &path, QSize size, double scale, QString *error)
 {
-    return exportWidgetPicture(m_imagePage->overlayView(), path, error);
+    ImageOverlayView *view = m_imagePage->overlayView();
+    return exportWidgetPicture(
+        view, path, size, scale, [view](QSize s, double f) { return drawOverlay(*view, s, f); }, error);
 }
 
 bool MainWindow::exportBundleHeads(const QString &dir, QString *error, const std::function<bool(int, int)> &progress)
@@ -139,29 +193,39 @@ bool MainWindow::exportBundleHeads(const QString &dir, QString *error, const std
     return s ? true : failWith(error, QString::fromStdString(s.error().message));
 }
 
+void MainWindow::pagePictureDialog(const QString &title, QWidget *widget,
+                                   bool (MainWindow::*exporter)(const QString &, QSize, double, QString *))
+{
+    QString path = QFileDialog::getSaveFileName(this, title, QString(), tr("PNG (*.png);;SVG (*.svg);;PDF (*.pdf)"));
+    if (path.isEmpty())
+        return;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += ".png";
+    // PNG: the size and scale factor asked as for the heatmap, starting from the view on screen at 2×.
+    QSize size = widget->size().expandedTo(QSize(1, 1)).boundedTo(QSize(kMaxExportSide, kMaxExportSide));
+    double scale = 2.0;
+    if (QFileInfo(path).suffix().toLower() == "png" && !askPngSize(&size, &scale))
+        return;
+    QString error;
+    if (!(this->*exporter)(path, size, scale, &error))
+        showError(error);
+    else
+        statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 5000);
+}
+
 void MainWindow::createPageExportActions(QMenu *menu)
 {
     menu->addSeparator();
-    const auto pictureDialog = [this](const QString &title, auto exporter) {
-        QString path = QFileDialog::getSaveFileName(this, title, QString(), tr("PNG (*.png);;SVG (*.svg);;PDF (*.pdf)"));
-        if (path.isEmpty())
-            return;
-        if (QFileInfo(path).suffix().isEmpty())
-            path += ".png";
-        QString error;
-        if (!(this->*exporter)(path, &error))
-            showError(error);
-        else
-            statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 5000);
-    };
-    menu->addAction(tr("&Head Grid Picture…"), this, [this, pictureDialog] {
+    menu->addAction(tr("&Head Grid Picture…"), this, [this] {
         m_tabs->setCurrentIndex(AttentionTab);
-        pictureDialog(tr("Export the grid of heads"), &MainWindow::exportHeadGridPicture);
-    })->setToolTip(tr("The small multiples of the Imported attention tab, as PNG, SVG or PDF"));
-    menu->addAction(tr("Image &Overlay Picture…"), this, [this, pictureDialog] {
+        pagePictureDialog(tr("Export the grid of heads"), m_attentionPage->headGrid(), &MainWindow::exportHeadGridPicture);
+    })->setToolTip(tr("The small multiples of the Imported attention tab, as PNG (at a chosen size), SVG or PDF"));
+    menu->addAction(tr("Image &Overlay Picture…"), this, [this] {
         m_tabs->setCurrentIndex(ImageTab);
-        pictureDialog(tr("Export the image with its attention overlay"), &MainWindow::exportOverlayPicture);
-    })->setToolTip(tr("The image with the attention blended over it and the patch grid, as PNG, SVG or PDF"));
+        pagePictureDialog(tr("Export the image with its attention overlay"), m_imagePage->overlayView(),
+                          &MainWindow::exportOverlayPicture);
+    })->setToolTip(tr("The image with the attention blended over it and the patch grid, as PNG (at a chosen size), "
+                      "SVG or PDF"));
     menu->addAction(tr("All &Layers and Heads of the Bundle…"), this, [this] {
         const AttentionBundle *b = m_attentionPage->bundle();
         if (!b) {

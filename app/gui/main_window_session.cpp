@@ -18,11 +18,30 @@
 
 #include <qcustomplot.h>
 
+#include "attention_page.h"
 #include "controls_panel.h"
 #include "heatmap_view.h"
+#include "image_page.h"
 #include "stage_stepper.h"
 
 namespace attnscope {
+namespace {
+
+void addPageSettings(SessionState &s, const PageSettings &page)
+{
+    for (auto it = page.constBegin(); it != page.constEnd(); ++it)
+        s.pageSettings[it.key().toStdString()] = it.value().toStdString();
+}
+
+PageSettings pageSettingsOf(const SessionState &s)
+{
+    PageSettings out;
+    for (const auto &[key, value] : s.pageSettings)
+        out.insert(QString::fromStdString(key), QString::fromStdString(value));
+    return out;
+}
+
+} // namespace
 
 QString MainWindow::autosavePath()
 {
@@ -80,6 +99,8 @@ SessionState MainWindow::captureSession() const
     s.reduction = m_reductionGroup->checkedAction()->data().toString() == "mean" ? SessionState::Reduction::Mean
                                                                                   : SessionState::Reduction::Max;
     s.tab = m_tabs->currentIndex();
+    addPageSettings(s, m_attentionPage->settings());
+    addPageSettings(s, m_imagePage->settings());
     const QCPRange x = m_views[0]->plot()->xAxis->range(), y = m_views[0]->plot()->yAxis->range();
     if (m_state) {
         s.zoomX = SessionState::Range{x.lower, x.upper};
@@ -149,6 +170,10 @@ bool MainWindow::applySession(const SessionState &state, QString *error)
     v.paddedKeys = QList<int>(state.paddedKeys.begin(), state.paddedKeys.end());
     m_controls->setValues(v);
     m_lastValues = m_controls->values();
+    // After the inputs, whose sizes bound the pages' layers, heads and patches.
+    const PageSettings pages = pageSettingsOf(state);
+    m_attentionPage->applySettings(pages);
+    m_imagePage->applySettings(pages);
     m_restoring = false;
     m_undo->clear();
     for (QAction *a : m_colormapGroup->actions())

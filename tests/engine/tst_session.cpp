@@ -546,7 +546,7 @@ void TestSession::documentedExampleOpens()
     QCOMPARE(s->stage, Stage::Weights);
     QCOMPARE(s->selectedRow, 3);
     QCOMPARE(s->zoomX->upper, 5.5);
-    QCOMPARE(s->pageSettings.at("image.alpha"), std::string("0.6"));
+    QCOMPARE(s->pageSettings.at("image.opacity"), std::string("60"));
     // And the example's embedded tensor is the 2×2 identity.
     auto t = parseNpy(s->inputs[0].embedded->data(), s->inputs[0].embedded->size(), "q.npy");
     QVERIFY(t.ok());

@@ -1,6 +1,8 @@
 // The explorer window driven as a person would: typing, stepping with keys, clicking cells,
 // changing controls; and the attnscope executable's command-line options.
+#include <QCheckBox>
 #include <QLineEdit>
+#include <QSlider>
 #include <QProcess>
 #include <QSettings>
 #include <QSignalSpy>
@@ -30,6 +32,7 @@
 #include <QTabWidget>
 #include "stage_stepper.h"
 #include "text.h"
+#include "token_map_strip.h"
 #include "token_strip.h"
 
 using namespace attnscope;
@@ -51,6 +54,16 @@ ExplorerResult reference(const QString &sentence, const ControlValues &v, Stage,
     if (setupOut)
         *setupOut = *setup;
     return r.value();
+}
+
+/// How many different colours a picture has: a drawn picture has many, an empty one a few.
+int distinctColours(const QImage &image)
+{
+    QSet<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 3)
+        for (int x = 0; x < image.width(); x += 3)
+            colours.insert(image.pixel(x, y));
+    return int(colours.size());
 }
 
 } // namespace
@@ -75,6 +88,9 @@ private slots:
     void bundleOverAnImage();
     void exportsTabPictures();
     void sessionWithMissingInputsUsesEmbeddedCopies();
+    void sessionKeepsTheAttentionTabsControls();
+    void sessionKeepsTheImageTabsControls();
+    void sessionIgnoresUnknownAndInvalidPageSettings();
     void screenshotOption();
     void badArgumentsExitWithStatusTwo_data();
     void badArgumentsExitWithStatusTwo();
@@ -349,14 +365,24 @@ void TestExplorerWindow::exportsTabPictures()
     QVERIFY2(m_window->openFile(QStringLiteral(ATTNSCOPE_SOURCE_DIR "/resources/examples/demo_bundle.npz"), &error), qPrintable(error));
     QTRY_VERIFY(m_window->attentionPage()->result() != nullptr);
     // The grid of heads, in each format.
-    QVERIFY2(m_window->exportHeadGridPicture(dir.filePath("grid.png"), &error), qPrintable(error));
-    QVERIFY(!QImage(dir.filePath("grid.png")).isNull());
-    QVERIFY2(m_window->exportHeadGridPicture(dir.filePath("grid.svg"), &error), qPrintable(error));
+    // PNG at exactly the chosen size × scale, whatever the size on screen; SVG and PDF ignore both.
+    QVERIFY2(m_window->exportHeadGridPicture(dir.filePath("grid.png"), QSize(640, 360), 1.0, &error),
+             qPrintable(error));
+    const QImage grid(dir.filePath("grid.png"));
+    QCOMPARE(grid.size(), QSize(640, 360));
+    QVERIFY(distinctColours(grid) > 16); // the thumbnails are drawn, not only the background
+    QVERIFY2(m_window->exportHeadGridPicture(dir.filePath("grid2.png"), QSize(333, 201), 2.5, &error),
+             qPrintable(error));
+    QCOMPARE(QImage(dir.filePath("grid2.png")).size(), QSize(833, 503));
+    QVERIFY(!m_window->exportHeadGridPicture(dir.filePath("huge.png"), QSize(9000, 100), 1.0, &error));
+    QVERIFY2(error.contains("9000"), qPrintable(error));
+    QVERIFY(!QFile::exists(dir.filePath("huge.png")));
+    QVERIFY2(m_window->exportHeadGridPicture(dir.filePath("grid.svg"), QSize(), 1.0, &error), qPrintable(error));
     QFile svg(dir.filePath("grid.svg"));
     QVERIFY(svg.open(QIODevice::ReadOnly));
     const QByteArray svgText = svg.readAll();
     QVERIFY(svgText.contains("<svg") && svgText.contains("L0 H1")); // labels stay text
-    QVERIFY2(m_window->exportHeadGridPicture(dir.filePath("grid.pdf"), &error), qPrintable(error));
+    QVERIFY2(m_window->exportHeadGridPicture(dir.filePath("grid.pdf"), QSize(), 1.0, &error), qPrintable(error));
     QFile pdf(dir.filePath("grid.pdf"));
     QVERIFY(pdf.open(QIODevice::ReadOnly));
     QVERIFY(pdf.read(4) == "%PDF");
@@ -376,9 +402,15 @@ void TestExplorerWindow::exportsTabPictures()
     // The image overlay.
     QVERIFY2(m_window->openFile(QStringLiteral(ATTNSCOPE_SOURCE_DIR "/resources/examples/shapes.png"), &error), qPrintable(error));
     QTRY_VERIFY(m_window->imagePage()->state() != nullptr);
-    QVERIFY2(m_window->exportOverlayPicture(dir.filePath("overlay.png"), &error), qPrintable(error));
-    QVERIFY(!QImage(dir.filePath("overlay.png")).isNull());
-    QVERIFY(!m_window->exportOverlayPicture(dir.filePath("overlay.gif"), &error));
+    QVERIFY2(m_window->exportOverlayPicture(dir.filePath("overlay.png"), QSize(500, 420), 1.0, &error),
+             qPrintable(error));
+    const QImage overlay(dir.filePath("overlay.png"));
+    QCOMPARE(overlay.size(), QSize(500, 420));
+    QVERIFY(distinctColours(overlay) > 16);
+    QVERIFY2(m_window->exportOverlayPicture(dir.filePath("overlay2.png"), QSize(300, 200), 2.0, &error),
+             qPrintable(error));
+    QCOMPARE(QImage(dir.filePath("overlay2.png")).size(), QSize(600, 400));
+    QVERIFY(!m_window->exportOverlayPicture(dir.filePath("overlay.gif"), QSize(300, 200), 1.0, &error));
     QVERIFY(!QFile::exists(dir.filePath("overlay.gif")));
 }
 
@@ -454,6 +486,156 @@ void TestExplorerWindow::sessionWithMissingInputsUsesEmbeddedCopies()
     QVERIFY(!other.openSession(broken.fileName(), &error));
     QVERIFY2(error.contains("broken.attnscope"), qPrintable(error));
     QCOMPARE(other.state()->result.stages.weights.rows(), 5);
+}
+
+void TestExplorerWindow::sessionKeepsTheAttentionTabsControls()
+{
+    QString error;
+    QVERIFY2(m_window->openFile(QStringLiteral(ATTNSCOPE_SOURCE_DIR "/resources/examples/demo_bundle.npz"), &error),
+             qPrintable(error));
+    QTRY_VERIFY(m_window->attentionPage()->result() != nullptr);
+    QTemporaryDir dir;
+    const QString path = dir.filePath("attention.attnscope");
+    QVERIFY2(m_window->saveSessionTo(path, &error), qPrintable(error));
+    QVERIFY(!m_window->isModified());
+
+    // Every control of the tab away from its default, through the widgets (2 layers × 4 heads).
+    AttentionPage *page = m_window->attentionPage();
+    // Changing a control marks the window modified, as the explorer's controls do.
+    page->findChild<QComboBox *>("modeCombo")->setCurrentIndex(4); // rollout
+    QVERIFY(m_window->isModified());
+    page->findChild<QSpinBox *>("layerSpin")->setValue(1);
+    page->findChild<QSpinBox *>("headSpin")->setValue(2);
+    page->findChild<QComboBox *>("rolloutFusionCombo")->setCurrentIndex(1);
+    page->findChild<QDoubleSpinBox *>("discardSpin")->setValue(0.35);
+    page->findChild<QLineEdit *>("specialsEdit")->setText("#0, #3");
+    for (const char *name : {"hideCheck", "renormalizeCheck", "mergeCheck"}) {
+        auto *box = page->findChild<QCheckBox *>(name);
+        QTest::mouseClick(box, Qt::LeftButton, {}, QPoint(8, box->height() / 2)); // on the box, left of its label
+        QVERIFY2(box->isChecked(), name);
+    }
+    page->findChild<QComboBox *>("normCombo")->setCurrentIndex(2); // each column
+    page->findChild<QCheckBox *>("diffCheck")->setChecked(true);
+    page->findChild<QSpinBox *>("diffLayerSpin")->setValue(0);
+    page->findChild<QSpinBox *>("diffHeadSpin")->setValue(3);
+    page->findChild<QComboBox *>("gridModeCombo")->setCurrentIndex(1);
+    const PageSettings saved = page->settings();
+    QCOMPARE(saved.value("attention.mode"), QStringLiteral("rollout"));
+    QCOMPARE(saved.value("attention.discardRatio"), QStringLiteral("0.35"));
+    QCOMPARE(saved.value("attention.normalization"), QStringLiteral("column"));
+    QVERIFY2(m_window->saveSessionTo(path, &error), qPrintable(error));
+
+    MainWindow other;
+    other.show();
+    QVERIFY2(other.openSession(path, &error), qPrintable(error));
+    AttentionPage *back = other.attentionPage();
+    QTRY_VERIFY(back->result() != nullptr);
+    QCOMPARE(back->findChild<QComboBox *>("modeCombo")->currentIndex(), 4);
+    QCOMPARE(back->findChild<QSpinBox *>("layerSpin")->value(), 1);
+    QCOMPARE(back->findChild<QSpinBox *>("headSpin")->value(), 2);
+    QCOMPARE(back->findChild<QComboBox *>("rolloutFusionCombo")->currentIndex(), 1);
+    QCOMPARE(back->findChild<QDoubleSpinBox *>("discardSpin")->value(), 0.35);
+    QCOMPARE(back->findChild<QLineEdit *>("specialsEdit")->text(), QStringLiteral("#0, #3"));
+    for (const char *name : {"hideCheck", "renormalizeCheck", "mergeCheck", "diffCheck"})
+        QVERIFY2(back->findChild<QCheckBox *>(name)->isChecked(), name);
+    QCOMPARE(back->findChild<QComboBox *>("normCombo")->currentIndex(), 2);
+    QCOMPARE(back->findChild<QSpinBox *>("diffLayerSpin")->value(), 0);
+    QCOMPARE(back->findChild<QSpinBox *>("diffHeadSpin")->value(), 3);
+    QCOMPARE(back->findChild<QComboBox *>("gridModeCombo")->currentIndex(), 1);
+    QCOMPARE(back->settings(), saved);
+    QCOMPARE(back->statusText(), page->statusText()); // the same view, described the same way
+    QVERIFY(!other.isModified());
+}
+
+void TestExplorerWindow::sessionKeepsTheImageTabsControls()
+{
+    QString error;
+    QVERIFY2(m_window->openFile(QStringLiteral(ATTNSCOPE_SOURCE_DIR "/resources/examples/scene.png"), &error),
+             qPrintable(error));
+    ImagePage *page = m_window->imagePage();
+    QTRY_VERIFY(page->state() != nullptr);
+    QTemporaryDir dir;
+    const QString path = dir.filePath("image.attnscope");
+    QVERIFY2(m_window->saveSessionTo(path, &error), qPrintable(error));
+    page->findChild<QSpinBox *>("patchSize")->setValue(48);
+    QVERIFY(m_window->isModified());
+    page->findChild<QComboBox *>("mode")->setCurrentIndex(int(ImagePage::Mode::Prompt));
+    page->findChild<QLineEdit *>("prompt")->setText("a red roof under a blue sky");
+    page->findChild<QSpinBox *>("head")->setValue(2);
+    page->findChild<QSpinBox *>("seed")->setValue(7);
+    page->findChild<QComboBox *>("stage")->setCurrentIndex(0); // scores
+    page->findChild<QSlider *>("opacity")->setValue(80);
+    page->findChild<QComboBox *>("upsampling")->setCurrentIndex(1);
+    page->findChild<QComboBox *>("colormap")->setCurrentIndex(1); // magma
+    const std::vector<std::string> tokens = tokenizeSentence(QStringLiteral("a red roof under a blue sky"));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        page->state() && page->state()->setup->queryTokens == tokens && page->state()->result.head == 2, 10000);
+    QTest::mouseClick(page->tokenMaps()->thumbnail(2), Qt::LeftButton);
+    QCOMPARE(page->tokenMaps()->current(), 2);
+    const PageSettings saved = page->settings();
+    QCOMPARE(saved.value("image.mode"), QStringLiteral("prompt"));
+    QCOMPARE(saved.value("image.token"), QStringLiteral("2"));
+    QVERIFY2(m_window->saveSessionTo(path, &error), qPrintable(error));
+
+    MainWindow other;
+    other.show();
+    QVERIFY2(other.openSession(path, &error), qPrintable(error));
+    ImagePage *back = other.imagePage();
+    QTRY_VERIFY_WITH_TIMEOUT(back->state() && back->state()->setup->queryTokens == tokens, 10000);
+    QCOMPARE(back->findChild<QSpinBox *>("patchSize")->value(), 48);
+    QCOMPARE(back->mode(), ImagePage::Mode::Prompt);
+    QCOMPARE(back->findChild<QLineEdit *>("prompt")->text(), QStringLiteral("a red roof under a blue sky"));
+    QCOMPARE(back->findChild<QSpinBox *>("head")->value(), 2);
+    QCOMPARE(back->findChild<QSpinBox *>("seed")->value(), 7);
+    QCOMPARE(back->findChild<QComboBox *>("stage")->currentIndex(), 0);
+    QCOMPARE(back->findChild<QSlider *>("opacity")->value(), 80);
+    QCOMPARE(back->findChild<QComboBox *>("upsampling")->currentIndex(), 1);
+    QCOMPARE(back->findChild<QComboBox *>("colormap")->currentIndex(), 1);
+    QCOMPARE(back->tokenMaps()->current(), 2);
+    QCOMPARE(back->settings(), saved);
+    QVERIFY((back->shownMap() - page->shownMap()).cwiseAbs().maxCoeff() == 0.0); // the same map over the image
+    QVERIFY(!other.isModified());
+}
+
+void TestExplorerWindow::sessionIgnoresUnknownAndInvalidPageSettings()
+{
+    QString error;
+    QVERIFY2(m_window->openFile(QStringLiteral(ATTNSCOPE_SOURCE_DIR "/resources/examples/demo_bundle.npz"), &error),
+             qPrintable(error));
+    QTRY_VERIFY(m_window->attentionPage()->result() != nullptr);
+    // As a newer version or a text editor might leave it: only the valid normalisation applies.
+    SessionState s = m_window->captureSession();
+    s.pageSettings["attention.layer"] = "banana";
+    s.pageSettings["attention.head"] = "99"; // the bundle has 4 heads
+    s.pageSettings["attention.mode"] = "median";
+    s.pageSettings["attention.discardRatio"] = "nan";
+    s.pageSettings["attention.hideSpecial"] = "yes";
+    s.pageSettings["attention.differenceSource"] = "second"; // no second input is open
+    s.pageSettings["attention.fromTheFuture"] = "42";
+    s.pageSettings["attention.normalization"] = "row";
+    s.pageSettings["image.mode"] = "bundle"; // only after a bundle over an image
+    s.pageSettings["image.opacity"] = "250";
+    s.pageSettings["image.patches"] = "1,x";
+    s.pageSettings["telemetry.enabled"] = "true";
+    QTemporaryDir dir;
+    const QString path = dir.filePath("edited.attnscope");
+    QVERIFY(saveSession(s, path.toStdString()).ok());
+
+    MainWindow other;
+    other.show();
+    QVERIFY2(other.openSession(path, &error), qPrintable(error));
+    AttentionPage *back = other.attentionPage();
+    QTRY_VERIFY(back->result() != nullptr);
+    QCOMPARE(back->findChild<QSpinBox *>("layerSpin")->value(), 0);
+    QCOMPARE(back->findChild<QSpinBox *>("headSpin")->value(), 0);
+    QCOMPARE(back->findChild<QComboBox *>("modeCombo")->currentIndex(), 0);
+    QCOMPARE(back->findChild<QDoubleSpinBox *>("discardSpin")->value(), 0.0);
+    QVERIFY(!back->findChild<QCheckBox *>("hideCheck")->isChecked());
+    QCOMPARE(back->findChild<QComboBox *>("diffSourceCombo")->currentIndex(), 0);
+    QCOMPARE(back->findChild<QComboBox *>("normCombo")->currentIndex(), 1);
+    QVERIFY(!back->settings().contains("attention.fromTheFuture"));
+    QCOMPARE(other.imagePage()->mode(), ImagePage::Mode::Patches);
+    QCOMPARE(other.imagePage()->findChild<QSlider *>("opacity")->value(), 50);
 }
 
 void TestExplorerWindow::screenshotOption()
