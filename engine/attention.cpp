@@ -96,10 +96,12 @@ Result<std::uint64_t> parseByteSize(const std::string &text)
 
 namespace {
 
-/// Rows per block: a block of scores (rows × Tk) should stay in the L2 cache from Q·Kᵀ to A·V.
+/// Rows per block: a block of scores (rows × Tk) should stay in the L2 cache from Q·Kᵀ to A·V,
+/// and be tall enough that reading all of K and V once per block costs little. T = 4096 on a
+/// 1 MiB L2 (alternating runs): 512 KiB 1–2 ms faster than 256 KiB, 1 MiB no better.
 std::int64_t blockRows(std::int64_t tk, std::size_t scalarSize)
 {
-    const std::int64_t target = (std::int64_t(256) << 10) / std::int64_t(scalarSize); // 256 KiB
+    const std::int64_t target = (std::int64_t(512) << 10) / std::int64_t(scalarSize); // 512 KiB
     return std::clamp<std::int64_t>(target / std::max<std::int64_t>(tk, 1), 8, 256);
 }
 
