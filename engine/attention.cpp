@@ -117,6 +117,33 @@ std::uint64_t satAdd(std::uint64_t a, std::uint64_t b)
     return __builtin_add_overflow(a, b, &r) ? std::numeric_limits<std::uint64_t>::max() : r;
 }
 
+// ---- Streaming stores ------------------------------------------------------------------------
+// A kept stage of T = 4096 is 64 MiB, written once and not read again here. Ordinary stores
+// first read every line they write (read-for-ownership) and push the hot block out of the
+// caches; streaming stores write the lines straight to memory. Small results stay in the caches,
+// where the window reads them next.
+
+#if defined(__AVX512F__)
+inline void streamPacket(float *d, const __m512 &v) { _mm512_stream_ps(d, v); }
+inline void streamPacket(double *d, const __m512d &v) { _mm512_stream_pd(d, v); }
+#endif
+#if defined(__AVX__)
+inline void streamPacket(float *d, const __m256 &v) { _mm256_stream_ps(d, v); }
+inline void streamPacket(double *d, const __m256d &v) { _mm256_stream_pd(d, v); }
+#endif
+#if defined(__SSE2__)
+inline void streamPacket(float *d, const __m128 &v) { _mm_stream_ps(d, v); }
+inline void streamPacket(double *d, const __m128d &v) { _mm_stream_pd(d, v); }
+constexpr bool kCanStream = true;
+inline void streamFence() { _mm_sfence(); }
+#else
+constexpr bool kCanStream = false;
+inline void streamFence() {}
+#endif
+
+/// Results at least this large are written with streaming stores.
+constexpr std::size_t kStreamBytes = std::size_t(4) << 20;
+
 // ---- Row kernels of the softmax ---------------------------------------------------------------
 // Rows are contiguous. The loops use Eigen's packet functions directly so that the scaling and
 // the max share one pass and the exponential and the sum share another; the row stays in L1.
@@ -234,9 +261,15 @@ EIGEN_STRONG_INLINE typename Eigen::internal::unpacket_traits<P>::type sumLanes(
     return s;
 }
 
+/// Work done inside expSumRow's main loop, called as sidecar(j) for the two packets at j:
+/// memory-bound work placed there (streaming the previous row out) overlaps with the arithmetic.
+struct NoSidecar {
+    void operator()(Eigen::Index) const {}
+};
+
 /// p[j] = exp(p[j] - m); returns Σ p[j]. exp(-inf) is exactly 0. `m` is the finite row max.
-template <class S>
-S expSumRow(S *p, Eigen::Index n, S m)
+template <class S, class Sidecar = NoSidecar>
+S expSumRow(S *p, Eigen::Index n, S m, Sidecar &&sidecar = {})
 {
     namespace ei = Eigen::internal;
     S sum = 0;
@@ -253,6 +286,7 @@ S expSumRow(S *p, Eigen::Index n, S m)
             ei::pstoreu(p + j + W, e1);
             s0 = ei::padd(s0, e0);
             s1 = ei::padd(s1, e1);
+            sidecar(j);
         }
         for (; j + W <= n; j += W) {
             const P e0 = expShifted(ei::ploadu<P>(p + j), pm);
@@ -290,15 +324,16 @@ void expNormaliseRow(S *p, Eigen::Index n, S m)
 
 /// The exponentials of a row whose max is `m`, not normalised; returns 1/sum. A fully masked
 /// row (max -inf) becomes zeros, is recorded, and returns 0.
-template <class S>
-S expRowUnnormalised(S *p, Eigen::Index n, S m, std::vector<std::int64_t> &fullyMasked, std::int64_t row)
+template <class S, class Sidecar = NoSidecar>
+S expRowUnnormalised(S *p, Eigen::Index n, S m, std::vector<std::int64_t> &fullyMasked, std::int64_t row,
+                     Sidecar &&sidecar = {})
 {
     if (m == -std::numeric_limits<S>::infinity()) {
         std::fill(p, p + n, S(0));
         fullyMasked.push_back(row);
         return S(0);
     }
-    return S(1) / expSumRow(p, n, m);
+    return S(1) / expSumRow(p, n, m, sidecar);
 }
 
 /// Softmax of one row whose max is `m`; a fully masked row (max -inf) becomes zeros and is
@@ -315,31 +350,6 @@ void softmaxRow(S *p, Eigen::Index n, S m, std::vector<std::int64_t> &fullyMaske
 }
 
 // ---- Storing rows of large results ------------------------------------------------------------
-// A kept stage of T = 4096 is 64 MiB, written once and not read again here. Ordinary stores
-// first read every line they write (read-for-ownership) and push the hot block out of the
-// caches; streaming stores write the lines straight to memory. Small results stay in the caches,
-// where the window reads them next.
-
-#if defined(__AVX512F__)
-inline void streamPacket(float *d, const __m512 &v) { _mm512_stream_ps(d, v); }
-inline void streamPacket(double *d, const __m512d &v) { _mm512_stream_pd(d, v); }
-#endif
-#if defined(__AVX__)
-inline void streamPacket(float *d, const __m256 &v) { _mm256_stream_ps(d, v); }
-inline void streamPacket(double *d, const __m256d &v) { _mm256_stream_pd(d, v); }
-#endif
-#if defined(__SSE2__)
-inline void streamPacket(float *d, const __m128 &v) { _mm_stream_ps(d, v); }
-inline void streamPacket(double *d, const __m128d &v) { _mm_stream_pd(d, v); }
-constexpr bool kCanStream = true;
-inline void streamFence() { _mm_sfence(); }
-#else
-constexpr bool kCanStream = false;
-inline void streamFence() {}
-#endif
-
-/// Results at least this large are written with streaming stores.
-constexpr std::size_t kStreamBytes = std::size_t(4) << 20;
 
 /// dst[j] = f · src[j] for j < n, with streaming stores when `stream` (the caller issues
 /// streamFence() before the result is handed over). The same single multiply either way.
@@ -372,6 +382,42 @@ void storeRows(Mat<S> &dst, std::int64_t r0, const S *src, std::int64_t n, S f =
     for (std::int64_t i = 0; i < n; ++i)
         storeRow(dst.data() + (r0 + i) * cols, src + i * cols, cols, f, stream);
 }
+
+/// Whether every row of `m` may be written with streaming stores: large, and each row starts on
+/// a packet boundary.
+template <class S>
+bool canStreamRows(const Mat<S> &m)
+{
+    constexpr std::size_t packetBytes = std::size_t(packetSize<S>) * sizeof(S);
+    return kCanStream && packetSize<S> > 1 && std::size_t(m.size()) * sizeof(S) >= kStreamBytes &&
+           reinterpret_cast<std::uintptr_t>(m.data()) % packetBytes == 0 &&
+           (std::size_t(m.cols()) * sizeof(S)) % packetBytes == 0;
+}
+
+/// expSumRow's sidecar that streams dst[j] = f · src[j] out two packets at a time; finish()
+/// writes what it did not reach (all of the row when expSumRow did not run). `dst` starts on a
+/// packet boundary (canStreamRows).
+template <class S>
+struct RowStreamer {
+    S *dst;
+    const S *src;
+    S f;
+    Eigen::Index done = 0;
+
+    void operator()(Eigen::Index j)
+    {
+        if constexpr (kCanStream && packetSize<S> > 1) {
+            namespace ei = Eigen::internal;
+            constexpr Eigen::Index W = packetSize<S>;
+            using P = Packet<S>;
+            const P pf = ei::pset1<P>(f);
+            streamPacket(dst + j, ei::pmul(pf, ei::ploadu<P>(src + j)));
+            streamPacket(dst + j + W, ei::pmul(pf, ei::ploadu<P>(src + j + W)));
+            done = j + 2 * W;
+        }
+    }
+    void finish(Eigen::Index n) { storeRow(dst + done, src + done, n - done, f, true); }
+};
 
 // ---- Products with pre-packed K and V -------------------------------------------------------
 // Eigen's product packs both operands on every call; called per block of query rows that
@@ -655,10 +701,19 @@ Status computeHead(const AttentionInputs<S> &in, const AttentionOptions &opt, st
     // weights; zeroing it for the product then read 64 MiB of cold memory at T = 4096.
     S *const blkData = products.scratch(rows * tk);
     std::vector<S> inv(static_cast<std::size_t>(rows)); // 1/sum of each row of the block
+    // Large kept weights: row i of the block is streamed out while row i + 1's exponentials
+    // are computed (the block's last row after them), so the stores overlap with arithmetic.
+    const bool streamWeights = keepWeights && canStreamRows(out.weights);
     const auto expRow = [&](std::int64_t i, std::int64_t r0, S m) {
         S *row = blkData + i * tk;
-        inv[std::size_t(i)] = expRowUnnormalised(row, tk, m, out.fullyMaskedRows, r0 + i);
-        if (keepWeights)
+        if (streamWeights && i > 0) {
+            RowStreamer<S> previous{out.weights.data() + (r0 + i - 1) * tk, row - tk, inv[std::size_t(i - 1)]};
+            inv[std::size_t(i)] = expRowUnnormalised(row, tk, m, out.fullyMaskedRows, r0 + i, previous);
+            previous.finish(tk);
+        } else {
+            inv[std::size_t(i)] = expRowUnnormalised(row, tk, m, out.fullyMaskedRows, r0 + i);
+        }
+        if (keepWeights && !streamWeights)
             storeRows(out.weights, r0 + i, row, 1, inv[std::size_t(i)]);
     };
     for (std::int64_t r0 = 0; r0 < tq; r0 += rows) {
@@ -688,6 +743,8 @@ Status computeHead(const AttentionInputs<S> &in, const AttentionOptions &opt, st
                 expRow(i, r0, m);
             }
         }
+        if (streamWeights)
+            storeRows(out.weights, r0 + n - 1, blkData + (n - 1) * tk, 1, inv[std::size_t(n - 1)]);
         S *const o = out.output.data() + r0 * dv;
         products.weighted(blkData, tk, n, o);                                       // O = A·V
         for (std::int64_t i = 0; i < n; ++i)
