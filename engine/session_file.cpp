@@ -8,6 +8,7 @@
 #include <QJsonObject>
 #include <QJsonValue>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -71,6 +72,8 @@ QJsonObject inputJson(const SessionState &s)
     QJsonArray files;
     for (const SessionInput &in : s.inputs) {
         QJsonObject f{{"name", qs(in.name)}, {"path", qs(in.absolutePath)}, {"relative", qs(in.relativePath)}};
+        if (!in.role.empty())
+            f.insert("role", qs(in.role));
         if (in.embedded) {
             const QByteArray raw(reinterpret_cast<const char *>(in.embedded->data()), qsizetype(in.embedded->size()));
             f.insert("embedded", QJsonObject{{"encoding", nameOf(kEncodings, in.encoding)},
@@ -315,6 +318,62 @@ bool isPlainFileName(const std::string &name)
            name.find('\0') == std::string::npos;
 }
 
+bool isKnownRole(const std::string &role)
+{
+    return role.empty() || role == kSessionRoleOverlayImage || role == kSessionRoleSecondInput;
+}
+
+/// Reads element `path` of input.files into `in`; false on an error (in `r`).
+bool readFile(FieldReader &r, const QJsonObject &f, const QString &path, SessionInput &in)
+{
+    if (!r.string(f, path, "name", in.name) || !r.string(f, path, "path", in.absolutePath))
+        return false;
+    if (f.contains(QLatin1String("relative")) && !r.string(f, path, "relative", in.relativePath))
+        return false;
+    if (!isPlainFileName(in.name))
+        return r.fail(path + ".name", "must be a plain file name, not \"" + in.name + "\"");
+    if (in.absolutePath.empty() && in.relativePath.empty())
+        return r.fail(path + ".path", "is empty, and so is \"relative\"");
+    return readEmbedded(r, f, path, in);
+}
+
+/// A secondary role (known, non-empty) is allowed once, and only beside a bundle.
+bool checkSecondaryRole(FieldReader &r, const SessionState &s, const QString &path, const std::string &role)
+{
+    if (s.inputKind != SessionState::InputKind::Bundle)
+        return r.fail(path + ".role", "is \"" + role + "\", which only a \"bundle\" input has");
+    for (const SessionInput &other : s.inputs)
+        if (other.role == role)
+            return r.fail(path + ".role", "is \"" + role + "\" a second time");
+    return true;
+}
+
+bool readFiles(FieldReader &r, const QJsonArray &files, SessionState &s)
+{
+    for (qsizetype i = 0; i < files.size(); ++i) {
+        const QString path = QStringLiteral("input.files[%1]").arg(i);
+        if (!files[i].isObject())
+            return r.fail(path, "must be an object");
+        const QJsonObject f = files[i].toObject();
+        SessionInput in;
+        if (f.contains(QLatin1String("role")) && !r.string(f, path, "role", in.role))
+            return false;
+        if (!isKnownRole(in.role))
+            continue; // a later release's kind of file: nothing here could use it
+        if (!in.role.empty() && !checkSecondaryRole(r, s, path, in.role))
+            return false;
+        if (!readFile(r, f, path, in))
+            return false;
+        s.inputs.push_back(std::move(in));
+    }
+    const bool primary =
+        std::any_of(s.inputs.begin(), s.inputs.end(), [](const SessionInput &in) { return in.role.empty(); });
+    if (s.inputKind != SessionState::InputKind::Text && !primary)
+        return r.fail("input.files", "has no primary file (one without a role), but the input kind \"" +
+                                         nameOf(kKinds, s.inputKind).toStdString() + "\" needs a file");
+    return true;
+}
+
 bool readInput(FieldReader &r, const QJsonObject &root, SessionState &s)
 {
     QJsonObject o;
@@ -325,28 +384,7 @@ bool readInput(FieldReader &r, const QJsonObject &root, SessionState &s)
         return false;
     if (o.contains(QLatin1String("bundleLayer")) && !r.integer(o, "input", "bundleLayer", s.bundleLayer, -1, kMaxIndex))
         return false;
-    for (qsizetype i = 0; i < files.size(); ++i) {
-        const QString path = QStringLiteral("input.files[%1]").arg(i);
-        if (!files[i].isObject())
-            return r.fail(path, "must be an object");
-        const QJsonObject f = files[i].toObject();
-        SessionInput in;
-        if (!r.string(f, path, "name", in.name) || !r.string(f, path, "path", in.absolutePath))
-            return false;
-        if (f.contains(QLatin1String("relative")) && !r.string(f, path, "relative", in.relativePath))
-            return false;
-        if (!isPlainFileName(in.name))
-            return r.fail(path + ".name", "must be a plain file name, not \"" + in.name + "\"");
-        if (in.absolutePath.empty() && in.relativePath.empty())
-            return r.fail(path + ".path", "is empty, and so is \"relative\"");
-        if (!readEmbedded(r, f, path, in))
-            return false;
-        s.inputs.push_back(std::move(in));
-    }
-    if (s.inputKind != SessionState::InputKind::Text && s.inputs.empty())
-        return r.fail("input.files", "is empty, but the input kind \"" + nameOf(kKinds, s.inputKind).toStdString() +
-                                         "\" needs a file");
-    return true;
+    return readFiles(r, files, s);
 }
 
 bool readParameters(FieldReader &r, const QJsonObject &root, SessionState &s)

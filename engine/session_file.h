@@ -24,6 +24,11 @@ inline constexpr std::uint64_t kSessionMaxFileBytes = 256ull << 20;
 /// embedInputs() embeds the inputs only when together they are at most this large.
 inline constexpr std::uint64_t kSessionEmbedLimit = 16ull << 20;
 
+/// `SessionInput::role` of the picture a bundle's attention is shown over (the Image tab).
+inline constexpr const char *kSessionRoleOverlayImage = "overlayImage";
+/// `SessionInput::role` of the second input, B of the difference A − B (the Imported attention tab).
+inline constexpr const char *kSessionRoleSecondInput = "secondInput";
+
 /// One input file of the session. At least one of the paths is non-empty. `embedded`, when set,
 /// holds the file's bytes so the session opens on a machine without the file.
 struct SessionInput {
@@ -31,6 +36,9 @@ struct SessionInput {
     std::string name;                 ///< file name as opened ("q.npy"); role files are recognised by it
     std::string absolutePath;         ///< where it was when saved (UTF-8)
     std::string relativePath;         ///< the same, relative to the session file's folder; may be empty
+    /// What the file is for: "" a primary input (the input kind's file or files), or one of the
+    /// secondary roles kSessionRoleOverlayImage and kSessionRoleSecondInput.
+    std::string role;
     std::optional<std::vector<std::byte>> embedded;
     Encoding encoding = Encoding::Npy; ///< meaningful only with `embedded`
     bool operator==(const SessionInput &) const = default;
@@ -38,7 +46,9 @@ struct SessionInput {
 
 /// Everything the window restores, as engine-level values. Invariants after decodeSession():
 /// dModel, dHead, heads ≥ 1; 0 ≤ head < heads; temperature > 0 and finite; customScale finite;
-/// paddedKeys ≥ 0; selections ≥ -1 (-1: none); tab ≥ 0; zoom ranges finite with lower < upper.
+/// paddedKeys ≥ 0; selections ≥ -1 (-1: none); tab ≥ 0; zoom ranges finite with lower < upper;
+/// every input's role is "" or a known secondary role, each secondary role at most once and only
+/// with the bundle kind; a kind other than text has at least one primary input.
 struct SessionState {
     enum class InputKind { Text, Files, Bundle, Image };
     enum class MaskMode { None, Causal, Padding };
@@ -95,7 +105,8 @@ std::vector<std::byte> encodeSession(const SessionState &state);
 /// Parses and validates a session. `sessionPath` names the file in messages and becomes
 /// `sessionPath` of the result. Refuses: not JSON, a wrong tag, a newer version, a missing or
 /// ill-typed field, a value out of range, embedded data that is not base64 or not a valid .npy;
-/// the message names the file and the field ("input.files[1].embedded.data").
+/// the message names the file and the field ("input.files[1].embedded.data"). A file whose role
+/// this version does not know (from a later release) is left out of `inputs` without a word.
 Result<SessionState> decodeSession(const std::vector<std::byte> &bytes, const std::string &sessionPath);
 
 /// Writes `state` to `path` atomically (temporary file + rename): on failure the file at `path`
@@ -116,12 +127,14 @@ Result<bool> embedInputs(SessionState &state, std::uint64_t limit = kSessionEmbe
 std::optional<std::string> resolveInput(const SessionState &state, std::size_t i);
 
 /// One message per referenced input found at neither path, whether or not an embedded copy
-/// exists: "<session>: the input <name> is missing (it was at <absolute path>)".
+/// exists: "<session>: the input <name> is missing (it was at <absolute path>)"; for a secondary
+/// input "the overlay image <name>" or "the second input <name>" instead of "the input <name>".
 std::vector<std::string> missingInputs(const SessionState &state);
 
 /// Usable paths for every input, in order: the file on disk when resolveInput() finds it, else its
-/// embedded copy written to `tempDir` (under its own name, or "<i>-<name>" when two embedded
-/// inputs share a name). Fails when an input is neither on disk nor embedded (with the
+/// embedded copy written to `tempDir` under its own name — in the subfolder "<i>" (its index)
+/// when another embedded input has the same name, so that neither overwrites the other and both
+/// keep their names. Fails when an input is neither on disk nor embedded (with the
 /// missingInputs() message) or when `tempDir` cannot be written. The caller owns `tempDir` and
 /// must keep it while the window uses the paths.
 Result<std::vector<std::string>> materializeInputs(const SessionState &state, const std::string &tempDir);

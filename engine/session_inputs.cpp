@@ -40,8 +40,21 @@ namespace {
 std::string missingMessage(const SessionState &state, std::size_t i)
 {
     const SessionInput &in = state.inputs[i];
-    return state.sessionPath + ": the input " + in.name + " is missing (it was at " +
+    const std::string what = in.role == kSessionRoleOverlayImage  ? "the overlay image "
+                             : in.role == kSessionRoleSecondInput ? "the second input "
+                                                                  : "the input ";
+    return state.sessionPath + ": " + what + in.name + " is missing (it was at " +
            (in.absolutePath.empty() ? in.relativePath : in.absolutePath) + ")";
+}
+
+/// Where materializeInputs writes input `i`'s embedded copy: `tempDir`/<name>, or
+/// `tempDir`/<i>/<name> when `shared` (another embedded input has the same name). Creates the folder.
+Result<std::string> copyPath(const std::string &tempDir, std::size_t i, const std::string &name, bool shared)
+{
+    const QString folder = shared ? QDir(qs(tempDir)).filePath(QString::number(i)) : qs(tempDir);
+    if (!QDir().mkpath(folder))
+        return makeError(Error::Code::WriteFailed, folder.toStdString() + ": cannot create the folder");
+    return QDir(folder).filePath(qs(name)).toStdString();
 }
 
 } // namespace
@@ -104,13 +117,12 @@ Result<std::vector<std::string>> materializeInputs(const SessionState &state, co
         }
         if (!in.embedded)
             return makeError(Error::Code::FileNotFound, missingMessage(state, i));
-        if (!QDir().mkpath(qs(tempDir)))
-            return makeError(Error::Code::WriteFailed, tempDir + ": cannot create the folder");
-        const std::string name = names.count(in.name) > 1 ? std::to_string(i) + "-" + in.name : in.name;
-        const std::string path = QDir(qs(tempDir)).filePath(qs(name)).toStdString();
-        if (auto st = writeFileAtomically(path, *in.embedded); !st)
+        auto path = copyPath(tempDir, i, in.name, names.count(in.name) > 1);
+        if (!path)
+            return path.error();
+        if (auto st = writeFileAtomically(*path, *in.embedded); !st)
             return st.error();
-        paths.push_back(path);
+        paths.push_back(*path);
     }
     return paths;
 }

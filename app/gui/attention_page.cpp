@@ -334,6 +334,7 @@ bool AttentionPage::openSecondBundle(const QString &path, QString *error)
     if (!read)
         return reportError(QString::fromStdString(read.error().message), error);
     m_other = std::move(read.value());
+    m_otherPath = path;
     m_updating = true;
     m_diffSource->setItemText(1, tr("second input: %1").arg(QFileInfo(path).fileName()));
     m_diffSource->setCurrentIndex(1);

@@ -43,6 +43,9 @@ public:
     bool openBundle(const QString &path, QString *error = nullptr);
     /// Opens a second input of the same shape as B of the difference A − B ("other input").
     bool openSecondBundle(const QString &path, QString *error = nullptr);
+    /// The file of the second input, as given to openSecondBundle; empty while none is open.
+    /// Sessions keep it (role "secondInput"); it stays open when another bundle is opened.
+    QString secondInputPath() const { return m_otherPath; }
 
     /// The colour map for weights (differences always use coolwarm).
     void setColormap(ColormapId id);
@@ -61,7 +64,7 @@ public:
     /// Every control as session settings, keys `attention.*` (docs/session-format.md), and back.
     /// applySettings ignores other keys and values that are invalid or outside a control's range
     /// (such a control keeps its value), then recomputes once. B from "second input" is taken
-    /// only when a second input is open: sessions do not keep that file.
+    /// only when a second input is open: a session opens its second input before calling this.
     PageSettings settings() const;
     void applySettings(const PageSettings &settings);
 
@@ -87,6 +90,7 @@ private:
     bool reportError(const QString &message, QString *error);
 
     std::optional<AttentionBundle> m_bundle, m_other;
+    QString m_otherPath; ///< the file m_other came from
     std::optional<ViewResult> m_result;
     ColormapId m_colormap = ColormapId::Viridis;
     QString m_statusPlain;

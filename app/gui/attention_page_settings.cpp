@@ -40,7 +40,7 @@ void AttentionPage::applySettings(const PageSettings &settings)
     PageSettings usable = settings;
     const QString source = QStringLiteral("attention.differenceSource");
     if (!m_other && usable.value(source) == QLatin1String("second"))
-        usable.remove(source); // the second input's file is not in the session
+        usable.remove(source); // the session had no second input, or it could not be opened
     m_updating = true;         // one recomputation at the end, and no settingsChanged
     attnscope::applySettings(usable, settingControls());
     m_updating = false;

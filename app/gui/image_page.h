@@ -55,6 +55,9 @@ public:
     /// patches too, clicking a patch shows its row; other queries ([CLS], text) go in the strip.
     bool showBundleOverlay(const AttentionBundle &bundle, const QString &imagePath, QString *error = nullptr);
 
+    /// Whether a bundle's attention can be shown (Mode::Bundle): showBundleOverlay succeeded and
+    /// no image has been opened since.
+    bool hasBundle() const { return m_bundle != nullptr; }
     void setMode(Mode mode);
     Mode mode() const;
     void setPrompt(const QString &text);

@@ -212,8 +212,7 @@ void MainWindow::createActions()
     QAction *backToText = file->addAction(tr("Back to &typed text"), this, [this] {
         m_fileSetup.reset();
         m_fileName.clear();
-        m_inputKind = SessionState::InputKind::Text;
-        m_inputPaths.clear();
+        setPrimaryInput(SessionState::InputKind::Text, {});
         m_controls->setTextMode(true);
         recompute();
     });
@@ -399,8 +398,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
 
 void MainWindow::setSentence(const QString &text)
 {
-    m_inputKind = SessionState::InputKind::Text;
-    m_inputPaths.clear();
+    setPrimaryInput(SessionState::InputKind::Text, {});
     m_fileSetup.reset();
     m_controls->setTextMode(true);
     m_controls->textEdit()->setText(text);
@@ -592,8 +590,7 @@ bool MainWindow::openFile(const QString &path, QString *error)
         if (!m_imagePage->openImage(path, &message))
             return report(message);
         addRecentFile(path);
-        m_inputKind = SessionState::InputKind::Image;
-        m_inputPaths = {path};
+        setPrimaryInput(SessionState::InputKind::Image, {path});
         setModified(true);
         m_tabs->setCurrentIndex(ImageTab);
         m_fileName = QFileInfo(path).fileName();
@@ -616,21 +613,20 @@ bool MainWindow::openFile(const QString &path, QString *error)
                 m_controls->setTextMode(false);
                 recompute();
             }
+            addRecentFile(path);
+            setPrimaryInput(SessionState::InputKind::Bundle, {path});
+            setModified(true);
+            m_tabs->setCurrentIndex(AttentionTab);
+            m_fileName = QFileInfo(path).fileName();
+            updateTitle();
             if (!error && bundle->gridRows > 0) {
                 // Its keys are image patches: offer to show them over the picture they came from.
                 const QString image = QFileDialog::getOpenFileName(
                     this, tr("The image of this bundle (%1 × %2 patches)").arg(bundle->gridRows).arg(bundle->gridCols),
                     QFileInfo(path).path(), tr("Images (*.png *.jpg *.jpeg *.bmp *.gif)"));
-                if (!image.isEmpty() && !m_imagePage->showBundleOverlay(*bundle, image, &message))
+                if (!image.isEmpty() && !showBundleOverImage(*bundle, image, &message))
                     showError(message);
             }
-            addRecentFile(path);
-            m_inputKind = SessionState::InputKind::Bundle;
-            m_inputPaths = {path};
-            setModified(true);
-            m_tabs->setCurrentIndex(AttentionTab);
-            m_fileName = QFileInfo(path).fileName();
-        updateTitle();
             return true;
         }
         if (!opened)
@@ -643,8 +639,7 @@ bool MainWindow::openFile(const QString &path, QString *error)
     m_tabs->setCurrentIndex(ExplorerTab);
     setModified(true);
     if (opened->setup) {
-        m_inputKind = SessionState::InputKind::Files;
-        m_inputPaths = {path};
+        setPrimaryInput(SessionState::InputKind::Files, {path});
         m_fileSetup = opened->setup;
         m_fileName = QFileInfo(path).fileName();
         m_controls->setTextMode(false);
@@ -669,7 +664,7 @@ bool MainWindow::openBundleWithImage(const QString &bundlePath, const QString &i
         return false;
     }
     auto bundle = readAttentionBundle(bundlePath.toStdString());
-    if (!bundle || !m_imagePage->showBundleOverlay(*bundle, imagePath, &message)) {
+    if (!bundle || !showBundleOverImage(*bundle, imagePath, &message)) {
         if (!bundle)
             message = QString::fromStdString(bundle.error().message);
         if (error)
@@ -679,6 +674,21 @@ bool MainWindow::openBundleWithImage(const QString &bundlePath, const QString &i
         return false;
     }
     m_tabs->setCurrentIndex(ImageTab);
+    return true;
+}
+
+void MainWindow::setPrimaryInput(SessionState::InputKind kind, const QStringList &paths)
+{
+    m_inputKind = kind;
+    m_inputPaths = paths;
+    m_overlayImagePath.clear();
+}
+
+bool MainWindow::showBundleOverImage(const AttentionBundle &bundle, const QString &imagePath, QString *error)
+{
+    if (!m_imagePage->showBundleOverlay(bundle, imagePath, error))
+        return false;
+    m_overlayImagePath = imagePath;
     return true;
 }
 
@@ -698,8 +708,7 @@ bool MainWindow::openTensorFiles(const QStringList &paths, QString *error)
     }
     m_fileSetup = std::make_shared<const ExplorerSetup>(std::move(setup.value()));
     m_fileName = QFileInfo(paths.value(0)).dir().dirName();
-    m_inputKind = SessionState::InputKind::Files;
-    m_inputPaths = paths;
+    setPrimaryInput(SessionState::InputKind::Files, paths);
     setModified(true);
     m_controls->setTextMode(false);
     updateTitle();

@@ -28,6 +28,7 @@ class QTimer;
 
 namespace attnscope {
 
+struct AttentionBundle;
 class AttentionPage;
 class ControlsPanel;
 class ImagePage;
@@ -50,12 +51,14 @@ public:
     bool openFile(const QString &path, QString *error = nullptr);
     /// Opens several tensor files named after their role (q.npy, k.npy, v.npy, x.npy, wq.npy …).
     bool openTensorFiles(const QStringList &paths, QString *error = nullptr);
-    /// Shows a bundle whose keys are image patches (it has image_grid) over `imagePath`.
+    /// Opens a bundle whose keys are image patches (it has image_grid) and shows it over
+    /// `imagePath`; sessions keep the image (role "overlayImage"). Never asks for a file.
     bool openBundleWithImage(const QString &bundlePath, const QString &imagePath, QString *error = nullptr);
     void setSentence(const QString &text);
 
     /// The whole state as a session (docs/session-format.md), and back. applySession reports
-    /// missing inputs by name and keeps the window as it was on failure.
+    /// missing inputs by name and keeps the window as it was on failure; an overlay image or
+    /// second input that is found but cannot be shown only costs its view (a status-bar warning).
     SessionState captureSession() const;
     bool applySession(const SessionState &state, QString *error = nullptr);
     bool saveSessionTo(const QString &path, QString *error = nullptr);
@@ -144,6 +147,16 @@ private:
     void setPresenterMode(bool on);
     void setModified(bool modified);
     void updateTitle();
+    /// The input now comes from `paths` (none for typed text): forgets the overlay image, which
+    /// belonged to the previous input.
+    void setPrimaryInput(SessionState::InputKind kind, const QStringList &paths);
+    /// Shows `bundle` over `imagePath` in the Image tab and remembers the image for sessions.
+    bool showBundleOverImage(const AttentionBundle &bundle, const QString &imagePath, QString *error);
+    // Opening a session (main_window_session.cpp), in this order.
+    bool openSessionInputs(const SessionState &state, QStringList *warnings, QString *error);
+    QStringList openSecondaryInputs(const QString &overlayImage, const QString &secondInput);
+    void applySessionControls(const SessionState &state);
+    void applySessionView(const SessionState &state);
     void autosave();
     bool saveSessionInteractive(bool askForPath);
     void createSessionActions(QMenu *file);
@@ -195,6 +208,7 @@ private:
     std::vector<QDockWidget *> m_explorerDocks;
     SessionState::InputKind m_inputKind = SessionState::InputKind::Text;
     QStringList m_inputPaths;       ///< the files the current input came from
+    QString m_overlayImagePath;     ///< the picture the bundle of m_inputPaths is shown over, or empty
     QString m_sessionPath;          ///< the .attnscope file, once saved or opened
     bool m_modified = false;
     std::optional<std::array<int, 3>> m_pendingSelection; ///< query, row, col to restore once computed

@@ -41,6 +41,36 @@ PageSettings pageSettingsOf(const SessionState &s)
     return out;
 }
 
+void addInput(SessionState &s, const QString &path, const char *role = "")
+{
+    SessionInput in;
+    in.name = QFileInfo(path).fileName().toStdString();
+    in.absolutePath = QFileInfo(path).absoluteFilePath().toStdString();
+    in.role = role;
+    s.inputs.push_back(in);
+}
+
+/// The usable paths of a session's inputs (materializeInputs), sorted by role.
+struct InputPaths {
+    QStringList primary;
+    QString overlayImage, secondInput;
+};
+
+InputPaths byRole(const SessionState &s, const std::vector<std::string> &paths)
+{
+    InputPaths out;
+    for (std::size_t i = 0; i < s.inputs.size(); ++i) {
+        const QString path = QString::fromStdString(paths[i]);
+        if (s.inputs[i].role == kSessionRoleOverlayImage)
+            out.overlayImage = path;
+        else if (s.inputs[i].role == kSessionRoleSecondInput)
+            out.secondInput = path;
+        else
+            out.primary << path;
+    }
+    return out;
+}
+
 } // namespace
 
 QString MainWindow::autosavePath()
@@ -74,11 +104,14 @@ SessionState MainWindow::captureSession() const
     s.text = v.text.toStdString();
     s.context = v.context.toStdString();
     s.cross = v.cross;
-    for (const QString &path : m_inputPaths) {
-        SessionInput in;
-        in.name = QFileInfo(path).fileName().toStdString();
-        in.absolutePath = QFileInfo(path).absoluteFilePath().toStdString();
-        s.inputs.push_back(in);
+    for (const QString &path : m_inputPaths)
+        addInput(s, path);
+    // The secondary inputs belong to the bundle; primary files come first, as older readers expect.
+    if (m_inputKind == SessionState::InputKind::Bundle) {
+        if (!m_overlayImagePath.isEmpty() && m_imagePage->hasBundle())
+            addInput(s, m_overlayImagePath, kSessionRoleOverlayImage);
+        if (!m_attentionPage->secondInputPath().isEmpty())
+            addInput(s, m_attentionPage->secondInputPath(), kSessionRoleSecondInput);
     }
     s.dModel = v.dModel;
     s.dHead = v.dHead;
@@ -111,49 +144,88 @@ SessionState MainWindow::captureSession() const
 
 bool MainWindow::applySession(const SessionState &state, QString *error)
 {
-    const auto report = [&](const QString &message) {
+    // Inputs first (they may fix the head count), then the parameters, then the view.
+    m_restoring = true;
+    QStringList warnings;
+    QString message;
+    if (!openSessionInputs(state, &warnings, &message)) {
+        m_restoring = false;
         if (error)
             *error = message;
         else
             showError(message);
         return false;
-    };
-    QStringList paths;
+    }
+    applySessionControls(state);
+    // After the inputs, whose sizes bound the pages' layers, heads and patches, and after the
+    // overlay image and second input, which make image.mode = bundle and
+    // attention.differenceSource = second available.
+    const PageSettings pages = pageSettingsOf(state);
+    m_attentionPage->applySettings(pages);
+    m_imagePage->applySettings(pages);
+    m_restoring = false;
+    m_undo->clear();
+    applySessionView(state);
+    if (!warnings.isEmpty())
+        statusBar()->showMessage(warnings.join(QLatin1Char(' ')), 15000);
+    return true;
+}
+
+bool MainWindow::openSessionInputs(const SessionState &state, QStringList *warnings, QString *error)
+{
+    InputPaths paths;
     if (!state.inputs.empty()) {
         auto temp = std::make_unique<QTemporaryDir>();
-        if (!temp->isValid())
-            return report(tr("cannot create a temporary folder for the session's inputs"));
+        if (!temp->isValid()) {
+            *error = tr("cannot create a temporary folder for the session's inputs");
+            return false;
+        }
         auto resolved = materializeInputs(state, temp->path().toStdString());
-        if (!resolved)
-            return report(QString::fromStdString(resolved.error().message));
-        for (const auto &p : *resolved)
-            paths << QString::fromStdString(p);
+        if (!resolved) {
+            *error = QString::fromStdString(resolved.error().message);
+            return false;
+        }
+        paths = byRole(state, *resolved);
         m_sessionTemp = std::move(temp);
     }
-    // Inputs first (they may fix the head count), then the parameters, then the view.
-    m_restoring = true;
     bool ok = true;
-    QString message;
     switch (state.inputKind) {
-    case SessionState::InputKind::Text: {
+    case SessionState::InputKind::Text:
         m_fileSetup.reset();
         m_controls->setTextMode(true);
-        m_inputKind = SessionState::InputKind::Text;
-        m_inputPaths.clear();
+        setPrimaryInput(SessionState::InputKind::Text, {});
         break;
-    }
     case SessionState::InputKind::Files:
-        ok = paths.size() == 1 ? openFile(paths.first(), &message) : openTensorFiles(paths, &message);
+        ok = paths.primary.size() == 1 ? openFile(paths.primary.first(), error) : openTensorFiles(paths.primary, error);
         break;
     case SessionState::InputKind::Bundle:
     case SessionState::InputKind::Image:
-        ok = !paths.isEmpty() && openFile(paths.first(), &message);
+        ok = !paths.primary.isEmpty() && openFile(paths.primary.first(), error);
         break;
     }
-    if (!ok) {
-        m_restoring = false;
-        return report(message.isEmpty() ? tr("the session names no input file") : message);
-    }
+    if (!ok && error->isEmpty())
+        *error = tr("the session names no input file");
+    if (ok && m_inputKind == SessionState::InputKind::Bundle) // opened as a bundle, not only named one
+        *warnings = openSecondaryInputs(paths.overlayImage, paths.secondInput);
+    return ok;
+}
+
+/// The primary input is open; a secondary one that fails only loses its own view, so each
+/// failure becomes a warning rather than an error that would throw the whole session away.
+QStringList MainWindow::openSecondaryInputs(const QString &overlayImage, const QString &secondInput)
+{
+    QStringList warnings;
+    QString message;
+    const AttentionBundle *bundle = m_attentionPage->bundle();
+    if (!overlayImage.isEmpty() && bundle && !showBundleOverImage(*bundle, overlayImage, &message))
+        warnings << tr("The bundle cannot be shown over %1: %2").arg(QFileInfo(overlayImage).fileName(), message);
+    if (!secondInput.isEmpty() && !m_attentionPage->openSecondBundle(secondInput, &message))
+        warnings << tr("The second input %1 cannot be opened: %2").arg(QFileInfo(secondInput).fileName(), message);
+    return warnings;
+}
+
+void MainWindow::applySessionControls(const SessionState &state)
+{
     ControlValues v;
     v.text = QString::fromStdString(state.text);
     v.context = QString::fromStdString(state.context);
@@ -170,12 +242,10 @@ bool MainWindow::applySession(const SessionState &state, QString *error)
     v.paddedKeys = QList<int>(state.paddedKeys.begin(), state.paddedKeys.end());
     m_controls->setValues(v);
     m_lastValues = m_controls->values();
-    // After the inputs, whose sizes bound the pages' layers, heads and patches.
-    const PageSettings pages = pageSettingsOf(state);
-    m_attentionPage->applySettings(pages);
-    m_imagePage->applySettings(pages);
-    m_restoring = false;
-    m_undo->clear();
+}
+
+void MainWindow::applySessionView(const SessionState &state)
+{
     for (QAction *a : m_colormapGroup->actions())
         a->setChecked(a->data().toString() == QString::fromStdString(state.colormap));
     for (QAction *a : m_reductionGroup->actions())
@@ -195,7 +265,6 @@ bool MainWindow::applySession(const SessionState &state, QString *error)
             m_views[0]->plot()->replot();
         }, Qt::SingleShotConnection);
     }
-    return true;
 }
 
 bool MainWindow::saveSessionTo(const QString &path, QString *error)

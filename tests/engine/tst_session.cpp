@@ -157,6 +157,20 @@ QByteArray json(const QJsonObject &o)
     return QJsonDocument(o).toJson();
 }
 
+/// validJson() as a bundle session whose files are these, in order.
+QJsonObject bundleWithFiles(const QJsonArray &files)
+{
+    return with(with(validJson(), "input", "kind", "bundle"), "input", "files", files);
+}
+
+QJsonObject fileJson(const QString &name, const QString &role = {})
+{
+    QJsonObject f{{"name", name}, {"path", "/data/" + name}};
+    if (!role.isEmpty())
+        f.insert("role", role);
+    return f;
+}
+
 } // namespace
 
 class TestSession : public QObject {
@@ -178,6 +192,13 @@ private slots:
     void saveIntoReadOnlyFolderLeavesTheOldFile();
     void stageKeysRoundTrip();
     void documentedExampleOpens();
+    void rolesRoundTripAndOnlyNonEmptyOnesAreWritten();
+    void fileWithoutRolesHasOnlyPrimaryInputs();
+    void unknownRoleIsLeftOut();
+    void badRolesAreRefused_data();
+    void badRolesAreRefused();
+    void missingSecondaryInputIsNamedByItsRole();
+    void sameNamedEmbeddedInputsDoNotOverwriteEachOther();
 };
 
 void TestSession::encodeDecodeRestoresEveryField()
@@ -445,7 +466,7 @@ void TestSession::corruptFilesAreRefused_data()
     QTest::newRow("name with a slash") << json(withFile0(ok, "name", "../../etc/passwd")) << "\"input.files[0].name\"";
     QTest::newRow("no path") << json(withFile0(withFile0(ok, "path", ""), "relative", "")) << "\"input.files[0].path\"";
     QTest::newRow("files kind without files")
-        << json(with(ok, "input", "files", QJsonArray())) << "\"input.files\" is empty";
+        << json(with(ok, "input", "files", QJsonArray())) << "\"input.files\" has no primary file";
 }
 
 void TestSession::corruptFilesAreRefused()
@@ -554,6 +575,145 @@ void TestSession::documentedExampleOpens()
     QCOMPARE(t->at(0), 1.0);
     QCOMPARE(t->at(1), 0.0);
     QCOMPARE(t->at(3), 1.0);
+}
+
+void TestSession::rolesRoundTripAndOnlyNonEmptyOnesAreWritten()
+{
+    SessionState s;
+    s.sessionPath = "roles.attnscope";
+    s.inputKind = SessionState::InputKind::Bundle;
+    s.inputs = {inputAt("/data/a/attn.npz"), inputAt("/data/scene.png"), inputAt("/data/b/attn.npz")};
+    s.inputs[1].role = kSessionRoleOverlayImage;
+    s.inputs[2].role = kSessionRoleSecondInput;
+    s.inputs[2].embedded = vbytes(QByteArray("npz bytes"));
+    s.inputs[2].encoding = SessionInput::Encoding::Raw;
+    auto back = decodeSession(encodeSession(s), s.sessionPath);
+    QVERIFY2(back.ok(), back.ok() ? "" : back.error().message.c_str());
+    QVERIFY(*back == s);
+
+    const QJsonArray files =
+        QJsonDocument::fromJson(qbytes(encodeSession(s))).object().value("input").toObject().value("files").toArray();
+    QVERIFY(!files[0].toObject().contains("role")); // a primary input is written as before roles
+    QCOMPARE(files[1].toObject()["role"].toString(), QString("overlayImage"));
+    QCOMPARE(files[2].toObject()["role"].toString(), QString("secondInput"));
+}
+
+void TestSession::fileWithoutRolesHasOnlyPrimaryInputs()
+{
+    // A file written before roles existed: every file is a primary input, and the version is 1.
+    QJsonArray files{fileJson("q.npy"), fileJson("k.npy"), fileJson("v.npy")};
+    const QJsonObject root = with(validJson(), "input", "files", files);
+    auto s = decodeSession(vbytes(json(root)), "old.attnscope");
+    QVERIFY2(s.ok(), s.ok() ? "" : s.error().message.c_str());
+    QCOMPARE(s->version, 1);
+    QCOMPARE(s->inputs.size(), std::size_t(3));
+    for (const SessionInput &in : s->inputs)
+        QCOMPARE(in.role, std::string());
+}
+
+void TestSession::unknownRoleIsLeftOut()
+{
+    // A later release's kind of file (even with fields this version would refuse) is dropped;
+    // the known ones around it stay, in order.
+    QJsonObject future{{"role", "depthMap"}, {"name", "../not/plain"}, {"format", 3}};
+    const QJsonObject root = bundleWithFiles({fileJson("attn.npz"), future, fileJson("other.npz", "secondInput")});
+    auto s = decodeSession(vbytes(json(root)), "future.attnscope");
+    QVERIFY2(s.ok(), s.ok() ? "" : s.error().message.c_str());
+    QCOMPARE(s->inputs.size(), std::size_t(2));
+    QCOMPARE(s->inputs[0].name, std::string("attn.npz"));
+    QCOMPARE(s->inputs[1].name, std::string("other.npz"));
+    QCOMPARE(s->inputs[1].role, std::string(kSessionRoleSecondInput));
+}
+
+void TestSession::badRolesAreRefused_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("role not a string") << json(withFile0(validJson(), "role", 1))
+                                       << "\"input.files[0].role\" must be a string";
+    QTest::newRow("overlay image twice") << json(bundleWithFiles({fileJson("a.npz"), fileJson("x.png", "overlayImage"),
+                                                                  fileJson("y.png", "overlayImage")}))
+                                         << "\"input.files[2].role\" is \"overlayImage\" a second time";
+    QTest::newRow("second input beside tensor files")
+        << json(with(validJson(), "input", "files", QJsonArray{fileJson("q.npy"), fileJson("b.npz", "secondInput")}))
+        << "\"input.files[1].role\" is \"secondInput\", which only a \"bundle\" input has";
+    QTest::newRow("only secondary files")
+        << json(bundleWithFiles({fileJson("x.png", "overlayImage")})) << "\"input.files\" has no primary file";
+    QTest::newRow("only unknown roles") << json(bundleWithFiles({fileJson("d.exr", "depthMap")}))
+                                        << "\"input.files\" has no primary file";
+}
+
+void TestSession::badRolesAreRefused()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(QString, expected);
+    auto s = decodeSession(vbytes(content), "roles.attnscope");
+    QVERIFY(!s.ok());
+    const QString msg = QString::fromStdString(s.error().message);
+    QVERIFY2(msg.startsWith("roles.attnscope: "), qPrintable(msg));
+    QVERIFY2(msg.contains(expected), qPrintable(msg));
+}
+
+void TestSession::missingSecondaryInputIsNamedByItsRole()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QVERIFY(writeBytes(dir.filePath("attn.npz"), "npz"));
+    SessionState s;
+    s.sessionPath = dir.filePath("s.attnscope").toStdString();
+    s.inputKind = SessionState::InputKind::Bundle;
+    s.inputs = {inputAt(dir.filePath("attn.npz")), inputAt(dir.filePath("gone.png")), inputAt(dir.filePath("b.npz"))};
+    s.inputs[1].role = kSessionRoleOverlayImage;
+    s.inputs[2].role = kSessionRoleSecondInput;
+    const auto missing = missingInputs(s);
+    QCOMPARE(missing.size(), std::size_t(2));
+    QCOMPARE(QString::fromStdString(missing[0]), dir.filePath("s.attnscope") +
+                                                     ": the overlay image gone.png is missing (it was at " +
+                                                     dir.filePath("gone.png") + ")");
+    QVERIFY(QString::fromStdString(missing[1]).contains(": the second input b.npz is missing"));
+    // Without an embedded copy a secondary input stops the session as a primary one does.
+    auto paths = materializeInputs(s, dir.filePath("tmp").toStdString());
+    QVERIFY(!paths.ok());
+    QCOMPARE(paths.error().code, Error::Code::FileNotFound);
+    QVERIFY(QString::fromStdString(paths.error().message).contains("the overlay image gone.png is missing"));
+}
+
+void TestSession::sameNamedEmbeddedInputsDoNotOverwriteEachOther()
+{
+    // A bundle and a second bundle, both attn.npz, from two folders: after both folders are gone,
+    // each embedded copy comes back under its own name with its own bytes.
+    QTemporaryDir dir, temp;
+    QVERIFY(dir.isValid() && temp.isValid());
+    QVERIFY(QDir(dir.path()).mkpath("run a") && QDir(dir.path()).mkpath("run b"));
+    const QByteArray a = "first bundle", b = "second bundle, longer";
+    QVERIFY(writeBytes(dir.filePath("run a/attn.npz"), a) && writeBytes(dir.filePath("run b/attn.npz"), b));
+    QVERIFY(writeBytes(dir.filePath("scene.png"), "png"));
+    SessionState s;
+    s.inputKind = SessionState::InputKind::Bundle;
+    s.inputs = {inputAt(dir.filePath("run a/attn.npz")), inputAt(dir.filePath("scene.png")),
+                inputAt(dir.filePath("run b/attn.npz"))};
+    s.inputs[1].role = kSessionRoleOverlayImage;
+    s.inputs[2].role = kSessionRoleSecondInput;
+    auto embedded = embedInputs(s);
+    QVERIFY(embedded.ok() && *embedded);
+    QCOMPARE(qbytes(*s.inputs[0].embedded), a);
+    QCOMPARE(qbytes(*s.inputs[2].embedded), b);
+    QTemporaryDir sessions;
+    const QString path = sessions.filePath("s.attnscope");
+    QVERIFY(saveSession(s, path.toStdString()).ok());
+    QVERIFY(dir.remove());
+
+    auto back = loadSession(path.toStdString());
+    QVERIFY(back.ok());
+    auto paths = materializeInputs(*back, temp.filePath("inputs").toStdString());
+    QVERIFY2(paths.ok(), paths.ok() ? "" : paths.error().message.c_str());
+    const QString first = QString::fromStdString((*paths)[0]), second = QString::fromStdString((*paths)[2]);
+    QCOMPARE(first, temp.filePath("inputs/0/attn.npz"));
+    QCOMPARE(second, temp.filePath("inputs/2/attn.npz"));
+    QCOMPARE(fileBytes(first), a);
+    QCOMPARE(fileBytes(second), b);
+    QCOMPARE(QString::fromStdString((*paths)[1]), temp.filePath("inputs/scene.png")); // its name alone
+    QCOMPARE(fileBytes(QString::fromStdString((*paths)[1])), QByteArray("png"));
 }
 
 QTEST_GUILESS_MAIN(TestSession)

@@ -66,6 +66,27 @@ int distinctColours(const QImage &image)
     return int(colours.size());
 }
 
+/// Runs a Python snippet (with numpy) given `args` as sys.argv[1:]; true when it succeeded.
+bool runPython(const char *script, const QStringList &args)
+{
+    QProcess py;
+    py.start("/usr/bin/python3", QStringList{"-c", QString::fromUtf8(script)} + args);
+    return py.waitForFinished(30000) && py.exitStatus() == QProcess::NormalExit && py.exitCode() == 0;
+}
+
+/// The demo bundle as `<dir>/a/attn.npz`, and the same with other weights as `<dir>/b/attn.npz`.
+bool writeTwoBundlesNamedAlike(const QString &dir)
+{
+    return runPython("import numpy as np, os, sys\n"
+                     "d = dict(np.load(sys.argv[1]))\n"
+                     "for sub in 'ab': os.makedirs(sys.argv[2] + '/' + sub)\n"
+                     "np.savez(sys.argv[2] + '/a/attn.npz', **d)\n"
+                     "a = d['attentions'][:, :, :, ::-1]\n"
+                     "d['attentions'] = np.ascontiguousarray(a)\n"
+                     "np.savez(sys.argv[2] + '/b/attn.npz', **d)\n",
+                     {QStringLiteral(ATTNSCOPE_SOURCE_DIR "/resources/examples/demo_bundle.npz"), dir});
+}
+
 } // namespace
 
 class TestExplorerWindow : public QObject {
@@ -91,6 +112,10 @@ private slots:
     void sessionKeepsTheAttentionTabsControls();
     void sessionKeepsTheImageTabsControls();
     void sessionIgnoresUnknownAndInvalidPageSettings();
+    void sessionKeepsTheBundleShownOverAnImage();
+    void sessionKeepsTheSecondInputOfTheDifference();
+    void sessionWithoutItsSecondInputIsRefusedByName();
+    void sessionWithAnUnreadableSecondInputOpensWithAWarning();
     void screenshotOption();
     void badArgumentsExitWithStatusTwo_data();
     void badArgumentsExitWithStatusTwo();
@@ -636,6 +661,136 @@ void TestExplorerWindow::sessionIgnoresUnknownAndInvalidPageSettings()
     QVERIFY(!back->settings().contains("attention.fromTheFuture"));
     QCOMPARE(other.imagePage()->mode(), ImagePage::Mode::Patches);
     QCOMPARE(other.imagePage()->findChild<QSlider *>("opacity")->value(), 50);
+}
+
+void TestExplorerWindow::sessionKeepsTheBundleShownOverAnImage()
+{
+    // Gap 1: the picture a bundle is shown over was not saved, so image.mode = bundle was lost.
+    // Keys and queries are [CLS] and the 3 × 4 patches of scene.png; 2 layers × 2 heads.
+    QTemporaryDir dir;
+    QVERIFY(runPython(
+        "import numpy as np, sys\n"
+        "a = np.random.default_rng(3).random((2, 2, 13, 13)).astype(np.float32)\n"
+        "np.savez(sys.argv[1] + '/b.npz', attentions=a / a.sum(-1, keepdims=True), image_grid=np.array([3, 4]))\n",
+        {dir.path()}));
+    const QString scene = QStringLiteral(ATTNSCOPE_SOURCE_DIR "/resources/examples/scene.png");
+    QString error;
+    QVERIFY2(m_window->openBundleWithImage(dir.filePath("b.npz"), scene, &error), qPrintable(error));
+    ImagePage *page = m_window->imagePage();
+    QCOMPARE(page->mode(), ImagePage::Mode::Bundle);
+    page->findChild<QSpinBox *>("layer")->setValue(1);
+    page->findChild<QSpinBox *>("head")->setValue(1);
+    page->selectPatches({2, 7});
+    const PageSettings saved = page->settings();
+    QCOMPARE(saved.value("image.mode"), QStringLiteral("bundle"));
+    const QString path = dir.filePath("overlay.attnscope");
+    QVERIFY2(m_window->saveSessionTo(path, &error), qPrintable(error));
+    const SessionState state = m_window->captureSession();
+    QCOMPARE(state.inputs.size(), std::size_t(2));
+    QCOMPARE(state.inputs[1].role, std::string(kSessionRoleOverlayImage));
+    QCOMPARE(QString::fromStdString(state.inputs[1].absolutePath), scene);
+
+    MainWindow other;
+    other.show();
+    QVERIFY2(other.openSession(path, &error), qPrintable(error));
+    ImagePage *back = other.imagePage();
+    QCOMPARE(back->mode(), ImagePage::Mode::Bundle);
+    QCOMPARE(back->image(), page->image());
+    QCOMPARE(back->grid().count(), 12);
+    QCOMPARE(back->settings(), saved);
+    QVERIFY(back->shownMap().size() == 12 && (back->shownMap() - page->shownMap()).cwiseAbs().maxCoeff() == 0.0);
+    QCOMPARE(other.tabs()->currentIndex(), int(MainWindow::ImageTab));
+    QVERIFY(!other.isModified());
+
+    // Another input replaces the bundle: its picture is no longer part of the session.
+    QVERIFY2(other.openFile(QStringLiteral(ATTNSCOPE_SOURCE_DIR "/resources/examples/demo_bundle.npz"), &error),
+             qPrintable(error));
+    QCOMPARE(other.captureSession().inputs.size(), std::size_t(1));
+}
+
+void TestExplorerWindow::sessionKeepsTheSecondInputOfTheDifference()
+{
+    // Gap 2: B from a second input was not saved. Both inputs are called attn.npz and both
+    // folders are gone when the session is reopened: each embedded copy must keep its bytes.
+    QTemporaryDir inputs, sessions;
+    QVERIFY(writeTwoBundlesNamedAlike(inputs.path()));
+    QString error;
+    QVERIFY2(m_window->openFile(inputs.filePath("a/attn.npz"), &error), qPrintable(error));
+    AttentionPage *page = m_window->attentionPage();
+    QVERIFY2(page->openSecondBundle(inputs.filePath("b/attn.npz"), &error), qPrintable(error));
+    page->findChild<QSpinBox *>("diffLayerSpin")->setValue(1);
+    page->findChild<QSpinBox *>("headSpin")->setValue(2);
+    page->findChild<QSpinBox *>("diffHeadSpin")->setValue(2);
+    QVERIFY(page->result() && page->result()->diverging);
+    const Mat<double> shown = page->result()->values;
+    QVERIFY(shown.cwiseAbs().maxCoeff() > 0.01); // B differs from A's layer 1, head 2
+    const QString path = sessions.filePath("difference.attnscope");
+    QVERIFY2(m_window->saveSessionTo(path, &error), qPrintable(error));
+    QVERIFY(inputs.remove());
+
+    MainWindow other;
+    other.show();
+    QVERIFY2(other.openSession(path, &error), qPrintable(error));
+    AttentionPage *back = other.attentionPage();
+    QVERIFY(back->result() != nullptr);
+    QCOMPARE(back->findChild<QComboBox *>("diffSourceCombo")->currentIndex(), 1);
+    QCOMPARE(back->findChild<QComboBox *>("diffSourceCombo")->currentText(), QStringLiteral("second input: attn.npz"));
+    QCOMPARE(back->settings(), page->settings());
+    QCOMPARE(back->statusText(), page->statusText());
+    QCOMPARE((back->result()->values - shown).cwiseAbs().maxCoeff(), 0.0);
+    QCOMPARE(QFileInfo(back->secondInputPath()).fileName(), QStringLiteral("attn.npz"));
+    QVERIFY(!other.isModified());
+    // Saved again, the window keeps both inputs with their roles.
+    const SessionState again = other.captureSession();
+    QCOMPARE(again.inputs.size(), std::size_t(2));
+    QCOMPARE(again.inputs[1].role, std::string(kSessionRoleSecondInput));
+}
+
+void TestExplorerWindow::sessionWithoutItsSecondInputIsRefusedByName()
+{
+    // Not embedded and gone: the session is refused as for a missing primary input, naming the
+    // file, and the window it was opened in is left as it was.
+    QTemporaryDir inputs;
+    QVERIFY(writeTwoBundlesNamedAlike(inputs.path()));
+    QString error;
+    QVERIFY2(m_window->openFile(inputs.filePath("a/attn.npz"), &error), qPrintable(error));
+    QVERIFY2(m_window->attentionPage()->openSecondBundle(inputs.filePath("b/attn.npz"), &error), qPrintable(error));
+    const QString path = inputs.filePath("by reference.attnscope");
+    QVERIFY(saveSession(m_window->captureSession(), path.toStdString()).ok()); // paths only
+    QVERIFY(QFile::remove(inputs.filePath("b/attn.npz")));
+
+    MainWindow other;
+    other.show();
+    QVERIFY(!other.openSession(path, &error));
+    QVERIFY2(error.contains("the second input attn.npz is missing"), qPrintable(error));
+    QVERIFY2(error.contains(inputs.filePath("b/attn.npz")), qPrintable(error));
+    QVERIFY(!other.attentionPage()->hasBundle());
+}
+
+void TestExplorerWindow::sessionWithAnUnreadableSecondInputOpensWithAWarning()
+{
+    // Found but not a bundle: the primary input and the rest of the session open; the status bar
+    // says why B is not the second input, and B falls back to this input.
+    QTemporaryDir inputs;
+    QVERIFY(writeTwoBundlesNamedAlike(inputs.path()));
+    QString error;
+    QVERIFY2(m_window->openFile(inputs.filePath("a/attn.npz"), &error), qPrintable(error));
+    QVERIFY2(m_window->attentionPage()->openSecondBundle(inputs.filePath("b/attn.npz"), &error), qPrintable(error));
+    const QString path = inputs.filePath("by reference.attnscope");
+    QVERIFY(saveSession(m_window->captureSession(), path.toStdString()).ok());
+    QFile b(inputs.filePath("b/attn.npz"));
+    QVERIFY(b.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    b.write("not a bundle");
+    b.close();
+
+    MainWindow other;
+    other.show();
+    QVERIFY2(other.openSession(path, &error), qPrintable(error));
+    QVERIFY(other.attentionPage()->result() != nullptr);
+    const QString status = other.statusBar()->currentMessage();
+    QVERIFY2(status.contains("The second input attn.npz cannot be opened"), qPrintable(status));
+    QCOMPARE(other.attentionPage()->findChild<QComboBox *>("diffSourceCombo")->currentIndex(), 0);
+    QVERIFY(other.attentionPage()->secondInputPath().isEmpty());
 }
 
 void TestExplorerWindow::screenshotOption()
