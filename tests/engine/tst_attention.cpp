@@ -159,6 +159,8 @@ private slots:
     void extremeLogitsPipeline();
     void fullyMaskedRows_data();
     void fullyMaskedRows();
+    void largeResults_data();
+    void largeResults();
     void memoryBudget_data();
     void memoryBudget();
     void cancel();
@@ -571,6 +573,111 @@ void TstAttention::fullyMaskedRows()
         QVERIFY2(w.contains("every key is masked"), qPrintable(w));
         QVERIFY2(w.contains(warningText), qPrintable(w));
     }
+}
+
+// Results of 4 MiB and more are written with streaming stores, each weights row while the next
+// row's exponentials are computed, and only when every row starts on a packet boundary; the
+// small fixtures never reach that code. These cases do, against a plain double-precision
+// evaluation of the formula in this test (no blocking, std::exp): rows straddling blocks, a
+// fully masked row (first, middle and last of a block), masks, and row lengths that are and are
+// not a multiple of a packet. Tolerance: |got - ref| <= atol + 1e-5·|ref| for float, with atol
+// 1e-6 for weights and outputs and 1e-5 for scores (a dot product of 16 terms of about ±2 loses
+// ~1e-6 in float, absolute, however small the result); 1e-12 + 1e-9·|ref| for double. Masked
+// weights exactly 0.
+void TstAttention::largeResults_data()
+{
+    QTest::addColumn<bool>("f64");
+    QTest::addColumn<int>("tq");
+    QTest::addColumn<int>("tk");
+    QTest::addColumn<unsigned>("keep");
+
+    QTest::newRow("f32 1100x1024, weights (rows stored while the next row's exp runs)") << false << 1100 << 1024 << unsigned(KeepWeights);
+    QTest::newRow("f32 1030x1030, every stage (rows not on a packet boundary)") << false << 1030 << 1030 << unsigned(KeepAll);
+    QTest::newRow("f64 1024x640, weights") << true << 1024 << 640 << unsigned(KeepWeights);
+    QTest::newRow("f64 700x770, every stage") << true << 700 << 770 << unsigned(KeepAll);
+}
+
+void TstAttention::largeResults()
+{
+    QFETCH(bool, f64);
+    QFETCH(int, tq);
+    QFETCH(int, tk);
+    QFETCH(unsigned, keep);
+    const auto run = [&](auto tag, double rtol, double atol, double scoresAtol) {
+        using S = decltype(tag);
+        auto in = randomInputs<S>(std::uint64_t(tq) * 31u + std::uint64_t(tk), 1, 1, tq, tk, 16, 8, 1.5);
+        in.mask.causal = true;
+        in.mask.keyPadding.assign(std::size_t(tk), false);
+        for (int j : {1, 7, tk - 1})
+            in.mask.keyPadding[std::size_t(j)] = true;
+        BoolMat allowed = BoolMat::Constant(tq, tk, true);
+        const QList<int> blocked = {0, 31, 32, 517, tq - 1};
+        for (int i : blocked)
+            allowed.row(i).setConstant(false);
+        in.mask.allowed = {allowed};
+        auto r = computeAttention<S>(in, options(keep));
+        QVERIFY(r.ok());
+        const HeadResult<S> &h = r->heads[0];
+
+        // The reference, in double from the same inputs.
+        using MatD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+        const double factor = 1.0 / std::sqrt(16.0);
+        const MatD raw = in.q[0].template cast<double>() * in.k[0].template cast<double>().transpose();
+        MatD w = MatD::Zero(tq, tk);
+        std::vector<std::int64_t> fully;
+        for (int i = 0; i < tq; ++i) {
+            std::vector<int> keys;
+            for (int j = 0; j <= std::min(i, tk - 1); ++j)
+                if (!in.mask.keyPadding[std::size_t(j)] && allowed(i, j))
+                    keys.push_back(j);
+            if (keys.empty()) {
+                fully.push_back(i);
+                continue;
+            }
+            double m = -kInf, sum = 0;
+            for (int j : keys)
+                m = std::max(m, raw(i, j) * factor);
+            for (int j : keys)
+                sum += (w(i, j) = std::exp(raw(i, j) * factor - m));
+            w.row(i) /= sum;
+        }
+        const MatD out = w * in.v[0].template cast<double>();
+        QCOMPARE(h.fullyMaskedRows, fully);
+        const auto close = [&](const auto &got, const MatD &ref, const char *what, double absTol) -> QString {
+            for (Eigen::Index i = 0; i < ref.rows(); ++i)
+                for (Eigen::Index j = 0; j < ref.cols(); ++j) {
+                    const double g = double(got(i, j)), e = ref(i, j);
+                    if (!(std::abs(g - e) <= absTol + rtol * std::abs(e)))
+                        return QStringLiteral("%1 (%2, %3): got %4, expected %5").arg(what).arg(i).arg(j).arg(g, 0, 'g', 17).arg(e, 0, 'g', 17);
+                }
+            return {};
+        };
+        QString diff = close(h.weights, w, "weights", atol);
+        QVERIFY2(diff.isEmpty(), qPrintable(diff));
+        diff = close(h.output, out, "output", atol);
+        QVERIFY2(diff.isEmpty(), qPrintable(diff));
+        for (Eigen::Index i = 0; i < tq; ++i)
+            for (Eigen::Index j = 0; j < tk; ++j)
+                if (w(i, j) == 0.0)
+                    QVERIFY2(h.weights(i, j) == S(0), qPrintable(QStringLiteral("masked weight (%1, %2) is not 0").arg(i).arg(j)));
+        if (keep & KeepScoresRaw) {
+            diff = close(h.scoresRaw, raw, "raw scores", scoresAtol);
+            QVERIFY2(diff.isEmpty(), qPrintable(diff));
+            diff = close(h.scoresScaled, raw * factor, "scaled scores", scoresAtol);
+            QVERIFY2(diff.isEmpty(), qPrintable(diff));
+            for (Eigen::Index i = 0; i < tq; ++i)
+                for (Eigen::Index j = 0; j < tk; ++j) {
+                    const bool masked = j > i || in.mask.keyPadding[std::size_t(j)] || !allowed(i, j);
+                    const double g = double(h.scoresMasked(i, j));
+                    QVERIFY2(masked ? g == -kInf : g == double(h.scoresScaled(i, j)),
+                             qPrintable(QStringLiteral("masked score (%1, %2) = %3").arg(i).arg(j).arg(g)));
+                }
+        }
+    };
+    if (f64)
+        run(double(), 1e-9, 1e-12, 1e-12);
+    else
+        run(float(), 1e-5, 1e-6, 1e-5);
 }
 
 void TstAttention::memoryBudget_data()
