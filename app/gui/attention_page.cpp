@@ -119,7 +119,7 @@ QWidget *AttentionPage::createControls()
         const QString path = QFileDialog::getOpenFileName(this, tr("Open attention"), QString(),
                                                           tr("Attention (*.npz *.npy *.safetensors);;All files (*)"));
         if (!path.isEmpty())
-            openBundle(path);
+            emit openRequested(path);
     });
     form->addRow(open);
     m_fileLabel = new QLabel(tr("nothing open"), input);

@@ -69,6 +69,9 @@ public:
     void applySettings(const PageSettings &settings);
 
 signals:
+    /// The user chose `path` with the tab's Open button. The window opens it (openBundle, and
+    /// File → Open's bookkeeping), so that it becomes the window's input, which sessions save.
+    void openRequested(const QString &path);
     /// Hover text, errors and what was opened, for a status bar.
     void statusMessage(const QString &message);
     /// A view has been computed and shown, or its error shown.

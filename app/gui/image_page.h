@@ -91,6 +91,10 @@ public:
     TokenMapStrip *tokenMaps() const { return m_strip; }
 
 signals:
+    /// The user chose `path` with the page's Open button or dropped it on the page. The window
+    /// opens it (openImage, and File → Open's bookkeeping), so that it becomes the window's
+    /// input, which sessions save.
+    void openRequested(const QString &path);
     void statusMessage(const QString &message);
     /// A computation or a bundle's matrix has been shown (tests wait for it).
     void resultShown();

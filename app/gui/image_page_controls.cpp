@@ -1,5 +1,5 @@
-// The image page's controls and their session settings, and opening images from a dialog or by
-// drag and drop.
+// The image page's controls and their session settings, and the images chosen in a dialog or
+// dropped on the page, which the window opens (openRequested).
 #include "image_page.h"
 
 #include <QComboBox>
@@ -11,7 +11,6 @@
 #include <QImageReader>
 #include <QLabel>
 #include <QLineEdit>
-#include <QMessageBox>
 #include <QMimeData>
 #include <QPushButton>
 #include <QSlider>
@@ -56,6 +55,7 @@ QWidget *ImagePage::createControls()
     auto *imageBox = new QGroupBox(tr("Image"), panel);
     auto *imageForm = new QFormLayout(imageBox);
     auto *open = new QPushButton(tr("&Open image…"), imageBox);
+    open->setObjectName("imageOpen");
     open->setToolTip(tr("Open a PNG, JPEG, BMP, GIF or other image (or drop one on this page)"));
     connect(open, &QPushButton::clicked, this, &ImagePage::openDialog);
     imageForm->addRow(open);
@@ -232,9 +232,8 @@ void ImagePage::openDialog()
         patterns << QStringLiteral("*.") + QString::fromLatin1(f);
     const QString path = QFileDialog::getOpenFileName(this, tr("Open an image"), QString(),
                                                       tr("Images (%1);;All files (*)").arg(patterns.join(' ')));
-    QString error;
-    if (!path.isEmpty() && !openImage(path, &error))
-        QMessageBox::warning(this, tr("Cannot open the image"), error);
+    if (!path.isEmpty())
+        emit openRequested(path);
 }
 
 void ImagePage::dragEnterEvent(QDragEnterEvent *event)
@@ -248,9 +247,7 @@ void ImagePage::dragEnterEvent(QDragEnterEvent *event)
 
 void ImagePage::dropEvent(QDropEvent *event)
 {
-    QString error;
-    if (!openImage(event->mimeData()->urls().front().toLocalFile(), &error))
-        QMessageBox::warning(this, tr("Cannot open the image"), error);
+    emit openRequested(event->mimeData()->urls().front().toLocalFile());
     event->acceptProposedAction();
 }
 

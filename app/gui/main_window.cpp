@@ -5,7 +5,6 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
-#include <QFileDialog>
 #include <QDir>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -13,7 +12,6 @@
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QMimeData>
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QStatusBar>
@@ -31,7 +29,6 @@
 #include "controls_panel.h"
 #include "detail_panel.h"
 #include "explain.h"
-#include "explorer_files.h"
 #include "heatmap_view.h"
 #include "settings.h"
 #include "stage_content.h"
@@ -142,6 +139,10 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     connect(m_imagePage, &ImagePage::statusMessage, this, status);
     connect(m_attentionPage, &AttentionPage::viewShown, this, &MainWindow::stateShown);
     connect(m_imagePage, &ImagePage::resultShown, this, &MainWindow::stateShown);
+    // The tabs' own Open buttons (and a drop on the Image tab) open as File → Open does, so that
+    // the file becomes the window's input: sessions, title, recent files.
+    connect(m_attentionPage, &AttentionPage::openRequested, this, [this](const QString &path) { openAttention(path); });
+    connect(m_imagePage, &ImagePage::openRequested, this, [this](const QString &path) { openImage(path); });
     const auto pageChanged = [this] {
         if (!m_restoring)
             setModified(true);
@@ -572,190 +573,6 @@ void MainWindow::showError(const QString &message)
     QMessageBox::warning(this, tr("AttnScope"), message);
 }
 
-bool MainWindow::openFile(const QString &path, QString *error)
-{
-    const auto report = [&](const QString &message) {
-        if (error)
-            *error = message;
-        else
-            showError(message);
-        return false;
-    };
-    if (path.endsWith(QLatin1String(".attnscope"), Qt::CaseInsensitive))
-        return openSession(path, error);
-    static const QStringList imageSuffixes = {"png", "jpg", "jpeg", "bmp", "gif", "ppm", "pgm", "pbm", "webp", "tif", "tiff"};
-    const QString suffix = QFileInfo(path).suffix().toLower();
-    if (imageSuffixes.contains(suffix)) {
-        QString message;
-        if (!m_imagePage->openImage(path, &message))
-            return report(message);
-        addRecentFile(path);
-        setPrimaryInput(SessionState::InputKind::Image, {path});
-        setModified(true);
-        m_tabs->setCurrentIndex(ImageTab);
-        m_fileName = QFileInfo(path).fileName();
-        updateTitle();
-        return true;
-    }
-    if (suffix == "npz" || suffix == "safetensors" || suffix == "npy") {
-        // Attention weights (a bundle, or a bare [L, H, Tq, Tk] tensor) go to the imported view;
-        // when they come with q, k and v the explorer shows their stages too.
-        auto bundle = readAttentionBundle(path.toStdString());
-        const bool isBundle = bundle.ok() && (suffix != "npy" || bundle->attentions.shape[0] > 1 || bundle->attentions.shape[1] > 1);
-        auto opened = openExplorerFile(path.toStdString());
-        if (isBundle) {
-            QString message;
-            if (!m_attentionPage->openBundle(path, &message))
-                return report(message);
-            if (opened && opened->setup) {
-                m_fileSetup = opened->setup;
-                m_fileName = QFileInfo(path).fileName();
-                m_controls->setTextMode(false);
-                recompute();
-            }
-            addRecentFile(path);
-            setPrimaryInput(SessionState::InputKind::Bundle, {path});
-            setModified(true);
-            m_tabs->setCurrentIndex(AttentionTab);
-            m_fileName = QFileInfo(path).fileName();
-            updateTitle();
-            if (!error && bundle->gridRows > 0) {
-                // Its keys are image patches: offer to show them over the picture they came from.
-                const QString image = QFileDialog::getOpenFileName(
-                    this, tr("The image of this bundle (%1 × %2 patches)").arg(bundle->gridRows).arg(bundle->gridCols),
-                    QFileInfo(path).path(), tr("Images (*.png *.jpg *.jpeg *.bmp *.gif)"));
-                if (!image.isEmpty() && !showBundleOverImage(*bundle, image, &message))
-                    showError(message);
-            }
-            return true;
-        }
-        if (!opened)
-            return report(QString::fromStdString(opened.error().message));
-    }
-    auto opened = openExplorerFile(path.toStdString());
-    if (!opened)
-        return report(QString::fromStdString(opened.error().message));
-    addRecentFile(path);
-    m_tabs->setCurrentIndex(ExplorerTab);
-    setModified(true);
-    if (opened->setup) {
-        setPrimaryInput(SessionState::InputKind::Files, {path});
-        m_fileSetup = opened->setup;
-        m_fileName = QFileInfo(path).fileName();
-        m_controls->setTextMode(false);
-        updateTitle();
-        recompute();
-    } else {
-        setSentence(QString::fromStdString(opened->sentence));
-        m_fileName = QFileInfo(path).fileName();
-        updateTitle();
-    }
-    return true;
-}
-
-bool MainWindow::openBundleWithImage(const QString &bundlePath, const QString &imagePath, QString *error)
-{
-    QString message;
-    if (!openFile(bundlePath, &message)) {
-        if (error)
-            *error = message;
-        else
-            showError(message);
-        return false;
-    }
-    auto bundle = readAttentionBundle(bundlePath.toStdString());
-    if (!bundle || !showBundleOverImage(*bundle, imagePath, &message)) {
-        if (!bundle)
-            message = QString::fromStdString(bundle.error().message);
-        if (error)
-            *error = message;
-        else
-            showError(message);
-        return false;
-    }
-    m_tabs->setCurrentIndex(ImageTab);
-    return true;
-}
-
-void MainWindow::setPrimaryInput(SessionState::InputKind kind, const QStringList &paths)
-{
-    m_inputKind = kind;
-    m_inputPaths = paths;
-    m_overlayImagePath.clear();
-}
-
-bool MainWindow::showBundleOverImage(const AttentionBundle &bundle, const QString &imagePath, QString *error)
-{
-    if (!m_imagePage->showBundleOverlay(bundle, imagePath, error))
-        return false;
-    m_overlayImagePath = imagePath;
-    return true;
-}
-
-bool MainWindow::openTensorFiles(const QStringList &paths, QString *error)
-{
-    std::vector<std::string> files;
-    for (const QString &p : paths)
-        files.push_back(p.toStdString());
-    auto setup = setupFromRoleFiles(files);
-    if (!setup) {
-        const QString message = QString::fromStdString(setup.error().message);
-        if (error)
-            *error = message;
-        else
-            showError(message);
-        return false;
-    }
-    m_fileSetup = std::make_shared<const ExplorerSetup>(std::move(setup.value()));
-    m_fileName = QFileInfo(paths.value(0)).dir().dirName();
-    setPrimaryInput(SessionState::InputKind::Files, paths);
-    setModified(true);
-    m_controls->setTextMode(false);
-    updateTitle();
-    recompute();
-    return true;
-}
-
-void MainWindow::openDialog()
-{
-    const QString path = QFileDialog::getOpenFileName(
-        this, tr("Open"), QString(),
-        tr("Text, tensors, bundles and images (*.txt *.npy *.npz *.safetensors *.csv *.tsv *.png *.jpg *.jpeg *.bmp *.gif);;"
-           "All files (*)"));
-    if (!path.isEmpty())
-        openFile(path);
-}
-
-void MainWindow::openTensorsDialog()
-{
-    const QStringList paths = QFileDialog::getOpenFileNames(
-        this, tr("Open Q, K, V (or X, Wq, Wk, Wv) — files named after their role"), QString(),
-        tr("Tensors (*.npy *.npz *.safetensors *.csv *.tsv);;All files (*)"));
-    if (!paths.isEmpty())
-        openTensorFiles(paths);
-}
-
-void MainWindow::addRecentFile(const QString &path)
-{
-    QStringList recent = Settings::value(Settings::Key::RecentFiles).toStringList();
-    const QString abs = QFileInfo(path).absoluteFilePath();
-    recent.removeAll(abs);
-    recent.prepend(abs);
-    while (recent.size() > Settings::kMaxRecentFiles)
-        recent.removeLast();
-    Settings::setValue(Settings::Key::RecentFiles, recent);
-    updateRecentMenu();
-}
-
-void MainWindow::updateRecentMenu()
-{
-    m_recentMenu->clear();
-    const QStringList recent = Settings::value(Settings::Key::RecentFiles).toStringList();
-    for (const QString &path : recent)
-        m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openFile(path); })->setToolTip(path);
-    m_recentMenu->setEnabled(!recent.isEmpty());
-}
-
 void MainWindow::setPresenterMode(bool on)
 {
     QFont f = m_baseFont;
@@ -763,30 +580,6 @@ void MainWindow::setPresenterMode(bool on)
         f.setPointSizeF(f.pointSizeF() * 1.6);
     QApplication::setFont(f);
     render();
-}
-
-void MainWindow::dragEnterEvent(QDragEnterEvent *event)
-{
-    if (event->mimeData()->hasUrls())
-        event->acceptProposedAction();
-}
-
-void MainWindow::dropEvent(QDropEvent *event)
-{
-    QStringList paths;
-    for (const QUrl &url : event->mimeData()->urls())
-        if (url.isLocalFile())
-            paths << url.toLocalFile();
-    const auto isImage = [](const QString &p) {
-        return QStringList{"png", "jpg", "jpeg", "bmp", "gif"}.contains(QFileInfo(p).suffix().toLower());
-    };
-    if (paths.size() == 2 && isImage(paths[0]) != isImage(paths[1]))
-        openBundleWithImage(isImage(paths[0]) ? paths[1] : paths[0], isImage(paths[0]) ? paths[0] : paths[1]);
-    else if (paths.size() == 1)
-        openFile(paths.first());
-    else if (paths.size() > 1)
-        openTensorFiles(paths);
-    event->acceptProposedAction();
 }
 
 } // namespace attnscope

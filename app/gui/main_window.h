@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 
+#include <QHash>
 #include <QStringList>
 #include <vector>
 
@@ -147,6 +148,24 @@ private:
     void setPresenterMode(bool on);
     void setModified(bool modified);
     void updateTitle();
+    // Opening files (main_window_open.cpp). Each opens `path` as one kind of input whatever its
+    // name (openFile picks one by the name) and records it as the input; given `error`, it shows
+    // no dialog and puts the message there.
+    /// An image in any format Qt reads (the Image tab).
+    bool openImage(const QString &path, QString *error = nullptr);
+    /// A bundle or any tensor of attention weights, whatever its shape (the Imported attention tab).
+    bool openAttention(const QString &path, QString *error = nullptr);
+    /// A text file (its words become the sentence) or a tensor file with q/k/v or x/wq/wk/wv.
+    bool openExplorerInput(const QString &path, QString *error = nullptr);
+    /// Puts `message` in `error`, or shows it when `error` is null; returns false.
+    bool failOpen(const QString &message, QString *error);
+    /// What every open does once `path` is shown: it becomes the window's input of `kind` (what
+    /// sessions save), a recent file and the title; the window is modified and shows `tab`.
+    void adoptInput(SessionState::InputKind kind, const QString &path, Tab tab);
+    /// The explorer computes from `setup` (tensors from files) instead of the typed sentence.
+    void useFileSetup(std::shared_ptr<const ExplorerSetup> setup);
+    /// Asks for the picture of a bundle whose keys are image patches, and shows it over it.
+    void offerBundleImage(const QString &bundlePath);
     /// The input now comes from `paths` (none for typed text): forgets the overlay image, which
     /// belonged to the previous input.
     void setPrimaryInput(SessionState::InputKind kind, const QStringList &paths);
@@ -214,6 +233,9 @@ private:
     std::optional<std::array<int, 3>> m_pendingSelection; ///< query, row, col to restore once computed
     QTimer *m_autosaveTimer = nullptr;
     std::unique_ptr<QTemporaryDir> m_sessionTemp; ///< embedded inputs of an opened session
+    /// The copies written to m_sessionTemp (by absolute path), each with the input its session
+    /// named (original paths, embedded bytes), which captureSession saves in the copy's place.
+    QHash<QString, SessionInput> m_sessionCopies;
     ControlValues m_lastValues;   ///< the controls as of the last undo step
     bool m_restoring = false;     ///< undo/redo is setting the controls
 };

@@ -41,13 +41,18 @@ PageSettings pageSettingsOf(const SessionState &s)
     return out;
 }
 
-void addInput(SessionState &s, const QString &path, const char *role = "")
+/// Adds the file at `path`. A copy written out from a session's embedded data is saved as that
+/// session named it (`copies`): the original paths and the embedded bytes, not the temporary file.
+void addInput(SessionState &s, const QHash<QString, SessionInput> &copies, const QString &path, const char *role = "")
 {
-    SessionInput in;
-    in.name = QFileInfo(path).fileName().toStdString();
-    in.absolutePath = QFileInfo(path).absoluteFilePath().toStdString();
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    SessionInput in = copies.value(absolute);
+    if (!copies.contains(absolute)) {
+        in.name = QFileInfo(path).fileName().toStdString();
+        in.absolutePath = absolute.toStdString();
+    }
     in.role = role;
-    s.inputs.push_back(in);
+    s.inputs.push_back(std::move(in));
 }
 
 /// The usable paths of a session's inputs (materializeInputs), sorted by role.
@@ -68,6 +73,49 @@ InputPaths byRole(const SessionState &s, const std::vector<std::string> &paths)
         else
             out.primary << path;
     }
+    return out;
+}
+
+/// Input `i` as its session names it, to be saved again in place of its temporary copy. Given
+/// only `relative`, it gets the absolute path that meant, since a save recomputes `relative`
+/// for the new session file's folder.
+SessionInput originalInput(const SessionState &s, std::size_t i)
+{
+    SessionInput in = s.inputs[i];
+    if (in.absolutePath.empty() && !s.sessionPath.empty()) {
+        const QDir folder = QFileInfo(QString::fromStdString(s.sessionPath)).absoluteDir();
+        in.absolutePath = QDir::cleanPath(folder.filePath(QString::fromStdString(in.relativePath))).toStdString();
+    }
+    return in;
+}
+
+/// A session's inputs made usable: each file on disk, or its embedded copy written into `dir`;
+/// `copies` maps each copy's absolute path to the input it stands for (originalInput).
+struct UsableInputs {
+    InputPaths paths;
+    std::unique_ptr<QTemporaryDir> dir; ///< null when the session has no inputs
+    QHash<QString, SessionInput> copies;
+};
+
+Result<UsableInputs> makeUsable(const SessionState &s)
+{
+    UsableInputs out;
+    if (s.inputs.empty())
+        return out;
+    out.dir = std::make_unique<QTemporaryDir>();
+    if (!out.dir->isValid())
+        return makeError(Error::Code::WriteFailed,
+                         MainWindow::tr("cannot create a temporary folder for the session's inputs").toStdString());
+    auto resolved = materializeInputs(s, out.dir->path().toStdString());
+    if (!resolved)
+        return resolved.error();
+    const QString inTemp = QDir(out.dir->path()).absolutePath() + QLatin1Char('/');
+    for (std::size_t i = 0; i < s.inputs.size(); ++i) {
+        const QString path = QFileInfo(QString::fromStdString((*resolved)[i])).absoluteFilePath();
+        if (path.startsWith(inTemp))
+            out.copies.insert(path, originalInput(s, i));
+    }
+    out.paths = byRole(s, *resolved);
     return out;
 }
 
@@ -105,13 +153,13 @@ SessionState MainWindow::captureSession() const
     s.context = v.context.toStdString();
     s.cross = v.cross;
     for (const QString &path : m_inputPaths)
-        addInput(s, path);
+        addInput(s, m_sessionCopies, path);
     // The secondary inputs belong to the bundle; primary files come first, as older readers expect.
     if (m_inputKind == SessionState::InputKind::Bundle) {
         if (!m_overlayImagePath.isEmpty() && m_imagePage->hasBundle())
-            addInput(s, m_overlayImagePath, kSessionRoleOverlayImage);
+            addInput(s, m_sessionCopies, m_overlayImagePath, kSessionRoleOverlayImage);
         if (!m_attentionPage->secondInputPath().isEmpty())
-            addInput(s, m_attentionPage->secondInputPath(), kSessionRoleSecondInput);
+            addInput(s, m_sessionCopies, m_attentionPage->secondInputPath(), kSessionRoleSecondInput);
     }
     s.dModel = v.dModel;
     s.dHead = v.dHead;
@@ -173,21 +221,13 @@ bool MainWindow::applySession(const SessionState &state, QString *error)
 
 bool MainWindow::openSessionInputs(const SessionState &state, QStringList *warnings, QString *error)
 {
-    InputPaths paths;
-    if (!state.inputs.empty()) {
-        auto temp = std::make_unique<QTemporaryDir>();
-        if (!temp->isValid()) {
-            *error = tr("cannot create a temporary folder for the session's inputs");
-            return false;
-        }
-        auto resolved = materializeInputs(state, temp->path().toStdString());
-        if (!resolved) {
-            *error = QString::fromStdString(resolved.error().message);
-            return false;
-        }
-        paths = byRole(state, *resolved);
-        m_sessionTemp = std::move(temp);
+    auto usable = makeUsable(state);
+    if (!usable) {
+        *error = QString::fromStdString(usable.error().message);
+        return false;
     }
+    const InputPaths &paths = usable->paths;
+    // Each input opens as the kind the session recorded, as it was opened then.
     bool ok = true;
     switch (state.inputKind) {
     case SessionState::InputKind::Text:
@@ -196,18 +236,27 @@ bool MainWindow::openSessionInputs(const SessionState &state, QStringList *warni
         setPrimaryInput(SessionState::InputKind::Text, {});
         break;
     case SessionState::InputKind::Files:
-        ok = paths.primary.size() == 1 ? openFile(paths.primary.first(), error) : openTensorFiles(paths.primary, error);
+        ok = paths.primary.size() == 1 ? openExplorerInput(paths.primary.first(), error)
+                                       : openTensorFiles(paths.primary, error);
         break;
     case SessionState::InputKind::Bundle:
+        ok = !paths.primary.isEmpty() && openAttention(paths.primary.first(), error);
+        break;
     case SessionState::InputKind::Image:
-        ok = !paths.primary.isEmpty() && openFile(paths.primary.first(), error);
+        ok = !paths.primary.isEmpty() && openImage(paths.primary.first(), error);
         break;
     }
     if (!ok && error->isEmpty())
         *error = tr("the session names no input file");
-    if (ok && m_inputKind == SessionState::InputKind::Bundle) // opened as a bundle, not only named one
+    if (!ok)
+        return false; // the window, and the copies of the session it shows, stay as they were
+    if (usable->dir) {
+        m_sessionTemp = std::move(usable->dir);
+        m_sessionCopies = std::move(usable->copies);
+    }
+    if (m_inputKind == SessionState::InputKind::Bundle) // opened as a bundle, not only named one
         *warnings = openSecondaryInputs(paths.overlayImage, paths.secondInput);
-    return ok;
+    return true;
 }
 
 /// The primary input is open; a secondary one that fails only loses its own view, so each

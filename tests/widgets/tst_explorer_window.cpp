@@ -9,6 +9,9 @@
 #include <QSpinBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QMimeData>
+#include <QPushButton>
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -26,6 +29,7 @@
 #include "main_window.h"
 #include "npy.h"
 #include "session_file.h"
+#include "settings.h"
 #include "attention_page.h"
 #include "image_page.h"
 #include "bundle.h"
@@ -87,6 +91,51 @@ bool writeTwoBundlesNamedAlike(const QString &dir)
                      {QStringLiteral(ATTNSCOPE_SOURCE_DIR "/resources/examples/demo_bundle.npz"), dir});
 }
 
+/// Answers the next file dialog, as the tabs' Open buttons show, with `path`. Another dialog (an
+/// error) is closed instead, so that the test fails rather than waits.
+void answerFileDialog(const QString &path, int tries = 300)
+{
+    QTimer::singleShot(10, qApp, [path, tries] {
+        QWidget *modal = QApplication::activeModalWidget();
+        if (auto *dialog = qobject_cast<QFileDialog *>(modal)) {
+            dialog->selectFile(path);
+            static_cast<QDialog *>(dialog)->accept(); // QFileDialog::accept, protected there
+        } else if (modal) {
+            modal->close();
+        } else if (tries > 0) {
+            answerFileDialog(path, tries - 1);
+        }
+    });
+}
+
+/// Drags the local file `path` onto `target` and drops it there, as from a file manager; whether
+/// `target` took both the drag and the drop.
+bool dropFile(QWidget *target, const QString &path)
+{
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(path)});
+    const QPoint at = target->rect().center();
+    QDragEnterEvent enter(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(target, &enter);
+    if (!enter.isAccepted())
+        return false;
+    QDropEvent drop(QPointF(at), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(target, &drop);
+    return drop.isAccepted();
+}
+
+QByteArray fileBytes(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+bool writeBytes(const QString &path, const QByteArray &bytes)
+{
+    QFile f(path);
+    return QDir().mkpath(QFileInfo(path).path()) && f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
+}
+
 } // namespace
 
 class TestExplorerWindow : public QObject {
@@ -116,6 +165,9 @@ private slots:
     void sessionKeepsTheSecondInputOfTheDifference();
     void sessionWithoutItsSecondInputIsRefusedByName();
     void sessionWithAnUnreadableSecondInputOpensWithAWarning();
+    void attentionTabsOpenButtonMakesTheBundleTheInput();
+    void imageTabsOpenButtonAndDropMakeTheImageTheInput();
+    void sessionFromEmbeddedCopiesSavesTheOriginalPaths();
     void screenshotOption();
     void badArgumentsExitWithStatusTwo_data();
     void badArgumentsExitWithStatusTwo();
@@ -791,6 +843,146 @@ void TestExplorerWindow::sessionWithAnUnreadableSecondInputOpensWithAWarning()
     QVERIFY2(status.contains("The second input attn.npz cannot be opened"), qPrintable(status));
     QCOMPARE(other.attentionPage()->findChild<QComboBox *>("diffSourceCombo")->currentIndex(), 0);
     QVERIFY(other.attentionPage()->secondInputPath().isEmpty());
+}
+
+void TestExplorerWindow::attentionTabsOpenButtonMakesTheBundleTheInput()
+{
+    // Bug: the tab's own Open button opened the bundle behind the window's back, so a session saved
+    // afterwards restored the previous input, and the title, recent files and modified flag stayed.
+    const QString demo = QStringLiteral(ATTNSCOPE_SOURCE_DIR "/resources/examples/demo_bundle.npz");
+    QString error;
+    QVERIFY2(m_window->openFile(QStringLiteral(ATTNSCOPE_SOURCE_DIR "/resources/examples/scene.png"), &error),
+             qPrintable(error));
+    auto *open = m_window->attentionPage()->findChild<QPushButton *>("attentionOpen");
+    QVERIFY(open);
+    answerFileDialog(demo);
+    QTest::mouseClick(open, Qt::LeftButton);
+    QVERIFY(m_window->attentionPage()->hasBundle());
+    SessionState s = m_window->captureSession();
+    QCOMPARE(s.inputKind, SessionState::InputKind::Bundle);
+    QCOMPARE(s.inputs.size(), std::size_t(1));
+    QCOMPARE(QString::fromStdString(s.inputs[0].absolutePath), demo);
+    QVERIFY2(m_window->windowTitle().contains("demo_bundle.npz"), qPrintable(m_window->windowTitle()));
+    QCOMPARE(Settings::value(Settings::Key::RecentFiles).toStringList().value(0), demo);
+    QCOMPARE(m_window->tabs()->currentIndex(), int(MainWindow::AttentionTab));
+    // As File → Open does, the bundle's q, k and v become the explorer's stages.
+    QTRY_VERIFY(m_window->state() && m_window->state()->setup->queryTokens.size() == 10 &&
+                m_window->state()->setup->queryTokens[1] == "quick");
+
+    QTemporaryDir dir;
+    const QString path = dir.filePath("opened in the tab.attnscope");
+    QVERIFY2(m_window->saveSessionTo(path, &error), qPrintable(error));
+    answerFileDialog(demo);
+    QTest::mouseClick(open, Qt::LeftButton);
+    QVERIFY(m_window->isModified());
+
+    MainWindow other;
+    other.show();
+    QVERIFY2(other.openSession(path, &error), qPrintable(error));
+    QVERIFY(other.attentionPage()->hasBundle());
+    QCOMPARE(other.tabs()->currentIndex(), int(MainWindow::AttentionTab));
+    s = other.captureSession();
+    QCOMPARE(s.inputKind, SessionState::InputKind::Bundle);
+    QCOMPARE(QString::fromStdString(s.inputs.at(0).absolutePath), demo);
+}
+
+void TestExplorerWindow::imageTabsOpenButtonAndDropMakeTheImageTheInput()
+{
+    // Bug: an image dropped on the Image tab, or opened with its own button, was opened behind the
+    // window's back: the session still named the bundle opened before. Now either does what File →
+    // Open of an image does: the image becomes the input, in place of the bundle.
+    const QString scene = QStringLiteral(ATTNSCOPE_SOURCE_DIR "/resources/examples/scene.png");
+    const QString shapes = QStringLiteral(ATTNSCOPE_SOURCE_DIR "/resources/examples/shapes.png");
+    QString error;
+    QVERIFY2(m_window->openFile(QStringLiteral(ATTNSCOPE_SOURCE_DIR "/resources/examples/demo_bundle.npz"), &error),
+             qPrintable(error));
+    ImagePage *page = m_window->imagePage();
+    QVERIFY(dropFile(page, scene));
+    SessionState s = m_window->captureSession();
+    QCOMPARE(s.inputKind, SessionState::InputKind::Image);
+    QCOMPARE(s.inputs.size(), std::size_t(1));
+    QCOMPARE(QString::fromStdString(s.inputs[0].absolutePath), scene);
+    QVERIFY2(m_window->windowTitle().contains("scene.png"), qPrintable(m_window->windowTitle()));
+    QCOMPARE(m_window->tabs()->currentIndex(), int(MainWindow::ImageTab));
+
+    QTemporaryDir dir;
+    const QString path = dir.filePath("image.attnscope");
+    QVERIFY2(m_window->saveSessionTo(path, &error), qPrintable(error));
+    answerFileDialog(shapes);
+    QTest::mouseClick(page->findChild<QPushButton *>("imageOpen"), Qt::LeftButton);
+    QVERIFY(m_window->isModified());
+    QCOMPARE(QString::fromStdString(m_window->captureSession().inputs.at(0).absolutePath), shapes);
+    QCOMPARE(Settings::value(Settings::Key::RecentFiles).toStringList().value(0), shapes);
+    QVERIFY2(m_window->saveSessionTo(path, &error), qPrintable(error));
+
+    MainWindow other;
+    other.show();
+    QVERIFY2(other.openSession(path, &error), qPrintable(error));
+    QCOMPARE(other.imagePage()->image(), page->image());
+    QCOMPARE(other.tabs()->currentIndex(), int(MainWindow::ImageTab));
+    QCOMPARE(other.captureSession().inputKind, SessionState::InputKind::Image);
+}
+
+void TestExplorerWindow::sessionFromEmbeddedCopiesSavesTheOriginalPaths()
+{
+    // Bug: a session opened from its embedded copies (the files gone) and saved again named the
+    // temporary copies, which vanish with the window, instead of the files. The bundle, the picture
+    // it is shown over and the second input: each role is saved with its original path and bytes.
+    QTemporaryDir inputs, sessions;
+    QVERIFY(runPython("import numpy as np, os, sys\n"
+                      "for sub, seed in (('a', 3), ('b', 4)):\n"
+                      "    os.makedirs(sys.argv[1] + '/' + sub)\n"
+                      "    a = np.random.default_rng(seed).random((2, 2, 13, 13)).astype(np.float32)\n"
+                      "    np.savez(sys.argv[1] + '/' + sub + '/attn.npz', attentions=a / a.sum(-1, keepdims=True),\n"
+                      "             image_grid=np.array([3, 4]))\n",
+                      {inputs.path()}));
+    const QStringList originals = {inputs.filePath("a/attn.npz"), inputs.filePath("scene.png"),
+                                   inputs.filePath("b/attn.npz")};
+    const std::vector<std::string> roles = {"", kSessionRoleOverlayImage, kSessionRoleSecondInput};
+    QVERIFY(QFile::copy(QStringLiteral(ATTNSCOPE_SOURCE_DIR "/resources/examples/scene.png"), originals[1]));
+    QString error;
+    QVERIFY2(m_window->openBundleWithImage(originals[0], originals[1], &error), qPrintable(error));
+    QVERIFY2(m_window->attentionPage()->openSecondBundle(originals[2], &error), qPrintable(error));
+    QList<QByteArray> bytes;
+    for (const QString &original : originals)
+        bytes << fileBytes(original);
+    const QString first = sessions.filePath("first.attnscope"), second = sessions.filePath("second.attnscope");
+    QVERIFY2(m_window->saveSessionTo(first, &error), qPrintable(error));
+    QVERIFY(inputs.remove());
+
+    MainWindow fromCopies;
+    fromCopies.show();
+    QVERIFY2(fromCopies.openSession(first, &error), qPrintable(error));
+    QCOMPARE(fromCopies.imagePage()->mode(), ImagePage::Mode::Bundle);
+    QVERIFY(!fromCopies.attentionPage()->secondInputPath().isEmpty());
+    QVERIFY2(fromCopies.saveSessionTo(second, &error), qPrintable(error));
+    auto saved = loadSession(second.toStdString());
+    QVERIFY2(saved.ok(), saved.ok() ? "" : saved.error().message.c_str());
+    QCOMPARE(saved->inputs.size(), std::size_t(3));
+    for (int i = 0; i < 3; ++i) {
+        const SessionInput &in = saved->inputs[std::size_t(i)];
+        QCOMPARE(in.role, roles[std::size_t(i)]);
+        QCOMPARE(QString::fromStdString(in.absolutePath), originals[i]);
+        QCOMPARE(QString::fromStdString(in.relativePath), QDir(sessions.path()).relativeFilePath(originals[i]));
+        QVERIFY(in.embedded);
+        QCOMPARE(QByteArray(reinterpret_cast<const char *>(in.embedded->data()), qsizetype(in.embedded->size())),
+                 bytes[i]);
+    }
+
+    // The files are back: the second session opens them where they are, not its embedded copies.
+    for (int i = 0; i < 3; ++i)
+        QVERIFY(writeBytes(originals[i], bytes[i]));
+    MainWindow back;
+    back.show();
+    QVERIFY2(back.openSession(second, &error), qPrintable(error));
+    QCOMPARE(back.imagePage()->mode(), ImagePage::Mode::Bundle);
+    QCOMPARE(back.attentionPage()->secondInputPath(), originals[2]);
+    const SessionState again = back.captureSession();
+    QCOMPARE(again.inputs.size(), std::size_t(3));
+    for (int i = 0; i < 3; ++i) {
+        QCOMPARE(QString::fromStdString(again.inputs[std::size_t(i)].absolutePath), originals[i]);
+        QVERIFY(!again.inputs[std::size_t(i)].embedded); // a file on disk, not a copy standing for one
+    }
 }
 
 void TestExplorerWindow::screenshotOption()
