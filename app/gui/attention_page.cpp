@@ -345,6 +345,19 @@ bool AttentionPage::openSecondBundle(const QString &path, QString *error)
     return true;
 }
 
+void AttentionPage::closeSecondBundle()
+{
+    if (!m_other)
+        return;
+    m_other.reset();
+    m_otherPath.clear();
+    m_updating = true;
+    m_diffSource->setItemText(1, tr("second input"));
+    m_diffSource->setCurrentIndex(0);
+    m_updating = false;
+    recompute();
+}
+
 void AttentionPage::setColormap(ColormapId id)
 {
     m_colormap = id;

@@ -44,8 +44,11 @@ public:
     /// Opens a second input of the same shape as B of the difference A − B ("other input").
     bool openSecondBundle(const QString &path, QString *error = nullptr);
     /// The file of the second input, as given to openSecondBundle; empty while none is open.
-    /// Sessions keep it (role "secondInput"); it stays open when another bundle is opened.
+    /// Sessions keep it (role "secondInput"); it stays open when another bundle is opened, and
+    /// closes when a session without one is opened.
     QString secondInputPath() const { return m_otherPath; }
+    /// Closes the second input; B then comes from this input.
+    void closeSecondBundle();
 
     /// The colour map for weights (differences always use coolwarm).
     void setColormap(ColormapId id);

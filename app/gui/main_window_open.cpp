@@ -57,7 +57,8 @@ bool MainWindow::failOpen(const QString &message, QString *error)
 
 void MainWindow::adoptInput(SessionState::InputKind kind, const QString &path, Tab tab)
 {
-    addRecentFile(path);
+    if (!m_restoring) // a session's inputs may be temporary copies; the session itself is listed
+        addRecentFile(path);
     // A text file's words are saved as the typed sentence they became.
     setPrimaryInput(kind, kind == SessionState::InputKind::Text ? QStringList() : QStringList{path});
     setModified(true);

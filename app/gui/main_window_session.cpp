@@ -250,10 +250,12 @@ bool MainWindow::openSessionInputs(const SessionState &state, QStringList *warni
         *error = tr("the session names no input file");
     if (!ok)
         return false; // the window, and the copies of the session it shows, stay as they were
-    if (usable->dir) {
-        m_sessionTemp = std::move(usable->dir);
-        m_sessionCopies = std::move(usable->copies);
-    }
+    // Nothing of an earlier session stays: its second input would be saved into this one, from
+    // copies in a folder that is about to go.
+    if (paths.secondInput.isEmpty())
+        m_attentionPage->closeSecondBundle();
+    m_sessionTemp = std::move(usable->dir);
+    m_sessionCopies = std::move(usable->copies);
     if (m_inputKind == SessionState::InputKind::Bundle) // opened as a bundle, not only named one
         *warnings = openSecondaryInputs(paths.overlayImage, paths.secondInput);
     return true;
@@ -371,6 +373,8 @@ bool MainWindow::openSession(const QString &path, QString *error)
         return false;
     m_sessionPath = path;
     setModified(false);
+    if (QFileInfo(path) != QFileInfo(autosavePath()))
+        addRecentFile(path);
     return true;
 }
 

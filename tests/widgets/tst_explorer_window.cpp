@@ -168,6 +168,7 @@ private slots:
     void attentionTabsOpenButtonMakesTheBundleTheInput();
     void imageTabsOpenButtonAndDropMakeTheImageTheInput();
     void sessionFromEmbeddedCopiesSavesTheOriginalPaths();
+    void sessionOpenedAfterAnotherKeepsNothingOfIt();
     void screenshotOption();
     void badArgumentsExitWithStatusTwo_data();
     void badArgumentsExitWithStatusTwo();
@@ -983,6 +984,41 @@ void TestExplorerWindow::sessionFromEmbeddedCopiesSavesTheOriginalPaths()
         QCOMPARE(QString::fromStdString(again.inputs[std::size_t(i)].absolutePath), originals[i]);
         QVERIFY(!again.inputs[std::size_t(i)].embedded); // a file on disk, not a copy standing for one
     }
+}
+
+void TestExplorerWindow::sessionOpenedAfterAnotherKeepsNothingOfIt()
+{
+    // Bugs: a session without a second input, opened after one with it, kept the earlier second
+    // input (saved into the new session, from copies whose folder was gone); and a session's
+    // inputs, temporary copies among them, went to Recent files instead of the session.
+    QTemporaryDir inputs, sessions;
+    QVERIFY(writeTwoBundlesNamedAlike(inputs.path()));
+    QString error;
+    QVERIFY2(m_window->openFile(inputs.filePath("a/attn.npz"), &error), qPrintable(error));
+    QVERIFY2(m_window->attentionPage()->openSecondBundle(inputs.filePath("b/attn.npz"), &error), qPrintable(error));
+    const QString withSecond = sessions.filePath("with-second.attnscope");
+    QVERIFY2(m_window->saveSessionTo(withSecond, &error), qPrintable(error));
+    MainWindow plain;
+    QVERIFY2(plain.openFile(inputs.filePath("a/attn.npz"), &error), qPrintable(error));
+    const QString without = sessions.filePath("without.attnscope");
+    QVERIFY2(plain.saveSessionTo(without, &error), qPrintable(error));
+    QVERIFY(QDir(inputs.filePath("b")).removeRecursively()); // the second input lives on as a copy
+
+    MainWindow window;
+    window.show();
+    QVERIFY2(window.openSession(withSecond, &error), qPrintable(error));
+    QVERIFY(!window.attentionPage()->secondInputPath().isEmpty());
+    QVERIFY2(window.openSession(without, &error), qPrintable(error));
+    QVERIFY(window.attentionPage()->secondInputPath().isEmpty());
+    QCOMPARE(window.attentionPage()->findChild<QComboBox *>("diffSourceCombo")->currentIndex(), 0);
+    QCOMPARE(window.captureSession().inputs.size(), std::size_t(1));
+    QVERIFY2(window.saveSessionTo(sessions.filePath("again.attnscope"), &error), qPrintable(error));
+
+    const QStringList recent = Settings::value(Settings::Key::RecentFiles).toStringList();
+    QCOMPARE(recent.value(0), QFileInfo(without).absoluteFilePath());
+    QCOMPARE(recent.value(1), QFileInfo(withSecond).absoluteFilePath());
+    for (const QString &entry : recent)
+        QVERIFY2(QFileInfo::exists(entry), qPrintable(entry + " is in Recent files but does not exist"));
 }
 
 void TestExplorerWindow::screenshotOption()
