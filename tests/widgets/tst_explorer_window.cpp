@@ -91,22 +91,49 @@ bool writeTwoBundlesNamedAlike(const QString &dir)
                      {QStringLiteral(ATTNSCOPE_SOURCE_DIR "/resources/examples/demo_bundle.npz"), dir});
 }
 
-/// Answers the next file dialog, as the tabs' Open buttons show, with `path`. Another dialog (an
-/// error) is closed instead, so that the test fails rather than waits.
-void answerFileDialog(const QString &path, int tries = 300)
+/// Writes the two bundles (writeTwoBundlesNamedAlike) into `dir` and opens them in `window`:
+/// a/attn.npz as the input, b/attn.npz as the second input of the difference.
+bool openDifference(MainWindow &window, const QString &dir, QString *error)
 {
-    QTimer::singleShot(10, qApp, [path, tries] {
+    return writeTwoBundlesNamedAlike(dir) && window.openFile(dir + "/a/attn.npz", error) &&
+           window.attentionPage()->openSecondBundle(dir + "/b/attn.npz", error);
+}
+
+/// While it lives, answers the file dialog the tabs' Open buttons show with `path`: checks every
+/// 10 ms, for 3 s at most. Any other modal dialog (an error, or the file dialog's own "file not
+/// found", which accept() opens and waits in) is closed, so that a test fails rather than hangs;
+/// the timer keeps running inside such nested dialogs, and a file dialog still open after
+/// accept() is answered again at the next check.
+class FileDialogAnswerer : public QObject {
+public:
+    explicit FileDialogAnswerer(QString path) : m_path(std::move(path))
+    {
+        connect(&m_timer, &QTimer::timeout, this, &FileDialogAnswerer::check);
+        m_timer.start(10);
+    }
+
+private:
+    void check()
+    {
+        if (++m_checks > 300) {
+            m_timer.stop();
+            return;
+        }
         QWidget *modal = QApplication::activeModalWidget();
         if (auto *dialog = qobject_cast<QFileDialog *>(modal)) {
-            dialog->selectFile(path);
+            dialog->selectFile(m_path);
             static_cast<QDialog *>(dialog)->accept(); // QFileDialog::accept, protected there
+            if (!dialog->isVisible())
+                m_timer.stop(); // answered
         } else if (modal) {
             modal->close();
-        } else if (tries > 0) {
-            answerFileDialog(path, tries - 1);
         }
-    });
-}
+    }
+
+    QString m_path;
+    QTimer m_timer;
+    int m_checks = 0;
+};
 
 /// Drags the local file `path` onto `target` and drops it there, as from a file manager; whether
 /// `target` took both the drag and the drop.
@@ -766,11 +793,9 @@ void TestExplorerWindow::sessionKeepsTheSecondInputOfTheDifference()
     // Gap 2: B from a second input was not saved. Both inputs are called attn.npz and both
     // folders are gone when the session is reopened: each embedded copy must keep its bytes.
     QTemporaryDir inputs, sessions;
-    QVERIFY(writeTwoBundlesNamedAlike(inputs.path()));
     QString error;
-    QVERIFY2(m_window->openFile(inputs.filePath("a/attn.npz"), &error), qPrintable(error));
+    QVERIFY2(openDifference(*m_window, inputs.path(), &error), qPrintable(error));
     AttentionPage *page = m_window->attentionPage();
-    QVERIFY2(page->openSecondBundle(inputs.filePath("b/attn.npz"), &error), qPrintable(error));
     page->findChild<QSpinBox *>("diffLayerSpin")->setValue(1);
     page->findChild<QSpinBox *>("headSpin")->setValue(2);
     page->findChild<QSpinBox *>("diffHeadSpin")->setValue(2);
@@ -804,10 +829,8 @@ void TestExplorerWindow::sessionWithoutItsSecondInputIsRefusedByName()
     // Not embedded and gone: the session is refused as for a missing primary input, naming the
     // file, and the window it was opened in is left as it was.
     QTemporaryDir inputs;
-    QVERIFY(writeTwoBundlesNamedAlike(inputs.path()));
     QString error;
-    QVERIFY2(m_window->openFile(inputs.filePath("a/attn.npz"), &error), qPrintable(error));
-    QVERIFY2(m_window->attentionPage()->openSecondBundle(inputs.filePath("b/attn.npz"), &error), qPrintable(error));
+    QVERIFY2(openDifference(*m_window, inputs.path(), &error), qPrintable(error));
     const QString path = inputs.filePath("by reference.attnscope");
     QVERIFY(saveSession(m_window->captureSession(), path.toStdString()).ok()); // paths only
     QVERIFY(QFile::remove(inputs.filePath("b/attn.npz")));
@@ -825,10 +848,8 @@ void TestExplorerWindow::sessionWithAnUnreadableSecondInputOpensWithAWarning()
     // Found but not a bundle: the primary input and the rest of the session open; the status bar
     // says why B is not the second input, and B falls back to this input.
     QTemporaryDir inputs;
-    QVERIFY(writeTwoBundlesNamedAlike(inputs.path()));
     QString error;
-    QVERIFY2(m_window->openFile(inputs.filePath("a/attn.npz"), &error), qPrintable(error));
-    QVERIFY2(m_window->attentionPage()->openSecondBundle(inputs.filePath("b/attn.npz"), &error), qPrintable(error));
+    QVERIFY2(openDifference(*m_window, inputs.path(), &error), qPrintable(error));
     const QString path = inputs.filePath("by reference.attnscope");
     QVERIFY(saveSession(m_window->captureSession(), path.toStdString()).ok());
     QFile b(inputs.filePath("b/attn.npz"));
@@ -856,8 +877,10 @@ void TestExplorerWindow::attentionTabsOpenButtonMakesTheBundleTheInput()
              qPrintable(error));
     auto *open = m_window->attentionPage()->findChild<QPushButton *>("attentionOpen");
     QVERIFY(open);
-    answerFileDialog(demo);
-    QTest::mouseClick(open, Qt::LeftButton);
+    {
+        FileDialogAnswerer answer(demo);
+        QTest::mouseClick(open, Qt::LeftButton);
+    }
     QVERIFY(m_window->attentionPage()->hasBundle());
     SessionState s = m_window->captureSession();
     QCOMPARE(s.inputKind, SessionState::InputKind::Bundle);
@@ -873,8 +896,10 @@ void TestExplorerWindow::attentionTabsOpenButtonMakesTheBundleTheInput()
     QTemporaryDir dir;
     const QString path = dir.filePath("opened in the tab.attnscope");
     QVERIFY2(m_window->saveSessionTo(path, &error), qPrintable(error));
-    answerFileDialog(demo);
-    QTest::mouseClick(open, Qt::LeftButton);
+    {
+        FileDialogAnswerer answer(demo);
+        QTest::mouseClick(open, Qt::LeftButton);
+    }
     QVERIFY(m_window->isModified());
 
     MainWindow other;
@@ -909,8 +934,10 @@ void TestExplorerWindow::imageTabsOpenButtonAndDropMakeTheImageTheInput()
     QTemporaryDir dir;
     const QString path = dir.filePath("image.attnscope");
     QVERIFY2(m_window->saveSessionTo(path, &error), qPrintable(error));
-    answerFileDialog(shapes);
-    QTest::mouseClick(page->findChild<QPushButton *>("imageOpen"), Qt::LeftButton);
+    {
+        FileDialogAnswerer answer(shapes);
+        QTest::mouseClick(page->findChild<QPushButton *>("imageOpen"), Qt::LeftButton);
+    }
     QVERIFY(m_window->isModified());
     QCOMPARE(QString::fromStdString(m_window->captureSession().inputs.at(0).absolutePath), shapes);
     QCOMPARE(Settings::value(Settings::Key::RecentFiles).toStringList().value(0), shapes);
@@ -992,10 +1019,8 @@ void TestExplorerWindow::sessionOpenedAfterAnotherKeepsNothingOfIt()
     // input (saved into the new session, from copies whose folder was gone); and a session's
     // inputs, temporary copies among them, went to Recent files instead of the session.
     QTemporaryDir inputs, sessions;
-    QVERIFY(writeTwoBundlesNamedAlike(inputs.path()));
     QString error;
-    QVERIFY2(m_window->openFile(inputs.filePath("a/attn.npz"), &error), qPrintable(error));
-    QVERIFY2(m_window->attentionPage()->openSecondBundle(inputs.filePath("b/attn.npz"), &error), qPrintable(error));
+    QVERIFY2(openDifference(*m_window, inputs.path(), &error), qPrintable(error));
     const QString withSecond = sessions.filePath("with-second.attnscope");
     QVERIFY2(m_window->saveSessionTo(withSecond, &error), qPrintable(error));
     MainWindow plain;
