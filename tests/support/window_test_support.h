@@ -1,0 +1,182 @@
+#pragma once
+// What the window suites share: reference computations, files written with numpy, and driving
+// dialogs and drops as a person would. Header-only; every function is inline.
+#include <QApplication>
+#include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QImage>
+#include <QMimeData>
+#include <QProcess>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QSet>
+#include <QString>
+#include <QStringList>
+#include <QTimer>
+#include <QUrl>
+#include <QWidget>
+
+#include "attention_page.h"
+#include "controls_panel.h"
+#include "explorer.h"
+#include "main_window.h"
+#include "text.h"
+
+#include <memory>
+
+namespace attnscope::testsupport {
+
+/// The application identity the window suites run with, their settings and data kept apart from
+/// a user's (QStandardPaths test mode).
+inline void useTestIdentity()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName("AttnScopeTest");
+    QCoreApplication::setApplicationName("AttnScopeTest");
+}
+
+/// A main window on cleared settings, shown at 1400 × 900.
+inline std::unique_ptr<MainWindow> freshWindow()
+{
+    QSettings().clear();
+    auto window = std::make_unique<MainWindow>();
+    window->resize(1400, 900);
+    window->show();
+    return window;
+}
+
+/// Waits up to 5 s for the window to show a new computation.
+inline bool waitForState(MainWindow &window)
+{
+    QSignalSpy spy(&window, &MainWindow::stateShown);
+    return spy.wait(5000);
+}
+
+
+/// The window's default parameters computed directly by the engine, for comparison.
+inline ExplorerResult reference(const QString &sentence, const ControlValues &v, Stage, ExplorerSetup *setupOut = nullptr)
+{
+    TextScenario s;
+    s.tokens = tokenizeSentence(sentence);
+    s.dModel = v.dModel;
+    s.dHead = v.dHead;
+    s.heads = v.heads;
+    s.seed = v.seed;
+    s.causal = v.maskMode == 1;
+    auto setup = buildTextSetup(s);
+    auto r = computeExplorerHead(*setup, v.head, ScaleSpec{}, v.temperature);
+    if (setupOut)
+        *setupOut = *setup;
+    return r.value();
+}
+
+/// How many different colours a picture has: a drawn picture has many, an empty one a few.
+inline int distinctColours(const QImage &image)
+{
+    QSet<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 3)
+        for (int x = 0; x < image.width(); x += 3)
+            colours.insert(image.pixel(x, y));
+    return int(colours.size());
+}
+
+/// Runs a Python snippet (with numpy) given `args` as sys.argv[1:]; true when it succeeded.
+inline bool runPython(const char *script, const QStringList &args)
+{
+    QProcess py;
+    py.start("/usr/bin/python3", QStringList{"-c", QString::fromUtf8(script)} + args);
+    return py.waitForFinished(30000) && py.exitStatus() == QProcess::NormalExit && py.exitCode() == 0;
+}
+
+/// The demo bundle as `<dir>/a/attn.npz`, and the same with other weights as `<dir>/b/attn.npz`.
+inline bool writeTwoBundlesNamedAlike(const QString &dir)
+{
+    return runPython("import numpy as np, os, sys\n"
+                     "d = dict(np.load(sys.argv[1]))\n"
+                     "for sub in 'ab': os.makedirs(sys.argv[2] + '/' + sub)\n"
+                     "np.savez(sys.argv[2] + '/a/attn.npz', **d)\n"
+                     "a = d['attentions'][:, :, :, ::-1]\n"
+                     "d['attentions'] = np.ascontiguousarray(a)\n"
+                     "np.savez(sys.argv[2] + '/b/attn.npz', **d)\n",
+                     {QStringLiteral(ATTNSCOPE_SOURCE_DIR "/resources/examples/demo_bundle.npz"), dir});
+}
+
+/// Writes the two bundles (writeTwoBundlesNamedAlike) into `dir` and opens them in `window`:
+/// a/attn.npz as the input, b/attn.npz as the second input of the difference.
+inline bool openDifference(MainWindow &window, const QString &dir, QString *error)
+{
+    return writeTwoBundlesNamedAlike(dir) && window.openFile(dir + "/a/attn.npz", error) &&
+           window.attentionPage()->openSecondBundle(dir + "/b/attn.npz", error);
+}
+
+/// While it lives, answers the file dialog the tabs' Open buttons show with `path`: checks every
+/// 10 ms, for 3 s at most. Any other modal dialog (an error, or the file dialog's own "file not
+/// found", which accept() opens and waits in) is closed, so that a test fails rather than hangs;
+/// the timer keeps running inside such nested dialogs, and a file dialog still open after
+/// accept() is answered again at the next check.
+class FileDialogAnswerer : public QObject {
+public:
+    explicit FileDialogAnswerer(QString path) : m_path(std::move(path))
+    {
+        connect(&m_timer, &QTimer::timeout, this, &FileDialogAnswerer::check);
+        m_timer.start(10);
+    }
+
+private:
+    void check()
+    {
+        if (++m_checks > 300) {
+            m_timer.stop();
+            return;
+        }
+        QWidget *modal = QApplication::activeModalWidget();
+        if (auto *dialog = qobject_cast<QFileDialog *>(modal)) {
+            dialog->selectFile(m_path);
+            static_cast<QDialog *>(dialog)->accept(); // QFileDialog::accept, protected there
+            if (!dialog->isVisible())
+                m_timer.stop(); // answered
+        } else if (modal) {
+            modal->close();
+        }
+    }
+
+    QString m_path;
+    QTimer m_timer;
+    int m_checks = 0;
+};
+
+/// Drags the local file `path` onto `target` and drops it there, as from a file manager; whether
+/// `target` took both the drag and the drop.
+inline bool dropFile(QWidget *target, const QString &path)
+{
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(path)});
+    const QPoint at = target->rect().center();
+    QDragEnterEvent enter(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(target, &enter);
+    if (!enter.isAccepted())
+        return false;
+    QDropEvent drop(QPointF(at), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(target, &drop);
+    return drop.isAccepted();
+}
+
+inline QByteArray fileBytes(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+inline bool writeBytes(const QString &path, const QByteArray &bytes)
+{
+    QFile f(path);
+    return QDir().mkpath(QFileInfo(path).path()) && f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
+}
+
+
+} // namespace attnscope::testsupport
