@@ -3,7 +3,6 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -116,8 +115,8 @@ QWidget *AttentionPage::createControls()
     open->setToolTip(tr("An attention bundle (.npz, .safetensors: attentions [L, H, Tq, Tk] with tokens) or any "
                         "tensor file holding [L, H, Tq, Tk], [H, Tq, Tk] or [Tq, Tk]"));
     connect(open, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open attention"), QString(),
-                                                          tr("Attention (*.npz *.npy *.safetensors);;All files (*)"));
+        const QString path = m_chooseOpenPath(this, tr("Open attention"),
+                                              tr("Attention (*.npz *.npy *.safetensors);;All files (*)"));
         if (!path.isEmpty())
             emit openRequested(path);
     });
@@ -229,8 +228,8 @@ QWidget *AttentionPage::createControls()
     m_diffOpen->setToolTip(tr("A second bundle or tensor of the same shape, for example the same model on "
                               "another sentence"));
     connect(m_diffOpen, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open second input"), QString(),
-                                                          tr("Attention (*.npz *.npy *.safetensors);;All files (*)"));
+        const QString path = m_chooseOpenPath(this, tr("Open second input"),
+                                              tr("Attention (*.npz *.npy *.safetensors);;All files (*)"));
         if (!path.isEmpty())
             openSecondBundle(path);
     });

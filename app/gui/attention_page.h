@@ -7,6 +7,7 @@
 #include "attention_views.h"
 #include "bundle.h"
 #include "colormap.h"
+#include "open_path_chooser.h"
 #include "page_settings.h"
 
 class QCheckBox;
@@ -71,6 +72,9 @@ public:
     PageSettings settings() const;
     void applySettings(const PageSettings &settings);
 
+    /// What the Open button asks with (a QFileDialog unless replaced).
+    void setOpenPathChooser(OpenPathChooser chooser) { m_chooseOpenPath = std::move(chooser); }
+
 signals:
     /// The user chose `path` with the tab's Open button. The window opens it (openBundle, and
     /// File → Open's bookkeeping), so that it becomes the window's input, which sessions save.
@@ -126,6 +130,7 @@ private:
     QLabel *m_hover = nullptr;
     HeatmapView *m_view = nullptr;
     HeadGrid *m_grid = nullptr;
+    OpenPathChooser m_chooseOpenPath = askOpenPath;
 };
 
 } // namespace attnscope

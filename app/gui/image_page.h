@@ -10,6 +10,7 @@
 #include "colormap.h"
 #include "explorer_session.h"
 #include "image_attention.h"
+#include "open_path_chooser.h"
 #include "page_settings.h"
 
 class QComboBox;
@@ -90,6 +91,9 @@ public:
     HeatmapView *heatmap() const { return m_heatmap; }
     TokenMapStrip *tokenMaps() const { return m_strip; }
 
+    /// What the Open button asks with (a QFileDialog unless replaced).
+    void setOpenPathChooser(OpenPathChooser chooser) { m_chooseOpenPath = std::move(chooser); }
+
 signals:
     /// The user chose `path` with the page's Open button or dropped it on the page. The window
     /// opens it (openImage, and File → Open's bookkeeping), so that it becomes the window's
@@ -167,6 +171,7 @@ private:
     HeatmapView *m_heatmap = nullptr;
     TokenMapStrip *m_strip = nullptr;
     QTimer *m_promptTimer = nullptr;
+    OpenPathChooser m_chooseOpenPath = askOpenPath;
 };
 
 } // namespace attnscope

@@ -4,7 +4,6 @@
 
 #include <QComboBox>
 #include <QDragEnterEvent>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -230,8 +229,7 @@ void ImagePage::openDialog()
     QStringList patterns;
     for (const QByteArray &f : QImageReader::supportedImageFormats())
         patterns << QStringLiteral("*.") + QString::fromLatin1(f);
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open an image"), QString(),
-                                                      tr("Images (%1);;All files (*)").arg(patterns.join(' ')));
+    const QString path = m_chooseOpenPath(this, tr("Open an image"), tr("Images (%1);;All files (*)").arg(patterns.join(' ')));
     if (!path.isEmpty())
         emit openRequested(path);
 }

@@ -6,7 +6,6 @@
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFile>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QImage>
 #include <QMimeData>
@@ -17,7 +16,6 @@
 #include <QSet>
 #include <QString>
 #include <QStringList>
-#include <QTimer>
 #include <QUrl>
 #include <QWidget>
 
@@ -113,42 +111,6 @@ inline bool openDifference(MainWindow &window, const QString &dir, QString *erro
     return writeTwoBundlesNamedAlike(dir) && window.openFile(dir + "/a/attn.npz", error) &&
            window.attentionPage()->openSecondBundle(dir + "/b/attn.npz", error);
 }
-
-/// While it lives, answers the file dialog the tabs' Open buttons show with `path`: checks every
-/// 10 ms, for 3 s at most. Any other modal dialog (an error, or the file dialog's own "file not
-/// found", which accept() opens and waits in) is closed, so that a test fails rather than hangs;
-/// the timer keeps running inside such nested dialogs, and a file dialog still open after
-/// accept() is answered again at the next check.
-class FileDialogAnswerer : public QObject {
-public:
-    explicit FileDialogAnswerer(QString path) : m_path(std::move(path))
-    {
-        connect(&m_timer, &QTimer::timeout, this, &FileDialogAnswerer::check);
-        m_timer.start(10);
-    }
-
-private:
-    void check()
-    {
-        if (++m_checks > 300) {
-            m_timer.stop();
-            return;
-        }
-        QWidget *modal = QApplication::activeModalWidget();
-        if (auto *dialog = qobject_cast<QFileDialog *>(modal)) {
-            dialog->selectFile(m_path);
-            static_cast<QDialog *>(dialog)->accept(); // QFileDialog::accept, protected there
-            if (!dialog->isVisible())
-                m_timer.stop(); // answered
-        } else if (modal) {
-            modal->close();
-        }
-    }
-
-    QString m_path;
-    QTimer m_timer;
-    int m_checks = 0;
-};
 
 /// Drags the local file `path` onto `target` and drops it there, as from a file manager; whether
 /// `target` took both the drag and the drop.

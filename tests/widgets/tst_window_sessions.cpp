@@ -418,10 +418,13 @@ void TestWindowSessions::attentionTabsOpenButtonMakesTheBundleTheInput()
              qPrintable(error));
     auto *open = m_window->attentionPage()->findChild<QPushButton *>("attentionOpen");
     QVERIFY(open);
-    {
-        FileDialogAnswerer answer(demo);
-        QTest::mouseClick(open, Qt::LeftButton);
-    }
+    QStringList asked; // the titles the button asked with, in place of a file dialog
+    m_window->attentionPage()->setOpenPathChooser([&](QWidget *, const QString &title, const QString &) {
+        asked << title;
+        return demo;
+    });
+    QTest::mouseClick(open, Qt::LeftButton);
+    QCOMPARE(asked, QStringList{"Open attention"});
     QVERIFY(m_window->attentionPage()->hasBundle());
     SessionState s = m_window->captureSession();
     QCOMPARE(s.inputKind, SessionState::InputKind::Bundle);
@@ -437,10 +440,7 @@ void TestWindowSessions::attentionTabsOpenButtonMakesTheBundleTheInput()
     QTemporaryDir dir;
     const QString path = dir.filePath("opened in the tab.attnscope");
     QVERIFY2(m_window->saveSessionTo(path, &error), qPrintable(error));
-    {
-        FileDialogAnswerer answer(demo);
-        QTest::mouseClick(open, Qt::LeftButton);
-    }
+    QTest::mouseClick(open, Qt::LeftButton);
     QVERIFY(m_window->isModified());
 
     MainWindow other;
@@ -475,10 +475,13 @@ void TestWindowSessions::imageTabsOpenButtonAndDropMakeTheImageTheInput()
     QTemporaryDir dir;
     const QString path = dir.filePath("image.attnscope");
     QVERIFY2(m_window->saveSessionTo(path, &error), qPrintable(error));
-    {
-        FileDialogAnswerer answer(shapes);
-        QTest::mouseClick(page->findChild<QPushButton *>("imageOpen"), Qt::LeftButton);
-    }
+    int asked = 0; // in place of a file dialog
+    page->setOpenPathChooser([&](QWidget *, const QString &, const QString &filter) {
+        ++asked;
+        return filter.contains("*.png") ? shapes : QString();
+    });
+    QTest::mouseClick(page->findChild<QPushButton *>("imageOpen"), Qt::LeftButton);
+    QCOMPARE(asked, 1);
     QVERIFY(m_window->isModified());
     QCOMPARE(QString::fromStdString(m_window->captureSession().inputs.at(0).absolutePath), shapes);
     QCOMPARE(Settings::value(Settings::Key::RecentFiles).toStringList().value(0), shapes);
