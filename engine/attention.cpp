@@ -663,8 +663,11 @@ void applyMasks(Eigen::Ref<Mat<S>> blk, std::int64_t r0, const MaskSpec<S> &mask
     }
 }
 
-bool hasMask(const MaskSpec<float> &m) { return m.causal || !m.allowed.empty() || !m.additive.empty() || !m.keyPadding.empty(); }
-bool hasMask(const MaskSpec<double> &m) { return m.causal || !m.allowed.empty() || !m.additive.empty() || !m.keyPadding.empty(); }
+template <class S>
+bool hasMask(const MaskSpec<S> &m)
+{
+    return m.causal || !m.allowed.empty() || !m.additive.empty() || !m.keyPadding.empty();
+}
 
 template <class S>
 Status computeHead(const AttentionInputs<S> &in, const AttentionOptions &opt, std::size_t h, HeadResult<S> &out)
