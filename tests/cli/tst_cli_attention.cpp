@@ -23,8 +23,11 @@
 #include <cmath>
 
 #include "npy.h"
+#include "test_files.h"
 
 using namespace attnscope;
+using attnscope::test::fileBytes;
+using attnscope::test::writeBytes;
 
 namespace {
 
@@ -87,18 +90,6 @@ QJsonArray manifestCases()
     if (!f.open(QIODevice::ReadOnly))
         return {};
     return QJsonDocument::fromJson(f.readAll()).object().value("cases").toArray();
-}
-
-QByteArray readBytes(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-bool writeBytes(const QString &path, const QByteArray &bytes)
-{
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
 }
 
 /// Writes a float64 .npy of the given shape with values 0, 1, 2, … (numpy's layout, by hand).
@@ -216,7 +207,7 @@ void TstCliAttention::fixtures()
     }
 
     for (const QString &name : kOutputs) {
-        const QByteArray raw = readBytes(tmp.filePath(name));
+        const QByteArray raw = fileBytes(tmp.filePath(name));
         QVERIFY2(raw.startsWith(QByteArray("\x93NUMPY", 6)), qPrintable(name + " is not an .npy file"));
         const QByteArray head = raw.left(256);
         QVERIFY2(head.contains(f64 ? "'descr': '<f8'" : "'descr': '<f4'"), head.constData());
@@ -396,7 +387,7 @@ void TstCliAttention::failingRunLeavesFilesAlone()
     QVERIFY2(r.out.isEmpty(), qPrintable(r.out));
 
     for (const QString &name : kOutputs)
-        QVERIFY2(readBytes(tmp.filePath(name)) == before[name], qPrintable(name + " changed"));
+        QVERIFY2(fileBytes(tmp.filePath(name)) == before[name], qPrintable(name + " changed"));
     QCOMPARE(QDir(tmp.path()).entryList(QDir::Files | QDir::Hidden | QDir::AllDirs | QDir::NoDotAndDotDot), filesBefore);
 }
 

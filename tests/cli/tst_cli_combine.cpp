@@ -22,8 +22,11 @@
 #include <cmath>
 
 #include "npy.h"
+#include "test_files.h"
 
 using namespace attnscope;
+using attnscope::test::fileBytes;
+using attnscope::test::writeBytes;
 
 namespace {
 
@@ -51,18 +54,6 @@ QJsonObject manifest()
     if (!f.open(QIODevice::ReadOnly))
         return {};
     return QJsonDocument::fromJson(f.readAll()).object();
-}
-
-QByteArray readBytes(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-bool writeBytes(const QString &path, const QByteArray &bytes)
-{
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
 }
 
 QStringList dirEntries(const QString &dir)
@@ -143,7 +134,7 @@ void TstCliCombine::fixtures()
     }
     QCOMPARE(dirEntries(tmp.path()), QStringList{"out.npy"});
 
-    const QByteArray head = readBytes(tmp.filePath("out.npy")).left(128);
+    const QByteArray head = fileBytes(tmp.filePath("out.npy")).left(128);
     QVERIFY2(head.startsWith(QByteArray("\x93NUMPY", 6)) && head.contains("'descr': '<f4'"), head.constData());
     auto got = readNpy(tmp.filePath("out.npy").toStdString());
     auto expected = readNpy((kFixtureDir + "/" + c.value("expected").toString()).toStdString());
@@ -189,7 +180,7 @@ void TstCliCombine::errors()
     QVERIFY2(r.out.isEmpty(), qPrintable(r.out));
     QCOMPARE(dirEntries(tmp.path()), before);
     if (existing)
-        QVERIFY2(readBytes(tmp.filePath("out.npy")) == previous, "the existing output changed");
+        QVERIFY2(fileBytes(tmp.filePath("out.npy")) == previous, "the existing output changed");
 }
 
 void TstCliCombine::unwritableOutput()

@@ -16,8 +16,10 @@
 #include <map>
 
 #include "npy.h"
+#include "test_files.h"
 
 using namespace attnscope;
+using attnscope::test::fileBytes;
 
 namespace {
 
@@ -54,14 +56,6 @@ QJsonObject readManifest(const QString &path)
     if (!f.open(QIODevice::ReadOnly))
         return {};
     return QJsonDocument::fromJson(f.readAll()).object();
-}
-
-QByteArray fileBytes(const QString &path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    return f.readAll();
 }
 
 QString shapeOf(const QJsonArray &a)

@@ -22,8 +22,11 @@
 
 #include "npy.h"
 #include "tensor.h"
+#include "test_files.h"
 
 using namespace attnscope;
+using attnscope::test::fileBytes;
+using attnscope::test::writeBytes;
 
 namespace {
 
@@ -43,18 +46,6 @@ QString describe(const QStringList &args, const Run &r)
         .arg(r.exitCode)
         .arg(r.crashed ? " (crashed or timed out)" : "")
         .arg(r.out, r.err);
-}
-
-QByteArray readBytes(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-bool writeBytes(const QString &path, const QByteArray &bytes)
-{
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
 }
 
 QStringList dirEntries(const QString &dir)
@@ -191,7 +182,7 @@ void TstCliRender::labelledSvgKeepsTextLabels()
     const Run r = runCli(args, m_tmp.path());
     QVERIFY2(r.exitCode == 0, qPrintable(describe(args, r)));
     QString error, root;
-    const QStringList texts = svgTexts(readBytes(path("a.svg")), &error, &root);
+    const QStringList texts = svgTexts(fileBytes(path("a.svg")), &error, &root);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QCOMPARE(root, QStringLiteral("svg"));
     for (const QString label : {"the", "cat", "sat", "café", "Attention of layer one", "query", "key"})
@@ -203,7 +194,7 @@ void TstCliRender::labelledPdfHasOnePage()
     const QStringList args{"render", "--weights", kFixtureDir + "/bundle.npz", "--out", "a.pdf", "--width", "600", "--height", "500"};
     const Run r = runCli(args, m_tmp.path());
     QVERIFY2(r.exitCode == 0, qPrintable(describe(args, r)));
-    const QByteArray pdf = readBytes(path("a.pdf"));
+    const QByteArray pdf = fileBytes(path("a.pdf"));
     QVERIFY(pdf.startsWith("%PDF-"));
     QCOMPARE(QString::fromLatin1(pdf).count(QRegularExpression("/Type\\s*/Page(?!s)")), 1);
     QVERIFY2(pdf.contains("/Font"), "no font: the labels are not text");
@@ -220,7 +211,7 @@ void TstCliRender::tokenFiles()
     const Run r = runCli(args, m_tmp.path());
     QVERIFY2(r.exitCode == 0, qPrintable(describe(args, r)));
     QString error, root;
-    const QStringList texts = svgTexts(readBytes(path("tok.svg")), &error, &root);
+    const QStringList texts = svgTexts(fileBytes(path("tok.svg")), &error, &root);
     for (const QString label : {"alpha", "beta", "gamma", "delta"})
         QVERIFY2(texts.count(label) == 2, qPrintable(label + " not on both axes: " + texts.join('|'))); // square: keys too
     QVERIFY(!texts.contains("cat"));
@@ -240,7 +231,7 @@ void TstCliRender::crossAttentionLabels()
     const Run r = runCli(args, m_tmp.path());
     QVERIFY2(r.exitCode == 0, qPrintable(describe(args, r)));
     QString error, root;
-    const QStringList texts = svgTexts(readBytes(path("cross.svg")), &error, &root);
+    const QStringList texts = svgTexts(fileBytes(path("cross.svg")), &error, &root);
     for (const QString label : {"q0", "q2", "k0", "k4"})
         QVERIFY2(texts.contains(label), qPrintable(label + " missing: " + texts.join('|')));
     // Key tokens of the wrong count.
@@ -384,13 +375,13 @@ void TstCliRender::bareSvgAndPdf()
     Run r = runCli(svg, m_tmp.path());
     QVERIFY2(r.exitCode == 0, qPrintable(describe(svg, r)));
     QString error, root;
-    svgTexts(readBytes(path("bare.svg")), &error, &root);
+    svgTexts(fileBytes(path("bare.svg")), &error, &root);
     QVERIFY2(error.isEmpty() && root == "svg", qPrintable(error + root));
-    QVERIFY(readBytes(path("bare.svg")).contains("<image"));
+    QVERIFY(fileBytes(path("bare.svg")).contains("<image"));
     const QStringList pdf{"render", "--weights", "eyes.npy", "--bare", "--out", "bare.pdf"};
     r = runCli(pdf, m_tmp.path());
     QVERIFY2(r.exitCode == 0, qPrintable(describe(pdf, r)));
-    const QByteArray bytes = readBytes(path("bare.pdf"));
+    const QByteArray bytes = fileBytes(path("bare.pdf"));
     QVERIFY(bytes.startsWith("%PDF-"));
     QCOMPARE(QString::fromLatin1(bytes).count(QRegularExpression("/Type\\s*/Page(?!s)")), 1);
 }
@@ -502,7 +493,7 @@ void TstCliRender::errorsLeaveNoFile()
         QVERIFY2(why.isEmpty(), qPrintable(why));
         QCOMPARE(dirEntries(tmp.path()), before);
         if (existing)
-            QCOMPARE(readBytes(tmp.filePath("out.png")), previous);
+            QCOMPARE(fileBytes(tmp.filePath("out.png")), previous);
     }
     // An unwritable place and a wrong extension.
     for (const auto &[out, what] : {std::pair{QString("no/such/dir/out.png"), QString("no/such/dir/out.png")},
@@ -529,8 +520,8 @@ void TstCliRender::stagesWritesEveryStage()
         expected << stage + ".npy" << stage + ".png";
     expected.sort();
     QCOMPARE(dirEntries(dir), expected);
-    QCOMPARE(readBytes(dir + "/notes.txt"), QByteArray("keep me"));
-    QCOMPARE(readBytes(dir + "/scores.svg"), QByteArray("other format: not ours to touch"));
+    QCOMPARE(fileBytes(dir + "/notes.txt"), QByteArray("keep me"));
+    QCOMPARE(fileBytes(dir + "/scores.svg"), QByteArray("other format: not ours to touch"));
     for (const QString stage : {"q", "weights", "masked", "output"})
         QCOMPARE(QImage(dir + "/" + stage + ".png").size(), QSize(500, 400));
     // The .npy: shapes as `attention` writes them, weights' rows sum to 1, the mask is causal.
@@ -568,7 +559,7 @@ void TstCliRender::stagesSeveralHeadsSvg()
     QVERIFY(out.ok());
     QCOMPARE(out->shape, (Shape{2, 4, 8}));
     QString error, root;
-    const QStringList texts = svgTexts(readBytes(dir + "/weights.svg"), &error, &root);
+    const QStringList texts = svgTexts(fileBytes(dir + "/weights.svg"), &error, &root);
     QVERIFY2(error.isEmpty() && root == "svg", qPrintable(error));
     QVERIFY2(texts.contains("Attention weights A, head 1"), qPrintable(texts.join('|')));
 }

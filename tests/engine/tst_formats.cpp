@@ -31,8 +31,10 @@
 #include "npz.h"
 #include "safetensors.h"
 #include "tensor_file.h"
+#include "test_files.h"
 
 using namespace attnscope;
+using attnscope::test::fileBytes;
 
 namespace {
 
@@ -44,14 +46,6 @@ QJsonObject readManifest(const QString &path)
     if (!f.open(QIODevice::ReadOnly))
         return {};
     return QJsonDocument::fromJson(f.readAll()).object();
-}
-
-QByteArray fileBytes(const QString &path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    return f.readAll();
 }
 
 std::string str(const QString &s) { return s.toStdString(); }

@@ -23,8 +23,10 @@
 #include "test_values.h"
 #include "file_io.h"
 #include "npy.h"
+#include "test_files.h"
 
 using namespace attnscope;
+using attnscope::test::fileBytes;
 
 namespace {
 
@@ -37,14 +39,6 @@ QJsonObject readManifest(const QString &path)
     if (!f.open(QIODevice::ReadOnly))
         return {};
     return QJsonDocument::fromJson(f.readAll()).object();
-}
-
-QByteArray fileBytes(const QString &path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    return f.readAll();
 }
 
 QByteArray hexOf(const std::vector<std::byte> &bytes)

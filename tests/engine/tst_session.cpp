@@ -17,22 +17,13 @@
 
 #include "npy.h"
 #include "session_file.h"
+#include "test_files.h"
 
 using namespace attnscope;
+using attnscope::test::fileBytes;
+using attnscope::test::writeBytes;
 
 namespace {
-
-QByteArray fileBytes(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-bool writeBytes(const QString &path, const QByteArray &bytes)
-{
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
-}
 
 QByteArray qbytes(const std::vector<std::byte> &b)
 {

@@ -23,11 +23,15 @@
 #include "controls_panel.h"
 #include "explorer.h"
 #include "main_window.h"
+#include "test_files.h"
 #include "text.h"
 
 #include <memory>
 
 namespace attnscope::testsupport {
+
+using test::fileBytes;
+using test::writeBytes;
 
 /// The application identity the window suites run with, their settings and data kept apart from
 /// a user's (QStandardPaths test mode).
@@ -126,18 +130,6 @@ inline bool dropFile(QWidget *target, const QString &path)
     QDropEvent drop(QPointF(at), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
     QApplication::sendEvent(target, &drop);
     return drop.isAccepted();
-}
-
-inline QByteArray fileBytes(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-inline bool writeBytes(const QString &path, const QByteArray &bytes)
-{
-    QFile f(path);
-    return QDir().mkpath(QFileInfo(path).path()) && f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
 }
 
 

@@ -292,14 +292,10 @@ void TestExplorerWindow::bundleOverAnImage()
 {
     // A bundle whose 1 + 3·4 keys are [CLS] and the patches of a 3 × 4 grid, with one hot patch.
     QTemporaryDir dir;
-    QProcess py;
-    py.start("/usr/bin/python3", {"-c",
-                                  "import numpy as np, sys\n"
-                                  "a = np.full((1, 1, 2, 13), 0.01, np.float32); a[0, 0, :, 1 + 6] = 0.88\n"
-                                  "np.savez(sys.argv[1] + '/b.npz', attentions=a, image_grid=np.array([3, 4]))\n",
-                                  dir.path()});
-    QVERIFY(py.waitForFinished(30000));
-    QCOMPARE(py.exitCode(), 0);
+    QVERIFY(runPython("import numpy as np, sys\n"
+                      "a = np.full((1, 1, 2, 13), 0.01, np.float32); a[0, 0, :, 1 + 6] = 0.88\n"
+                      "np.savez(sys.argv[1] + '/b.npz', attentions=a, image_grid=np.array([3, 4]))\n",
+                      {dir.path()}));
     QString error;
     QVERIFY2(m_window->openBundleWithImage(dir.filePath("b.npz"),
                                            QStringLiteral(ATTNSCOPE_SOURCE_DIR "/resources/examples/shapes.png"), &error),

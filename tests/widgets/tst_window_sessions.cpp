@@ -100,14 +100,10 @@ void TestWindowSessions::sessionRoundTrip()
 void TestWindowSessions::sessionWithMissingInputsUsesEmbeddedCopies()
 {
     QTemporaryDir inputs, sessions;
-    QProcess py;
-    py.start("/usr/bin/python3", {"-c",
-                                  "import numpy as np, sys\n"
-                                  "r = np.random.default_rng(1)\n"
-                                  "[np.save(sys.argv[1] + '/' + n + '.npy', r.standard_normal((5, 4))) for n in 'qkv']\n",
-                                  inputs.path()});
-    QVERIFY(py.waitForFinished(30000));
-    QCOMPARE(py.exitCode(), 0);
+    QVERIFY(runPython("import numpy as np, sys\n"
+                      "r = np.random.default_rng(1)\n"
+                      "[np.save(sys.argv[1] + '/' + n + '.npy', r.standard_normal((5, 4))) for n in 'qkv']\n",
+                      {inputs.path()}));
     QString error;
     QVERIFY2(m_window->openTensorFiles({inputs.filePath("q.npy"), inputs.filePath("k.npy"), inputs.filePath("v.npy")}, &error),
              qPrintable(error));
