@@ -11,7 +11,6 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
-#include <QScrollArea>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QVBoxLayout>
@@ -20,6 +19,7 @@
 #include <array>
 #include <set>
 
+#include "controls_column.h"
 #include "head_grid.h"
 #include "heatmap_view.h"
 
@@ -53,12 +53,7 @@ AttentionPage::AttentionPage(QWidget *parent) : QWidget(parent)
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
 
-    auto *scroll = new QScrollArea(this);
-    scroll->setWidget(createControls());
-    scroll->setWidgetResizable(true);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setFixedWidth(scroll->widget()->sizeHint().width() + 24);
-    layout->addWidget(scroll);
+    layout->addWidget(controlsColumn(createControls(), this));
 
     auto *right = new QVBoxLayout;
     m_status = new QLabel(this);

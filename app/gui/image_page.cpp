@@ -8,7 +8,6 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QScrollArea>
 #include <QSlider>
 #include <QSpinBox>
 #include <QSplitter>
@@ -19,6 +18,7 @@
 
 #include <algorithm>
 
+#include "controls_column.h"
 #include "heatmap_view.h"
 #include "image_overlay_view.h"
 #include "text.h"
@@ -57,12 +57,7 @@ ImagePage::ImagePage(QWidget *parent) : QWidget(parent)
 
     auto *outer = new QHBoxLayout(this);
     outer->setContentsMargins(6, 6, 6, 6);
-    auto *scroll = new QScrollArea(this);
-    scroll->setWidget(createControls());
-    scroll->setWidgetResizable(true);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setFixedWidth(scroll->widget()->sizeHint().width() + 24);
-    outer->addWidget(scroll);
+    outer->addWidget(controlsColumn(createControls(), this));
 
     auto *right = new QVBoxLayout;
     m_caption = new QLabel(this);
