@@ -49,51 +49,6 @@ Result<ScaleSpec> ScaleSpec::parse(const std::string &text)
     return s;
 }
 
-std::uint64_t defaultMemoryBudget()
-{
-    const long pages = sysconf(_SC_PHYS_PAGES);
-    const long pageSize = sysconf(_SC_PAGE_SIZE);
-    if (pages <= 0 || pageSize <= 0)
-        return std::uint64_t(4) << 30;
-    return std::uint64_t(pages) * std::uint64_t(pageSize) / 2;
-}
-
-std::string formatBytes(std::uint64_t bytes)
-{
-    const char *units[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-    double v = double(bytes);
-    int u = 0;
-    while (v >= 1024 && u < 6) {
-        v /= 1024;
-        ++u;
-    }
-    char buf[64];
-    if (u == 0)
-        std::snprintf(buf, sizeof buf, "%llu bytes", static_cast<unsigned long long>(bytes));
-    else
-        std::snprintf(buf, sizeof buf, "%.1f %s", v, units[u]);
-    return buf;
-}
-
-Result<std::uint64_t> parseByteSize(const std::string &text)
-{
-    double v = 0;
-    const char *begin = text.data(), *end = text.data() + text.size();
-    const auto r = std::from_chars(begin, end, v);
-    std::string unit(r.ptr, end);
-    for (auto &c : unit)
-        c = char(std::toupper(static_cast<unsigned char>(c)));
-    double mult = 0;
-    if (unit.empty() || unit == "B") mult = 1;
-    else if (unit == "K" || unit == "KB" || unit == "KIB") mult = 1024.0;
-    else if (unit == "M" || unit == "MB" || unit == "MIB") mult = 1024.0 * 1024;
-    else if (unit == "G" || unit == "GB" || unit == "GIB") mult = 1024.0 * 1024 * 1024;
-    else if (unit == "T" || unit == "TB" || unit == "TIB") mult = 1024.0 * 1024 * 1024 * 1024;
-    if (text.empty() || r.ec != std::errc() || mult == 0 || !(v > 0) || v * mult > 1.8e19)
-        return makeError(Error::Code::BadArgument, "'" + text + "' is not a size such as 512M or 2G");
-    return std::uint64_t(v * mult);
-}
-
 namespace {
 
 /// Rows per block: a block of scores (rows × Tk) should stay in the L2 cache from Q·Kᵀ to A·V,
@@ -103,18 +58,6 @@ std::int64_t blockRows(std::int64_t tk, std::size_t scalarSize)
 {
     const std::int64_t target = (std::int64_t(512) << 10) / std::int64_t(scalarSize); // 512 KiB
     return std::clamp<std::int64_t>(target / std::max<std::int64_t>(tk, 1), 8, 256);
-}
-
-std::uint64_t satMul(std::uint64_t a, std::uint64_t b)
-{
-    std::uint64_t r;
-    return __builtin_mul_overflow(a, b, &r) ? std::numeric_limits<std::uint64_t>::max() : r;
-}
-
-std::uint64_t satAdd(std::uint64_t a, std::uint64_t b)
-{
-    std::uint64_t r;
-    return __builtin_add_overflow(a, b, &r) ? std::numeric_limits<std::uint64_t>::max() : r;
 }
 
 // ---- Streaming stores ------------------------------------------------------------------------
@@ -780,13 +723,11 @@ Result<AttentionResult<S>> computeAttention(const AttentionInputs<S> &in, const 
         return st.error();
     const auto heads = std::int64_t(in.q.size());
     const auto tq = in.q[0].rows(), tk = in.k[0].rows(), dv = in.v[0].cols();
-    const std::uint64_t budget = opt.memoryBudget ? opt.memoryBudget : defaultMemoryBudget();
     const std::uint64_t need = attentionBytesNeeded(heads, tq, tk, dv, opt.keep, sizeof(S));
-    if (need > budget)
-        return makeError(Error::Code::OverBudget,
-                         "this attention (" + std::to_string(heads) + (heads == 1 ? " head of " : " heads of ") + std::to_string(tq) + " × " +
-                             std::to_string(tk) + ") needs " + formatBytes(need) + ", more than the memory budget of " +
-                             formatBytes(budget));
+    if (need > memoryLeft(opt.memoryBudget)) // the message is built only now: no allocation before the check
+        return overBudgetError(need, "this attention (" + std::to_string(heads) + (heads == 1 ? " head of " : " heads of ") +
+                                         std::to_string(tq) + " × " + std::to_string(tk) + ")",
+                               opt.memoryBudget);
 
     AttentionResult<S> result;
     result.heads.resize(std::size_t(heads));

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "memory_budget.h"
 #include "result.h"
 #include "tensor.h"
 
@@ -63,7 +64,7 @@ struct AttentionOptions {
     ScaleSpec scale;
     double temperature = 1.0;      ///< τ > 0; divides the scaled scores
     unsigned keep = KeepWeights;   ///< KeepFlags
-    std::uint64_t memoryBudget = 0; ///< bytes; 0 = defaultMemoryBudget()
+    std::uint64_t memoryBudget = 0; ///< bytes; 0 = memoryBudget(), the process-wide budget
     /// Checked between row blocks; when it becomes true the computation stops with Cancelled.
     const std::atomic<bool> *cancel = nullptr;
 };
@@ -90,12 +91,6 @@ struct AttentionResult {
     std::vector<std::string> warnings;
 };
 
-/// Half of physical memory.
-std::uint64_t defaultMemoryBudget();
-/// "1.5 GiB"
-std::string formatBytes(std::uint64_t bytes);
-/// Parses "512M", "2G", "1.5GiB", "1000000" (bytes).
-Result<std::uint64_t> parseByteSize(const std::string &text);
 
 /// Bytes the pipeline will allocate for these sizes and options (stored stages, outputs and
 /// working blocks).
@@ -103,7 +98,8 @@ std::uint64_t attentionBytesNeeded(std::int64_t heads, std::int64_t tq, std::int
                                    unsigned keep, std::size_t scalarSize);
 
 /// Checks shapes, then runs the pipeline. Refuses (OverBudget, before allocating) when the
-/// stored stages would exceed the budget. Warns about fully masked rows.
+/// stored stages and working blocks would not fit what is left of the budget (reserveMemory:
+/// the heap already in use, the inputs included, counts). Warns about fully masked rows.
 template <class S>
 Result<AttentionResult<S>> computeAttention(const AttentionInputs<S> &in, const AttentionOptions &opt);
 

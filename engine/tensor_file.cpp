@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "attention.h"
+#include "memory_budget.h"
 #include "csv.h"
 #include "file_io.h"
 #include "npy.h"
@@ -214,7 +215,7 @@ Result<std::unique_ptr<TensorFile>> openTensorFile(const std::string &path)
         return std::unique_ptr<TensorFile>(new SingleArrayFile(std::move(info), std::move(t.value())));
     }
     if (is("PK\x03\x04", 4) || is("PK\x05\x06", 4)) {
-        auto zip = NpzArchive::open(path, defaultMemoryBudget());
+        auto zip = NpzArchive::open(path, memoryBudget());
         if (!zip)
             return zip.error();
         TensorFileInfo info{path, "npz", {}, {}};

@@ -47,6 +47,7 @@ Result<AttentionInputOptions> readAttentionInputOptions(const QCommandLineParser
         if (!budget)
             return bad("--memory-budget: " + budget.error().message);
         out.options.memoryBudget = budget.value();
+        setMemoryBudget(budget.value()); // the inputs read below count against it too
     }
     const QString precision = p.isSet("precision") ? p.value("precision") : QStringLiteral("f32");
     if (precision != "f32" && precision != "f64")

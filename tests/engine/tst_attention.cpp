@@ -685,7 +685,8 @@ void TstAttention::memoryBudget_data()
     QTest::addColumn<qint64>("tq");
     QTest::addColumn<qint64>("tk");
     QTest::addColumn<uint>("keep");
-    QTest::addColumn<qint64>("budgetDelta"); ///< budget = need + delta; 0 with `useDefault` = default budget
+    /// budget = the heap in use + need + delta (the inputs count); 0 with `useDefault` = default budget
+    QTest::addColumn<qint64>("budgetDelta");
     QTest::addColumn<bool>("useDefault");
     QTest::addColumn<bool>("refused");
 
@@ -726,7 +727,7 @@ void TstAttention::memoryBudget()
                         std::uint64_t(heads) * std::uint64_t(tq) * std::uint64_t(dv) * sizeof(float));
 
     AttentionOptions opt = options(keep);
-    opt.memoryBudget = useDefault ? 0 : std::uint64_t(std::int64_t(need) + budgetDelta);
+    opt.memoryBudget = useDefault ? 0 : std::uint64_t(std::int64_t(heapInUse() + need) + budgetDelta);
     auto r = computeAttention<float>(in, opt);
     QCOMPARE(!r.ok(), refused);
     if (refused) {
