@@ -70,7 +70,8 @@ std::optional<std::uint64_t> cgroupLimit(const std::string &procRoot, const std:
         const auto a = line.find(':'), b = line.find(':', a + 1);
         if (a == std::string::npos || b == std::string::npos)
             continue;
-        const std::string controllers = "," + line.substr(a + 1, b - a - 1) + ",";
+        std::string controllers(1, ',');
+        controllers.append(line, a + 1, b - a - 1).push_back(',');
         const std::string path = line.substr(b + 1);
         if (line.compare(0, a, "0") == 0 && controllers == ",,") {
             take(tightestOnPath(cgroupRoot, path, "memory.max"));
