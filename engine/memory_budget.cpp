@@ -136,7 +136,7 @@ DefaultBudget defaultBudgetFor(const MemoryLimits &limits)
         const std::uint64_t headroom = std::max(128 * kMiB, *limits.cgroup / 8);
         const std::uint64_t v = *limits.cgroup > headroom ? *limits.cgroup - headroom : 0;
         if (v < b.bytes)
-            b = {v, "the cgroup's memory limit"};
+            b = {v, "the cgroup's memory limit less headroom"};
     }
     if (limits.addressSpace) {
         // Every thread's malloc arena and stack reserves address space that the heap count misses.
@@ -144,15 +144,22 @@ DefaultBudget defaultBudgetFor(const MemoryLimits &limits)
         const std::uint64_t headroom = std::max(256 * kMiB, free / 4);
         const std::uint64_t v = free > headroom ? free - headroom : 0;
         if (v < b.bytes)
-            b = {v, "the address-space limit (ulimit -v)"};
+            b = {v, "the address-space limit (ulimit -v) less headroom"};
     }
     return b;
 }
 
+namespace {
+const DefaultBudget &processDefault()
+{
+    static const DefaultBudget b = defaultBudgetFor(readMemoryLimits());
+    return b;
+}
+} // namespace
+
 std::uint64_t defaultMemoryBudget()
 {
-    static const std::uint64_t bytes = defaultBudgetFor(readMemoryLimits()).bytes;
-    return bytes;
+    return processDefault().bytes;
 }
 
 std::uint64_t memoryBudget()
@@ -188,7 +195,10 @@ Error overBudgetError(std::uint64_t bytes, const std::string &what, std::uint64_
     std::string message = what + " needs " + formatBytes(bytes) + ", more than ";
     if (budget - left >= budget / 16) // say what is taken only when it matters
         message += "the " + formatBytes(left) + " left of ";
-    return makeError(Error::Code::OverBudget, message + "the memory budget of " + formatBytes(budget));
+    message += "the memory budget of " + formatBytes(budget);
+    if (g_budget.load(std::memory_order_relaxed) == 0 && budget == defaultMemoryBudget())
+        message += ", which is " + processDefault().source;
+    return makeError(Error::Code::OverBudget, message);
 }
 
 Status reserveMemory(std::uint64_t bytes, const std::string &what, std::uint64_t budget)

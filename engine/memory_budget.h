@@ -33,7 +33,8 @@ struct MemoryLimits {
 MemoryLimits readMemoryLimits(const std::string &procRoot = "/proc", const std::string &cgroupRoot = "/sys/fs/cgroup");
 
 /// The default budget for `limits` (see the top of this file), and what bounds it:
-/// "half of the physical memory", "the cgroup limit", "the address-space limit (ulimit -v)".
+/// "half of the physical memory", "the cgroup's memory limit less headroom", "the address-space
+/// limit (ulimit -v) less headroom".
 struct DefaultBudget {
     std::uint64_t bytes = 0;
     std::string source;

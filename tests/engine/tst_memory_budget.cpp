@@ -95,22 +95,22 @@ void TstMemoryBudget::defaultBudget_data()
                               << "half of the physical memory";
     // 3 GiB cgroup: headroom max(128 MiB, 3 GiB / 8 = 384 MiB) → 2688 MiB.
     QTest::newRow("cgroup 3G") << qint64(24 * GiB) << qint64(3 * GiB) << qint64(-1) << qint64(0)
-                               << qint64(3 * GiB - 384 * MiB) << "the cgroup's memory limit";
+                               << qint64(3 * GiB - 384 * MiB) << "the cgroup's memory limit less headroom";
     // 512 MiB cgroup: headroom 128 MiB → 384 MiB.
     QTest::newRow("cgroup 512M") << qint64(24 * GiB) << qint64(512 * MiB) << qint64(-1) << qint64(0)
-                                 << qint64(384 * MiB) << "the cgroup's memory limit";
+                                 << qint64(384 * MiB) << "the cgroup's memory limit less headroom";
     // A cgroup above half the memory does not bind.
     QTest::newRow("cgroup loose") << qint64(8 * GiB) << qint64(6 * GiB) << qint64(-1) << qint64(0) << qint64(4 * GiB)
                                   << "half of the physical memory";
     // ulimit -v 2 GiB with 200 MiB mapped: free 1848 MiB, headroom max(256 MiB, 462 MiB) → 1386 MiB.
     QTest::newRow("rlimit 2G") << qint64(24 * GiB) << qint64(-1) << qint64(2 * GiB) << qint64(200 * MiB)
-                               << qint64(1386 * MiB) << "the address-space limit (ulimit -v)";
+                               << qint64(1386 * MiB) << "the address-space limit (ulimit -v) less headroom";
     // Already past the limit: nothing left.
     QTest::newRow("rlimit exhausted") << qint64(24 * GiB) << qint64(-1) << qint64(100 * MiB) << qint64(300 * MiB)
-                                      << qint64(0) << "the address-space limit (ulimit -v)";
+                                      << qint64(0) << "the address-space limit (ulimit -v) less headroom";
     // Cgroup tighter than the rlimit.
     QTest::newRow("both") << qint64(24 * GiB) << qint64(1 * GiB) << qint64(4 * GiB) << qint64(0)
-                          << qint64(GiB - 128 * MiB) << "the cgroup's memory limit";
+                          << qint64(GiB - 128 * MiB) << "the cgroup's memory limit less headroom";
 }
 
 void TstMemoryBudget::defaultBudget()
