@@ -1,5 +1,7 @@
 #include "combine.h"
 
+#include "memory_budget.h"
+
 #include <algorithm>
 #include <cassert>
 #include <cmath>
@@ -88,6 +90,11 @@ Mat<double> fuseHeads(const Tensor &attn4d, int layer, Fusion fusion)
 std::int64_t discardCount(std::int64_t t, double ratio)
 {
     return std::int64_t(std::floor(ratio * double(t * t - t)));
+}
+
+std::uint64_t combineBytesNeeded(std::int64_t tq, std::int64_t tk, bool rollout)
+{
+    return satMul(satMul(std::uint64_t(tq), std::uint64_t(tk)), rollout ? 36 : 24);
 }
 
 Mat<double> discardSmallest(const Mat<double> &m, double ratio)

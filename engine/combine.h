@@ -33,6 +33,13 @@ const char *fusionName(Fusion fusion);
 /// Requires rank 4, H >= 1, 0 <= layer < L. Mean adds the heads in head order, then divides by H.
 Mat<double> fuseHeads(const Tensor &attn4d, int layer, Fusion fusion);
 
+/// Bytes `attnscope-cli combine` holds at its peak for [Tq, Tk] attention beside the input:
+/// 24·Tq·Tk for one fused layer (the fused matrix and one head in double, then the float32
+/// output), 36·T² for rollout (the product so far, the fused layer, Ã and the new product;
+/// discarding holds an index per entry instead). Measured as peak RSS less the input and a
+/// 4×4 run, at [3, 2, 3000, 3000]: 22.6 and 32.6 bytes per cell (README, "Memory").
+std::uint64_t combineBytesNeeded(std::int64_t tq, std::int64_t tk, bool rollout);
+
 /// How many off-diagonal entries of a T×T matrix discardSmallest zeroes: ⌊ratio·(T²−T)⌋.
 std::int64_t discardCount(std::int64_t t, double ratio);
 

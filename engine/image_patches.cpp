@@ -1,5 +1,7 @@
 #include "image_patches.h"
 
+#include "memory_budget.h"
+
 #include <algorithm>
 #include <array>
 #include <cassert>
@@ -232,7 +234,8 @@ Status checkDimensions(Dimensions size, std::int64_t maxPixels, const std::strin
         return makeError(Error::Code::OverBudget, path + ": the image is " + dims + " = " + std::to_string(pixels) +
                                                       " pixels, more than the limit of " + std::to_string(maxPixels) +
                                                       " pixels");
-    return okStatus();
+    // The decoded image and its 32-bit conversion, 4 bytes a pixel each, within the memory budget.
+    return reserveMemory(pixels * 8, path + ": decoding the " + dims + " image");
 }
 
 std::string supportedFormats()

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "memory_budget.h"
 #include "tensor_file.h"
 
 namespace attnscope::cli {
@@ -15,6 +16,26 @@ int fail(const std::string &message)
 int fail(const Error &error) { return fail(error.message); }
 
 void warn(const std::string &message) { std::fprintf(stderr, "warning: %s\n", message.c_str()); }
+
+void addMemoryBudgetOption(QCommandLineParser &parser)
+{
+    parser.addOption(QCommandLineOption(
+        "memory-budget",
+        "Refuse work needing more memory than this, e.g. 4G (default: the smallest of half the physical memory, "
+        "the cgroup's limit and the address-space limit, less headroom).",
+        "SIZE"));
+}
+
+Status applyMemoryBudgetOption(const QCommandLineParser &parser)
+{
+    if (!parser.isSet("memory-budget"))
+        return okStatus();
+    auto budget = parseByteSize(parser.value("memory-budget").toStdString());
+    if (!budget)
+        return makeError(Error::Code::BadArgument, "--memory-budget: " + budget.error().message);
+    setMemoryBudget(budget.value());
+    return okStatus();
+}
 
 std::optional<int> parseOrExit(QCommandLineParser &parser, const QStringList &args, const QString &usage)
 {

@@ -25,6 +25,12 @@ void warn(const std::string &message);
 /// stop now: 0 after --help, 2 after a bad option (with an error line).
 std::optional<int> parseOrExit(QCommandLineParser &parser, const QStringList &args, const QString &usage);
 
+/// --memory-budget SIZE, for the commands that read or compute in proportion to their input.
+void addMemoryBudgetOption(QCommandLineParser &parser);
+/// Sets the process-wide budget (memory_budget.h) from --memory-budget when it was given, before
+/// any input is read, so that every read and computation counts against it.
+Status applyMemoryBudgetOption(const QCommandLineParser &parser);
+
 /// The tensor named by option `name`, if it was given.
 Result<std::optional<NamedTensor>> optionalTensor(const QCommandLineParser &parser, const QString &name);
 

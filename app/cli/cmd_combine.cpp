@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <limits>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "bundle.h"
@@ -13,6 +14,7 @@
 #include "combine.h"
 #include "commands.h"
 #include "file_io.h"
+#include "memory_budget.h"
 #include "npy.h"
 
 namespace attnscope::cli {
@@ -20,6 +22,7 @@ namespace {
 
 const char *kUsage = R"(Usage: attnscope-cli combine --weights TENSOR [--fuse mean|max|min] [--layer L]
     [--rollout] [--discard-ratio R] [--hide-tokens I,J,...] [--renormalize] --out FILE.npy
+    [--memory-budget SIZE]
 
 TENSOR is a .npy, .npz, .safetensors, .csv or .tsv file, as PATH or PATH:NAME, holding attention
 weights [L, H, Tq, Tk]; [H, Tq, Tk] is read as one layer and [Tq, Tk] as one layer with one head.
@@ -153,6 +156,7 @@ int combineCommand(const QStringList &args)
     value("hide-tokens", "Drop these key columns (0-based, comma-separated; a duplicate hides once).", "I,J,...");
     flag("renormalize", "Divide each remaining row by its sum (rows summing to 0 stay, with a warning).");
     value("out", "The output, float32 .npy [Tq, Tk minus the hidden keys].", "FILE.npy");
+    addMemoryBudgetOption(p);
     if (auto exit = parseOrExit(p, args, QString::fromUtf8(kUsage)))
         return *exit;
 
@@ -160,6 +164,8 @@ int combineCommand(const QStringList &args)
     if (!request)
         return fail(request.error());
     const Request &r = request.value();
+    if (auto st = applyMemoryBudgetOption(p); !st)
+        return fail(st.error());
     auto bundle = readAttentionBundle(r.weights.toStdString());
     if (!bundle)
         return fail(bundle.error());
@@ -168,6 +174,10 @@ int combineCommand(const QStringList &args)
         return fail(layer.error());
 
     const Tensor &attn = bundle->attentions;
+    if (auto st = reserveMemory(combineBytesNeeded(bundle->queries(), bundle->keys(), r.rollout),
+                                std::string(r.rollout ? "rolling out " : "combining ") + r.weights.toStdString());
+        !st)
+        return fail(st.error().message + " (set the budget with --memory-budget)");
     Mat<double> m = r.rollout ? rollout(attn, layer.value(), r.fusion, r.discardRatio)
                               : fuseHeads(attn, layer.value(), r.fusion);
     std::vector<std::string> warnings;
@@ -180,14 +190,21 @@ int combineCommand(const QStringList &args)
     for (const auto &w : warnings)
         warn(w);
 
+    // Written from a float copy in place (header, then the matrix), not through another copy.
+    const Mat<float> out = m.cast<float>();
+    m = Mat<double>();
+    const auto header = npyHeader(DType::F32, {out.rows(), out.cols()});
     OutputBatch batch;
-    if (auto st = batch.add(r.out.toStdString(), encodeNpy(Tensor::fromMatrix<float>(m.cast<float>()))); !st)
+    if (auto st = batch.add(r.out.toStdString(), {std::span<const std::byte>(header),
+                                                  std::span<const std::byte>(reinterpret_cast<const std::byte *>(out.data()),
+                                                                             std::size_t(out.size()) * sizeof(float))});
+        !st)
         return fail(st.error());
     if (auto st = batch.commit(); !st)
         return fail(st.error());
     std::printf("combine: %s of %lld head(s), %s %d, output [%lld, %lld] float32\n", fusionName(r.fusion),
                 static_cast<long long>(bundle->heads()), r.rollout ? "rollout over layers 0 to" : "layer", layer.value(),
-                static_cast<long long>(m.rows()), static_cast<long long>(m.cols()));
+                static_cast<long long>(out.rows()), static_cast<long long>(out.cols()));
     return kExitOk;
 }
 

@@ -85,6 +85,8 @@ private slots:
     void errors_data();
     void errors();
     void unwritableOutput();
+    void memoryBudget_data();
+    void memoryBudget();
     void help();
 
 private:
@@ -194,6 +196,49 @@ void TstCliCombine::unwritableOutput()
     QVERIFY2(errLines.size() == 1 && errLines[0].startsWith("error: ") && errLines[0].contains("out.npy"),
              qPrintable(r.err));
     QVERIFY(dirEntries(tmp.path()).isEmpty());
+}
+
+void TstCliCombine::memoryBudget_data()
+{
+    QTest::addColumn<QStringList>("options");
+    QTest::addColumn<QString>("budget");
+    QTest::addColumn<bool>("refused");
+    // [2, 2, 1024, 1024]: a 16 MiB input; fusing holds 24 MiB more, rollout 36 MiB (engine/combine.h).
+    QTest::newRow("fuse, 8M") << QStringList{} << "8M" << true;
+    QTest::newRow("fuse, 64M") << QStringList{} << "64M" << false;
+    QTest::newRow("rollout, 40M") << QStringList{"--rollout"} << "40M" << true;
+    QTest::newRow("rollout, 64M") << QStringList{"--rollout"} << "64M" << false;
+    QTest::newRow("not a size") << QStringList{} << "lots" << true;
+}
+
+// --memory-budget bounds the input and the work: refused with one error line naming the file and
+// the amount, nothing written; enough budget runs.
+void TstCliCombine::memoryBudget()
+{
+    QFETCH(QStringList, options);
+    QFETCH(QString, budget);
+    QFETCH(bool, refused);
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    Tensor t;
+    t.dtype = DType::F32;
+    t.shape = {2, 2, 1024, 1024};
+    t.bytes.resize(std::size_t(4 * 1024 * 1024) * sizeof(float));
+    auto *f = reinterpret_cast<float *>(t.bytes.data());
+    std::fill(f, f + 4 * 1024 * 1024, 1.0f / 1024);
+    const auto bytes = encodeNpy(t);
+    QVERIFY(writeBytes(tmp.filePath("a.npy"), QByteArray(reinterpret_cast<const char *>(bytes.data()), qsizetype(bytes.size()))));
+    const QStringList args = QStringList{"combine", "--weights", "a.npy", "--out", "o.npy", "--memory-budget", budget} + options;
+    const Run r = runCli(args, tmp.path());
+    QVERIFY2(!r.crashed && r.exitCode == (refused ? 2 : 0), qPrintable(describe(args, r)));
+    QCOMPARE(QFile::exists(tmp.filePath("o.npy")), !refused);
+    if (refused) {
+        const QStringList errLines = lines(r.err);
+        QVERIFY2(errLines.size() == 1 && errLines[0].startsWith("error: "), qPrintable(r.err));
+        QVERIFY2(errLines[0].contains(budget == "lots" ? "--memory-budget" : "a.npy"), qPrintable(r.err));
+        if (budget != "lots")
+            QVERIFY2(errLines[0].contains("memory budget of " + budget.chopped(1) + ".0 MiB"), qPrintable(r.err));
+    }
 }
 
 void TstCliCombine::help()

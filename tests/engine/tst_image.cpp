@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "image_patches.h"
+#include "memory_budget.h"
 
 using namespace attnscope;
 
@@ -495,6 +496,20 @@ private slots:
         QString msg = expectRefused(path, 50000);
         QVERIFY2(msg.contains("300 × 200 = 60000 pixels, more than the limit of 50000 pixels"), qPrintable(msg));
         QVERIFY(loadImage(path.toStdString(), 60000).ok());
+    }
+
+    // The decoded pixels count against the process's memory budget: 1000 × 800 needs 6.1 MiB
+    // (the image and its 32-bit copy), refused with 4 MiB left and decoded with 16 MiB left.
+    void memoryBudget()
+    {
+        const QString path = writeFile("budget.png", encode(gradientImage(1000, 800), "png"));
+        setMemoryBudget(heapInUse() + (std::uint64_t(4) << 20));
+        const QString msg = expectRefused(path);
+        QVERIFY2(msg.contains("decoding the 1000 × 800 image needs 6.1 MiB"), qPrintable(msg));
+        QVERIFY2(msg.contains("memory budget"), qPrintable(msg));
+        setMemoryBudget(heapInUse() + (std::uint64_t(16) << 20));
+        QVERIFY(loadImage(path.toStdString()).ok());
+        setMemoryBudget(0);
     }
 
     void notAnImage()
