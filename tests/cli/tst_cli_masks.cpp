@@ -194,7 +194,7 @@ void TstCliMasks::initTestCase()
     QFile f(m_dir.filePath("manifest.json"));
     QVERIFY(f.open(QIODevice::ReadOnly));
     m_cases = QJsonDocument::fromJson(f.readAll()).object().value("cases").toArray();
-    QCOMPARE(m_cases.size(), 12);
+    QCOMPARE(m_cases.size(), 11);
 }
 
 void TstCliMasks::againstTorch_data()

@@ -88,8 +88,8 @@ struct KillTally {
 
 /// Runs `args` with a pause before each rename and kills it at moments spread over its whole
 /// run, `tries` times; after each, `last` being new must mean every output is new.
-KillTally killDuringRenames(const QStringList &args, const QString &dir, const QStringList &outputs, const QString &last,
-                            int pauseMs, int tries)
+KillTally killDuringRenames(const QStringList &args, const QString &workDir, const QString &dir, const QStringList &outputs,
+                            const QString &last, int pauseMs, int tries)
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert("ATTNSCOPE_TEST_RENAME_PAUSE_MS", QString::number(pauseMs));
@@ -104,12 +104,12 @@ KillTally killDuringRenames(const QStringList &args, const QString &dir, const Q
     resetOutputs();
     QElapsedTimer timer;
     timer.start();
-    runAndKill(args, dir, env, 60000);
+    runAndKill(args, workDir, env, 60000);
     const qint64 whole = timer.elapsed();
     KillTally t;
     for (int i = 0; i < tries; ++i) {
         resetOutputs();
-        runAndKill(args, dir, env, int(whole * (i + 1) / (tries + 1)));
+        runAndKill(args, workDir, env, int(whole * (i + 1) / (tries + 1)));
         QStringList fresh;
         for (const QString &f : outputs)
             if (fileBytes(dir + "/" + f) != "old " + f.toUtf8())
@@ -203,7 +203,7 @@ void TstCliOutputs::attentionKilledBetweenRenames()
     const QStringList outputs = {"scores.npy", "weights.npy", "output.npy"};
     const QStringList args = QStringList{"attention"} + kQkv +
                              QStringList{"--scores-out", "scores.npy", "--weights-out", "weights.npy", "--output-out", "output.npy"};
-    const KillTally t = killDuringRenames(args, tmp.path(), outputs, "weights.npy", 60, 24);
+    const KillTally t = killDuringRenames(args, tmp.path(), tmp.path(), outputs, "weights.npy", 60, 24);
     qInfo("attention: %d kills left all outputs old, %d mixed, %d all new; %lld temporary file(s) left behind",
           t.allOld, t.mixed, t.allNew, static_cast<long long>(t.leftovers.size()));
     QVERIFY2(t.violations.isEmpty(), qPrintable(t.violations.join('\n')));
@@ -224,8 +224,9 @@ void TstCliOutputs::stagesKilledBetweenRenames()
     for (const char *s : {"q", "k", "v", "scores", "scaled", "masked", "weights", "output"})
         outputs << QStringLiteral("%1.npy").arg(s) << QStringLiteral("%1.png").arg(s);
     const QStringList args = QStringList{"stages"} + kQkv + QStringList{"--out-dir", "out", "--width", "120", "--height", "100"};
-    const KillTally t = killDuringRenames(args, tmp.path() + "/out", outputs, "weights.npy", 25, 16);
-    qInfo("stages: %d kills left all outputs old, %d mixed, %d all new", t.allOld, t.mixed, t.allNew);
+    const KillTally t = killDuringRenames(args, tmp.path(), tmp.path() + "/out", outputs, "weights.npy", 25, 16);
+    qInfo("stages: %d kills left all outputs old, %d mixed, %d all new; %lld temporary file(s) left behind", t.allOld,
+          t.mixed, t.allNew, static_cast<long long>(t.leftovers.size()));
     QVERIFY2(t.violations.isEmpty(), qPrintable(t.violations.join('\n')));
     QVERIFY2(t.mixed >= 2, "the kills never fell between two renames: the experiment shows nothing");
 }
