@@ -155,14 +155,15 @@ Status addNpy(OutputBatch &batch, const QString &path, const StageData<S> &stage
 /// What `stages` holds beyond the stages computeAttention keeps (attentionBytesNeeded): the
 /// outputs of 2-D inputs joined side by side, and while one picture is drawn a double copy of
 /// the matrix it shows plus the picture itself (raster and encoding, 8 bytes per pixel).
-/// The .npy files are written from the stages in place. Measured in tests/cli/tst_cli_stages.
+/// The .npy files are written from the stages in place. Peak RSS checked in
+/// tests/cli/tst_cli_outputs.cpp (stagesPeakMemoryWithinBudget).
 template <class S>
 std::uint64_t stagesExtraBytes(const AttentionInputs<S> &in, HeadLayout layout, const ExportOptions &look)
 {
     const auto tq = std::uint64_t(in.q[0].rows()), tk = std::uint64_t(in.k[0].rows());
     const auto dk = std::uint64_t(in.q[0].cols()), dv = std::uint64_t(in.v[0].cols());
     const auto heads = std::uint64_t(in.q.size());
-    std::uint64_t joined = layout == HeadLayout::Stacked ? 0 : satMul(satMul(satMul(tq, heads), dv), sizeof(S));
+    const std::uint64_t joined = layout == HeadLayout::Stacked ? 0 : satMul(satMul(satMul(tq, heads), dv), sizeof(S));
     const std::uint64_t largest = std::max({satMul(tq, tk), satMul(tq, dk), satMul(tk, dk), satMul(tq, dv), satMul(tk, dv)});
     const std::uint64_t picture = satMul(satMul(std::uint64_t(look.width), std::uint64_t(look.height)), 8);
     return satAdd(satAdd(joined, satMul(largest, sizeof(double))), picture);
