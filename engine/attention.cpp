@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <optional>
+#include <utility>
 #include <type_traits>
 
 #include <unistd.h>
@@ -571,6 +573,9 @@ Status checkShapes(const AttentionInputs<S> &in, const AttentionOptions &opt)
         if (m.rows() != tq || m.cols() != tk)
             return bad("the mask is [" + std::to_string(m.rows()) + ", " + std::to_string(m.cols()) +
                        "] but the scores are [" + std::to_string(tq) + ", " + std::to_string(tk) + "]");
+    if (!in.mask.keyAdditive.empty() && std::int64_t(in.mask.keyAdditive.size()) != tk)
+        return bad("the additive key padding mask has " + std::to_string(in.mask.keyAdditive.size()) +
+                   " entries but there are " + std::to_string(tk) + " keys");
     if (!in.mask.keyPadding.empty() && std::int64_t(in.mask.keyPadding.size()) != tk)
         return bad("the key padding mask has " + std::to_string(in.mask.keyPadding.size()) + " entries but there are " +
                    std::to_string(tk) + " keys");
@@ -589,6 +594,8 @@ void applyMasks(Eigen::Ref<Mat<S>> blk, std::int64_t r0, const MaskSpec<S> &mask
         const auto &add = mask.additive[mask.additive.size() == 1 ? 0 : head];
         blk += add.middleRows(r0, n);
     }
+    if (!mask.keyAdditive.empty())
+        blk.rowwise() += Eigen::Map<const Eigen::Matrix<S, 1, Eigen::Dynamic>>(mask.keyAdditive.data(), tk);
     if (!mask.allowed.empty()) {
         const auto &allowed = mask.allowed[mask.allowed.size() == 1 ? 0 : head];
         blk = allowed.middleRows(r0, n).select(blk, Mat<S>::Constant(n, tk, ninf));
@@ -609,7 +616,7 @@ void applyMasks(Eigen::Ref<Mat<S>> blk, std::int64_t r0, const MaskSpec<S> &mask
 template <class S>
 bool hasMask(const MaskSpec<S> &m)
 {
-    return m.causal || !m.allowed.empty() || !m.additive.empty() || !m.keyPadding.empty();
+    return m.causal || !m.allowed.empty() || !m.additive.empty() || !m.keyPadding.empty() || !m.keyAdditive.empty();
 }
 
 template <class S>
@@ -716,6 +723,55 @@ std::uint64_t attentionBytesNeeded(std::int64_t heads, std::int64_t tq, std::int
     return total;
 }
 
+namespace {
+
+/// "head 0 query row 0, 1, 2; head 1 query row 5, … (9 rows in all)" for (head, row) pairs, at
+/// most `shown` of them.
+std::string describeRows(const std::vector<std::pair<std::size_t, std::int64_t>> &rows, std::size_t shown)
+{
+    std::string out;
+    std::size_t lastHead = std::size_t(-1);
+    for (std::size_t i = 0; i < rows.size() && i < shown; ++i) {
+        if (rows[i].first != lastHead) {
+            lastHead = rows[i].first;
+            out += (i ? "; head " : "head ") + std::to_string(lastHead) + " query row ";
+        } else {
+            out += ", ";
+        }
+        out += std::to_string(rows[i].second);
+    }
+    if (rows.size() > shown)
+        out += ", … (" + std::to_string(rows.size()) + " rows in all)";
+    return out;
+}
+
+/// The warning for rows whose output came out NaN or infinite: overflow inside the computation
+/// (scores beyond float's 3.4e38 give inf − inf = NaN in the softmax; huge values in A·V), or
+/// non-finite inputs (warned about by the caller). A row of weights that is not finite makes its
+/// output row not finite too, so one pass over the output (Tq × dv, small) finds them all.
+template <class S>
+std::optional<std::string> nonFiniteWarning(const AttentionResult<S> &r)
+{
+    std::vector<std::pair<std::size_t, std::int64_t>> rows;
+    for (std::size_t h = 0; h < r.heads.size(); ++h) {
+        const Mat<S> &o = r.heads[h].output;
+        for (Eigen::Index i = 0; i < o.rows(); ++i)
+            if (!o.row(i).allFinite())
+                rows.emplace_back(h, std::int64_t(i));
+    }
+    if (rows.empty())
+        return std::nullopt;
+    std::string message = "non-finite weights or output (NaN or infinity) for " + describeRows(rows, 12) +
+                          ": the scores or the output overflowed";
+    if constexpr (std::is_same_v<S, float>)
+        message += " float32 (largest 3.4e38); compute in float64 (--precision f64)";
+    else
+        message += " float64; scale the inputs down";
+    return message;
+}
+
+} // namespace
+
 template <class S>
 Result<AttentionResult<S>> computeAttention(const AttentionInputs<S> &in, const AttentionOptions &opt)
 {
@@ -745,6 +801,8 @@ Result<AttentionResult<S>> computeAttention(const AttentionInputs<S> &in, const 
                                       (rows.size() > 1 ? "s " : " ") + list + "; their weights and output are zero");
         }
     }
+    if (auto w = nonFiniteWarning(result))
+        result.warnings.push_back(std::move(*w));
     return result;
 }
 

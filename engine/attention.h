@@ -58,6 +58,7 @@ struct MaskSpec {
     std::vector<BoolMat> allowed;     ///< [Tq, Tk]; false = never attended
     std::vector<Mat<S>> additive;     ///< [Tq, Tk]; added to the scaled scores (may hold -inf)
     std::vector<bool> keyPadding;     ///< [Tk]; true = padding, never attended
+    std::vector<S> keyAdditive;       ///< [Tk]; added to every row's scaled scores (a float key padding mask, as torch adds it)
 };
 
 struct AttentionOptions {

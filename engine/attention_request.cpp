@@ -1,6 +1,7 @@
 #include "attention_request.h"
 
 #include <cmath>
+#include <limits>
 
 namespace attnscope {
 namespace {
@@ -91,32 +92,112 @@ Status project(const AttentionRequest &req, AttentionInputs<S> &in)
     return okStatus();
 }
 
+/// The batch item of a mask whose leading axis has `items` entries: the only one when it is 1
+/// (broadcast, as torch does), else --batch, which needs 4-D inputs with as many batch items.
+Result<std::int64_t> maskBatchItem(const NamedTensor &m, std::int64_t items, const AttentionRequest &req, const char *what)
+{
+    if (items == 1)
+        return std::int64_t(0);
+    const bool batched = req.q && req.q->tensor.rank() == 4;
+    if (!batched || req.q->tensor.shape[0] != items)
+        return shapeError(std::string(what) + " " + describe(m) + " has " + std::to_string(items) +
+                          " batch items; a batch axis needs 4-D inputs [B, H, T, d] with as many (--batch picks one)" +
+                          (batched ? ", but " + describe(*req.q) + " has " + std::to_string(req.q->tensor.shape[0]) : std::string()));
+    return req.batch;
+}
+
+/// A float mask's values may be finite or -inf; NaN and +inf are refused, naming the index.
 template <class S>
-Status loadMask(const NamedTensor &m, std::int64_t heads, std::int64_t tq, std::int64_t tk, MaskSpec<S> &mask)
+Status checkAdditive(const NamedTensor &m, const S *values, std::int64_t count, const std::string &where)
+{
+    for (std::int64_t i = 0; i < count; ++i) {
+        const S v = values[i];
+        if (std::isnan(v) || v == std::numeric_limits<S>::infinity())
+            return makeError(Error::Code::BadArgument, "the additive mask " + describe(m) + " holds " +
+                                                           (std::isnan(v) ? "NaN" : "+inf") + " at " + where +
+                                                           std::to_string(i) + "]; use -inf to mask");
+    }
+    return okStatus();
+}
+
+template <class S>
+Status loadMask(const NamedTensor &m, const AttentionRequest &req, std::int64_t heads, std::int64_t tq, std::int64_t tk,
+                MaskSpec<S> &mask)
 {
     const auto &t = m.tensor;
-    const bool shapeOk = (t.rank() == 2 && t.shape[0] == tq && t.shape[1] == tk) ||
-                         (t.rank() == 3 && (t.shape[0] == heads || t.shape[0] == 1) && t.shape[1] == tq && t.shape[2] == tk);
-    if (!shapeOk)
+    const int rank = t.rank();
+    const bool last2 = rank >= 2 && t.shape[std::size_t(rank - 2)] == tq && t.shape[std::size_t(rank - 1)] == tk;
+    const std::int64_t h0 = rank >= 3 ? t.shape[std::size_t(rank - 3)] : 1;
+    if (!last2 || rank > 4 || (h0 != heads && h0 != 1))
         return shapeError("the mask " + describe(m) + " must be [Tq, Tk] = [" + std::to_string(tq) + ", " +
-                          std::to_string(tk) + "] or [H, Tq, Tk] = [" + std::to_string(heads) + ", " + std::to_string(tq) +
-                          ", " + std::to_string(tk) + "]");
-    const std::int64_t n = t.rank() == 3 ? t.shape[0] : 1;
-    for (std::int64_t h = 0; h < n; ++h) {
-        Mat<S> values = t.matrix<S>(h);
+                          std::to_string(tk) + "], [H, Tq, Tk] or [B, H, Tq, Tk] with H = " + std::to_string(heads) +
+                          " or 1");
+    std::int64_t first = 0; // the first matrix of the batch item
+    if (rank == 4) {
+        auto item = maskBatchItem(m, t.shape[0], req, "the mask");
+        if (!item)
+            return item.error();
+        first = item.value() * h0;
+    }
+    for (std::int64_t h = 0; h < h0; ++h) {
+        Mat<S> values = t.matrix<S>(first + h);
         if (dtypeIsFloat(t.dtype)) {
             for (Eigen::Index i = 0; i < values.size(); ++i) {
                 const S v = values.data()[i];
                 if (std::isnan(v) || v == std::numeric_limits<S>::infinity())
                     return makeError(Error::Code::BadArgument,
                                      "the additive mask " + describe(m) + " holds " + (std::isnan(v) ? "NaN" : "+inf") +
-                                         " at [" + (n > 1 ? std::to_string(h) + ", " : "") +
-                                         std::to_string(i / tk) + ", " + std::to_string(i % tk) + "]; use -inf to mask");
+                                         " at [" + (h0 > 1 ? std::to_string(h) + ", " : "") + std::to_string(i / tk) +
+                                         ", " + std::to_string(i % tk) + "]; use -inf to mask");
             }
             mask.additive.push_back(std::move(values));
         } else {
             mask.allowed.push_back(values.array() != S(0));
         }
+    }
+    return okStatus();
+}
+
+/// --key-padding (`hf` false: non-zero = padding; float = added) or --attention-mask (`hf` true:
+/// Hugging Face's attention_mask, non-zero = keep), [Tk] or [B, Tk]. Paddings combine.
+template <class S>
+Status loadKeyMask(const NamedTensor &m, const AttentionRequest &req, std::int64_t tk, bool hf, MaskSpec<S> &mask)
+{
+    const auto &t = m.tensor;
+    const char *what = hf ? "the attention mask" : "the key padding mask";
+    if (!((t.rank() == 1 || t.rank() == 2) && t.shape.back() == tk))
+        return shapeError(std::string(what) + " " + describe(m) + " must be [Tk] = [" + std::to_string(tk) + "] or [B, Tk]");
+    std::int64_t offset = 0;
+    if (t.rank() == 2) {
+        auto item = maskBatchItem(m, t.shape[0], req, what);
+        if (!item)
+            return item.error();
+        offset = item.value() * tk;
+    }
+    if (dtypeIsFloat(t.dtype)) {
+        if (hf)
+            return makeError(Error::Code::BadArgument,
+                             "the attention mask " + describe(m) + " is " + dtypeName(t.dtype) +
+                                 "; Hugging Face's attention_mask is integer or bool (1 = keep, 0 = padding): save it "
+                                 "as int64 or bool, or give a float mask to add to the scores with --key-padding");
+        std::vector<S> add(std::size_t(tk), S(0));
+        for (std::int64_t j = 0; j < tk; ++j)
+            add[std::size_t(j)] = S(t.at(offset + j));
+        if (auto st = checkAdditive<S>(m, add.data(), tk, t.rank() == 2 ? "[" + std::to_string(offset / tk) + ", " : "["); !st)
+            return st;
+        if (mask.keyAdditive.empty())
+            mask.keyAdditive = std::move(add);
+        else
+            for (std::int64_t j = 0; j < tk; ++j)
+                mask.keyAdditive[std::size_t(j)] += add[std::size_t(j)];
+        return okStatus();
+    }
+    if (mask.keyPadding.empty())
+        mask.keyPadding.assign(std::size_t(tk), false);
+    for (std::int64_t j = 0; j < tk; ++j) {
+        const bool nonZero = t.at(offset + j) != 0;
+        if (hf ? !nonZero : nonZero)
+            mask.keyPadding[std::size_t(j)] = true;
     }
     return okStatus();
 }
@@ -131,6 +212,8 @@ Result<PreparedAttention<S>> prepareAttention(const AttentionRequest &req)
     if (req.x) {
         if (req.q || req.k || req.v)
             return makeError(Error::Code::BadArgument, "give either --q/--k/--v or --x with --wq/--wk/--wv, not both");
+        if (req.batch != 0)
+            return makeError(Error::Code::BadArgument, "--batch applies to 4-D inputs [B, H, T, d] only, not to --x");
         for (const auto *t : {&req.x, &req.wq, &req.wk, &req.wv, &req.context})
             if (*t)
                 warnNonFinite(**t, out.warnings);
@@ -191,17 +274,14 @@ Result<PreparedAttention<S>> prepareAttention(const AttentionRequest &req)
     const auto heads = std::int64_t(in.q.size()), tq = in.q[0].rows(), tk = in.k[0].rows();
     in.mask.causal = req.causal;
     if (req.mask)
-        if (auto st = loadMask<S>(*req.mask, heads, tq, tk, in.mask); !st)
+        if (auto st = loadMask<S>(*req.mask, req, heads, tq, tk, in.mask); !st)
             return st.error();
-    if (req.keyPadding) {
-        const auto &t = req.keyPadding->tensor;
-        if (t.rank() != 1 || t.shape[0] != tk)
-            return shapeError("the key padding mask " + describe(*req.keyPadding) + " must be [Tk] = [" +
-                              std::to_string(tk) + "]");
-        in.mask.keyPadding.resize(std::size_t(tk));
-        for (std::int64_t j = 0; j < tk; ++j)
-            in.mask.keyPadding[std::size_t(j)] = t.at(j) != 0;
-    }
+    if (req.keyPadding)
+        if (auto st = loadKeyMask<S>(*req.keyPadding, req, tk, false, in.mask); !st)
+            return st.error();
+    if (req.attentionMask)
+        if (auto st = loadKeyMask<S>(*req.attentionMask, req, tk, true, in.mask); !st)
+            return st.error();
     return out;
 }
 

@@ -23,9 +23,15 @@ struct AttentionRequest {
     std::optional<NamedTensor> x, wq, wk, wv, context; ///< projected: Q = X·Wq, K = C·Wk, V = C·Wv
     int heads = 0;          ///< > 0: split 2-D inputs into this many heads
     std::int64_t batch = 0; ///< the batch item of 4-D inputs
-    bool causal = false;
-    std::optional<NamedTensor> mask;       ///< [Tq, Tk] or [H, Tq, Tk]; bool/int = may attend, float = additive
-    std::optional<NamedTensor> keyPadding; ///< [Tk]; non-zero = padding
+    bool causal = false;                   ///< query i attends keys 0..i (top-left aligned, also when Tq ≠ Tk)
+    /// [Tq, Tk], [H, Tq, Tk] or [B, H, Tq, Tk] (H may be 1): bool/int non-zero = may attend
+    /// (torch SDPA's bool attn_mask), float = added to the scaled scores (-inf blocks).
+    std::optional<NamedTensor> mask;
+    /// [Tk] or [B, Tk]: bool/int non-zero = padding, never attended (nn.MultiheadAttention's
+    /// key_padding_mask); float = added to every query's scores, as torch adds a float one.
+    std::optional<NamedTensor> keyPadding;
+    /// [Tk] or [B, Tk], bool/int, Hugging Face's attention_mask: non-zero = keep, 0 = padding.
+    std::optional<NamedTensor> attentionMask;
 };
 
 /// How the outputs are shaped, following the inputs.

@@ -18,6 +18,8 @@ double maskedScore(const ExplorerSetup &setup, std::size_t head, std::size_t g, 
     const auto &m = in.mask;
     if (!m.additive.empty())
         additive = m.additive[m.additive.size() == 1 ? 0 : head](row, j);
+    if (!m.keyAdditive.empty())
+        additive += m.keyAdditive[std::size_t(j)];
     if (m.causal && j > row)
         blockedBy = "causal";
     else if (!m.allowed.empty() && !m.allowed[m.allowed.size() == 1 ? 0 : head](row, j))

@@ -104,6 +104,7 @@ Result<ExplorerResult> computeExplorerHead(const ExplorerSetup &setup, int head,
     one.v = {in.v[g]};
     one.mask.causal = in.mask.causal;
     one.mask.keyPadding = in.mask.keyPadding;
+    one.mask.keyAdditive = in.mask.keyAdditive;
     if (!in.mask.allowed.empty())
         one.mask.allowed = {in.mask.allowed[in.mask.allowed.size() == 1 ? 0 : std::size_t(head)]};
     if (!in.mask.additive.empty())

@@ -1,7 +1,13 @@
 #pragma once
 // Reading files with errors as data, and writing outputs atomically: every output of a command
 // goes to a temporary file beside its target and is renamed into place only once all of them
-// were written, so a failed command leaves existing files untouched.
+// were written and flushed to disk, so a failed command leaves existing files untouched.
+//
+// A process killed while the renames of one batch are under way (they are separate system
+// calls; no POSIX call renames several files at once) leaves some targets new and the rest old,
+// plus the temporary files not yet renamed (<name>.partial-XXXXXX beside each target). The
+// renames happen in a fixed order, by rank (OutputBatch::add), so that one output — the one
+// added with the highest rank, such as the weights — being new implies every other one is new.
 
 #include <cstddef>
 #include <cstdint>
@@ -13,7 +19,6 @@
 #include "result.h"
 
 class QFile;
-class QSaveFile;
 
 namespace attnscope {
 
@@ -39,27 +44,34 @@ private:
     std::uint64_t m_size = 0;
 };
 
-/// A set of output files written all-or-nothing.
+/// A set of output files written all-or-nothing. Every file is written and fsync'ed to a
+/// temporary file beside its target when added; commit() renames them into place in ascending
+/// `renameRank` (ties in the order added), then fsyncs their directories. Errors carry the
+/// operating system's reason ("No space left on device").
 class OutputBatch {
 public:
     OutputBatch();
-    ~OutputBatch(); ///< discards every temporary file not committed
+    ~OutputBatch(); ///< removes every temporary file not renamed into place
     OutputBatch(const OutputBatch &) = delete;
     OutputBatch &operator=(const OutputBatch &) = delete;
 
     /// Writes `content` to a temporary file beside `path`. Nothing at `path` changes yet.
-    Status add(const std::string &path, const std::vector<std::byte> &content);
+    Status add(const std::string &path, std::span<const std::byte> content, int renameRank = 0);
     /// The same, with the content given as consecutive parts (a header, then data in place).
-    Status add(const std::string &path, const std::vector<std::span<const std::byte>> &parts);
+    Status add(const std::string &path, const std::vector<std::span<const std::byte>> &parts, int renameRank = 0);
     /// Renames every temporary file into place. On failure, the files not yet renamed are left
-    /// untouched.
+    /// untouched (their temporary files are removed).
     Status commit();
 
 private:
-    std::vector<std::unique_ptr<QSaveFile>> m_files;
+    struct Pending {
+        std::string path, temp;
+        int rank = 0;
+    };
+    std::vector<Pending> m_files;
 };
 
 /// Convenience: one file, atomically.
-Status writeFileAtomically(const std::string &path, const std::vector<std::byte> &content);
+Status writeFileAtomically(const std::string &path, std::span<const std::byte> content);
 
 } // namespace attnscope

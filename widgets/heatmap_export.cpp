@@ -8,7 +8,6 @@
 #include <QPageSize>
 #include <QPainter>
 #include <QPdfWriter>
-#include <QSaveFile>
 #include <QScreen>
 #include <QSvgGenerator>
 
@@ -23,6 +22,7 @@
 #include <vector>
 
 #include "combine.h"
+#include "file_io.h"
 
 namespace attnscope {
 namespace {
@@ -158,20 +158,20 @@ Error writeError(const QString &path, const QString &why)
     return makeError(Error::Code::WriteFailed, "cannot write " + path.toStdString() + ": " + why.toStdString());
 }
 
-/// Opens `path` for an atomic write, runs `write` on it and commits; on any failure the
-/// temporary file is removed and `path` is left as it was.
+/// Runs `write` into memory, then writes the bytes atomically (engine/file_io.h): on any failure
+/// `path` is left as it was, and a failed write names the operating system's reason ("No space
+/// left on device"), which QImageWriter on a QSaveFile reported as "Unknown error".
 Status writeAtomically(const QString &path, const std::function<QString(QIODevice &)> &write)
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return writeError(path, file.errorString());
-    if (const QString why = write(file); !why.isEmpty()) {
-        file.cancelWriting();
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    if (const QString why = write(buffer); !why.isEmpty())
         return writeError(path, why);
-    }
-    if (!file.commit())
-        return writeError(path, file.errorString());
-    return okStatus();
+    buffer.close();
+    return writeFileAtomically(path.toStdString(),
+                               std::span<const std::byte>(reinterpret_cast<const std::byte *>(bytes.constData()),
+                                                          std::size_t(bytes.size())));
 }
 
 /// The resolution the plot's layout measures its fonts at, so that SVG and PDF text has the

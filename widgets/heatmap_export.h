@@ -2,7 +2,7 @@
 // Heatmaps as files: the labelled picture drawn by HeatmapView (PNG, SVG with text kept as
 // text, one-page PDF), the bare matrix filled through a colour lookup table, and attention over
 // image patches blended on the image. Every file is written to a temporary file beside its
-// target and renamed into place only when complete (QSaveFile): a failed export leaves nothing
+// target and renamed into place only when complete (writeFileAtomically): a failed export leaves nothing
 // behind and an existing file untouched. Rows are queries, columns keys.
 //
 // Needs a QApplication (QCustomPlot is a QWidget) for exportHeatmap; the rest needs Qt GUI only.

@@ -10,7 +10,8 @@ namespace attnscope::cli {
 const char *const kAttentionInputUsage =
     R"((--q TENSOR --k TENSOR --v TENSOR | --x TENSOR --wq TENSOR --wk TENSOR --wv TENSOR [--context TENSOR])
     [--heads N] [--batch B] [--scale sqrt|dim|none|NUMBER]
-    [--mask causal|TENSOR] [--key-padding TENSOR] [--precision f32|f64] [--memory-budget SIZE])";
+    [--mask causal|TENSOR] [--key-padding TENSOR] [--attention-mask TENSOR]
+    [--precision f32|f64] [--memory-budget SIZE])";
 
 void addAttentionInputOptions(QCommandLineParser &p)
 {
@@ -26,10 +27,13 @@ void addAttentionInputOptions(QCommandLineParser &p)
     value("wv", "Value projection [d_model, d_v].", "TENSOR");
     value("context", "The keys' sequence C [Tk, d_model] for cross-attention (default: X).", "TENSOR");
     value("heads", "Split 2-D inputs into N heads of d/N columns (as nn.MultiheadAttention).", "N");
-    value("batch", "The batch item of 4-D inputs (default 0).", "B");
+    value("batch", "The batch item of 4-D inputs and of masks with a batch axis (default 0).", "B");
     value("scale", "sqrt = 1/√d_k (default), dim = 1/d_k, none, or a multiplier.", "MODE");
-    value("mask", "causal, or a TENSOR [Tq, Tk] / [H, Tq, Tk] (bool/int: true = may attend; float: additive).", "MASK");
-    value("key-padding", "[Tk]; true or non-zero = padding, never attended.", "TENSOR");
+    value("mask", "causal (top-left aligned), or a TENSOR [Tq, Tk], [H, Tq, Tk] or [B, H, Tq, Tk] "
+                  "(bool/int: non-zero = may attend; float: added to the scores).", "MASK");
+    value("key-padding", "[Tk] or [B, Tk]; bool/int: non-zero = padding, never attended; float: added to the scores.",
+          "TENSOR");
+    value("attention-mask", "[Tk] or [B, Tk], Hugging Face's attention_mask: 1 = keep, 0 = padding (bool/int).", "TENSOR");
     value("precision", "f32 (default) or f64, for the computation and the outputs.", "P");
     value("memory-budget", "Refuse work needing more memory than this (default: half of physical memory), e.g. 4G.", "SIZE");
 }
@@ -64,7 +68,8 @@ Result<AttentionInputOptions> readAttentionInputOptions(const QCommandLineParser
         return batchIndex.error();
     req.batch = batchIndex.value();
     for (auto [name, slot] : {std::pair{"q", &req.q}, {"k", &req.k}, {"v", &req.v}, {"x", &req.x}, {"wq", &req.wq},
-                              {"wk", &req.wk}, {"wv", &req.wv}, {"context", &req.context}, {"key-padding", &req.keyPadding}}) {
+                              {"wk", &req.wk}, {"wv", &req.wv}, {"context", &req.context}, {"key-padding", &req.keyPadding},
+                              {"attention-mask", &req.attentionMask}}) {
         auto t = optionalTensor(p, QString::fromLatin1(name));
         if (!t)
             return t.error();

@@ -18,7 +18,7 @@ struct AttentionInputOptions {
 };
 
 /// Adds --q --k --v --x --wq --wk --wv --context --heads --batch --scale --mask --key-padding
-/// --precision --memory-budget, with the same meaning as for `attention`.
+/// --attention-mask --precision --memory-budget, with the same meaning as for `attention`.
 void addAttentionInputOptions(QCommandLineParser &parser);
 
 /// Reads the tensors and checks the values of those options (after parsing). Errors name the

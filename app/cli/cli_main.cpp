@@ -3,13 +3,19 @@
 #include <QApplication>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <new>
+#include <string>
+#include <vector>
 
 #include "cli_common.h"
 #include "commands.h"
+#include "memory_budget.h"
 
 namespace {
 
@@ -31,13 +37,48 @@ Run 'attnscope-cli COMMAND --help' for a command's options.
 Exit status: 0 on success, 2 on any error (one line on stderr starting with "error:").
 )";
 
-QtMessageHandler g_qtMessages = nullptr;
+/// Qt's own messages (libpng's warnings come through Qt's image plugins, "libpng warning: iCCP:
+/// …"), held back until the command is done: they must not come before or beside the `error:`
+/// line. After a success they follow as warnings; after a failure the error line says what
+/// matters and they are dropped. Fatal messages still abort at once.
+std::mutex g_qtMessagesMutex;
+std::vector<std::string> g_qtMessages;
 
-/// Qt's own messages, less one that is harmless: without XDG_RUNTIME_DIR Qt uses /tmp/runtime-$USER.
-void filterQtMessages(QtMsgType type, const QMessageLogContext &context, const QString &message)
+void holdQtMessages(QtMsgType type, const QMessageLogContext &context, const QString &message)
 {
-    if (!message.startsWith(QLatin1String("QStandardPaths: XDG_RUNTIME_DIR not set")))
-        g_qtMessages(type, context, message);
+    if (type == QtFatalMsg) {
+        std::fprintf(stderr, "error: %s\n", qPrintable(qFormatLogMessage(type, context, message)));
+        std::abort();
+    }
+    // Harmless: without XDG_RUNTIME_DIR Qt uses /tmp/runtime-$USER.
+    if (type == QtDebugMsg || message.startsWith(QLatin1String("QStandardPaths: XDG_RUNTIME_DIR not set")))
+        return;
+    const std::lock_guard lock(g_qtMessagesMutex);
+    if (g_qtMessages.size() < 20)
+        g_qtMessages.push_back(message.toStdString());
+}
+
+/// Prints the held Qt messages as warnings after a success.
+int finish(int status)
+{
+    const std::lock_guard lock(g_qtMessagesMutex);
+    if (status == attnscope::cli::kExitOk)
+        for (const auto &m : g_qtMessages)
+            attnscope::cli::warn(m);
+    g_qtMessages.clear();
+    return status;
+}
+
+/// Runs a command; running out of memory (an allocation the budget did not foresee) ends in one
+/// error line, not an abort.
+int runCommand(const std::function<int(const QStringList &)> &command, const QStringList &args, const QString &name)
+{
+    try {
+        return command(args);
+    } catch (const std::bad_alloc &) {
+        return attnscope::cli::fail("not enough memory for '" + name.toStdString() + "'; the memory budget is " +
+                                    attnscope::formatBytes(attnscope::memoryBudget()) + "; set it with --memory-budget");
+    }
 }
 
 /// The commands that draw need a QApplication (QCustomPlot is a QWidget); without a display they
@@ -51,7 +92,6 @@ std::unique_ptr<QCoreApplication> makeApplication(int &argc, char **argv)
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") && qEnvironmentVariableIsEmpty("DISPLAY") &&
         qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
-    g_qtMessages = qInstallMessageHandler(filterQtMessages);
     static int programOnly = 1;
     return std::make_unique<QApplication>(programOnly, argv);
 }
@@ -63,6 +103,7 @@ int main(int argc, char **argv)
     QStringList args;
     for (int i = 0; i < argc; ++i)
         args << QString::fromLocal8Bit(argv[i]);
+    qInstallMessageHandler(holdQtMessages);
     const auto app = makeApplication(argc, argv);
     QCoreApplication::setApplicationName("attnscope-cli");
     QCoreApplication::setApplicationVersion(ATTNSCOPE_VERSION);
@@ -89,5 +130,5 @@ int main(int argc, char **argv)
         return attnscope::cli::fail("unknown command '" + name.toStdString() + "' (see 'attnscope-cli --help')");
     QStringList rest = args.mid(1);
     rest[0] = "attnscope-cli " + name;
-    return it->second(rest);
+    return finish(runCommand(it->second, rest, name));
 }

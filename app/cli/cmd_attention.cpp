@@ -19,7 +19,7 @@ namespace {
 
 const char *kUsage = R"(Usage: attnscope-cli attention (--q TENSOR --k TENSOR --v TENSOR | --x TENSOR --wq TENSOR --wk TENSOR --wv TENSOR [--context TENSOR])
     [--heads N] [--batch B] [--scale sqrt|dim|none|NUMBER]
-    [--mask causal|TENSOR] [--key-padding TENSOR] [--precision f32|f64]
+    [--mask causal|TENSOR] [--key-padding TENSOR] [--attention-mask TENSOR] [--precision f32|f64]
     [--scores-out FILE.npy] [--weights-out FILE.npy] [--output-out FILE.npy]
     [--memory-budget SIZE]
 
@@ -37,17 +37,26 @@ Shapes (indices are 0-based everywhere):
   --wv [d_model, d_v]: Q = X·Wq, K = C·Wk, V = C·Wv.
 
 Masks (they combine; --mask may be given twice, as causal and a TENSOR):
-  causal          query i may attend keys 0..i
-  TENSOR          [Tq, Tk] or [H, Tq, Tk]; bool or integer: true/non-zero = MAY attend;
-                  float: added to the scaled scores (-inf blocks)
-  --key-padding   [Tk]; true/non-zero = padding, never attended
+  causal            query i may attend keys 0..i, top-left aligned (also when Tq != Tk,
+                    as torch's is_causal)
+  --mask TENSOR     [Tq, Tk], [H, Tq, Tk] or [B, H, Tq, Tk] (H may be 1); bool or integer:
+                    non-zero = MAY attend (torch SDPA's attn_mask); float: added to the
+                    scaled scores (-inf blocks)
+  --key-padding     [Tk] or [B, Tk]; bool or integer: non-zero = padding, never attended
+                    (nn.MultiheadAttention's key_padding_mask); float: added to the scores,
+                    as torch adds a float key_padding_mask (-1.0 lowers a key, -inf blocks)
+  --attention-mask  [Tk] or [B, Tk], bool or integer: Hugging Face's attention_mask,
+                    1 = keep, 0 = padding (float is refused)
+  B is the item --batch selects for 4-D inputs; a batch axis of 1 applies to every item.
   A query row with every key masked gets zero weights and a zero output (with a warning).
+  NaN or infinite results from overflow (float32 beyond 3.4e38) are named in a warning.
 
 Outputs are little-endian C-order .npy, float32 unless --precision f64:
   scores  what the softmax receives (scaled, masked, -inf where masked)
   weights [Tq, Tk] for 2-D inputs without --heads, else [H, Tq, Tk]
   output  [Tq, dv] for 2-D inputs (heads concatenated back), [H, Tq, dv] otherwise
-They are written together, only when everything succeeded.
+They are written together, only when everything succeeded: each to a temporary file, flushed,
+then renamed in the order scores, output, weights (a new weights file means the others are new).
 Exit status: 0 on success, 2 on any error (one line on stderr starting with "error:").)";
 
 template <class S>
@@ -62,7 +71,8 @@ struct Outputs {
 
 /// Adds `[H, rows, cols]` (or `[rows, cols]` when `squeeze`) built from one matrix per head.
 template <class S, class Get>
-Status addStacked(OutputBatch &batch, const QString &path, const AttentionResult<S> &r, bool squeeze, Get get)
+Status addStacked(OutputBatch &batch, const QString &path, const AttentionResult<S> &r, bool squeeze, Get get,
+                  int renameRank = 0)
 {
     const Mat<S> &first = get(r.heads.front());
     Shape shape = {first.rows(), first.cols()};
@@ -72,7 +82,7 @@ Status addStacked(OutputBatch &batch, const QString &path, const AttentionResult
     std::vector<std::span<const std::byte>> parts{std::span<const std::byte>(header)};
     for (const auto &h : r.heads)
         parts.push_back(bytesOf<S>(get(h)));
-    return batch.add(path.toStdString(), parts);
+    return batch.add(path.toStdString(), parts, renameRank);
 }
 
 template <class S>
@@ -98,9 +108,6 @@ int run(const AttentionRequest &req, const AttentionOptions &baseOpt, const Outp
     if (!out.scores.isEmpty())
         if (auto st = addStacked<S>(batch, out.scores, *result, single, [](const HeadResult<S> &h) -> const Mat<S> & { return h.scoresMasked; }); !st)
             return fail(st.error());
-    if (!out.weights.isEmpty())
-        if (auto st = addStacked<S>(batch, out.weights, *result, single, [](const HeadResult<S> &h) -> const Mat<S> & { return h.weights; }); !st)
-            return fail(st.error());
     if (!out.output.isEmpty()) {
         Status st = okStatus();
         if (prepared->layout == HeadLayout::Stacked) {
@@ -116,6 +123,10 @@ int run(const AttentionRequest &req, const AttentionOptions &baseOpt, const Outp
         if (!st)
             return fail(st.error());
     }
+    // Renamed last (rank 1): a new weights file after a crash means the others are new too.
+    if (!out.weights.isEmpty())
+        if (auto st = addStacked<S>(batch, out.weights, *result, single, [](const HeadResult<S> &h) -> const Mat<S> & { return h.weights; }, 1); !st)
+            return fail(st.error());
     if (auto st = batch.commit(); !st)
         return fail(st.error());
 

@@ -54,11 +54,15 @@ scaled to --width × --height (default: the image's size) without margins: each 
 at 50 % over its pixels ((image + colour) / 2 per channel), the colours normalised over the
 patches. The grid comes from the bundle's image_grid or --grid ROWSxCOLS; when Tk = rows·cols + 1
 the first key is [CLS] and left out. Patch boundaries lie at ⌊c·W/cols⌋ and ⌊r·H/rows⌋. PNG only.
+An image whose longer side exceeds 100 times its shorter one is refused; no side is scaled
+below 1 pixel.
 
 The file is written to a temporary file and renamed into place only when complete.
 Exit status: 0 on success, 2 on any error (one line on stderr starting with "error:").)";
 
 constexpr int kDefaultWidth = 1200, kDefaultHeight = 1000;
+/// --image: the longest side may be at most this many times the shortest.
+constexpr int kMaxImageAspect = 100;
 
 /// The default bare size of a side of `cells` cells (see the usage text).
 int bareSide(Eigen::Index cells)
@@ -250,9 +254,15 @@ int renderOverlay(const RenderArgs &a, const AttentionBundle &b, const Mat<doubl
     auto image = loadImage(a.image.toStdString());
     if (!image)
         return fail("--image: " + image.error().message);
+    const int iw = image->width(), ih = image->height();
+    if (std::max(iw, ih) > std::int64_t(kMaxImageAspect) * std::min(iw, ih))
+        return fail("--image: " + a.image.toStdString() + " is " + std::to_string(iw) + " × " + std::to_string(ih) +
+                    " pixels, an aspect ratio beyond " + std::to_string(kMaxImageAspect) +
+                    ":1, too thin to show patches on; crop it first");
     QSize size = image->size();
     if (size.width() > kMaxExportSide || size.height() > kMaxExportSide)
         size.scale(kMaxExportSide, kMaxExportSide, Qt::KeepAspectRatio);
+    size = size.expandedTo(QSize(1, 1)); // scaling rounds a thin side down, possibly to 0
     // One side given: the other follows the image's aspect ratio.
     if (a.width && !a.height)
         size = QSize(*a.width, std::clamp(int(std::lround(double(*a.width) * image->height() / image->width())), 1, kMaxExportSide));

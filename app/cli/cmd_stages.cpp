@@ -5,6 +5,7 @@
 #include <QDir>
 
 #include <cstdio>
+#include <cstring>
 #include <span>
 
 #include "attention_options.h"
@@ -54,12 +55,14 @@ std::span<const std::byte> bytesOf(const Mat<S> &m)
 }
 
 /// One stage: its matrices (one per head), whether the .npy drops the head dimension, and the
-/// picture of the chosen head.
+/// picture of the chosen head: its labels and the matrix it shows (`shown`). The picture's values
+/// (a double copy of `shown`) are made only while it is drawn, one stage at a time.
 template <class S>
 struct StageData {
     std::vector<const Mat<S> *> heads;
     bool squeeze = false;
     HeatmapView::Content picture;
+    const Mat<S> *shown = nullptr;
 };
 
 QStringList indexLabels(Eigen::Index n, const QString &prefix)
@@ -89,10 +92,10 @@ std::vector<StageData<S>> collectStages(const PreparedAttention<S> &prep, const 
     const auto g = std::size_t(h.kvHead);
     const bool single = prep.layout == HeadLayout::Single;
     const QString name = QStringLiteral("head %1").arg(head);
-    const auto make = [](const Mat<S> &m, const QString &title, const QStringList &rows, const QStringList &cols,
-                         const QString &rowAxis, const QString &colAxis, bool diverging) {
+    // The picture's values are filled in only when it is drawn (see StageData).
+    const auto make = [](const QString &title, const QStringList &rows, const QStringList &cols, const QString &rowAxis,
+                         const QString &colAxis, bool diverging) {
         HeatmapView::Content c;
-        c.values = asDouble(m);
         c.title = title;
         c.rowLabels = rows;
         c.colLabels = cols;
@@ -115,14 +118,14 @@ std::vector<StageData<S>> collectStages(const PreparedAttention<S> &prep, const 
     };
     const QStringList dq = indexLabels(in.q[0].cols(), "d"), dv = indexLabels(in.v[0].cols(), "d");
     std::vector<StageData<S>> out;
-    out.push_back({all(in.q), single, make(in.q[std::size_t(head)], QStringLiteral("Q, %1").arg(name), labels.queries, dq, "query", "dimension", true)});
-    out.push_back({all(in.k), single, make(in.k[g], QStringLiteral("K, key/value head %1").arg(g), labels.keys, dq, "key", "dimension", true)});
-    out.push_back({all(in.v), single, make(in.v[g], QStringLiteral("V, key/value head %1").arg(g), labels.keys, dv, "key", "dimension", true)});
-    out.push_back({each(&HeadResult<S>::scoresRaw), single, make(h.scoresRaw, QStringLiteral("Scores Q·Kᵀ, %1").arg(name), labels.queries, labels.keys, "query", "key", true)});
-    out.push_back({each(&HeadResult<S>::scoresScaled), single, make(h.scoresScaled, QStringLiteral("Scaled scores, %1").arg(name), labels.queries, labels.keys, "query", "key", true)});
-    out.push_back({each(&HeadResult<S>::scoresMasked), single, make(h.scoresMasked, QStringLiteral("Masked scores (grey = −∞), %1").arg(name), labels.queries, labels.keys, "query", "key", true)});
-    out.push_back({each(&HeadResult<S>::weights), single, make(h.weights, QStringLiteral("Attention weights A, %1").arg(name), labels.queries, labels.keys, "query", "key", false)});
-    StageData<S> output{each(&HeadResult<S>::output), false, make(h.output, QStringLiteral("Output A·V, %1").arg(name), labels.queries, dv, "query", "dimension", true)};
+    out.push_back({all(in.q), single, make(QStringLiteral("Q, %1").arg(name), labels.queries, dq, "query", "dimension", true), &in.q[std::size_t(head)]});
+    out.push_back({all(in.k), single, make(QStringLiteral("K, key/value head %1").arg(g), labels.keys, dq, "key", "dimension", true), &in.k[g]});
+    out.push_back({all(in.v), single, make(QStringLiteral("V, key/value head %1").arg(g), labels.keys, dv, "key", "dimension", true), &in.v[g]});
+    out.push_back({each(&HeadResult<S>::scoresRaw), single, make(QStringLiteral("Scores Q·Kᵀ, %1").arg(name), labels.queries, labels.keys, "query", "key", true), &h.scoresRaw});
+    out.push_back({each(&HeadResult<S>::scoresScaled), single, make(QStringLiteral("Scaled scores, %1").arg(name), labels.queries, labels.keys, "query", "key", true), &h.scoresScaled});
+    out.push_back({each(&HeadResult<S>::scoresMasked), single, make(QStringLiteral("Masked scores (grey = −∞), %1").arg(name), labels.queries, labels.keys, "query", "key", true), &h.scoresMasked});
+    out.push_back({each(&HeadResult<S>::weights), single, make(QStringLiteral("Attention weights A, %1").arg(name), labels.queries, labels.keys, "query", "key", false), &h.weights});
+    StageData<S> output{each(&HeadResult<S>::output), false, make(QStringLiteral("Output A·V, %1").arg(name), labels.queries, dv, "query", "dimension", true), &h.output};
     if (prep.layout != HeadLayout::Stacked) { // as `attention` writes it: heads side by side, [Tq, H·dv]
         std::vector<Mat<S>> parts;
         for (const auto &hr : r.heads)
@@ -136,7 +139,7 @@ std::vector<StageData<S>> collectStages(const PreparedAttention<S> &prep, const 
 }
 
 template <class S>
-Status addNpy(OutputBatch &batch, const QString &path, const StageData<S> &stage)
+Status addNpy(OutputBatch &batch, const QString &path, const StageData<S> &stage, int renameRank)
 {
     const Mat<S> &first = *stage.heads.front();
     Shape shape = {first.rows(), first.cols()};
@@ -146,7 +149,24 @@ Status addNpy(OutputBatch &batch, const QString &path, const StageData<S> &stage
     std::vector<std::span<const std::byte>> parts{std::span<const std::byte>(header)};
     for (const Mat<S> *m : stage.heads)
         parts.push_back(bytesOf<S>(*m));
-    return batch.add(path.toStdString(), parts);
+    return batch.add(path.toStdString(), parts, renameRank);
+}
+
+/// What `stages` holds beyond the stages computeAttention keeps (attentionBytesNeeded): the
+/// outputs of 2-D inputs joined side by side, and while one picture is drawn a double copy of
+/// the matrix it shows plus the picture itself (raster and encoding, 8 bytes per pixel).
+/// The .npy files are written from the stages in place. Peak RSS checked in
+/// tests/cli/tst_cli_outputs.cpp (stagesPeakMemoryWithinBudget).
+template <class S>
+std::uint64_t stagesExtraBytes(const AttentionInputs<S> &in, HeadLayout layout, const ExportOptions &look)
+{
+    const auto tq = std::uint64_t(in.q[0].rows()), tk = std::uint64_t(in.k[0].rows());
+    const auto dk = std::uint64_t(in.q[0].cols()), dv = std::uint64_t(in.v[0].cols());
+    const auto heads = std::uint64_t(in.q.size());
+    const std::uint64_t joined = layout == HeadLayout::Stacked ? 0 : satMul(satMul(satMul(tq, heads), dv), sizeof(S));
+    const std::uint64_t largest = std::max({satMul(tq, tk), satMul(tq, dk), satMul(tk, dk), satMul(tq, dv), satMul(tk, dv)});
+    const std::uint64_t picture = satMul(satMul(std::uint64_t(look.width), std::uint64_t(look.height)), 8);
+    return satAdd(satAdd(joined, satMul(largest, sizeof(double))), picture);
 }
 
 struct StagesArgs {
@@ -196,6 +216,13 @@ int run(const AttentionInputOptions &io, const StagesArgs &a)
 
     AttentionOptions opt = io.options;
     opt.keep = KeepAll;
+    const auto heads = std::int64_t(in.q.size()), tq = in.q[0].rows(), tk = in.k[0].rows();
+    const std::uint64_t need = satAdd(attentionBytesNeeded(heads, tq, tk, in.v[0].cols(), KeepAll, sizeof(S)),
+                                      stagesExtraBytes<S>(in, prepared->layout, a.look));
+    if (auto st = reserveMemory(need, "the stages of " + std::to_string(heads) + (heads == 1 ? " head of " : " heads of ") +
+                                          std::to_string(tq) + " × " + std::to_string(tk), opt.memoryBudget);
+        !st)
+        return fail(st.error().message + " (set the budget with --memory-budget)");
     auto result = computeAttention<S>(in, opt);
     if (!result && result.error().code == Error::Code::OverBudget)
         return fail(result.error().message + " (set the budget with --memory-budget)");
@@ -209,24 +236,27 @@ int run(const AttentionInputOptions &io, const StagesArgs &a)
     const QDir dir(a.dir);
     std::vector<Mat<S>> joined;
     joined.reserve(1);
-    const auto stages = collectStages<S>(*prepared, *result, int(a.head), {queries.value(), keys.value()}, joined);
+    auto stages = collectStages<S>(*prepared, *result, int(a.head), {queries.value(), keys.value()}, joined);
     const ExportFormat format = *exportFormatForPath("x." + a.format);
     OutputBatch batch;
-    std::vector<QByteArray> pictures; // kept alive until the batch is committed
-    pictures.reserve(stages.size());
     for (std::size_t i = 0; i < stages.size(); ++i) {
         const QString base = dir.filePath(QString::fromLatin1(kStageNames[i]));
-        if (auto st = addNpy<S>(batch, base + ".npy", stages[i]); !st)
+        // Renamed last, the weights' .npy last of all: after a crash, a new weights.npy means
+        // every other file is new (engine/file_io.h).
+        const bool weights = std::strcmp(kStageNames[i], "weights") == 0;
+        if (auto st = addNpy<S>(batch, base + ".npy", stages[i], weights ? 2 : 0); !st)
             return fail(st.error());
         ExportOptions look = a.look;
         look.colormap = stages[i].picture.diverging ? ColormapId::Coolwarm : a.weightsMap;
+        stages[i].picture.values = asDouble(*stages[i].shown); // one stage's copy at a time
         auto bytes = encodeHeatmap(stages[i].picture, look, format);
+        stages[i].picture.values.reset();
         if (!bytes)
             return fail("cannot draw " + (base + "." + a.format).toStdString() + ": " + bytes.error().message);
-        pictures.push_back(std::move(bytes.value()));
-        const QByteArray &b = pictures.back();
+        const QByteArray &b = bytes.value();
         if (auto st = batch.add((base + "." + a.format).toStdString(),
-                                {std::span<const std::byte>(reinterpret_cast<const std::byte *>(b.constData()), std::size_t(b.size()))});
+                                std::span<const std::byte>(reinterpret_cast<const std::byte *>(b.constData()), std::size_t(b.size())),
+                                weights ? 1 : 0);
             !st)
             return fail(st.error());
     }

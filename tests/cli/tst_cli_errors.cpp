@@ -211,8 +211,8 @@ void TstCliErrors::errors_data()
                                             << QStringList{cliFile("mask_nan.npy"), "holds NaN"};
     QTest::newRow("key padding wrong length") << withOutputs(qkv() << "--key-padding" << cliFile("pad_bad.npy"))
                                               << QStringList{"the key padding mask " + cliFile("pad_bad.npy"), "[Tk] = [5]"};
-    QTest::newRow("key padding 2-D") << withOutputs(qkv() << "--key-padding" << cliFile("pad_2d.npy"))
-                                     << QStringList{"the key padding mask " + cliFile("pad_2d.npy")};
+    QTest::newRow("key padding [B, Tk] with 2-D inputs") << withOutputs(qkv() << "--key-padding" << cliFile("pad_2d.npy"))
+                                     << QStringList{"the key padding mask " + cliFile("pad_2d.npy"), "batch"};
 
     // Options.
     QTest::newRow("--heads not dividing d") << withOutputs(qkv() << "--heads" << "3") << QStringList{"--heads 3 must divide d_k (8)"};
