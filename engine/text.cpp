@@ -6,6 +6,7 @@
 
 #include <QChar>
 #include <QList>
+#include <QTextBoundaryFinder>
 
 #include "file_io.h"
 
@@ -83,48 +84,50 @@ std::optional<Utf8Problem> findInvalidUtf8(std::string_view s)
     return std::nullopt;
 }
 
-bool isRegionalIndicator(char32_t c) { return c >= 0x1F1E6 && c <= 0x1F1FF; }
+/// Format characters (category Cf) that stay in the text: ZWNJ and ZWJ decide how letters and
+/// emoji join (Persian words, 👨‍👩‍👧), tag characters spell subdivision flags (🏴 + tags).
+bool isKeptFormat(char32_t c) { return c == 0x200C || c == 0x200D || (c >= 0xE0020 && c <= 0xE007F); }
 
-constexpr char32_t kZwj = 0x200D;
-
-/// Characters that continue the grapheme before them: combining marks (variation selectors and
-/// the keycap mark among them), skin-tone modifiers, tag characters (subdivision flags), ZWNJ and
-/// ZWJ, and conjoining hangul vowels and finals.
-bool isExtender(char32_t c)
+/// `text` without its invisible format characters (soft hyphen, ZWSP, direction marks and
+/// embeddings, word joiner, invisible operators, a stray BOM …), so that they neither split a
+/// word nor hide in a label, and with control characters turned into spaces (they separate).
+QString visibleText(const QString &text)
 {
-    return QChar::isMark(c) || (c >= 0x1F3FB && c <= 0x1F3FF) || (c >= 0xE0020 && c <= 0xE007F) || c == 0x200C ||
-           c == kZwj || (c >= 0x1160 && c <= 0x11FF) || (c >= 0xD7B0 && c <= 0xD7FF);
-}
-
-/// Whitespace, control characters and a stray BOM separate tokens.
-bool isSeparator(char32_t c)
-{
-    return QChar::isSpace(c) || QChar::category(c) == QChar::Other_Control || c == 0xFEFF;
-}
-
-/// Characters of scripts written without spaces between words, each a token of its own.
-bool isCjk(char32_t c)
-{
-    if (!QChar::isLetterOrNumber(c))
-        return false;
-    switch (QChar::script(c)) {
-    case QChar::Script_Han:
-    case QChar::Script_Hiragana:
-    case QChar::Script_Katakana:
-    case QChar::Script_Hangul:
-    case QChar::Script_Bopomofo:
-        return true;
-    default:
-        return c == 0x30FC || c == 0xFF70; // the long-vowel mark ー (script Common), full and half width
+    QString out;
+    out.reserve(text.size());
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        qsizetype len = 1;
+        char32_t c = text[i].unicode();
+        if (text[i].isHighSurrogate() && i + 1 < text.size() && text[i + 1].isLowSurrogate()) {
+            c = QChar::surrogateToUcs4(text[i], text[i + 1]);
+            len = 2;
+        }
+        const QChar::Category category = QChar::category(c);
+        if (category == QChar::Other_Control)
+            out += u' ';
+        else if (category != QChar::Other_Format || isKeptFormat(c))
+            out += QStringView(text).mid(i, len);
+        i += len - 1;
     }
+    return out;
 }
 
-bool isWordChar(char32_t c) { return QChar::isLetterOrNumber(c) && !isCjk(c); }
-bool isDigit(char32_t c) { return QChar::isDigit(c); }
+bool isJoiner(QChar ch) { return ch.unicode() == 0x200C || ch.unicode() == 0x200D; }
 
-std::string toUtf8(const std::u32string &cps)
+/// The token a word-boundary segment holds: the segment without surrounding whitespace and
+/// without joiners at its edges (they join nothing there); empty when nothing visible is left
+/// (spaces, or only format characters).
+QStringView segmentToken(QStringView segment)
 {
-    return QString::fromUcs4(cps.data(), qsizetype(cps.size())).toStdString();
+    segment = segment.trimmed();
+    while (!segment.isEmpty() && isJoiner(segment.front()))
+        segment = segment.sliced(1);
+    while (!segment.isEmpty() && isJoiner(segment.back()))
+        segment.chop(1);
+    for (const char32_t c : segment.toUcs4())
+        if (QChar::category(c) != QChar::Other_Format)
+            return segment;
+    return {};
 }
 
 /// The trimmed non-empty lines of `text`, as views into it.
@@ -157,46 +160,17 @@ Result<QString> decodeUtf8(std::string_view bytes, const std::string &what)
 
 std::vector<std::string> tokenizeSentence(const QString &text)
 {
-    const QList<uint> ucs4 = text.toUcs4();
-    const std::u32string cps(ucs4.begin(), ucs4.end());
-    const std::size_t n = cps.size();
+    const QString visible = visibleText(text);
     std::vector<std::string> tokens;
-    std::u32string cur;
-    bool inWord = false;
-    const auto flush = [&] {
-        if (!cur.empty())
-            tokens.push_back(toUtf8(cur));
-        cur.clear();
-        inWord = false;
-    };
-    const auto nextIs = [&](std::size_t i, bool (*pred)(char32_t)) { return i + 1 < n && pred(cps[i + 1]); };
-
-    for (std::size_t i = 0; i < n; ++i) {
-        const char32_t c = cps[i];
-        if (isSeparator(c)) {
-            flush();
-        } else if (isWordChar(c)) {
-            if (!inWord)
-                flush();
-            cur += c;
-            inWord = true;
-        } else if (inWord && (c == U'\'' || c == 0x2019) && nextIs(i, [](char32_t x) { return QChar::isLetter(x) && !isCjk(x); })) {
-            cur += c; // don't, rock'n'roll, 90's
-        } else if (inWord && (c == U'.' || c == U',') && isDigit(cur.back()) && nextIs(i, isDigit)) {
-            cur += c; // 3.14, 1,000
-        } else if (isExtender(c) && !cur.empty()) {
-            cur += c;
-            if (c == kZwj && i + 1 < n && !isSeparator(cps[i + 1]))
-                cur += cps[++i]; // 👨‍👩‍👧: the joined character belongs to the same grapheme
-        } else {
-            // CJK characters, punctuation, symbols and emoji: one grapheme each.
-            flush();
-            cur += c;
-            if (isRegionalIndicator(c) && nextIs(i, isRegionalIndicator))
-                cur += cps[++i]; // a flag is a pair of regional indicators
-        }
+    QTextBoundaryFinder words(QTextBoundaryFinder::Word, visible);
+    qsizetype start = 0;
+    while (words.toNextBoundary() != -1) {
+        const qsizetype end = words.position();
+        const QStringView token = segmentToken(QStringView(visible).sliced(start, end - start));
+        if (!token.isEmpty())
+            tokens.push_back(token.toString().toStdString());
+        start = end;
     }
-    flush();
     return tokens;
 }
 
