@@ -67,6 +67,13 @@ put("text", "chinese.txt", "我爱北京天安门。注意力机制很重要！\
 put("text", "emoji_zwj.txt", "family 👨\u200d👩\u200d👧 flag 🇯🇵🇫🇷 wave 👋🏽 keycap 1\ufe0f\u20e3 "
                              "scotland 🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f "
                              "e\u0301\u200d\n".encode())
+put("text", "format_chars.txt", ("co\u00adoperate zero\u200bwidth \u200eabc\u200f \u202aleft\u202c "
+                                 "\u2066iso\u2069 word\u2060joiner a\u2062b in\ufeffside \u00ad \u200b "
+                                 "\u200d \u200c \U000e0041 \u0600\u0661\n").encode())
+put("text", "korean_katakana.txt", "안녕하세요 안녕\u200b하세요 コンピュータ コン\u00adピュータ ｶﾀｶﾅ "
+                                   "ひらがな ㄅㄆㄇ the 90's e.g. \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645\n".encode())
+put("text", "controls_and_joiners.txt", "a\x01b\x7fc \u200dab\u200d 😀\u200b😀 🇯\u200b🇵 \u200d\u0301 "
+                                        "\U000e0067\U000e007f".encode())
 put("text", "tokens_bom_crlf.txt", b"\xef\xbb\xbfThe\r\n  cat\r\n\r\nsat\t\r\n,\r\n\xe2\x80\xa6\r\n")
 put("text", "bad_overlong.txt", b"ok \xc0\xaf \xe0\x80\xaf \xf0\x80\x80\xaf")
 put("text", "bad_surrogate.txt", b"a\nb\n\xed\xa0\x80\xed\xb0\x80")
@@ -121,9 +128,11 @@ put("image", "os2_core_huge.bmp", b"BM" + struct.pack("<IHHI", 26 + 12, 0, 0, 26
 
 
 def convert(args, fmt):
-    if not shutil.which("convert"):
+    """The image ImageMagick makes, or None when images are not asked for or convert cannot."""
+    if (only and "image" not in only) or not shutil.which("convert"):
         return None
-    return subprocess.run(["convert", *args, "-strip", fmt + ":-"], check=True, capture_output=True).stdout
+    run = subprocess.run(["convert", *args, "-strip", fmt + ":-"], capture_output=True)
+    return run.stdout if run.returncode == 0 else None
 
 
 jpeg = convert(["-size", "8x8", "gradient:red-blue", "-quality", "50"], "jpeg")
