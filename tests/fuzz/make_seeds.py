@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Writes the small seed corpora for the npz, safetensors, csv, text and image fuzz targets
+"""Writes the small seed corpora for the npz, safetensors, csv, text, bundle and image fuzz targets
 (committed; re-run by hand when the formats change: /usr/bin/python3 tests/fuzz/make_seeds.py,
 or name the corpora to write: ... make_seeds.py text image). JPEG and GIF seeds need
 ImageMagick's convert; without it they are left as they are."""
@@ -81,6 +81,52 @@ put("text", "bad_above_max.txt", b"\xf4\x90\x80\x80 \xf5\x80\x80\x80")
 put("text", "bad_cut_short.txt", b"word \xe4\xb8")
 put("text", "bad_stray_continuation.txt", b"\x80abc\xbf")
 put("text", "bad_lead_then_ascii.txt", b"\xe4a\xb8\xad")
+
+
+# Attention bundles: small valid ones in both formats (tokens, key_tokens, q/k/v, image_grid with
+# and without [CLS]) and broken ones: counts that disagree with the attention, grids that are not
+# two positive whole numbers, wrong ranks, tokens that are not strings, cut-short files.
+def att(*shape):
+    x = np.arange(np.prod(shape), dtype=np.float32).reshape(shape) % 5
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return (e / e.sum(axis=-1, keepdims=True)).astype(np.float32)
+
+
+qkv = {n: np.full((2, 1, 3, 2), i, np.float32) for i, n in enumerate("qkv")}
+toks3 = np.array(["[CLS]", "猫", "🐈"])
+put("bundle", "full.npz", npz(False, attentions=att(2, 1, 3, 3), tokens=toks3, **qkv))
+put("bundle", "grid_cls.npz", npz(True, attentions=att(1, 2, 3, 5), tokens=toks3,
+                                   key_tokens=np.array(["c", "p0", "p1", "p2", "p3"]), image_grid=np.array([2, 2])))
+put("bundle", "grid_no_cls.npz", npz(False, attentions=att(3, 4), image_grid=np.array([2, 2], np.int32)))
+put("bundle", "heads_3d.npz", npz(False, attentions=att(2, 2, 2)))
+put("bundle", "full.safetensors", safetensors(
+    {"attentions": ("F32", att(1, 1, 2, 4)), "image_grid": ("I64", np.array([2, 2], np.int64))},
+    {"tokens": json.dumps(["a", "é"], ensure_ascii=False), "key_tokens": json.dumps(list("wxyz"))}))
+put("bundle", "f16.safetensors", safetensors({"attentions": ("F16", att(2, 2).astype(np.float16))},
+                                             {"tokens": json.dumps(["x", "y"])}))
+put("bundle", "tokens_mismatch.npz", npz(False, attentions=att(1, 1, 3, 3), tokens=np.array(list("abcd"))))
+put("bundle", "key_tokens_mismatch.safetensors", safetensors({"attentions": ("F32", att(1, 1, 3, 4))},
+                                                             {"key_tokens": json.dumps(list("abc"))}))
+put("bundle", "tokens_not_list.safetensors", safetensors({"attentions": ("F32", att(2, 2))},
+                                                         {"tokens": "[1, \"a\"]", "key_tokens": "{"}))
+put("bundle", "tokens_numeric.npz", npz(False, attentions=att(2, 2), tokens=np.array([1.0, 2.0])))
+put("bundle", "tokens_2d.npz", npz(False, attentions=att(2, 2), tokens=np.array([["a", "b"], ["c", "d"]])))
+put("bundle", "grid_mismatch.npz", npz(False, attentions=att(1, 1, 2, 7), image_grid=np.array([2, 2])))
+put("bundle", "grid_zero.npz", npz(False, attentions=att(2, 4), image_grid=np.array([0, 4])))
+put("bundle", "grid_three.npz", npz(False, attentions=att(2, 4), image_grid=np.array([1, 2, 2])))
+put("bundle", "grid_huge.npz", npz(False, attentions=att(2, 4), image_grid=np.array([2 ** 40, 2 ** 40])))
+put("bundle", "grid_fraction.npz", npz(False, attentions=att(2, 4), image_grid=np.array([2.5, 1.6])))
+put("bundle", "grid_nan.npz", npz(False, attentions=att(2, 4), image_grid=np.array([np.nan, 4.0])))
+put("bundle", "grid_inf.safetensors", safetensors({"attentions": ("F32", att(2, 4)),
+                                                   "image_grid": ("F32", np.array([np.inf, -np.inf], np.float32))}))
+put("bundle", "attn_5d.npz", npz(False, attentions=att(1, 1, 1, 2, 2)))
+put("bundle", "attn_1d.npz", npz(False, attentions=np.ones(3)))
+put("bundle", "attn_empty.npz", npz(False, attentions=np.zeros((1, 0, 3), np.float32), tokens=np.array([], "<U1")))
+put("bundle", "q_wrong_layers.npz", npz(False, attentions=att(2, 1, 3, 3), q=np.ones((1, 1, 3, 4), np.float32),
+                                        k=np.ones((2, 3), np.float32)))
+put("bundle", "no_attentions.npz", npz(False, a=np.ones(2), b=np.ones(3)))
+put("bundle", "truncated.npz", npz(True, attentions=att(1, 1, 3, 3), tokens=toks3)[:-40])
+put("bundle", "truncated.safetensors", safetensors({"attentions": ("F32", att(2, 2))})[:-3])
 
 
 # Images: tiny valid PNG, BMP, JPEG and GIF files, cut-short ones and headers claiming huge sizes.
