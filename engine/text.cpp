@@ -9,6 +9,7 @@
 #include <QTextBoundaryFinder>
 
 #include "file_io.h"
+#include "memory_budget.h"
 
 namespace attnscope {
 namespace {
@@ -88,6 +89,17 @@ std::optional<Utf8Problem> findInvalidUtf8(std::string_view s)
 /// emoji join (Persian words, 👨‍👩‍👧), tag characters spell subdivision flags (🏴 + tags).
 bool isKeptFormat(char32_t c) { return c == 0x200C || c == 0x200D || (c >= 0xE0020 && c <= 0xE007F); }
 
+/// The code point at `i` in `s`; `i` moves onto the low surrogate of a pair. A lone surrogate
+/// is returned as it is.
+char32_t codePointAt(QStringView s, qsizetype &i)
+{
+    if (s[i].isHighSurrogate() && i + 1 < s.size() && s[i + 1].isLowSurrogate()) {
+        ++i;
+        return QChar::surrogateToUcs4(s[i - 1], s[i]);
+    }
+    return s[i].unicode();
+}
+
 /// `text` without its invisible format characters (soft hyphen, ZWSP, direction marks and
 /// embeddings, word joiner, invisible operators, a stray BOM …), so that they neither split a
 /// word nor hide in a label, and with control characters turned into spaces (they separate).
@@ -96,18 +108,13 @@ QString visibleText(const QString &text)
     QString out;
     out.reserve(text.size());
     for (qsizetype i = 0; i < text.size(); ++i) {
-        qsizetype len = 1;
-        char32_t c = text[i].unicode();
-        if (text[i].isHighSurrogate() && i + 1 < text.size() && text[i + 1].isLowSurrogate()) {
-            c = QChar::surrogateToUcs4(text[i], text[i + 1]);
-            len = 2;
-        }
+        const qsizetype first = i;
+        const char32_t c = codePointAt(text, i);
         const QChar::Category category = QChar::category(c);
         if (category == QChar::Other_Control)
             out += u' ';
         else if (category != QChar::Other_Format || isKeptFormat(c))
-            out += QStringView(text).mid(i, len);
-        i += len - 1;
+            out += QStringView(text).sliced(first, i + 1 - first);
     }
     return out;
 }
@@ -124,22 +131,36 @@ QStringView segmentToken(QStringView segment)
         segment = segment.sliced(1);
     while (!segment.isEmpty() && isJoiner(segment.back()))
         segment.chop(1);
-    for (const char32_t c : segment.toUcs4())
-        if (QChar::category(c) != QChar::Other_Format)
+    for (qsizetype i = 0; i < segment.size(); ++i)
+        if (QChar::category(codePointAt(segment, i)) != QChar::Other_Format)
             return segment;
     return {};
 }
 
-/// The trimmed non-empty lines of `text`, as views into it.
-QList<QStringView> nonEmptyLines(const QString &text)
+/// Calls `use` with each trimmed non-empty line of `text`, as a view into it.
+template <class Use>
+void forEachLine(const QString &text, Use use)
 {
-    QList<QStringView> lines;
-    for (QStringView line : QStringView(text).split(u'\n')) {
+    for (QStringView line : QStringView(text).tokenize(u'\n')) {
         line = line.trimmed();
         if (!line.isEmpty())
-            lines.push_back(line);
+            use(line);
     }
-    return lines;
+}
+
+/// Calls `use` with each token of `visible`, a text already through visibleText().
+template <class Use>
+void forEachToken(const QString &visible, Use use)
+{
+    QTextBoundaryFinder words(QTextBoundaryFinder::Word, visible);
+    qsizetype start = 0;
+    while (words.toNextBoundary() != -1) {
+        const qsizetype end = words.position();
+        const QStringView token = segmentToken(QStringView(visible).sliced(start, end - start));
+        if (!token.isEmpty())
+            use(token);
+        start = end;
+    }
 }
 
 } // namespace
@@ -160,38 +181,27 @@ Result<QString> decodeUtf8(std::string_view bytes, const std::string &what)
 
 std::vector<std::string> tokenizeSentence(const QString &text)
 {
-    const QString visible = visibleText(text);
     std::vector<std::string> tokens;
-    QTextBoundaryFinder words(QTextBoundaryFinder::Word, visible);
-    qsizetype start = 0;
-    while (words.toNextBoundary() != -1) {
-        const qsizetype end = words.position();
-        const QStringView token = segmentToken(QStringView(visible).sliced(start, end - start));
-        if (!token.isEmpty())
-            tokens.push_back(token.toString().toStdString());
-        start = end;
-    }
+    forEachToken(visibleText(text), [&](QStringView token) { tokens.push_back(token.toString().toStdString()); });
     return tokens;
 }
 
 std::vector<std::string> splitTokenLines(const QString &text)
 {
     std::vector<std::string> tokens;
-    for (const QStringView line : nonEmptyLines(text))
-        tokens.push_back(line.toString().toStdString());
+    forEachLine(text, [&](QStringView line) { tokens.push_back(line.toString().toStdString()); });
     return tokens;
 }
 
 TokenMode detectTokenMode(const QString &text)
 {
-    const QList<QStringView> lines = nonEmptyLines(text);
-    if (lines.size() < 2)
-        return TokenMode::Sentence;
-    for (const QStringView line : lines) {
-        if (std::any_of(line.begin(), line.end(), [](QChar ch) { return ch.isSpace(); }))
-            return TokenMode::Sentence;
-    }
-    return TokenMode::OneTokenPerLine;
+    int lines = 0;
+    bool spaced = false;
+    forEachLine(text, [&](QStringView line) {
+        ++lines;
+        spaced = spaced || std::any_of(line.begin(), line.end(), [](QChar ch) { return ch.isSpace(); });
+    });
+    return lines >= 2 && !spaced ? TokenMode::OneTokenPerLine : TokenMode::Sentence;
 }
 
 Result<std::vector<std::string>> parseTokens(std::string_view bytes, const std::string &what, TokenMode mode)
@@ -201,9 +211,21 @@ Result<std::vector<std::string>> parseTokens(std::string_view bytes, const std::
         return text.error();
     if (mode == TokenMode::Auto)
         mode = detectTokenMode(*text);
-    auto tokens = mode == TokenMode::OneTokenPerLine ? splitTokenLines(*text) : tokenizeSentence(*text);
-    if (tokens.empty())
+    const bool perLine = mode == TokenMode::OneTokenPerLine;
+    const QString visible = perLine ? QString() : visibleText(*text);
+    const auto forEach = [&](auto use) { perLine ? forEachLine(*text, use) : forEachToken(visible, use); };
+    // Counted before they are made: a file of millions of one-letter tokens costs a std::string
+    // each, 32 times its size, and must be refused within the budget rather than half-way.
+    std::uint64_t count = 0;
+    forEach([&](QStringView) { ++count; });
+    if (count == 0)
         return makeError(Error::Code::BadFormat, what + ": holds no tokens (the text is empty or only whitespace)");
+    const std::uint64_t need = satAdd(satMul(count, sizeof(std::string)), bytes.size());
+    if (auto st = reserveMemory(need, what + ": " + std::to_string(count) + " tokens"); !st)
+        return st.error();
+    std::vector<std::string> tokens;
+    tokens.reserve(std::size_t(count));
+    forEach([&](QStringView token) { tokens.push_back(token.toString().toStdString()); });
     return tokens;
 }
 

@@ -67,7 +67,8 @@ std::vector<std::string> splitTokenLines(const QString &text);
 TokenMode detectTokenMode(const QString &text);
 
 /// Decodes `bytes` (named `what` in messages) and splits it by `mode`. Refuses text without
-/// any token.
+/// any token, and tokens that would not fit the memory budget (OverBudget; they are counted
+/// before they are made, at the size of a std::string each plus the text).
 Result<std::vector<std::string>> parseTokens(std::string_view bytes, const std::string &what,
                                              TokenMode mode = TokenMode::Auto);
 

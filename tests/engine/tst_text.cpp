@@ -7,10 +7,12 @@
 #include <QDir>
 #include <QFile>
 #include <QRandomGenerator>
+#include <QScopeGuard>
 #include <QStringDecoder>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "memory_budget.h"
 #include "text.h"
 
 using namespace attnscope;
@@ -320,6 +322,33 @@ private slots:
         QVERIFY(!r.ok());
         QCOMPARE(r.error().code, Error::Code::OverBudget);
         QVERIFY2(r.error().message.find(big.toStdString() + ": ") == 0, r.error().message.c_str());
+    }
+
+    /// Millions of one-letter tokens cost a std::string each: counted and checked against the
+    /// memory budget before they are made, in both modes.
+    void tokensOverBudget_data()
+    {
+        QTest::addColumn<TokenMode>("mode");
+        QTest::newRow("sentence") << TokenMode::Sentence;
+        QTest::newRow("one per line") << TokenMode::OneTokenPerLine;
+    }
+
+    void tokensOverBudget()
+    {
+        QFETCH(TokenMode, mode);
+        QByteArray many;
+        for (int i = 0; i < 300000; ++i)
+            many += mode == TokenMode::Sentence ? "a " : "a\n";
+        const auto restore = qScopeGuard([] { setMemoryBudget(0); });
+        setMemoryBudget(heapInUse() + (std::uint64_t(4) << 20)); // 300,000 × 32 bytes does not fit 4 MiB
+        const auto r = parseTokens(view(many), "many.txt", mode);
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().code, Error::Code::OverBudget);
+        const std::string &msg = r.error().message;
+        QVERIFY2(msg.rfind("many.txt: 300000 tokens needs ", 0) == 0, msg.c_str());
+        const auto few = parseTokens("a\nb\nc\n", "few.txt", mode); // what fits is still read
+        QVERIFY2(few.ok(), few.ok() ? "" : few.error().message.c_str());
+        QCOMPARE(toList(*few), toks("a b c"));
     }
 
     void detectMode()
