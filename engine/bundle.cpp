@@ -1,5 +1,8 @@
 #include "bundle.h"
 
+#include <cmath>
+#include <cstdio>
+
 #include "tensor_file.h"
 
 namespace attnscope {
@@ -8,6 +11,17 @@ namespace {
 Error bundleError(const std::string &path, const std::string &problem)
 {
     return makeError(Error::Code::BadShape, path + ": " + problem);
+}
+
+/// A grid dimension: a whole number in 1 … 4096. A float grid's NaN or 2.5 is refused, never cast
+/// to int (NaN would be undefined behaviour, 2.5 a silently different grid).
+bool isGridSize(double x) { return x >= 1 && x <= 4096 && x == std::floor(x); }
+
+std::string formatNumber(double x)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", x);
+    return buf;
 }
 
 Status readTokens(TensorFile &file, const char *name, std::int64_t expected, std::vector<std::string> &out)
@@ -24,6 +38,32 @@ Status readTokens(TensorFile &file, const char *name, std::int64_t expected, std
         return bundleError(file.info().path, std::string(name) + " has " + std::to_string(tokens->size()) +
                                                  " entries but the attention has " + std::to_string(expected));
     out = std::move(tokens.value());
+    return okStatus();
+}
+
+/// image_grid, when present: [rows, cols] that fit the keys, with or without a leading [CLS].
+Status readImageGrid(TensorFile &file, const std::string &path, AttentionBundle &b)
+{
+    if (!file.has("image_grid"))
+        return okStatus();
+    auto g = file.read("image_grid");
+    if (!g)
+        return g.error();
+    if (g->numel() != 2)
+        return bundleError(path, "image_grid must hold two positive numbers [rows, cols], not " +
+                                     std::to_string(g->numel()) + " values");
+    if (!isGridSize(g->at(0)) || !isGridSize(g->at(1)))
+        return bundleError(path, "image_grid must hold two positive numbers [rows, cols], whole and at most 4096, not [" +
+                                     formatNumber(g->at(0)) + ", " + formatNumber(g->at(1)) + "]");
+    b.gridRows = int(g->at(0));
+    b.gridCols = int(g->at(1));
+    const std::int64_t cells = std::int64_t(b.gridRows) * b.gridCols;
+    if (b.keys() == cells + 1)
+        b.leadingClsKey = true;
+    else if (b.keys() != cells)
+        return bundleError(path, "image_grid " + std::to_string(b.gridRows) + "×" + std::to_string(b.gridCols) +
+                                     " does not fit " + std::to_string(b.keys()) +
+                                     " keys (rows·cols, or rows·cols + 1 with [CLS])");
     return okStatus();
 }
 
@@ -73,21 +113,8 @@ Result<AttentionBundle> readAttentionBundle(const std::string &spec)
                                          ", not " + shapeToString(t->shape));
         *slot = std::move(t.value());
     }
-    if (file.has("image_grid")) {
-        auto g = file.read("image_grid");
-        if (!g)
-            return g.error();
-        if (g->numel() != 2 || g->at(0) < 1 || g->at(1) < 1 || g->at(0) > 4096 || g->at(1) > 4096)
-            return bundleError(path, "image_grid must hold two positive numbers [rows, cols]");
-        b.gridRows = int(g->at(0));
-        b.gridCols = int(g->at(1));
-        const std::int64_t cells = std::int64_t(b.gridRows) * b.gridCols;
-        if (b.keys() == cells + 1)
-            b.leadingClsKey = true;
-        else if (b.keys() != cells)
-            return bundleError(path, "image_grid " + std::to_string(b.gridRows) + "×" + std::to_string(b.gridCols) +
-                                         " does not fit " + std::to_string(b.keys()) + " keys (rows·cols, or rows·cols + 1 with [CLS])");
-    }
+    if (auto st = readImageGrid(file, path, b); !st)
+        return st.error();
     return b;
 }
 

@@ -6,8 +6,10 @@
 
 #include <QChar>
 #include <QList>
+#include <QTextBoundaryFinder>
 
 #include "file_io.h"
+#include "memory_budget.h"
 
 namespace attnscope {
 namespace {
@@ -83,60 +85,82 @@ std::optional<Utf8Problem> findInvalidUtf8(std::string_view s)
     return std::nullopt;
 }
 
-bool isRegionalIndicator(char32_t c) { return c >= 0x1F1E6 && c <= 0x1F1FF; }
+/// Format characters (category Cf) that stay in the text: ZWNJ and ZWJ decide how letters and
+/// emoji join (Persian words, 👨‍👩‍👧), tag characters spell subdivision flags (🏴 + tags).
+bool isKeptFormat(char32_t c) { return c == 0x200C || c == 0x200D || (c >= 0xE0020 && c <= 0xE007F); }
 
-constexpr char32_t kZwj = 0x200D;
-
-/// Characters that continue the grapheme before them: combining marks (variation selectors and
-/// the keycap mark among them), skin-tone modifiers, tag characters (subdivision flags), ZWNJ and
-/// ZWJ, and conjoining hangul vowels and finals.
-bool isExtender(char32_t c)
+/// The code point at `i` in `s`; `i` moves onto the low surrogate of a pair. A lone surrogate
+/// is returned as it is.
+char32_t codePointAt(QStringView s, qsizetype &i)
 {
-    return QChar::isMark(c) || (c >= 0x1F3FB && c <= 0x1F3FF) || (c >= 0xE0020 && c <= 0xE007F) || c == 0x200C ||
-           c == kZwj || (c >= 0x1160 && c <= 0x11FF) || (c >= 0xD7B0 && c <= 0xD7FF);
-}
-
-/// Whitespace, control characters and a stray BOM separate tokens.
-bool isSeparator(char32_t c)
-{
-    return QChar::isSpace(c) || QChar::category(c) == QChar::Other_Control || c == 0xFEFF;
-}
-
-/// Characters of scripts written without spaces between words, each a token of its own.
-bool isCjk(char32_t c)
-{
-    if (!QChar::isLetterOrNumber(c))
-        return false;
-    switch (QChar::script(c)) {
-    case QChar::Script_Han:
-    case QChar::Script_Hiragana:
-    case QChar::Script_Katakana:
-    case QChar::Script_Hangul:
-    case QChar::Script_Bopomofo:
-        return true;
-    default:
-        return c == 0x30FC || c == 0xFF70; // the long-vowel mark ー (script Common), full and half width
+    if (s[i].isHighSurrogate() && i + 1 < s.size() && s[i + 1].isLowSurrogate()) {
+        ++i;
+        return QChar::surrogateToUcs4(s[i - 1], s[i]);
     }
+    return s[i].unicode();
 }
 
-bool isWordChar(char32_t c) { return QChar::isLetterOrNumber(c) && !isCjk(c); }
-bool isDigit(char32_t c) { return QChar::isDigit(c); }
-
-std::string toUtf8(const std::u32string &cps)
+/// `text` without its invisible format characters (soft hyphen, ZWSP, direction marks and
+/// embeddings, word joiner, invisible operators, a stray BOM …), so that they neither split a
+/// word nor hide in a label, and with control characters turned into spaces (they separate).
+QString visibleText(const QString &text)
 {
-    return QString::fromUcs4(cps.data(), qsizetype(cps.size())).toStdString();
+    QString out;
+    out.reserve(text.size());
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const qsizetype first = i;
+        const char32_t c = codePointAt(text, i);
+        const QChar::Category category = QChar::category(c);
+        if (category == QChar::Other_Control)
+            out += u' ';
+        else if (category != QChar::Other_Format || isKeptFormat(c))
+            out += QStringView(text).sliced(first, i + 1 - first);
+    }
+    return out;
 }
 
-/// The trimmed non-empty lines of `text`, as views into it.
-QList<QStringView> nonEmptyLines(const QString &text)
+bool isJoiner(QChar ch) { return ch.unicode() == 0x200C || ch.unicode() == 0x200D; }
+
+/// The token a word-boundary segment holds: the segment without surrounding whitespace and
+/// without joiners at its edges (they join nothing there); empty when nothing visible is left
+/// (spaces, or only format characters).
+QStringView segmentToken(QStringView segment)
 {
-    QList<QStringView> lines;
-    for (QStringView line : QStringView(text).split(u'\n')) {
+    segment = segment.trimmed();
+    while (!segment.isEmpty() && isJoiner(segment.front()))
+        segment = segment.sliced(1);
+    while (!segment.isEmpty() && isJoiner(segment.back()))
+        segment.chop(1);
+    for (qsizetype i = 0; i < segment.size(); ++i)
+        if (QChar::category(codePointAt(segment, i)) != QChar::Other_Format)
+            return segment;
+    return {};
+}
+
+/// Calls `use` with each trimmed non-empty line of `text`, as a view into it.
+template <class Use>
+void forEachLine(const QString &text, Use use)
+{
+    for (QStringView line : QStringView(text).tokenize(u'\n')) {
         line = line.trimmed();
         if (!line.isEmpty())
-            lines.push_back(line);
+            use(line);
     }
-    return lines;
+}
+
+/// Calls `use` with each token of `visible`, a text already through visibleText().
+template <class Use>
+void forEachToken(const QString &visible, Use use)
+{
+    QTextBoundaryFinder words(QTextBoundaryFinder::Word, visible);
+    qsizetype start = 0;
+    while (words.toNextBoundary() != -1) {
+        const qsizetype end = words.position();
+        const QStringView token = segmentToken(QStringView(visible).sliced(start, end - start));
+        if (!token.isEmpty())
+            use(token);
+        start = end;
+    }
 }
 
 } // namespace
@@ -157,67 +181,27 @@ Result<QString> decodeUtf8(std::string_view bytes, const std::string &what)
 
 std::vector<std::string> tokenizeSentence(const QString &text)
 {
-    const QList<uint> ucs4 = text.toUcs4();
-    const std::u32string cps(ucs4.begin(), ucs4.end());
-    const std::size_t n = cps.size();
     std::vector<std::string> tokens;
-    std::u32string cur;
-    bool inWord = false;
-    const auto flush = [&] {
-        if (!cur.empty())
-            tokens.push_back(toUtf8(cur));
-        cur.clear();
-        inWord = false;
-    };
-    const auto nextIs = [&](std::size_t i, bool (*pred)(char32_t)) { return i + 1 < n && pred(cps[i + 1]); };
-
-    for (std::size_t i = 0; i < n; ++i) {
-        const char32_t c = cps[i];
-        if (isSeparator(c)) {
-            flush();
-        } else if (isWordChar(c)) {
-            if (!inWord)
-                flush();
-            cur += c;
-            inWord = true;
-        } else if (inWord && (c == U'\'' || c == 0x2019) && nextIs(i, [](char32_t x) { return QChar::isLetter(x) && !isCjk(x); })) {
-            cur += c; // don't, rock'n'roll, 90's
-        } else if (inWord && (c == U'.' || c == U',') && isDigit(cur.back()) && nextIs(i, isDigit)) {
-            cur += c; // 3.14, 1,000
-        } else if (isExtender(c) && !cur.empty()) {
-            cur += c;
-            if (c == kZwj && i + 1 < n && !isSeparator(cps[i + 1]))
-                cur += cps[++i]; // 👨‍👩‍👧: the joined character belongs to the same grapheme
-        } else {
-            // CJK characters, punctuation, symbols and emoji: one grapheme each.
-            flush();
-            cur += c;
-            if (isRegionalIndicator(c) && nextIs(i, isRegionalIndicator))
-                cur += cps[++i]; // a flag is a pair of regional indicators
-        }
-    }
-    flush();
+    forEachToken(visibleText(text), [&](QStringView token) { tokens.push_back(token.toString().toStdString()); });
     return tokens;
 }
 
 std::vector<std::string> splitTokenLines(const QString &text)
 {
     std::vector<std::string> tokens;
-    for (const QStringView line : nonEmptyLines(text))
-        tokens.push_back(line.toString().toStdString());
+    forEachLine(text, [&](QStringView line) { tokens.push_back(line.toString().toStdString()); });
     return tokens;
 }
 
 TokenMode detectTokenMode(const QString &text)
 {
-    const QList<QStringView> lines = nonEmptyLines(text);
-    if (lines.size() < 2)
-        return TokenMode::Sentence;
-    for (const QStringView line : lines) {
-        if (std::any_of(line.begin(), line.end(), [](QChar ch) { return ch.isSpace(); }))
-            return TokenMode::Sentence;
-    }
-    return TokenMode::OneTokenPerLine;
+    int lines = 0;
+    bool spaced = false;
+    forEachLine(text, [&](QStringView line) {
+        ++lines;
+        spaced = spaced || std::any_of(line.begin(), line.end(), [](QChar ch) { return ch.isSpace(); });
+    });
+    return lines >= 2 && !spaced ? TokenMode::OneTokenPerLine : TokenMode::Sentence;
 }
 
 Result<std::vector<std::string>> parseTokens(std::string_view bytes, const std::string &what, TokenMode mode)
@@ -227,9 +211,21 @@ Result<std::vector<std::string>> parseTokens(std::string_view bytes, const std::
         return text.error();
     if (mode == TokenMode::Auto)
         mode = detectTokenMode(*text);
-    auto tokens = mode == TokenMode::OneTokenPerLine ? splitTokenLines(*text) : tokenizeSentence(*text);
-    if (tokens.empty())
+    const bool perLine = mode == TokenMode::OneTokenPerLine;
+    const QString visible = perLine ? QString() : visibleText(*text);
+    const auto forEach = [&](auto use) { perLine ? forEachLine(*text, use) : forEachToken(visible, use); };
+    // Counted before they are made: a file of millions of one-letter tokens costs a std::string
+    // each, 32 times its size, and must be refused within the budget rather than half-way.
+    std::uint64_t count = 0;
+    forEach([&](QStringView) { ++count; });
+    if (count == 0)
         return makeError(Error::Code::BadFormat, what + ": holds no tokens (the text is empty or only whitespace)");
+    const std::uint64_t need = satAdd(satMul(count, sizeof(std::string)), bytes.size());
+    if (auto st = reserveMemory(need, what + ": " + std::to_string(count) + " tokens"); !st)
+        return st.error();
+    std::vector<std::string> tokens;
+    tokens.reserve(std::size_t(count));
+    forEach([&](QStringView token) { tokens.push_back(token.toString().toStdString()); });
     return tokens;
 }
 

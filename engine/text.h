@@ -1,7 +1,7 @@
 #pragma once
 // Text input: strict UTF-8 decoding that names the byte offset of the first bad sequence, a
-// sentence tokenizer for display labels (words and punctuation; one token per character for
-// Chinese, Japanese and Korean), and token files (one token per line, or running text).
+// sentence tokenizer for display labels (Unicode word boundaries: words and punctuation; one
+// token per Han ideograph and hiragana), and token files (one token per line, or running text).
 
 #include <cstdint>
 #include <string>
@@ -38,16 +38,25 @@ inline constexpr std::uint64_t kMaxTokenFileBytes = std::uint64_t(64) << 20;
 /// byte of `bytes` (a BOM included). A leading BOM (EF BB BF) is dropped.
 Result<QString> decodeUtf8(std::string_view bytes, const std::string &what);
 
-/// Splits running text into tokens, each returned as UTF-8:
-///  - whitespace separates tokens and is dropped;
+/// Splits running text into tokens at Unicode word boundaries (UAX #29 as Qt's
+/// QTextBoundaryFinder implements it), each returned as UTF-8:
+///  - whitespace and control characters separate tokens and are dropped;
+///  - invisible format characters (category Cf: soft hyphen U+00AD, ZWSP U+200B, the direction
+///    marks, embeddings and isolates U+200E/F, U+202A–202E, U+2066–2069, U+2060–2064, a stray
+///    BOM U+FEFF …) are removed before splitting: they never become tokens, never split a word
+///    ("co\u00ADoperate" is the one token "cooperate") and are not kept in the token text. ZWNJ,
+///    ZWJ and tag characters stay, as they shape letters and emoji;
 ///  - a word is a run of letters, digits and combining marks; an apostrophe (' or U+2019)
-///    between a word and a letter stays inside it ("don't", "rock'n'roll"), and so does a '.'
-///    or ',' between two digits ("3.14", "1,000");
-///  - each Han ideograph, kana (with the long-vowel mark ー), bopomofo and hangul syllable is a
-///    token of its own;
+///    between two letters stays inside it ("don't", "rock'n'roll", but "90's" is 90 ' s), and so
+///    does a '.' or ',' between two digits ("3.14", "1,000"); '.' and ':' between letters split
+///    ("e.g." is e . g .);
+///  - Korean is split into words like Latin text ("안녕하세요" is one token), and so are bopomofo;
+///    a run of katakana, the long-vowel mark ー included, is one word ("コンピュータ", half-width
+///    "ｶﾀｶﾅ"); each Han ideograph and each hiragana is a token of its own (UAX #29 has no rule
+///    that joins them and we use no dictionary): "東京タワーに" is 東 京 タワー に;
 ///  - every other character (punctuation, symbols, emoji) is a token of its own, together with
 ///    what follows it in the same grapheme: combining marks, variation selectors, skin-tone
-///    modifiers, tag characters, a ZWJ and the character it joins (👨‍👩‍👧 is one token), and the
+///    modifiers, tag characters, a ZWJ and the emoji it joins (👨‍👩‍👧 is one token), and the
 ///    second regional indicator of a flag (🇯🇵 is one token).
 std::vector<std::string> tokenizeSentence(const QString &text);
 
@@ -58,7 +67,8 @@ std::vector<std::string> splitTokenLines(const QString &text);
 TokenMode detectTokenMode(const QString &text);
 
 /// Decodes `bytes` (named `what` in messages) and splits it by `mode`. Refuses text without
-/// any token.
+/// any token, and tokens that would not fit the memory budget (OverBudget; they are counted
+/// before they are made, at the size of a std::string each plus the text).
 Result<std::vector<std::string>> parseTokens(std::string_view bytes, const std::string &what,
                                              TokenMode mode = TokenMode::Auto);
 

@@ -1,15 +1,18 @@
 // Text input: strict UTF-8 with the byte offset of the first bad sequence, the sentence tokenizer
-// (contractions, CJK one character per token, emoji graphemes), and token files (BOM, CRLF,
-// blank lines, the Auto rule), every failure naming the file.
+// (Unicode word boundaries: contractions, Korean and katakana words, Han and hiragana one per
+// character, emoji graphemes, format characters dropped), and token files (BOM, CRLF, blank
+// lines, the Auto rule), every failure naming the file.
 
 #include <QByteArray>
 #include <QDir>
 #include <QFile>
 #include <QRandomGenerator>
+#include <QScopeGuard>
 #include <QStringDecoder>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "memory_budget.h"
 #include "text.h"
 
 using namespace attnscope;
@@ -72,10 +75,18 @@ private slots:
         QTest::newRow("chinese: one token per character")
             << QString::fromUtf8("我爱北京天安门。你好，世界！")
             << toks("我 爱 北 京 天 安 门 。 你 好 ， 世 界 ！");
-        QTest::newRow("japanese kana and kanji")
-            << QString::fromUtf8("東京タワーに行きました。") << toks("東 京 タ ワ ー に 行 き ま し た 。");
-        QTest::newRow("halfwidth katakana") << QString::fromUtf8("ｶﾀｶﾅ") << toks("ｶ ﾀ ｶ ﾅ");
-        QTest::newRow("korean syllables") << QString::fromUtf8("안녕 하세요") << toks("안 녕 하 세 요");
+        QTest::newRow("japanese: katakana word, kanji and hiragana one each")
+            << QString::fromUtf8("東京タワーに行きました。") << toks("東 京 タワー に 行 き ま し た 。");
+        QTest::newRow("katakana word with the long-vowel mark") << QString::fromUtf8("コンピュータ")
+                                                                << toks("コンピュータ");
+        QTest::newRow("halfwidth katakana word") << QString::fromUtf8("ｶﾀｶﾅ") << toks("ｶﾀｶﾅ");
+        QTest::newRow("hiragana one per character") << QString::fromUtf8("ひらがな") << toks("ひ ら が な");
+        QTest::newRow("korean word") << QString::fromUtf8("안녕하세요") << toks("안녕하세요");
+        QTest::newRow("korean words and punctuation") << QString::fromUtf8("안녕 하세요. 한국어 문장!")
+                                                      << toks("안녕 하세요 . 한국어 문장 !");
+        QTest::newRow("bopomofo run is a word") << QString::fromUtf8("ㄅㄆㄇ 注音") << toks("ㄅㄆㄇ 注 音");
+        QTest::newRow("apostrophe after digits splits") << QString::fromUtf8("the 90's") << toks("the 90 ' s");
+        QTest::newRow("full stop between letters splits") << QString::fromUtf8("e.g. this") << toks("e . g . this");
         QTest::newRow("latin next to cjk") << QString::fromUtf8("I love 東京2024!")
                                            << toks("I love 東 京 2024 !");
         QTest::newRow("emoji with variation selector and skin tone")
@@ -86,6 +97,36 @@ private slots:
         QTest::newRow("subdivision flag with tags") << QString::fromUtf8("🏴󠁧󠁢󠁳󠁣󠁴󠁿x") << toks("🏴󠁧󠁢󠁳󠁣󠁴󠁿 x");
         QTest::newRow("keycap") << QString::fromUtf8("press 1️⃣") << toks("press 1️⃣");
         QTest::newRow("consecutive emoji are separate") << QString::fromUtf8("😀😀") << toks("😀 😀");
+        // Format characters (Cf) never become tokens, never split a word, and are dropped from it.
+        QTest::newRow("soft hyphen inside a word") << QString::fromUtf8("co\u00ADoperate now")
+                                                   << toks("cooperate now");
+        QTest::newRow("zero-width space inside a word") << QString::fromUtf8("zero\u200Bwidth")
+                                                        << toks("zerowidth");
+        QTest::newRow("zero-width space inside a korean word") << QString::fromUtf8("안녕\u200B하세요")
+                                                               << toks("안녕하세요");
+        QTest::newRow("soft hyphen inside a katakana word") << QString::fromUtf8("コン\u00ADピュータ")
+                                                            << toks("コンピュータ");
+        QTest::newRow("direction marks around and inside words")
+            << QString::fromUtf8("\u200Eabc\u200F de\u200Ef") << toks("abc def");
+        QTest::newRow("embeddings and overrides") << QString::fromUtf8("\u202Aleft\u202C \u202Bri\u202Dght\u202E!\u202C")
+                                                  << toks("left right !");
+        QTest::newRow("isolates") << QString::fromUtf8("\u2066iso\u2069 \u2068late\u2069") << toks("iso late");
+        QTest::newRow("word joiner and invisible operators")
+            << QString::fromUtf8("word\u2060joiner a\u2061b x \u2062 \u2063 \u2064 y")
+            << toks("wordjoiner ab x y");
+        QTest::newRow("stray BOM inside and alone") << QString::fromUtf8("\uFEFFbom in\uFEFFside \uFEFF")
+                                                    << toks("bom inside");
+        QTest::newRow("format characters alone are no tokens")
+            << QString::fromUtf8("\u00AD \u200B\u200E \u200D \u200C \u2060") << QStringList{};
+        QTest::newRow("format characters next to punctuation") << QString::fromUtf8("hi\u200B,\u00AD!")
+                                                               << toks("hi , !");
+        QTest::newRow("zwnj stays inside a persian word")
+            << QString::fromUtf8("می\u200Cخواهم") << QStringList{QString::fromUtf8("می\u200Cخواهم")};
+        QTest::newRow("joiners at a word's edges are dropped") << QString::fromUtf8("\u200Dab\u200D cd\u200C")
+                                                               << toks("ab cd");
+        QTest::newRow("zwsp between emoji") << QString::fromUtf8("😀\u200B😀 🇯\u200B🇵")
+                                            << toks("😀 😀 🇯🇵");
+        QTest::newRow("control characters separate") << QString::fromUtf8("a\x01" "b\x7F" "c") << toks("a b c");
         QTest::newRow("only whitespace") << QString::fromUtf8(" \t\r\n ") << QStringList{};
         QTest::newRow("empty") << QString() << QStringList{};
     }
@@ -281,6 +322,33 @@ private slots:
         QVERIFY(!r.ok());
         QCOMPARE(r.error().code, Error::Code::OverBudget);
         QVERIFY2(r.error().message.find(big.toStdString() + ": ") == 0, r.error().message.c_str());
+    }
+
+    /// Millions of one-letter tokens cost a std::string each: counted and checked against the
+    /// memory budget before they are made, in both modes.
+    void tokensOverBudget_data()
+    {
+        QTest::addColumn<TokenMode>("mode");
+        QTest::newRow("sentence") << TokenMode::Sentence;
+        QTest::newRow("one per line") << TokenMode::OneTokenPerLine;
+    }
+
+    void tokensOverBudget()
+    {
+        QFETCH(TokenMode, mode);
+        QByteArray many;
+        for (int i = 0; i < 300000; ++i)
+            many += mode == TokenMode::Sentence ? "a " : "a\n";
+        const auto restore = qScopeGuard([] { setMemoryBudget(0); });
+        setMemoryBudget(heapInUse() + (std::uint64_t(4) << 20)); // 300,000 × 32 bytes does not fit 4 MiB
+        const auto r = parseTokens(view(many), "many.txt", mode);
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().code, Error::Code::OverBudget);
+        const std::string &msg = r.error().message;
+        QVERIFY2(msg.rfind("many.txt: 300000 tokens needs ", 0) == 0, msg.c_str());
+        const auto few = parseTokens("a\nb\nc\n", "few.txt", mode); // what fits is still read
+        QVERIFY2(few.ok(), few.ok() ? "" : few.error().message.c_str());
+        QCOMPARE(toList(*few), toks("a b c"));
     }
 
     void detectMode()

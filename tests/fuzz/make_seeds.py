@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Writes the small seed corpora for the npz, safetensors, csv, text and image fuzz targets
+"""Writes the small seed corpora for the npz, safetensors, csv, text, bundle and image fuzz targets
 (committed; re-run by hand when the formats change: /usr/bin/python3 tests/fuzz/make_seeds.py,
 or name the corpora to write: ... make_seeds.py text image). JPEG and GIF seeds need
 ImageMagick's convert; without it they are left as they are."""
@@ -67,6 +67,13 @@ put("text", "chinese.txt", "我爱北京天安门。注意力机制很重要！\
 put("text", "emoji_zwj.txt", "family 👨\u200d👩\u200d👧 flag 🇯🇵🇫🇷 wave 👋🏽 keycap 1\ufe0f\u20e3 "
                              "scotland 🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f "
                              "e\u0301\u200d\n".encode())
+put("text", "format_chars.txt", ("co\u00adoperate zero\u200bwidth \u200eabc\u200f \u202aleft\u202c "
+                                 "\u2066iso\u2069 word\u2060joiner a\u2062b in\ufeffside \u00ad \u200b "
+                                 "\u200d \u200c \U000e0041 \u0600\u0661\n").encode())
+put("text", "korean_katakana.txt", "안녕하세요 안녕\u200b하세요 コンピュータ コン\u00adピュータ ｶﾀｶﾅ "
+                                   "ひらがな ㄅㄆㄇ the 90's e.g. \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645\n".encode())
+put("text", "controls_and_joiners.txt", "a\x01b\x7fc \u200dab\u200d 😀\u200b😀 🇯\u200b🇵 \u200d\u0301 "
+                                        "\U000e0067\U000e007f".encode())
 put("text", "tokens_bom_crlf.txt", b"\xef\xbb\xbfThe\r\n  cat\r\n\r\nsat\t\r\n,\r\n\xe2\x80\xa6\r\n")
 put("text", "bad_overlong.txt", b"ok \xc0\xaf \xe0\x80\xaf \xf0\x80\x80\xaf")
 put("text", "bad_surrogate.txt", b"a\nb\n\xed\xa0\x80\xed\xb0\x80")
@@ -74,6 +81,52 @@ put("text", "bad_above_max.txt", b"\xf4\x90\x80\x80 \xf5\x80\x80\x80")
 put("text", "bad_cut_short.txt", b"word \xe4\xb8")
 put("text", "bad_stray_continuation.txt", b"\x80abc\xbf")
 put("text", "bad_lead_then_ascii.txt", b"\xe4a\xb8\xad")
+
+
+# Attention bundles: small valid ones in both formats (tokens, key_tokens, q/k/v, image_grid with
+# and without [CLS]) and broken ones: counts that disagree with the attention, grids that are not
+# two positive whole numbers, wrong ranks, tokens that are not strings, cut-short files.
+def att(*shape):
+    x = np.arange(np.prod(shape), dtype=np.float32).reshape(shape) % 5
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return (e / e.sum(axis=-1, keepdims=True)).astype(np.float32)
+
+
+qkv = {n: np.full((2, 1, 3, 2), i, np.float32) for i, n in enumerate("qkv")}
+toks3 = np.array(["[CLS]", "猫", "🐈"])
+put("bundle", "full.npz", npz(False, attentions=att(2, 1, 3, 3), tokens=toks3, **qkv))
+put("bundle", "grid_cls.npz", npz(True, attentions=att(1, 2, 3, 5), tokens=toks3,
+                                   key_tokens=np.array(["c", "p0", "p1", "p2", "p3"]), image_grid=np.array([2, 2])))
+put("bundle", "grid_no_cls.npz", npz(False, attentions=att(3, 4), image_grid=np.array([2, 2], np.int32)))
+put("bundle", "heads_3d.npz", npz(False, attentions=att(2, 2, 2)))
+put("bundle", "full.safetensors", safetensors(
+    {"attentions": ("F32", att(1, 1, 2, 4)), "image_grid": ("I64", np.array([2, 2], np.int64))},
+    {"tokens": json.dumps(["a", "é"], ensure_ascii=False), "key_tokens": json.dumps(list("wxyz"))}))
+put("bundle", "f16.safetensors", safetensors({"attentions": ("F16", att(2, 2).astype(np.float16))},
+                                             {"tokens": json.dumps(["x", "y"])}))
+put("bundle", "tokens_mismatch.npz", npz(False, attentions=att(1, 1, 3, 3), tokens=np.array(list("abcd"))))
+put("bundle", "key_tokens_mismatch.safetensors", safetensors({"attentions": ("F32", att(1, 1, 3, 4))},
+                                                             {"key_tokens": json.dumps(list("abc"))}))
+put("bundle", "tokens_not_list.safetensors", safetensors({"attentions": ("F32", att(2, 2))},
+                                                         {"tokens": "[1, \"a\"]", "key_tokens": "{"}))
+put("bundle", "tokens_numeric.npz", npz(False, attentions=att(2, 2), tokens=np.array([1.0, 2.0])))
+put("bundle", "tokens_2d.npz", npz(False, attentions=att(2, 2), tokens=np.array([["a", "b"], ["c", "d"]])))
+put("bundle", "grid_mismatch.npz", npz(False, attentions=att(1, 1, 2, 7), image_grid=np.array([2, 2])))
+put("bundle", "grid_zero.npz", npz(False, attentions=att(2, 4), image_grid=np.array([0, 4])))
+put("bundle", "grid_three.npz", npz(False, attentions=att(2, 4), image_grid=np.array([1, 2, 2])))
+put("bundle", "grid_huge.npz", npz(False, attentions=att(2, 4), image_grid=np.array([2 ** 40, 2 ** 40])))
+put("bundle", "grid_fraction.npz", npz(False, attentions=att(2, 4), image_grid=np.array([2.5, 1.6])))
+put("bundle", "grid_nan.npz", npz(False, attentions=att(2, 4), image_grid=np.array([np.nan, 4.0])))
+put("bundle", "grid_inf.safetensors", safetensors({"attentions": ("F32", att(2, 4)),
+                                                   "image_grid": ("F32", np.array([np.inf, -np.inf], np.float32))}))
+put("bundle", "attn_5d.npz", npz(False, attentions=att(1, 1, 1, 2, 2)))
+put("bundle", "attn_1d.npz", npz(False, attentions=np.ones(3)))
+put("bundle", "attn_empty.npz", npz(False, attentions=np.zeros((1, 0, 3), np.float32), tokens=np.array([], "<U1")))
+put("bundle", "q_wrong_layers.npz", npz(False, attentions=att(2, 1, 3, 3), q=np.ones((1, 1, 3, 4), np.float32),
+                                        k=np.ones((2, 3), np.float32)))
+put("bundle", "no_attentions.npz", npz(False, a=np.ones(2), b=np.ones(3)))
+put("bundle", "truncated.npz", npz(True, attentions=att(1, 1, 3, 3), tokens=toks3)[:-40])
+put("bundle", "truncated.safetensors", safetensors({"attentions": ("F32", att(2, 2))})[:-3])
 
 
 # Images: tiny valid PNG, BMP, JPEG and GIF files, cut-short ones and headers claiming huge sizes.
@@ -121,9 +174,11 @@ put("image", "os2_core_huge.bmp", b"BM" + struct.pack("<IHHI", 26 + 12, 0, 0, 26
 
 
 def convert(args, fmt):
-    if not shutil.which("convert"):
+    """The image ImageMagick makes, or None when images are not asked for or convert cannot."""
+    if (only and "image" not in only) or not shutil.which("convert"):
         return None
-    return subprocess.run(["convert", *args, "-strip", fmt + ":-"], check=True, capture_output=True).stdout
+    run = subprocess.run(["convert", *args, "-strip", fmt + ":-"], capture_output=True)
+    return run.stdout if run.returncode == 0 else None
 
 
 jpeg = convert(["-size", "8x8", "gradient:red-blue", "-quality", "50"], "jpeg")

@@ -49,6 +49,7 @@ private slots:
     void undoRestoresParameters();
     void causalMaskZeroesTheUpperTriangle();
     void chineseIsOneTokenPerCharacter();
+    void labelsAreWordsWithoutFormatCharacters();
     void opensTensorFilesByRole();
     void opensFilesInTheRightTab();
     void bundleOverAnImage();
@@ -239,6 +240,16 @@ void TestExplorerWindow::chineseIsOneTokenPerCharacter()
     QVERIFY(waitForState());
     QCOMPARE(m_window->heatmap(0)->content().rowLabels,
              QStringList({QStringLiteral("我"), QStringLiteral("爱"), QStringLiteral("猫"), QStringLiteral("。")}));
+}
+
+void TestExplorerWindow::labelsAreWordsWithoutFormatCharacters()
+{
+    // Korean and katakana words stay whole; a soft hyphen or ZWSP neither splits a word nor shows.
+    m_window->setSentence(QString::fromUtf8("안녕하세요 co\u00ADoperate コン\u200Bピュータ!"));
+    QVERIFY(waitForState());
+    QCOMPARE(m_window->heatmap(0)->content().rowLabels,
+             QStringList({QString::fromUtf8("안녕하세요"), QStringLiteral("cooperate"), QString::fromUtf8("コンピュータ"),
+                          QStringLiteral("!")}));
 }
 
 void TestExplorerWindow::opensTensorFilesByRole()
