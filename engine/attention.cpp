@@ -69,16 +69,16 @@ std::int64_t blockRows(std::int64_t tk, std::size_t scalarSize)
 // where the window reads them next.
 
 #if defined(__AVX512F__)
-inline void streamPacket(float *d, const __m512 &v) { _mm512_stream_ps(d, v); }
-inline void streamPacket(double *d, const __m512d &v) { _mm512_stream_pd(d, v); }
+[[maybe_unused]] inline void streamPacket(float *d, const __m512 &v) { _mm512_stream_ps(d, v); }
+[[maybe_unused]] inline void streamPacket(double *d, const __m512d &v) { _mm512_stream_pd(d, v); }
 #endif
 #if defined(__AVX__)
-inline void streamPacket(float *d, const __m256 &v) { _mm256_stream_ps(d, v); }
-inline void streamPacket(double *d, const __m256d &v) { _mm256_stream_pd(d, v); }
+[[maybe_unused]] inline void streamPacket(float *d, const __m256 &v) { _mm256_stream_ps(d, v); }
+[[maybe_unused]] inline void streamPacket(double *d, const __m256d &v) { _mm256_stream_pd(d, v); }
 #endif
 #if defined(__SSE2__)
-inline void streamPacket(float *d, const __m128 &v) { _mm_stream_ps(d, v); }
-inline void streamPacket(double *d, const __m128d &v) { _mm_stream_pd(d, v); }
+[[maybe_unused]] inline void streamPacket(float *d, const __m128 &v) { _mm_stream_ps(d, v); }
+[[maybe_unused]] inline void streamPacket(double *d, const __m128d &v) { _mm_stream_pd(d, v); }
 constexpr bool kCanStream = true;
 inline void streamFence() { _mm_sfence(); }
 #else
