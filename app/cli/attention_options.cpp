@@ -83,6 +83,7 @@ Result<AttentionInputOptions> readAttentionInputOptions(const QCommandLineParser
         auto t = readTensor(mask.toStdString());
         if (!t)
             return t.error();
+        warnAll(t->warnings);
         req.mask = std::move(t.value());
     }
     return out;

@@ -16,6 +16,12 @@ int fail(const Error &error) { return fail(error.message); }
 
 void warn(const std::string &message) { std::fprintf(stderr, "warning: %s\n", message.c_str()); }
 
+void warnAll(const std::vector<std::string> &messages)
+{
+    for (const auto &m : messages)
+        warn(m);
+}
+
 std::optional<int> parseOrExit(QCommandLineParser &parser, const QStringList &args, const QString &usage)
 {
     const QCommandLineOption help({"h", "help"}, "Show this help and exit.");
@@ -47,6 +53,7 @@ Result<std::optional<NamedTensor>> optionalTensor(const QCommandLineParser &pars
     auto t = readTensor(spec.toStdString());
     if (!t)
         return t.error();
+    warnAll(t->warnings);
     return std::optional<NamedTensor>(std::move(t.value()));
 }
 
