@@ -46,9 +46,43 @@ const StDtype *dtypeFromName(const QString &name)
     return nullptr;
 }
 
-/// A non-negative JSON integer. The crate's serde demands integers, so 16.0 and 1e2 are
-/// refused; Qt 6 keeps integers that fit in 64 bits as qint64 (typeId LongLong), all other
-/// numbers as double.
+/// `json` (valid JSON) with every number written with a fraction or an exponent (16.0, 1e2)
+/// turned into a string of its text. The crate's serde demands integers there, but QJsonValue
+/// cannot tell: it stores a whole double such as 16.0 as the integer 16 (toVariant() is
+/// LongLong for both), so the distinction is made on the text before Qt sees it.
+std::string markNonIntegers(const std::string &json)
+{
+    std::string out;
+    out.reserve(json.size());
+    bool inString = false, escape = false;
+    for (std::size_t i = 0; i < json.size();) {
+        const char c = json[i];
+        if (inString) {
+            inString = escape || c != '"';
+            escape = !escape && c == '\\';
+            out += c;
+            ++i;
+        } else if (c == '"') {
+            inString = true;
+            out += c;
+            ++i;
+        } else if (c == '-' || (c >= '0' && c <= '9')) {
+            const auto end = json.find_first_not_of("0123456789+-.eE", i);
+            const std::string number = json.substr(i, end == std::string::npos ? std::string::npos : end - i);
+            const bool integer = number.find_first_of(".eE") == std::string::npos;
+            out += integer ? number : '"' + number + '"';
+            i += number.size();
+        } else {
+            out += c;
+            ++i;
+        }
+    }
+    return out;
+}
+
+/// A non-negative JSON integer below 2^63: numbers with a fraction or exponent are strings by
+/// now (markNonIntegers); Qt 6 keeps integers that fit in 64 bits as qint64 (typeId LongLong)
+/// and larger ones as double.
 bool jsonInteger(const QJsonValue &v, std::uint64_t &out)
 {
     if (!v.isDouble() || v.toVariant().typeId() != QMetaType::LongLong)
@@ -161,7 +195,7 @@ Result<QJsonObject> headerObject(const std::string &json, const std::string &wha
     if (json.compare(0, 3, "\xEF\xBB\xBF") == 0)
         return invalid(what, "the header starts with a UTF-8 byte order mark, which safetensors does not allow");
     QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-    const QString text = utf8.decode(QByteArrayView(json.data(), qsizetype(json.size())));
+    [[maybe_unused]] const QString text = utf8.decode(QByteArrayView(json.data(), qsizetype(json.size())));
     if (utf8.hasError())
         return invalid(what, "the header is not valid UTF-8");
     QJsonParseError err;
@@ -173,7 +207,10 @@ Result<QJsonObject> headerObject(const std::string &json, const std::string &wha
         return invalid(what, "the header is a JSON array; it must be a JSON object of tensors");
     if (!doc.isObject())
         return invalid(what, "the header must be a JSON object of tensors");
-    return doc.object();
+    const std::string marked = markNonIntegers(json);
+    if (marked.size() == json.size())
+        return doc.object();
+    return QJsonDocument::fromJson(QByteArray::fromStdString(marked)).object();
 }
 
 } // namespace

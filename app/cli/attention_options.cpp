@@ -34,6 +34,19 @@ void addAttentionInputOptions(QCommandLineParser &p)
     value("memory-budget", "Refuse work needing more memory than this (default: half of physical memory), e.g. 4G.", "SIZE");
 }
 
+namespace {
+
+/// An input that does not fit the budget says how to change it, as a computation that does not
+/// fit does (cmd_attention.cpp).
+Error withBudgetHint(Error e)
+{
+    if (e.code == Error::Code::OverBudget)
+        e.message += " (set the budget with --memory-budget)";
+    return e;
+}
+
+} // namespace
+
 Result<AttentionInputOptions> readAttentionInputOptions(const QCommandLineParser &p)
 {
     const auto bad = [](const std::string &message) { return makeError(Error::Code::BadArgument, message); };
@@ -67,7 +80,7 @@ Result<AttentionInputOptions> readAttentionInputOptions(const QCommandLineParser
                               {"wk", &req.wk}, {"wv", &req.wv}, {"context", &req.context}, {"key-padding", &req.keyPadding}}) {
         auto t = optionalTensor(p, QString::fromLatin1(name));
         if (!t)
-            return t.error();
+            return withBudgetHint(t.error());
         *slot = std::move(t.value());
     }
     if (req.context && !req.x)
@@ -82,7 +95,7 @@ Result<AttentionInputOptions> readAttentionInputOptions(const QCommandLineParser
             return bad("--mask: at most one mask TENSOR (it may be combined with --mask causal)");
         auto t = readTensor(mask.toStdString());
         if (!t)
-            return t.error();
+            return withBudgetHint(t.error());
         warnAll(t->warnings);
         req.mask = std::move(t.value());
     }
