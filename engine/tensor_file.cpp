@@ -256,11 +256,13 @@ bool TensorFile::has(const std::string &name) const
 Result<Tensor> TensorFile::read(const std::string &name)
 {
     auto t = readArray(name);
-    if (t && t->numel() == 0)
-        return makeError(Error::Code::BadShape, info().path + (name.empty() ? "" : ":" + printableName(name)) +
-                                                    ": the shape " + shapeToString(t->shape) +
-                                                    " has no elements; there is nothing to compute with");
-    return t;
+    if (!t || t->numel() > 0)
+        return t;
+    std::string what = info().path;
+    if (!name.empty())
+        what.append(":").append(printableName(name));
+    return makeError(Error::Code::BadShape, what + ": the shape " + shapeToString(t->shape) +
+                                                " has no elements; there is nothing to compute with");
 }
 
 std::vector<std::string> TensorFile::warningsFor(const std::string &name) const

@@ -962,7 +962,7 @@ void TstFormats::printableNames()
     QCOMPARE(shortList({}), std::string());
     std::vector<std::string> many;
     for (int i = 0; i < 300000; ++i)
-        many.push_back("t" + std::to_string(i));
+        many.push_back(std::string("t").append(std::to_string(i)));
     const std::string list = shortList(many, 3);
     QCOMPARE(list, std::string("t0, t1, t2, … and 299,997 more"));
     QCOMPARE(shortList({"a\nb", "c"}, 1), std::string("a\\nb, … and 1 more"));
