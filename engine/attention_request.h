@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "attention.h"
 
@@ -16,6 +17,7 @@ namespace attnscope {
 struct NamedTensor {
     std::string source;
     Tensor tensor;
+    std::vector<std::string> warnings = {}; ///< from the reader, e.g. "q.csv: the first row … is taken as column names"
 };
 
 struct AttentionRequest {

@@ -1,10 +1,13 @@
 #include "csv.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <string_view>
 
 #include "file_io.h"
+#include "memory_budget.h"
+#include "printable.h"
 
 namespace attnscope {
 namespace {
@@ -71,6 +74,8 @@ Result<CsvTable> parseCsv(const std::byte *data, std::size_t size, const std::st
         if (cols < 0 && table.header.empty() && !parseNumber(fields[0], v)) { // a header row
             for (auto f : fields)
                 table.header.emplace_back(f);
+            table.warnings.push_back(what + ": line " + std::to_string(lineNo) + " is not numeric; it is taken as column names (" +
+                                     shortList(table.header, 8) + ")");
             continue;
         }
         if (cols >= 0 && std::int64_t(fields.size()) != cols)
@@ -86,7 +91,14 @@ Result<CsvTable> parseCsv(const std::byte *data, std::size_t size, const std::st
             if (fields[i].empty())
                 return makeError(Error::Code::BadFormat, at(i) + ": empty value");
             if (!parseNumber(fields[i], v))
-                return makeError(Error::Code::BadFormat, at(i) + ": '" + std::string(fields[i].substr(0, 40)) + "' is not a number");
+                return makeError(Error::Code::BadFormat,
+                                 at(i) + ": '" + printableName(std::string(fields[i].substr(0, 40))) + "' is not a number");
+            if (values.size() == values.capacity()) { // growing doubles the storage: ask the budget first
+                const std::size_t next = std::max<std::size_t>(64, 2 * values.capacity());
+                if (auto st = reserveMemory(satMul(next, sizeof(double)), what); !st)
+                    return st.error();
+                values.reserve(next);
+            }
             values.push_back(v);
         }
         ++rows;
@@ -95,6 +107,8 @@ Result<CsvTable> parseCsv(const std::byte *data, std::size_t size, const std::st
         return makeError(Error::Code::BadFormat, what + ": no numeric rows");
     table.values.dtype = DType::F64;
     table.values.shape = {rows, cols};
+    if (auto st = reserveMemory(values.size() * sizeof(double), what); !st) // the tensor's own copy
+        return st.error();
     table.values.bytes.resize(values.size() * sizeof(double));
     std::memcpy(table.values.bytes.data(), values.data(), table.values.bytes.size());
     return table;
@@ -105,6 +119,8 @@ Result<CsvTable> readCsv(const std::string &path)
     auto file = InputFile::open(path);
     if (!file)
         return file.error();
+    if (auto st = reserveMemory(file->size(), path); !st)
+        return st.error();
     auto bytes = file->readAll();
     if (!bytes)
         return bytes.error();

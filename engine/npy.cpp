@@ -7,6 +7,8 @@
 #include <string_view>
 
 #include "file_io.h"
+#include "memory_budget.h"
+#include "printable.h"
 
 namespace attnscope {
 namespace {
@@ -93,10 +95,11 @@ private:
 /// The element count of `<U…` / `>U…` descriptors, or 0.
 int unicodeCharsOf(const std::string &descr)
 {
-    if (descr.size() < 3 || (descr[0] != '<' && descr[0] != '>' && descr[0] != '|' && descr[0] != '=') || descr[1] != 'U')
+    const std::size_t u = !descr.empty() && std::string_view("<>|=").find(descr[0]) != std::string_view::npos ? 1 : 0;
+    if (descr.size() < u + 2 || descr[u] != 'U')
         return 0;
     int n = 0;
-    for (std::size_t i = 2; i < descr.size(); ++i) {
+    for (std::size_t i = u + 1; i < descr.size(); ++i) {
         if (descr[i] < '0' || descr[i] > '9' || n > 1000000)
             return 0;
         n = n * 10 + (descr[i] - '0');
@@ -104,46 +107,94 @@ int unicodeCharsOf(const std::string &descr)
     return n;
 }
 
+/// numpy's type characters (np.dtype('<d') is float64) and the names it takes without a byte
+/// order ('float32', 'int'), as numpy 1.24 maps them on a little-endian LP64 machine.
+bool dtypeFromCode(const std::string &code, DType &out)
+{
+    static const std::pair<const char *, DType> table[] = {
+        {"?", DType::Bool}, {"b", DType::I8}, {"B", DType::U8}, {"h", DType::I16}, {"H", DType::U16},
+        {"i", DType::I32}, {"I", DType::U32}, {"l", DType::I64}, {"L", DType::U64}, {"q", DType::I64},
+        {"Q", DType::U64}, {"p", DType::I64}, {"P", DType::U64}, {"e", DType::F16}, {"f", DType::F32},
+        {"d", DType::F64},
+    };
+    for (const auto &[c, t] : table)
+        if (code == c) {
+            out = t;
+            return true;
+        }
+    return false;
+}
+
+bool dtypeFromName(const std::string &name, DType &out)
+{
+    static const std::pair<const char *, DType> table[] = {
+        {"bool", DType::Bool},     {"bool8", DType::Bool},   {"bool_", DType::Bool},    {"int8", DType::I8},
+        {"byte", DType::I8},       {"int16", DType::I16},    {"short", DType::I16},     {"int32", DType::I32},
+        {"intc", DType::I32},      {"int64", DType::I64},    {"int", DType::I64},       {"int0", DType::I64},
+        {"int_", DType::I64},      {"intp", DType::I64},     {"long", DType::I64},      {"longlong", DType::I64},
+        {"uint8", DType::U8},      {"ubyte", DType::U8},     {"uint16", DType::U16},    {"ushort", DType::U16},
+        {"uint32", DType::U32},    {"uintc", DType::U32},    {"uint64", DType::U64},    {"uint", DType::U64},
+        {"uint0", DType::U64},     {"uintp", DType::U64},    {"ulong", DType::U64},     {"ulonglong", DType::U64},
+        {"float16", DType::F16},   {"half", DType::F16},     {"float32", DType::F32},   {"single", DType::F32},
+        {"float64", DType::F64},   {"float", DType::F64},    {"float_", DType::F64},    {"double", DType::F64},
+    };
+    for (const auto &[n, t] : table)
+        if (name == n) {
+            out = t;
+            return true;
+        }
+    return false;
+}
+
+/// Accepts what np.dtype(descr) accepts as a numeric dtype AttnScope reads: an optional byte
+/// order (<, >, =, |; none means native), then a kind and size ('f8', 'i01') or a type character
+/// ('d'); or a bare name ('float32'). Native is little-endian here (npyHeader asserts it).
 Result<std::pair<DType, bool>> parseDescr(const std::string &descr, const std::string &what)
 {
     const auto unsupported = [&](const std::string &why) {
-        return makeError(Error::Code::Unsupported, what + ": unsupported dtype '" + descr + "' (" + why + ")");
+        return makeError(Error::Code::Unsupported, what + ": unsupported dtype '" + printableName(descr) + "' (" + why + ")");
     };
-    if (descr.size() < 2)
-        return unsupported("not a numeric dtype");
-    const char order = descr[0];
-    const char kind = descr[1];
-    if (order != '<' && order != '>' && order != '|' && order != '=')
-        return unsupported("unknown byte order");
-    switch (kind) {
+    DType t;
+    if (dtypeFromName(descr, t))
+        return std::make_pair(t, false);
+    const bool hasOrder = !descr.empty() && std::string_view("<>=|").find(descr[0]) != std::string_view::npos;
+    const char order = hasOrder ? descr[0] : '=';
+    const std::string rest = descr.substr(hasOrder ? 1 : 0);
+    if (rest.empty())
+        return unsupported(hasOrder ? "not a numeric dtype" : "unknown byte order");
+    switch (rest[0]) {
     case 'O': return unsupported("object arrays cannot be read");
     case 'U': case 'S': case 'a': return unsupported("string arrays are not numeric");
-    case 'c': return unsupported("complex numbers are not supported");
+    case 'c': case 'F': case 'D': case 'G': return unsupported("complex numbers are not supported");
     case 'V': return unsupported("structured or void dtypes are not supported");
     case 'M': case 'm': return unsupported("dates and time deltas are not numeric");
     default: break;
     }
-    int size = 0;
-    for (std::size_t i = 2; i < descr.size(); ++i) {
-        if (descr[i] < '0' || descr[i] > '9' || size > 100)
-            return unsupported("malformed");
-        size = size * 10 + (descr[i] - '0');
+    if (!dtypeFromCode(rest, t)) {
+        const char kind = rest[0];
+        if (std::string_view("biuf").find(kind) == std::string_view::npos || rest.size() < 2)
+            return unsupported(hasOrder ? "not a numeric dtype" : "unknown byte order or type");
+        int size = 0;
+        for (std::size_t i = 1; i < rest.size(); ++i) {
+            if (rest[i] < '0' || rest[i] > '9' || size > 100)
+                return unsupported("malformed");
+            size = size * 10 + (rest[i] - '0');
+        }
+        if (kind == 'b' && size == 1) t = DType::Bool;
+        else if (kind == 'i' && size == 1) t = DType::I8;
+        else if (kind == 'i' && size == 2) t = DType::I16;
+        else if (kind == 'i' && size == 4) t = DType::I32;
+        else if (kind == 'i' && size == 8) t = DType::I64;
+        else if (kind == 'u' && size == 1) t = DType::U8;
+        else if (kind == 'u' && size == 2) t = DType::U16;
+        else if (kind == 'u' && size == 4) t = DType::U32;
+        else if (kind == 'u' && size == 8) t = DType::U64;
+        else if (kind == 'f' && size == 2) t = DType::F16;
+        else if (kind == 'f' && size == 4) t = DType::F32;
+        else if (kind == 'f' && size == 8) t = DType::F64;
+        else return unsupported("AttnScope reads bool, int8-64, uint8-64 and float16/32/64");
     }
-    DType t;
-    if (kind == 'b' && size == 1) t = DType::Bool;
-    else if (kind == 'i' && size == 1) t = DType::I8;
-    else if (kind == 'i' && size == 2) t = DType::I16;
-    else if (kind == 'i' && size == 4) t = DType::I32;
-    else if (kind == 'i' && size == 8) t = DType::I64;
-    else if (kind == 'u' && size == 1) t = DType::U8;
-    else if (kind == 'u' && size == 2) t = DType::U16;
-    else if (kind == 'u' && size == 4) t = DType::U32;
-    else if (kind == 'u' && size == 8) t = DType::U64;
-    else if (kind == 'f' && size == 2) t = DType::F16;
-    else if (kind == 'f' && size == 4) t = DType::F32;
-    else if (kind == 'f' && size == 8) t = DType::F64;
-    else return unsupported("AttnScope reads bool, int8-64, uint8-64 and float16/32/64");
-    const bool swapped = order == '>' && size > 1;
+    const bool swapped = order == '>' && dtypeSize(t) > 1;
     return std::make_pair(t, swapped);
 }
 
@@ -225,8 +276,7 @@ Result<NpyHeader> parseNpyHeader(const std::byte *data, std::size_t available, s
                                    " bytes) runs past the end of the file (" + std::to_string(fileSize) + " bytes)");
 
     const std::string_view text(reinterpret_cast<const char *>(data + prefix), std::size_t(headerLen));
-    if (text.empty() || text.back() != '\n')
-        return badFormat(what, "malformed header (it must end with a newline)");
+    // numpy writes a final '\n' but reads headers without one (its parser is Python's), so do we.
     HeaderLexer lex(text);
     std::string descr;
     bool haveDescr = false, haveFortran = false, haveShape = false;
@@ -289,8 +339,6 @@ Result<NpyHeader> parseNpyHeader(const std::byte *data, std::size_t available, s
         bytes = dtypeSize(h.dtype);
     }
     for (auto d : h.shape) {
-        if (d == 0)
-            return badFormat(what, "the shape " + shapeToString(h.shape) + " has a zero-length dimension; there is nothing to show");
         if (__builtin_mul_overflow(bytes, std::uint64_t(d), &bytes))
             return badFormat(what, "the shape " + shapeToString(h.shape) + " is too large (its size overflows)");
     }
@@ -300,9 +348,7 @@ Result<NpyHeader> parseNpyHeader(const std::byte *data, std::size_t available, s
     if (bytes > left)
         return badFormat(what, "truncated data: the shape " + shapeToString(h.shape) + " of " + dtypeName(h.dtype) +
                                    " needs " + std::to_string(bytes) + " bytes but the file holds " + std::to_string(left));
-    if (bytes < left)
-        return badFormat(what, "the file has " + std::to_string(left - bytes) +
-                                   " bytes after the data that the shape " + shapeToString(h.shape) + " does not account for");
+    h.trailingBytes = left - bytes; // numpy reads the first array and ignores the rest: warn
     return h;
 }
 
@@ -315,6 +361,21 @@ Result<Tensor> parseNpy(const std::byte *data, std::size_t size, const std::stri
     t.dtype = h->dtype;
     t.shape = h->shape;
     t.bytes.assign(data + h->dataOffset, data + h->dataOffset + h->dataBytes);
+    finishTensor(t, *h);
+    return t;
+}
+
+Result<Tensor> parseNpy(std::vector<std::byte> &&data, const std::string &what)
+{
+    auto h = parseNpyHeader(data.data(), data.size(), data.size(), what);
+    if (!h)
+        return h.error();
+    Tensor t;
+    t.dtype = h->dtype;
+    t.shape = h->shape;
+    t.bytes = std::move(data);
+    t.bytes.erase(t.bytes.begin(), t.bytes.begin() + std::ptrdiff_t(h->dataOffset)); // moves, never allocates
+    t.bytes.resize(std::size_t(h->dataBytes));
     finishTensor(t, *h);
     return t;
 }
@@ -369,25 +430,48 @@ Result<std::vector<std::string>> parseNpyStrings(const std::byte *data, std::siz
     return out;
 }
 
+std::vector<std::string> npyWarnings(const NpyHeader &h, const std::string &what)
+{
+    if (h.trailingBytes == 0)
+        return {};
+    return {what + ": " + std::to_string(h.trailingBytes) + " bytes after the data are ignored (the shape " +
+            shapeToString(h.shape) + " of " + (h.unicodeChars ? std::string("str") : dtypeName(h.dtype)) + " needs " +
+            std::to_string(h.dataBytes) + "; numpy reads the first array too)"};
+}
+
+Result<NpyHeader> readNpyHeader(InputFile &file)
+{
+    std::vector<std::byte> head(std::size_t(std::min<std::uint64_t>(file.size(), 12 + kNpyMaxHeaderBytes)));
+    if (auto st = file.readAt(0, head.data(), head.size()); !st)
+        return st.error();
+    return parseNpyHeader(head.data(), head.size(), file.size(), file.path());
+}
+
+Result<Tensor> readNpyData(InputFile &file, const NpyHeader &h)
+{
+    // Fortran order needs a second buffer of the same size while it is reordered.
+    const std::uint64_t need = h.fortranOrder && h.shape.size() > 1 ? satMul(h.dataBytes, 2) : h.dataBytes;
+    if (auto st = reserveMemory(need, file.path()); !st)
+        return st.error();
+    Tensor t;
+    t.dtype = h.dtype;
+    t.shape = h.shape;
+    t.bytes.resize(std::size_t(h.dataBytes)); // justified: the file holds this many bytes, and they fit the budget
+    if (auto st = file.readAt(h.dataOffset, t.bytes.data(), t.bytes.size()); !st)
+        return st.error();
+    finishTensor(t, h);
+    return t;
+}
+
 Result<Tensor> readNpy(const std::string &path)
 {
     auto file = InputFile::open(path);
     if (!file)
         return file.error();
-    std::vector<std::byte> head(std::size_t(std::min<std::uint64_t>(file->size(), 12 + kNpyMaxHeaderBytes)));
-    if (auto st = file->readAt(0, head.data(), head.size()); !st)
-        return st.error();
-    auto h = parseNpyHeader(head.data(), head.size(), file->size(), path);
+    auto h = readNpyHeader(*file);
     if (!h)
         return h.error();
-    Tensor t;
-    t.dtype = h->dtype;
-    t.shape = h->shape;
-    t.bytes.resize(std::size_t(h->dataBytes)); // justified: the file holds exactly this many bytes
-    if (auto st = file->readAt(h->dataOffset, t.bytes.data(), t.bytes.size()); !st)
-        return st.error();
-    finishTensor(t, *h);
-    return t;
+    return readNpyData(*file, *h);
 }
 
 namespace {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "file_io.h"
 #include "result.h"
 #include "tensor.h"
 
@@ -28,10 +29,12 @@ struct NpyHeader {
     Shape shape;
     std::size_t dataOffset = 0; ///< bytes from the start of the file to the data
     std::uint64_t dataBytes = 0; ///< numel * itemsize, overflow-checked
+    std::uint64_t trailingBytes = 0; ///< bytes after the data, which numpy ignores (see npyWarnings)
 };
 
 /// Parses and validates the header at the start of `data` (which may be only the first bytes of
-/// a file of `fileSize` bytes). `what` names the file in messages.
+/// a file of `fileSize` bytes). `what` names the file in messages. As numpy does, it accepts
+/// headers without their final newline, bytes after the data (trailingBytes) and zero-size shapes.
 Result<NpyHeader> parseNpyHeader(const std::byte *data, std::size_t available,
                                  std::uint64_t fileSize, const std::string &what,
                                  NpyAllow allow = NpyAllow::Numeric);
@@ -41,8 +44,18 @@ Result<std::vector<std::string>> parseNpyStrings(const std::byte *data, std::siz
 
 /// Parses a whole .npy held in memory (for example an .npz member).
 Result<Tensor> parseNpy(const std::byte *data, std::size_t size, const std::string &what);
+/// The same, taking over `data` as the tensor's storage (no second copy of the data).
+Result<Tensor> parseNpy(std::vector<std::byte> &&data, const std::string &what);
 
-/// Reads an .npy file. Its size bounds every allocation.
+/// The warnings a valid header earns: "x.npy: 3 bytes after the data are ignored (…)".
+std::vector<std::string> npyWarnings(const NpyHeader &h, const std::string &what);
+
+/// Reads and validates the header of an open .npy file; reads none of the data.
+Result<NpyHeader> readNpyHeader(InputFile &file);
+/// Reads the data `h` (from readNpyHeader) describes, after reserveMemory() for it.
+Result<Tensor> readNpyData(InputFile &file, const NpyHeader &h);
+
+/// Reads an .npy file (readNpyHeader, then readNpyData).
 Result<Tensor> readNpy(const std::string &path);
 
 /// The .npy header (version 1.0, or 2.0 when it needs more than 65535 bytes), little-endian,

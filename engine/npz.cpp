@@ -4,6 +4,9 @@
 
 #include <algorithm>
 
+#include "memory_budget.h"
+#include "printable.h"
+
 namespace attnscope {
 namespace {
 
@@ -21,7 +24,7 @@ NpzArchive::NpzArchive(NpzArchive &&) noexcept = default;
 NpzArchive &NpzArchive::operator=(NpzArchive &&) noexcept = default;
 NpzArchive::~NpzArchive() = default;
 
-std::string NpzArchive::where(const Member &m) const { return m_path + ":" + m.name; }
+std::string NpzArchive::where(const Member &m) const { return m_path + ":" + printableName(m.name); }
 
 Result<NpzArchive> NpzArchive::open(const std::string &path, std::uint64_t maxMemberBytes)
 {
@@ -76,9 +79,9 @@ Result<NpzArchive> NpzArchive::fromZip(void *handle, const std::string &path, st
         if (m.name.size() > 4 && m.name.compare(m.name.size() - 4, 4, ".npy") == 0)
             m.name.resize(m.name.size() - 4);
         else
-            return makeError(Error::Code::BadFormat, path + ": member '" + m.entryName + "' is not an .npy array");
+            return makeError(Error::Code::BadFormat, path + ": member '" + printableName(m.entryName) + "' is not an .npy array");
         if (m.size > maxMemberBytes)
-            return makeError(Error::Code::OverBudget, path + ": member '" + m.name + "' would unpack to " +
+            return makeError(Error::Code::OverBudget, path + ": member '" + printableName(m.name) + "' would unpack to " +
                                                           std::to_string(m.size) + " bytes, more than the limit of " +
                                                           std::to_string(maxMemberBytes) + " (refused, not inflated)");
         auto head = a.inflate(m, std::min<std::uint64_t>(m.size, 12 + kNpyMaxHeaderBytes));
@@ -142,14 +145,21 @@ Result<Tensor> NpzArchive::read(const Member &m)
 {
     if (m.header.unicodeChars)
         return makeError(Error::Code::Unsupported, where(m) + ": holds strings (a token list), not numbers");
+    // The inflated member becomes the tensor's storage; Fortran order needs one more copy of the data.
+    const bool reorder = m.header.fortranOrder && m.header.shape.size() > 1;
+    if (auto st = reserveMemory(reorder ? satAdd(m.size, m.header.dataBytes) : m.size, where(m)); !st)
+        return makeError(st.error().code, st.error().message + " (refused, not inflated)");
     auto bytes = inflate(m, m.size);
     if (!bytes)
         return bytes.error();
-    return parseNpy(bytes->data(), bytes->size(), where(m));
+    return parseNpy(std::move(bytes.value()), where(m));
 }
 
 Result<std::vector<std::string>> NpzArchive::readStrings(const Member &m)
 {
+    // The member, and its strings as UTF-8 (at most 4 bytes per UTF-32 code unit, plus a string each).
+    if (auto st = reserveMemory(satMul(m.size, 2), where(m)); !st)
+        return makeError(st.error().code, st.error().message + " (refused, not inflated)");
     auto bytes = inflate(m, m.size);
     if (!bytes)
         return bytes.error();

@@ -5,6 +5,7 @@
 #include <QJsonDocument>
 
 #include <cstring>
+#include <limits>
 
 #include "attention.h"
 #include "memory_budget.h"
@@ -12,6 +13,7 @@
 #include "file_io.h"
 #include "npy.h"
 #include "npz.h"
+#include "printable.h"
 #include "safetensors.h"
 
 namespace attnscope {
@@ -19,28 +21,64 @@ namespace {
 
 Error noSuchArray(const TensorFileInfo &info, const std::string &name)
 {
-    std::string names;
+    std::vector<std::string> names;
     for (const auto &a : info.arrays)
-        names += (names.empty() ? "" : ", ") + a.name;
-    return makeError(Error::Code::BadArgument,
-                     info.path + ": has no array named '" + name + "' (it holds: " + names + ")");
+        names.push_back(a.name);
+    return makeError(Error::Code::BadArgument, info.path + ": has no array named '" + printableName(name) +
+                                                   "' (it holds: " + shortList(names) + ")");
 }
 
-/// A file that holds one unnamed array: .npy, CSV, TSV.
-class SingleArrayFile : public TensorFile {
+Error dropName(const TensorFileInfo &info, const std::string &name)
+{
+    return makeError(Error::Code::BadArgument, info.path + ": a ." + info.format +
+                                                   " file holds one unnamed array; drop ':" + printableName(name) + "'");
+}
+
+/// An .npy file: the header at open, the data in read().
+class NpyFile : public TensorFile {
 public:
-    SingleArrayFile(TensorFileInfo info, Tensor t) : m_info(std::move(info)), m_tensor(std::move(t)) {}
-    const TensorFileInfo &info() const override { return m_info; }
-    Result<Tensor> read(const std::string &name) override
+    NpyFile(TensorFileInfo info, InputFile file, NpyHeader header)
+        : m_info(std::move(info)), m_file(std::move(file)), m_header(std::move(header))
     {
-        if (!name.empty())
-            return makeError(Error::Code::BadArgument,
-                             m_info.path + ": a ." + m_info.format + " file holds one unnamed array; drop ':" + name + "'");
-        return m_tensor;
     }
+    const TensorFileInfo &info() const override { return m_info; }
     Result<std::vector<std::string>> readStrings(const std::string &) override
     {
         return makeError(Error::Code::Unsupported, m_info.path + ": holds numbers, not strings");
+    }
+
+protected:
+    Result<Tensor> readArray(const std::string &name) override
+    {
+        if (!name.empty())
+            return dropName(m_info, name);
+        return readNpyData(m_file, m_header);
+    }
+
+private:
+    TensorFileInfo m_info;
+    InputFile m_file;
+    NpyHeader m_header;
+};
+
+/// A CSV or TSV file, parsed whole at open (its shape is known only then).
+class CsvFile : public TensorFile {
+public:
+    CsvFile(TensorFileInfo info, Tensor t) : m_info(std::move(info)), m_tensor(std::move(t)) {}
+    const TensorFileInfo &info() const override { return m_info; }
+    Result<std::vector<std::string>> readStrings(const std::string &) override
+    {
+        return makeError(Error::Code::Unsupported, m_info.path + ": holds numbers, not strings");
+    }
+
+protected:
+    Result<Tensor> readArray(const std::string &name) override
+    {
+        if (!name.empty())
+            return dropName(m_info, name);
+        if (auto st = reserveMemory(m_tensor.bytes.size(), m_info.path); !st) // the copy handed out
+            return st.error();
+        return m_tensor;
     }
 
 private:
@@ -52,19 +90,21 @@ class NpzFile : public TensorFile {
 public:
     NpzFile(TensorFileInfo info, NpzArchive zip) : m_info(std::move(info)), m_zip(std::move(zip)) {}
     const TensorFileInfo &info() const override { return m_info; }
-    Result<Tensor> read(const std::string &name) override
-    {
-        const auto *m = m_zip.find(name);
-        if (!m)
-            return noSuchArray(m_info, name);
-        return m_zip.read(*m);
-    }
     Result<std::vector<std::string>> readStrings(const std::string &name) override
     {
         const auto *m = m_zip.find(name);
         if (!m)
             return noSuchArray(m_info, name);
         return m_zip.readStrings(*m);
+    }
+
+protected:
+    Result<Tensor> readArray(const std::string &name) override
+    {
+        const auto *m = m_zip.find(name);
+        if (!m)
+            return noSuchArray(m_info, name);
+        return m_zip.read(*m);
     }
 
 private:
@@ -79,44 +119,28 @@ public:
     {
     }
     const TensorFileInfo &info() const override { return m_info; }
-    Result<Tensor> read(const std::string &name) override
+    Result<std::vector<std::string>> readStrings(const std::string &name) override;
+
+protected:
+    Result<Tensor> readArray(const std::string &name) override
     {
         for (const auto &e : m_header.entries) {
             if (e.name != name)
                 continue;
+            const std::string what = m_info.path + ": tensor '" + printableName(name) + "'";
+            if (!e.supported)
+                return makeError(Error::Code::Unsupported, what + " is " + e.dtypeName + ", which AttnScope does not read");
+            if (auto st = reserveMemory(e.end - e.begin, what); !st)
+                return st.error();
             Tensor t;
             t.dtype = e.dtype;
             t.shape = e.shape;
-            for (auto d : t.shape)
-                if (d == 0)
-                    return makeError(Error::Code::BadShape, m_info.path + ":" + name + ": the shape " +
-                                                                shapeToString(t.shape) + " is empty; there is nothing to show");
-            t.bytes.resize(std::size_t(e.end - e.begin)); // validated to lie inside the file
+            t.bytes.resize(std::size_t(e.end - e.begin)); // validated to lie inside the file, and reserved
             if (auto st = m_file.readAt(m_header.dataStart + e.begin, t.bytes.data(), t.bytes.size()); !st)
                 return st.error();
             return t;
         }
         return noSuchArray(m_info, name);
-    }
-    Result<std::vector<std::string>> readStrings(const std::string &name) override
-    {
-        for (const auto &[key, value] : m_header.metadata) {
-            if (key != name)
-                continue;
-            const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(value));
-            if (!doc.isArray())
-                return makeError(Error::Code::BadFormat,
-                                 m_info.path + ": __metadata__ '" + name + "' must hold a JSON list of strings");
-            std::vector<std::string> out;
-            for (const QJsonValue v : doc.array()) {
-                if (!v.isString())
-                    return makeError(Error::Code::BadFormat,
-                                     m_info.path + ": __metadata__ '" + name + "' must hold a JSON list of strings");
-                out.push_back(v.toString().toStdString());
-            }
-            return out;
-        }
-        return makeError(Error::Code::BadArgument, m_info.path + ": has no metadata entry '" + name + "'");
     }
 
 private:
@@ -124,6 +148,29 @@ private:
     SafetensorsHeader m_header;
     InputFile m_file;
 };
+
+Result<std::vector<std::string>> SafetensorsFile::readStrings(const std::string &name)
+{
+    for (const auto &[key, value] : m_header.metadata) {
+        if (key != name)
+            continue;
+        const auto notList = [&] {
+            return makeError(Error::Code::BadFormat, m_info.path + ": __metadata__ '" + printableName(name) +
+                                                         "' must hold a JSON list of strings");
+        };
+        const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(value));
+        if (!doc.isArray())
+            return notList();
+        std::vector<std::string> out;
+        for (const QJsonValue v : doc.array()) {
+            if (!v.isString())
+                return notList();
+            out.push_back(v.toString().toStdString());
+        }
+        return out;
+    }
+    return makeError(Error::Code::BadArgument, m_info.path + ": has no metadata entry '" + printableName(name) + "'");
+}
 
 bool endsWith(const std::string &s, const char *suffix)
 {
@@ -134,19 +181,15 @@ bool endsWith(const std::string &s, const char *suffix)
 Result<std::unique_ptr<TensorFile>> openSafetensors(InputFile file)
 {
     const std::string &path = file.path();
-    std::byte prefix[8];
-    if (auto st = file.readAt(0, prefix, 8); !st)
+    std::byte prefix[8] = {};
+    if (auto st = file.readAt(0, prefix, std::size_t(std::min<std::uint64_t>(file.size(), 8))); !st)
         return st.error();
     std::uint64_t n = 0;
     for (int i = 0; i < 8; ++i)
         n |= std::uint64_t(std::to_integer<unsigned>(prefix[i])) << (8 * i);
-    if (n > kSafetensorsMaxHeaderBytes)
-        return makeError(Error::Code::BadFormat, path + ": the header claims " + std::to_string(n) +
-                                                     " bytes, more than the limit of 100,000,000");
-    if (n > file.size() - 8)
-        return makeError(Error::Code::BadFormat, path + ": the header length (" + std::to_string(n) +
-                                                     " bytes) runs past the end of the file");
-    std::string json(static_cast<std::size_t>(n), '\0');
+    if (auto st = checkSafetensorsHeaderLength(n, file.size(), path); !st)
+        return st.error();
+    std::string json(static_cast<std::size_t>(n), '\0'); // n is below 100,000,000 and inside the file
     if (auto st = file.readAt(8, reinterpret_cast<std::byte *>(json.data()), json.size()); !st)
         return st.error();
     auto header = parseSafetensorsHeader(json, file.size(), path);
@@ -154,7 +197,7 @@ Result<std::unique_ptr<TensorFile>> openSafetensors(InputFile file)
         return header.error();
     TensorFileInfo info{path, "safetensors", {}, header->metadata};
     for (const auto &e : header->entries)
-        info.arrays.push_back({e.name, dtypeName(e.dtype), e.shape, true});
+        info.arrays.push_back({e.name, e.supported ? dtypeName(e.dtype) : e.dtypeName, e.shape, true, e.supported});
     for (const auto &[key, value] : header->metadata)
         if (key == "tokens" || key == "key_tokens") {
             const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(value));
@@ -162,6 +205,42 @@ Result<std::unique_ptr<TensorFile>> openSafetensors(InputFile file)
                 info.arrays.push_back({key, "str", {std::int64_t(doc.array().size())}, false});
         }
     return std::unique_ptr<TensorFile>(new SafetensorsFile(std::move(info), std::move(header.value()), std::move(file)));
+}
+
+Result<std::unique_ptr<TensorFile>> openNpy(InputFile file)
+{
+    auto h = readNpyHeader(file);
+    if (!h)
+        return h.error();
+    TensorFileInfo info{file.path(), "npy", {{"", dtypeName(h->dtype), h->shape, true}}, {}};
+    info.warnings = npyWarnings(*h, file.path());
+    return std::unique_ptr<TensorFile>(new NpyFile(std::move(info), std::move(file), std::move(h.value())));
+}
+
+Result<std::unique_ptr<TensorFile>> openNpz(const std::string &path)
+{
+    // No cap at open: only headers are inflated here; read() reserves each member's memory.
+    auto zip = NpzArchive::open(path, std::numeric_limits<std::uint64_t>::max());
+    if (!zip)
+        return zip.error();
+    TensorFileInfo info{path, "npz", {}, {}};
+    for (const auto &m : zip->members()) {
+        const bool numeric = m.header.unicodeChars == 0;
+        info.arrays.push_back({m.name, numeric ? dtypeName(m.header.dtype) : "str", m.header.shape, numeric});
+        info.arrays.back().warnings = npyWarnings(m.header, path + ":" + printableName(m.name));
+    }
+    return std::unique_ptr<TensorFile>(new NpzFile(std::move(info), std::move(zip.value())));
+}
+
+Result<std::unique_ptr<TensorFile>> openCsv(const std::string &path)
+{
+    auto table = readCsv(path);
+    if (!table)
+        return table.error();
+    TensorFileInfo info{path, endsWith(path, ".tsv") ? "tsv" : "csv", {}, {}};
+    info.arrays.push_back({"", "float64", table->values.shape, true});
+    info.warnings = std::move(table->warnings);
+    return std::unique_ptr<TensorFile>(new CsvFile(std::move(info), std::move(table->values)));
 }
 
 } // namespace
@@ -174,23 +253,41 @@ bool TensorFile::has(const std::string &name) const
     return false;
 }
 
+Result<Tensor> TensorFile::read(const std::string &name)
+{
+    auto t = readArray(name);
+    if (!t || t->numel() > 0)
+        return t;
+    std::string what = info().path;
+    if (!name.empty())
+        what.append(":").append(printableName(name));
+    return makeError(Error::Code::BadShape, what + ": the shape " + shapeToString(t->shape) +
+                                                " has no elements; there is nothing to compute with");
+}
+
+std::vector<std::string> TensorFile::warningsFor(const std::string &name) const
+{
+    std::vector<std::string> out = info().warnings;
+    for (const auto &a : info().arrays)
+        if (a.name == name)
+            out.insert(out.end(), a.warnings.begin(), a.warnings.end());
+    return out;
+}
+
 Result<std::string> TensorFile::defaultName() const
 {
     const auto &arrays = info().arrays;
-    std::vector<const ArrayInfo *> numeric;
+    std::vector<std::string> numeric;
     for (const auto &a : arrays)
         if (a.numeric)
-            numeric.push_back(&a);
+            numeric.push_back(a.name);
     if (numeric.size() == 1)
-        return numeric.front()->name;
+        return numeric.front();
     if (has("attentions"))
         return std::string("attentions");
-    std::string names;
-    for (const auto *a : numeric)
-        names += (names.empty() ? "" : ", ") + a->name;
     if (numeric.empty())
         return makeError(Error::Code::BadArgument, info().path + ": holds no numeric array");
-    return makeError(Error::Code::BadArgument, info().path + ": holds several arrays (" + names +
+    return makeError(Error::Code::BadArgument, info().path + ": holds several arrays (" + shortList(numeric) +
                                                    "); name one as " + info().path + ":NAME");
 }
 
@@ -207,34 +304,16 @@ Result<std::unique_ptr<TensorFile>> openTensorFile(const std::string &path)
         return st.error();
     const auto is = [&](const char *m, std::size_t n) { return got >= n && std::memcmp(magic, m, n) == 0; };
 
-    if (is("\x93NUMPY", 6)) {
-        auto t = readNpy(path);
-        if (!t)
-            return t.error();
-        TensorFileInfo info{path, "npy", {{"", dtypeName(t->dtype), t->shape, true}}, {}};
-        return std::unique_ptr<TensorFile>(new SingleArrayFile(std::move(info), std::move(t.value())));
-    }
-    if (is("PK\x03\x04", 4) || is("PK\x05\x06", 4)) {
-        auto zip = NpzArchive::open(path, memoryBudget());
-        if (!zip)
-            return zip.error();
-        TensorFileInfo info{path, "npz", {}, {}};
-        for (const auto &m : zip->members()) {
-            const bool numeric = m.header.unicodeChars == 0;
-            info.arrays.push_back({m.name, numeric ? dtypeName(m.header.dtype) : "str", m.header.shape, numeric});
-        }
-        return std::unique_ptr<TensorFile>(new NpzFile(std::move(info), std::move(zip.value())));
-    }
-    if (got >= 9 && magic[8] == std::byte{'{'})
+    if (is("\x93NUMPY", 6))
+        return openNpy(std::move(file.value()));
+    if (is("PK\x03\x04", 4) || is("PK\x05\x06", 4))
+        return openNpz(path);
+    // By name too, so that a header that is empty, starts with a BOM or is not an object is
+    // named as such rather than as an unknown format.
+    if ((got >= 9 && magic[8] == std::byte{'{'}) || endsWith(path, ".safetensors"))
         return openSafetensors(std::move(file.value()));
-    if (endsWith(path, ".csv") || endsWith(path, ".tsv") || endsWith(path, ".txt")) {
-        auto table = readCsv(path);
-        if (!table)
-            return table.error();
-        TensorFileInfo info{path, endsWith(path, ".tsv") ? "tsv" : "csv", {}, {}};
-        info.arrays.push_back({"", "float64", table->values.shape, true});
-        return std::unique_ptr<TensorFile>(new SingleArrayFile(std::move(info), std::move(table->values)));
-    }
+    if (endsWith(path, ".csv") || endsWith(path, ".tsv") || endsWith(path, ".txt"))
+        return openCsv(path);
     return makeError(Error::Code::BadFormat,
                      path + ": not a tensor file AttnScope reads (.npy, .npz, .safetensors, .csv or .tsv)");
 }
@@ -243,7 +322,12 @@ std::pair<std::string, std::string> splitTensorSpec(const std::string &spec)
 {
     if (QFileInfo::exists(QString::fromStdString(spec)))
         return {spec, ""};
-    const auto colon = spec.rfind(':');
+    // The longest existing file before a ':', so that names may hold ':' ("model.safetensors:q:0").
+    for (auto colon = spec.rfind(':'); colon != std::string::npos && colon > 0; colon = spec.rfind(':', colon - 1))
+        if (QFileInfo(QString::fromStdString(spec.substr(0, colon))).isFile())
+            return {spec.substr(0, colon), spec.substr(colon + 1)};
+    // No such file: split at the first ':' so the message names the missing path.
+    const auto colon = spec.find(':');
     if (colon == std::string::npos || colon == 0)
         return {spec, ""};
     return {spec.substr(0, colon), spec.substr(colon + 1)};
@@ -265,7 +349,7 @@ Result<NamedTensor> readTensor(const std::string &spec)
     auto t = (*file)->read(name);
     if (!t)
         return t.error();
-    return NamedTensor{spec, std::move(t.value())};
+    return NamedTensor{spec, std::move(t.value()), (*file)->warningsFor(name)};
 }
 
 } // namespace attnscope

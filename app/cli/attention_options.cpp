@@ -38,6 +38,19 @@ void addAttentionInputOptions(QCommandLineParser &p)
     value("memory-budget", "Refuse work needing more memory than this (default: half of physical memory), e.g. 4G.", "SIZE");
 }
 
+namespace {
+
+/// An input that does not fit the budget says how to change it, as a computation that does not
+/// fit does (cmd_attention.cpp).
+Error withBudgetHint(Error e)
+{
+    if (e.code == Error::Code::OverBudget)
+        e.message += " (set the budget with --memory-budget)";
+    return e;
+}
+
+} // namespace
+
 Result<AttentionInputOptions> readAttentionInputOptions(const QCommandLineParser &p)
 {
     const auto bad = [](const std::string &message) { return makeError(Error::Code::BadArgument, message); };
@@ -72,7 +85,7 @@ Result<AttentionInputOptions> readAttentionInputOptions(const QCommandLineParser
                               {"attention-mask", &req.attentionMask}}) {
         auto t = optionalTensor(p, QString::fromLatin1(name));
         if (!t)
-            return t.error();
+            return withBudgetHint(t.error());
         *slot = std::move(t.value());
     }
     if (req.context && !req.x)
@@ -87,7 +100,8 @@ Result<AttentionInputOptions> readAttentionInputOptions(const QCommandLineParser
             return bad("--mask: at most one mask TENSOR (it may be combined with --mask causal)");
         auto t = readTensor(mask.toStdString());
         if (!t)
-            return t.error();
+            return withBudgetHint(t.error());
+        warnAll(t->warnings);
         req.mask = std::move(t.value());
     }
     return out;

@@ -37,6 +37,12 @@ Status applyMemoryBudgetOption(const QCommandLineParser &parser)
     return okStatus();
 }
 
+void warnAll(const std::vector<std::string> &messages)
+{
+    for (const auto &m : messages)
+        warn(m);
+}
+
 std::optional<int> parseOrExit(QCommandLineParser &parser, const QStringList &args, const QString &usage)
 {
     const QCommandLineOption help({"h", "help"}, "Show this help and exit.");
@@ -68,6 +74,7 @@ Result<std::optional<NamedTensor>> optionalTensor(const QCommandLineParser &pars
     auto t = readTensor(spec.toStdString());
     if (!t)
         return t.error();
+    warnAll(t->warnings);
     return std::optional<NamedTensor>(std::move(t.value()));
 }
 

@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "attention_request.h"
 #include "result.h"
@@ -20,6 +21,8 @@ constexpr int kExitError = 2;
 int fail(const std::string &message);
 int fail(const Error &error);
 void warn(const std::string &message);
+/// warn() for each message (a reader's warnings: NamedTensor::warnings, TensorFileInfo::warnings).
+void warnAll(const std::vector<std::string> &messages);
 
 /// Parses `args` (the command's name first). Returns an exit status when the command should
 /// stop now: 0 after --help, 2 after a bad option (with an error line).

@@ -4,9 +4,12 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "cli_common.h"
 #include "commands.h"
+#include "printable.h"
 #include "tensor_file.h"
 
 namespace attnscope::cli {
@@ -33,19 +36,26 @@ int inspectCommand(const QStringList &args)
     if (!file)
         return fail(file.error());
     const TensorFileInfo &info = (*file)->info();
-    std::printf("%s: %s, %zu array%s\n", path.c_str(), info.format.c_str(), info.arrays.size(),
+    std::vector<std::string> warnings = info.warnings;
+    std::printf("%s: %s, %zu array%s\n", printableName(path).c_str(), info.format.c_str(), info.arrays.size(),
                 info.arrays.size() == 1 ? "" : "s");
     std::size_t width = 4;
     for (const auto &a : info.arrays)
-        width = std::max(width, a.name.size());
-    for (const auto &a : info.arrays)
-        std::printf("  %-*s  %-8s  %s\n", int(width), a.name.empty() ? "(array)" : a.name.c_str(), a.dtype.c_str(),
-                    shapeToString(a.shape).c_str());
+        width = std::max(width, printableName(a.name).size());
+    for (const auto &a : info.arrays) {
+        const std::string name = a.name.empty() ? "(array)" : printableName(a.name);
+        std::printf("  %-*s  %-8s  %s%s\n", int(width), name.c_str(), a.dtype.c_str(), shapeToString(a.shape).c_str(),
+                    a.readable ? "" : "  (not read by AttnScope)");
+        warnings.insert(warnings.end(), a.warnings.begin(), a.warnings.end());
+    }
     if (!info.metadata.empty()) {
         std::printf("metadata:\n");
-        for (const auto &[key, value] : info.metadata)
-            std::printf("  %s: %s\n", key.c_str(), value.size() > 200 ? (value.substr(0, 200) + "…").c_str() : value.c_str());
+        for (const auto &[key, raw] : info.metadata) {
+            const std::string value = printableName(raw.size() > 200 ? raw.substr(0, 200) + "…" : raw);
+            std::printf("  %s: %s\n", printableName(key).c_str(), value.c_str());
+        }
     }
+    warnAll(warnings);
     return kExitOk;
 }
 

@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -28,6 +29,9 @@
 #include "test_values.h"
 #include "bundle.h"
 #include "csv.h"
+#include "memory_budget.h"
+#include "npy.h"
+#include "printable.h"
 #include "npz.h"
 #include "safetensors.h"
 #include "tensor_file.h"
@@ -168,6 +172,12 @@ private slots:
     void csvInMemory();
     void csvUnderGermanQLocale();
     void csvUnderGermanCLocale();
+    void sparseHugeNpyListedNotRead();
+    void budgetCapsEveryReader_data();
+    void budgetCapsEveryReader();
+    void printableNames();
+    void colonNamesLongestPrefix();
+    void zeroSizeListedRefusedOnRead();
 };
 
 void TstFormats::fixturesExist()
@@ -224,6 +234,15 @@ void TstFormats::validArrays()
         return;
     }
 
+    if (array.contains("readable") && !array["readable"].toBool()) {
+        // A dtype the safetensors crate has and AttnScope does not read: named when asked for.
+        auto t = (*opened)->read(name);
+        QVERIFY(!t.ok());
+        QCOMPARE(t.error().code, Error::Code::Unsupported);
+        QCOMPARE(qs(t.error().message), path + ": tensor '" + qs(name) + "' is " + array["dtype"].toString() +
+                                            ", which AttnScope does not read");
+        return;
+    }
     auto t = (*opened)->read(name);
     QVERIFY2(t.ok(), t.ok() ? "" : t.error().message.c_str());
     QString why;
@@ -287,9 +306,23 @@ void TstFormats::fileInfo()
         QCOMPARE(QString::fromLatin1(it->second->dtype.c_str()), e["dtype"].toString());
         QCOMPARE(shapeString(it->second->shape), shapeString(shapeOf(e["shape"].toArray())));
         QCOMPARE(it->second->numeric, e["numeric"].toBool());
+        QCOMPARE(it->second->readable, !e.contains("readable") || e["readable"].toBool());
         if (e["numeric"].toBool())
             numericNames << e["name"].toString();
     }
+
+    // Warnings: exactly those expected (a CSV header row, bytes after an npz member), naming the file.
+    QStringList warnings;
+    for (const auto &w : info.warnings)
+        warnings << qs(w);
+    for (const auto &a : info.arrays)
+        for (const auto &w : a.warnings)
+            warnings << qs(w);
+    const QJsonArray expectedWarnings = expected["warnings"].toArray();
+    QCOMPARE(warnings.size(), expectedWarnings.size());
+    for (qsizetype i = 0; i < warnings.size(); ++i)
+        QVERIFY2(warnings[i].startsWith(kDir + "/valid/" + expectedWarnings[i].toString()),
+                 qPrintable(warnings[i] + "\n  expected: " + expectedWarnings[i].toString()));
 
     // Metadata: exactly the file's, each key once.
     const QJsonObject meta = expected["metadata"].toObject();
@@ -358,6 +391,13 @@ void TstFormats::specs_data()
     row("valid", "!is a directory");
     row("valid:x", "!is a directory");
     row("bundles/bare.npy:attentions", "!holds one unnamed array; drop ':attentions'");
+    row("valid/colon_names.safetensors:q:0", "colon_names.safetensors|q:0");
+    row("valid/colon_names.safetensors:k:0:1", "colon_names.safetensors|k:0:1");
+    row("valid/colon_names.npz:q:0", "colon_names.npz|q:0");
+    row("valid/colon_names.npz:k:0:1.npy", "colon_names.npz|k:0:1");
+    row("valid/colon_names.npz:q:1", "!has no array named 'q:1' (it holds: q:0, k:0:1)");
+    row("valid/crate_dtypes.safetensors:u64", "crate_dtypes.safetensors|u64");
+    row("valid/crate_dtypes.safetensors:w_c64", "!tensor 'w_c64' is C64, which AttnScope does not read");
 }
 
 void TstFormats::specs()
@@ -524,6 +564,10 @@ void TstFormats::brokenFiles()
     QVERIFY2(codeName(t.error().code) == expected["code"].toString() || codeName(t.error().code) == expected["alt_code"].toString(),
              codeName(t.error().code));
     QVERIFY2(!msg.contains('\n'), qPrintable(msg));
+    if (expected.contains("fragment2")) { // a long list of names is cut short
+        QVERIFY2(msg.contains(expected["fragment2"].toString()), qPrintable(msg));
+        QVERIFY2(msg.size() < 1000, qPrintable(QString("a %1-character message").arg(msg.size())));
+    }
     auto b = readAttentionBundle(str(spec));
     QVERIFY(!b.ok());
 }
@@ -812,6 +856,159 @@ void TstFormats::csvUnderGermanCLocale()
     else
         qputenv("LOCPATH", savedLocpath);
     QCOMPARE(viaStrtod, 0.0); // the pitfall was really in effect while the files were read
+}
+
+namespace {
+
+/// An .npy file of `bytes` of data that occupies no disk space (truncate-extended, sparse).
+bool writeSparseNpy(const QString &path, const Shape &shape)
+{
+    const auto header = npyHeader(DType::F32, shape);
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly) || f.write(reinterpret_cast<const char *>(header.data()), qint64(header.size())) < 0)
+        return false;
+    std::int64_t n = 4;
+    for (auto d : shape)
+        n *= d;
+    return f.resize(qint64(header.size()) + n);
+}
+
+/// Restores the process-wide memory budget when a test ends.
+struct BudgetGuard {
+    explicit BudgetGuard(std::uint64_t bytes) { setMemoryBudget(bytes); }
+    ~BudgetGuard() { setMemoryBudget(0); }
+};
+
+} // namespace
+
+void TstFormats::sparseHugeNpyListedNotRead()
+{
+    // 16 GiB claimed, none of it on disk: opening lists the array from the header alone, and
+    // reading it is refused by the budget before anything is allocated.
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString path = tmp.filePath("huge.npy");
+    QVERIFY(writeSparseNpy(path, {65536, 65536}));
+    const long before = maxRssKb();
+    auto opened = openTensorFile(str(path));
+    QVERIFY2(opened.ok(), opened.ok() ? "" : opened.error().message.c_str());
+    QCOMPARE(shapeString((*opened)->info().arrays.at(0).shape), QString("[65536, 65536]"));
+    BudgetGuard budget(std::uint64_t(1) << 30);
+    auto t = (*opened)->read("");
+    QVERIFY(!t.ok());
+    QCOMPARE(t.error().code, Error::Code::OverBudget);
+    QVERIFY2(qs(t.error().message).startsWith(path + " needs 16.0 GiB, more than "), t.error().message.c_str());
+    QVERIFY2(maxRssKb() - before < 64 * 1024, "opening or refusing the file took memory");
+}
+
+void TstFormats::budgetCapsEveryReader_data()
+{
+    QTest::addColumn<QString>("spec"); // relative to valid/
+    QTest::addColumn<QString>("what"); // how the message starts after the directory
+    QTest::newRow("npy") << "" << "";
+    QTest::newRow("npz member") << "zeros16m.npz:z" << "zeros16m.npz:z needs ";
+    QTest::newRow("safetensors tensor") << "big.safetensors:big" << "big.safetensors: tensor 'big' needs ";
+    QTest::newRow("csv") << "big.csv" << "big.csv needs ";
+}
+
+void TstFormats::budgetCapsEveryReader()
+{
+    // A budget below what the array needs refuses it, naming the file and the array; the heap in
+    // use is counted too, so the budget is set relative to it.
+    QFETCH(QString, spec);
+    QFETCH(QString, what);
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    QString full = kDir + "/valid/" + spec;
+    if (spec.isEmpty()) { // 64 MiB of float32
+        full = tmp.filePath("big.npy");
+        what = "big.npy needs ";
+        QVERIFY(writeSparseNpy(full, {4096, 4096}));
+    } else if (spec.startsWith("big.safetensors")) {
+        full = tmp.filePath(spec);
+        const QByteArray json = R"({"big":{"dtype":"F32","shape":[4096,4096],"data_offsets":[0,67108864]}})";
+        QByteArray raw(8, '\0');
+        for (int i = 0; i < 8; ++i)
+            raw[i] = char((quint64(json.size()) >> (8 * i)) & 0xff);
+        QFile f(tmp.filePath("big.safetensors"));
+        QVERIFY(f.open(QIODevice::WriteOnly) && f.write(raw + json) > 0 && f.resize(8 + json.size() + 67108864));
+    } else if (spec == "big.csv") {
+        full = tmp.filePath(spec);
+        QFile f(full);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        const QByteArray row = "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16\n";
+        for (int i = 0; i < 200000; ++i) // 7.6 MB of text, 25.6 MB of float64
+            f.write(row);
+    }
+    const std::uint64_t inUse = heapInUse();
+    {
+        BudgetGuard budget(inUse + (std::uint64_t(4) << 20)); // 4 MiB more than the heap in use now
+        auto t = readTensor(str(full));
+        QVERIFY2(!t.ok(), qPrintable(full + " was read within a 4 MiB budget"));
+        QCOMPARE(t.error().code, Error::Code::OverBudget);
+        QVERIFY2(qs(t.error().message).startsWith(QFileInfo(full).path() + "/" + what), t.error().message.c_str());
+    }
+    // ... and the default budget reads it.
+    auto t = readTensor(str(full));
+    QVERIFY2(t.ok(), t.ok() ? "" : t.error().message.c_str());
+}
+
+void TstFormats::printableNames()
+{
+    QCOMPARE(printableName("plain name/ü.猫"), std::string("plain name/ü.猫"));
+    QCOMPARE(printableName("a\nb\tc\rd\\e"), std::string("a\\nb\\tc\\rd\\\\e"));
+    QCOMPARE(printableName(std::string("x\0y\x1b[0m\x7f", 8)), std::string("x\\x00y\\x1b[0m\\x7f"));
+    QCOMPARE(shortList({"a", "b"}), std::string("a, b"));
+    QCOMPARE(shortList({}), std::string());
+    std::vector<std::string> many;
+    for (int i = 0; i < 300000; ++i)
+        many.push_back(std::string("t").append(std::to_string(i)));
+    const std::string list = shortList(many, 3);
+    QCOMPARE(list, std::string("t0, t1, t2, … and 299,997 more"));
+    QCOMPARE(shortList({"a\nb", "c"}, 1), std::string("a\\nb, … and 1 more"));
+    QCOMPARE(groupThousands(0), std::string("0"));
+    QCOMPARE(groupThousands(999), std::string("999"));
+    QCOMPARE(groupThousands(1000), std::string("1,000"));
+    QCOMPARE(groupThousands(18446744073709551615ull), std::string("18,446,744,073,709,551,615"));
+}
+
+void TstFormats::colonNamesLongestPrefix()
+{
+    // PATH:NAME takes the longest existing file before a ':'; the name may hold ':'.
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString a = tmp.filePath("a");
+    QVERIFY(copyFile(kDir + "/valid/colon_names.npz", a));
+    QVERIFY(copyFile(kDir + "/valid/colon_names.safetensors", a + ":q"));
+    QCOMPARE(splitTensorSpec(str(a + ":q:0")), std::make_pair(str(a + ":q"), std::string("0")));
+    QCOMPARE(splitTensorSpec(str(a + ":k:0:1")), std::make_pair(str(a), std::string("k:0:1")));
+    QCOMPARE(splitTensorSpec(str(a + ":q")), std::make_pair(str(a + ":q"), std::string()));
+    // A directory is not a file to read from: "dir:x" is not split at the directory.
+    QCOMPARE(splitTensorSpec(str(tmp.path() + ":x:y")), std::make_pair(str(tmp.path()), std::string("x:y")));
+    // No existing prefix: split at the first ':' so that the error names the missing file.
+    const QString missing = tmp.filePath("missing.npz");
+    QCOMPARE(splitTensorSpec(str(missing + ":q:0")), std::make_pair(str(missing), std::string("q:0")));
+    auto t = readTensor(str(missing + ":q:0"));
+    QVERIFY(!t.ok());
+    QCOMPARE(t.error().message, str(missing) + ": file not found");
+}
+
+void TstFormats::zeroSizeListedRefusedOnRead()
+{
+    // numpy writes zero-size arrays and safetensors holds them: listed everywhere, refused when read.
+    const QString npy = QStringLiteral(ATTNSCOPE_FIXTURE_DIR "/npy/valid/zero_dim_3d.npy");
+    auto opened = openTensorFile(str(npy));
+    QVERIFY2(opened.ok(), opened.ok() ? "" : opened.error().message.c_str());
+    QCOMPARE(shapeString((*opened)->info().arrays.at(0).shape), QString("[2, 0, 4]"));
+    auto t = readTensor(str(npy));
+    QVERIFY(!t.ok());
+    QCOMPARE(t.error().code, Error::Code::BadShape);
+    QCOMPARE(qs(t.error().message), npy + ": the shape [2, 0, 4] has no elements; there is nothing to compute with");
+    for (const char *f : {"st_zero_dim.safetensors", "npz_zero_size.npz"}) {
+        auto o = openTensorFile(str(kDir + "/broken/" + f));
+        QVERIFY2(o.ok(), o.ok() ? "" : o.error().message.c_str());
+        QCOMPARE((*o)->info().arrays.size(), std::size_t(1));
+    }
 }
 
 QTEST_GUILESS_MAIN(TstFormats)

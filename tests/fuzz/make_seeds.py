@@ -196,3 +196,26 @@ if gif:
     put("image", "checker_6x5.gif", gif)
     put("image", "truncated.gif", gif[:len(gif) - 8])
     put("image", "huge_screen.gif", gif[:6] + b"\xff\xff\xff\xff" + gif[10:])
+
+# Formats the readers learnt from their peers (issue 11): every dtype of the safetensors crate,
+# names with ':' and control characters, integers written as floats, a BOM, sub-byte sizes,
+# bytes after an npz member's data.
+put("safetensors", "crate_dtypes.safetensors",
+    safetensors({"u": ("U64", np.array([1, 2], np.uint64)), "f8": ("F8_E4M3", np.arange(4, dtype=np.uint8)),
+                 "c": ("C64", np.zeros(2, np.complex64)), "f4": ("F4", np.zeros(2, np.uint8))}))
+put("safetensors", "colon_names.safetensors", safetensors({"q:0": ("F32", a), "k:0": ("U16", np.ones(3, np.uint16))}))
+float_header = b'{"a":{"dtype":"F32","shape":[1.0],"data_offsets":[0,4e0]}}'
+put("safetensors", "float_integers.safetensors", struct.pack("<Q", len(float_header)) + float_header + b"\0" * 4)
+bom_header = b'\xef\xbb\xbf{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}'
+put("safetensors", "bom.safetensors", struct.pack("<Q", len(bom_header)) + bom_header + b"\0" * 4)
+odd_header = b'{"a":{"dtype":"F6_E2M3","shape":[3],"data_offsets":[0,2]}}'
+put("safetensors", "f6_odd.safetensors", struct.pack("<Q", len(odd_header)) + odd_header + b"\0" * 2)
+put("safetensors", "zero_header.safetensors", struct.pack("<Q", 0))
+trailing = io.BytesIO()
+np.save(trailing, a)
+member_buf = io.BytesIO()
+with zipfile.ZipFile(member_buf, "w") as z:
+    z.writestr(zipfile.ZipInfo("x.npy", date_time=(2024, 1, 1, 0, 0, 0)), trailing.getvalue() + b"junk")
+    z.writestr(zipfile.ZipInfo("a\nb.npy", date_time=(2024, 1, 1, 0, 0, 0)), trailing.getvalue())
+    z.writestr(zipfile.ZipInfo("q:0.npy", date_time=(2024, 1, 1, 0, 0, 0)), np.zeros((0, 3), np.float32).tobytes())
+put("npz", "names_and_trailing.npz", member_buf.getvalue())
