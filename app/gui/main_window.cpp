@@ -8,12 +8,16 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QHBoxLayout>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLockFile>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QShortcut>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -30,11 +34,14 @@
 #include "detail_panel.h"
 #include "explain.h"
 #include "heatmap_view.h"
+#include "memory_budget.h"
+#include "session_values.h"
 #include "settings.h"
 #include "stage_content.h"
 #include "stage_stepper.h"
 #include "text.h"
 #include "token_strip.h"
+#include "window_memory.h"
 
 namespace attnscope {
 namespace {
@@ -88,7 +95,10 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_baseFont = QApplication::font();
     m_session = new ExplorerSession(this);
     connect(m_session, &ExplorerSession::ready, this, &MainWindow::onReady);
-    connect(m_session, &ExplorerSession::failed, this, [this](const QString &m) { statusBar()->showMessage(m); });
+    connect(m_session, &ExplorerSession::failed, this, &MainWindow::reportFailure);
+    connect(m_session, &ExplorerSession::cancelled, this, [this] {
+        statusBar()->showMessage(tr("Computation cancelled; the previous result stays shown."), 8000);
+    });
 
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
@@ -104,6 +114,14 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_explanation->setFont(big);
     m_explanation->setContentsMargins(6, 4, 6, 4);
     layout->addWidget(m_explanation);
+    m_warnings = new QLabel(central);
+    m_warnings->setObjectName("explorerWarnings");
+    m_warnings->setWordWrap(true);
+    m_warnings->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_warnings->setStyleSheet(QStringLiteral("color: #b00020"));
+    m_warnings->setContentsMargins(6, 0, 6, 0);
+    m_warnings->setVisible(false);
+    layout->addWidget(m_warnings);
     auto *maps = new QHBoxLayout;
     for (int i = 0; i < 3; ++i) {
         auto *view = new HeatmapView(central);
@@ -137,6 +155,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     const auto status = [this](const QString &m) { statusBar()->showMessage(m); };
     connect(m_attentionPage, &AttentionPage::statusMessage, this, status);
     connect(m_imagePage, &ImagePage::statusMessage, this, status);
+    connect(m_attentionPage, &AttentionPage::failed, this, &MainWindow::errorShown);
+    connect(m_imagePage, &ImagePage::failed, this, &MainWindow::errorShown);
     connect(m_attentionPage, &AttentionPage::viewShown, this, &MainWindow::stateShown);
     connect(m_imagePage, &ImagePage::resultShown, this, &MainWindow::stateShown);
     // The tabs' own Open buttons (and a drop on the Image tab) open as File → Open does, so that
@@ -160,13 +180,18 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     createActions();
     m_timing = new QLabel(this);
     statusBar()->addPermanentWidget(m_timing);
+    createCancelButton();
     restoreSettings();
     m_lastValues = m_controls->values();
     connect(m_controls, &ControlsPanel::changed, this, &MainWindow::onControlsChanged);
     recompute();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    if (!m_autosavePath.isEmpty())
+        QFile::remove(m_autosavePath); // only a window that never ended leaves its copy behind
+}
 
 void MainWindow::createDocks()
 {
@@ -255,7 +280,7 @@ void MainWindow::createActions()
     view->addSeparator();
     QMenu *maps = view->addMenu(tr("&Colour map for weights"));
     m_colormapGroup = new QActionGroup(this);
-    for (const QString &name : {QStringLiteral("viridis"), QStringLiteral("magma"), QStringLiteral("gray")}) {
+    for (const QString &name : colormapChoices().names()) {
         QAction *a = maps->addAction(name);
         a->setCheckable(true);
         a->setData(name);
@@ -264,15 +289,16 @@ void MainWindow::createActions()
     connect(m_colormapGroup, &QActionGroup::triggered, this, [this](QAction *) { render(); });
     QMenu *reduce = view->addMenu(tr("When cells are smaller than a &pixel"));
     m_reductionGroup = new QActionGroup(this);
-    for (const auto &[label, key] : {std::pair{tr("show the maximum"), QStringLiteral("max")},
-                                     std::pair{tr("show the mean"), QStringLiteral("mean")}}) {
-        QAction *a = reduce->addAction(label);
+    for (const auto &[name, value] : reductionChoices().entries) {
+        QAction *a = reduce->addAction(value == SessionState::Reduction::Mean ? tr("show the mean") : tr("show the maximum"));
         a->setCheckable(true);
-        a->setData(key);
+        a->setData(name);
         m_reductionGroup->addAction(a);
     }
     connect(m_reductionGroup, &QActionGroup::triggered, this, [this](QAction *) { render(); });
     view->addSeparator();
+    view->addAction(tr("&Memory budget…"), this, &MainWindow::memoryBudgetDialog)
+        ->setToolTip(tr("The most memory the window may use; larger inputs are refused"));
     QAction *presenter = view->addAction(tr("&Presenter mode (large text)"), this, &MainWindow::setPresenterMode);
     presenter->setCheckable(true);
     presenter->setShortcut(QKeySequence(Qt::Key_F5));
@@ -322,26 +348,20 @@ void MainWindow::restoreSettings()
     v.dHead = Settings::value(Settings::Key::DHead).toInt();
     v.heads = Settings::value(Settings::Key::Heads).toInt();
     v.seed = Settings::value(Settings::Key::Seed).toULongLong();
-    v.scaleMode = Settings::value(Settings::Key::ScaleMode).toInt();
+    // Settings written by hand or by another version: an index outside the box is the default.
+    v.scaleMode = scaleChoices().indexOf(scaleChoices().atIndex(Settings::value(Settings::Key::ScaleMode).toInt()));
     v.customScale = Settings::value(Settings::Key::CustomScale).toDouble();
     v.temperature = Settings::value(Settings::Key::Temperature).toDouble();
-    v.maskMode = Settings::value(Settings::Key::MaskMode).toInt();
+    v.maskMode = maskChoices().indexOf(maskChoices().atIndex(Settings::value(Settings::Key::MaskMode).toInt()));
     m_controls->setValues(v);
-    const QString map = Settings::value(Settings::Key::Colormap).toString();
-    const QString red = Settings::value(Settings::Key::Reduction).toString();
-    for (QAction *a : m_colormapGroup->actions())
-        a->setChecked(a->data().toString() == map);
-    if (!m_colormapGroup->checkedAction())
-        m_colormapGroup->actions().first()->setChecked(true);
-    for (QAction *a : m_reductionGroup->actions())
-        a->setChecked(a->data().toString() == red);
-    if (!m_reductionGroup->checkedAction())
-        m_reductionGroup->actions().first()->setChecked(true);
-    m_stage = StageStepper::fromKey(Settings::value(Settings::Key::Stage).toString()).value_or(Stage::Weights);
+    chooseColormap(Settings::value(Settings::Key::Colormap).toString(), nullptr);
+    chooseReduction(Settings::value(Settings::Key::Reduction).toString(), nullptr);
+    m_stage = stageChoices().read(Settings::value(Settings::Key::Stage).toString(), nullptr);
     m_stepper->setStage(m_stage);
     if (!restoreGeometry(Settings::value(Settings::Key::Geometry).toByteArray()))
         resize(1500, 900);
     restoreState(Settings::value(Settings::Key::WindowState).toByteArray());
+    applyMemoryBudgetSetting();
     if (Settings::value(Settings::Key::PresenterMode).toBool())
         findChild<QAction *>("presenterAction")->trigger();
 }
@@ -364,8 +384,8 @@ void MainWindow::saveSettings()
     Settings::setValue(Settings::Key::CustomScale, v.customScale);
     Settings::setValue(Settings::Key::Temperature, v.temperature);
     Settings::setValue(Settings::Key::MaskMode, v.maskMode);
-    Settings::setValue(Settings::Key::Colormap, m_colormapGroup->checkedAction()->data());
-    Settings::setValue(Settings::Key::Reduction, m_reductionGroup->checkedAction()->data());
+    Settings::setValue(Settings::Key::Colormap, colormapChoices().nameOf(chosenColormap()));
+    Settings::setValue(Settings::Key::Reduction, reductionChoices().nameOf(chosenReduction()));
     Settings::setValue(Settings::Key::Stage, StageStepper::key(m_stage));
     Settings::setValue(Settings::Key::PresenterMode, findChild<QAction *>("presenterAction")->isChecked());
 }
@@ -393,7 +413,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
         }
     }
     saveSettings();
-    QFile::remove(autosavePath()); // a normal exit leaves nothing to recover
+    discardAutosaves(); // a normal exit leaves nothing to recover
     event->accept();
 }
 
@@ -403,6 +423,8 @@ void MainWindow::setSentence(const QString &text)
     m_fileSetup.reset();
     m_controls->setTextMode(true);
     m_controls->textEdit()->setText(text);
+    if (const qsizetype kept = m_controls->textEdit()->text().size(); kept < text.size())
+        statusBar()->showMessage(tr("The sentence was cut to its first %1 of %2 characters.").arg(kept).arg(text.size()));
     recompute();
 }
 
@@ -412,8 +434,7 @@ void MainWindow::recompute()
     ExplorerRequest r;
     r.head = v.head;
     r.temperature = v.temperature;
-    r.scale.mode = std::array{ScaleSpec::Mode::Sqrt, ScaleSpec::Mode::Dim, ScaleSpec::Mode::None,
-                              ScaleSpec::Mode::Custom}[std::size_t(std::clamp(v.scaleMode, 0, 3))];
+    r.scale.mode = scaleChoices().atIndex(v.scaleMode);
     r.scale.custom = v.customScale;
     if (m_fileSetup) {
         auto setup = std::make_shared<ExplorerSetup>(*m_fileSetup);
@@ -442,7 +463,53 @@ void MainWindow::recompute()
             j = std::min(j, int(keys.size()) - 1);
         std::erase_if(s.paddedKeys, [](int j) { return j < 0; });
     }
-    m_session->request(r);
+    if (fitsBudget(r))
+        m_session->request(r);
+}
+
+bool MainWindow::fitsBudget(const ExplorerRequest &r)
+{
+    std::int64_t tq = 0, tk = 0, perToken = 0;
+    QString what;
+    if (r.fixedSetup) {
+        tq = std::int64_t(r.fixedSetup->queryTokens.size());
+        tk = std::int64_t(r.fixedSetup->keyTokens.size());
+        what = m_fileName.isEmpty() ? tr("the input") : m_fileName;
+    } else {
+        const TextScenario &s = r.scenario;
+        tq = std::int64_t(s.tokens.size());
+        tk = s.contextTokens.empty() ? tq : std::int64_t(s.contextTokens.size());
+        perToken = 1;
+        what = tr("the sentence");
+    }
+    const auto &s = r.scenario;
+    const std::uint64_t bytes = explorerBytes(tq, tk, perToken ? s.dModel : 0, perToken ? s.dHead : 0, perToken ? s.heads : 0);
+    const QString label = tr("%1 (%2 × %3 tokens)").arg(what).arg(tq).arg(tk);
+    if (auto fits = checkWindowBudget(bytes, label.toStdString()); !fits) {
+        reportFailure(tr("%1; the previous result stays shown.").arg(QString::fromStdString(fits.error().message)));
+        return false;
+    }
+    return true;
+}
+
+void MainWindow::reportFailure(const QString &message)
+{
+    statusBar()->showMessage(message);
+    emit errorShown(message);
+}
+
+void MainWindow::createCancelButton()
+{
+    m_cancelButton = new QPushButton(tr("Cancel"), this);
+    m_cancelButton->setObjectName("cancelComputation");
+    m_cancelButton->setToolTip(tr("Stop the computation in flight (Esc); the previous result stays shown"));
+    m_cancelButton->setVisible(false);
+    statusBar()->addPermanentWidget(m_cancelButton);
+    connect(m_cancelButton, &QPushButton::clicked, m_session, &ExplorerSession::cancel);
+    connect(m_session, &ExplorerSession::busyChanged, m_cancelButton, &QWidget::setVisible);
+    auto *esc = new QShortcut(QKeySequence(Qt::Key_Escape), this);
+    esc->setContext(Qt::WindowShortcut);
+    connect(esc, &QShortcut::activated, m_session, &ExplorerSession::cancel);
 }
 
 void MainWindow::onReady(std::shared_ptr<const ExplorerState> state)
@@ -464,8 +531,15 @@ void MainWindow::onReady(std::shared_ptr<const ExplorerState> state)
     }
     if (m_selRow >= int(m_state->setup->queryTokens.size()) || m_selCol >= int(m_state->setup->keyTokens.size()))
         m_selRow = m_selCol = -1;
+    // Every warning the engine returns (fully masked rows, non-finite inputs or results), until
+    // the next computation: a status-bar message would be overwritten by the next hover.
+    QStringList warnings;
     for (const auto &w : m_state->result.warnings)
-        statusBar()->showMessage(QString::fromStdString(w), 8000);
+        warnings << tr("Warning: %1").arg(QString::fromStdString(w));
+    m_warnings->setText(warnings.join(QLatin1Char('\n')));
+    m_warnings->setVisible(!warnings.isEmpty());
+    if (!warnings.isEmpty())
+        statusBar()->showMessage(warnings.join(QStringLiteral("; ")), 8000);
     m_timing->setText(tr("%1 × %2, computed in %3 ms")
                           .arg(m_state->setup->queryTokens.size())
                           .arg(m_state->setup->keyTokens.size())
@@ -488,8 +562,8 @@ void MainWindow::render()
     if (!m_state)
         return;
     const auto contents = stageContents(*m_state, m_stage);
-    const auto map = Colormap::fromName(m_colormapGroup->checkedAction()->data().toString()).value_or(ColormapId::Viridis);
-    const Reduction how = m_reductionGroup->checkedAction()->data().toString() == "mean" ? Reduction::Mean : Reduction::Max;
+    const ColormapId map = chosenColormap();
+    const Reduction how = chosenReduction() == SessionState::Reduction::Mean ? Reduction::Mean : Reduction::Max;
     for (std::size_t i = 0; i < m_views.size(); ++i) {
         HeatmapView *v = m_views[i];
         v->setVisible(i < contents.size());
@@ -571,6 +645,73 @@ void MainWindow::showError(const QString &message)
 {
     emit errorShown(message);
     QMessageBox::warning(this, tr("AttnScope"), message);
+}
+
+namespace {
+
+/// Checks the action of `group` whose data is `name`, or the first one: the group always has a
+/// checked action, which render() and captureSession() rely on.
+void checkByName(QActionGroup *group, const QString &name)
+{
+    QAction *chosen = group->actions().first();
+    for (QAction *a : group->actions())
+        if (a->data().toString() == name)
+            chosen = a;
+    chosen->setChecked(true);
+}
+
+QString checkedName(const QActionGroup *group)
+{
+    const QAction *a = group->checkedAction();
+    return a ? a->data().toString() : QString();
+}
+
+} // namespace
+
+void MainWindow::chooseColormap(const QString &name, QStringList *notes)
+{
+    checkByName(m_colormapGroup, colormapChoices().nameOf(colormapChoices().read(name, notes)));
+}
+
+void MainWindow::chooseReduction(const QString &name, QStringList *notes)
+{
+    checkByName(m_reductionGroup, reductionChoices().nameOf(reductionChoices().read(name, notes)));
+}
+
+ColormapId MainWindow::chosenColormap() const
+{
+    return colormapChoices().find(checkedName(m_colormapGroup)).value_or(colormapChoices().fallback());
+}
+
+SessionState::Reduction MainWindow::chosenReduction() const
+{
+    return reductionChoices().find(checkedName(m_reductionGroup)).value_or(reductionChoices().fallback());
+}
+
+void MainWindow::applyMemoryBudgetSetting()
+{
+    const QString text = Settings::value(Settings::Key::MemoryBudget).toString();
+    auto bytes = parseByteSize(text.toStdString());
+    setMemoryBudget(!text.isEmpty() && bytes ? *bytes : 0); // a broken setting is the default
+}
+
+void MainWindow::memoryBudgetDialog()
+{
+    bool ok = false;
+    const QString text = QInputDialog::getText(
+        this, tr("Memory budget"),
+        tr("The most memory the window may use (512M, 4G; empty: %1, the default).\nNow: %2.")
+            .arg(QString::fromStdString(formatBytes(defaultMemoryBudget())), QString::fromStdString(formatBytes(memoryBudget()))),
+        QLineEdit::Normal, Settings::value(Settings::Key::MemoryBudget).toString(), &ok);
+    if (!ok)
+        return;
+    if (auto bytes = parseByteSize(text.trimmed().toStdString()); !text.trimmed().isEmpty() && !bytes) {
+        showError(tr("Memory budget: %1").arg(QString::fromStdString(bytes.error().message)));
+        return;
+    }
+    Settings::setValue(Settings::Key::MemoryBudget, text.trimmed());
+    applyMemoryBudgetSetting();
+    statusBar()->showMessage(tr("Memory budget: %1").arg(QString::fromStdString(formatBytes(memoryBudget()))), 5000);
 }
 
 void MainWindow::setPresenterMode(bool on)
