@@ -8,9 +8,12 @@
 namespace attnscope {
 namespace {
 
-// Measured (README, "Memory"): bytes per cell of Tq × Tk and per token, with margin.
-constexpr std::uint64_t kExplorerBytesPerCell = 8 * 8;
-constexpr std::uint64_t kPageBytesPerCell = 8 * 6;
+// Measured (README, "Memory"): the peak resident size of `attnscope --text <T words> --stage S
+// --screenshot` grows by 42–43 bytes per query × key cell at every stage (T = 1000, 2000, 3000);
+// 48 leaves a margin. Opening a bundle [1, 2, T, T] of float32 grows it by 56 bytes per cell of
+// one head (T = 1500, 3000): 8 for the bundle itself (fileBytes counts it), 48 for the rest.
+constexpr std::uint64_t kExplorerBytesPerCell = 48;
+constexpr std::uint64_t kPageBytesPerCell = 48;
 constexpr std::uint64_t kFixedBytes = 32ull << 20; ///< heatmap images, labels, the widgets' own
 
 std::uint64_t cells(std::int64_t a, std::int64_t b) { return satMul(std::uint64_t(std::max<std::int64_t>(a, 0)), std::uint64_t(std::max<std::int64_t>(b, 0))); }

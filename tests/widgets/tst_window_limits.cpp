@@ -53,6 +53,7 @@ private slots:
     void cancelButtonAndEscStopTheComputation();
     void everyEngineWarningIsShown();
     void longSentenceIsNotCut();
+    void memoryBudgetOption();
     void screenshotReportsTheRealError_data();
     void screenshotReportsTheRealError();
 
@@ -235,6 +236,25 @@ void TestWindowLimits::screenshotReportsTheRealError()
     QVERIFY2(!err.contains("within 30 s"), qPrintable(err));
     QVERIFY2(ms < 15000, qPrintable(QString::number(ms))); // it used to wait the whole 30 s
     QVERIFY(!QFileInfo::exists(dir.filePath("out.png")));
+}
+
+void TestWindowLimits::memoryBudgetOption()
+{
+    QTemporaryDir dir;
+    QProcess p;
+    p.setProcessEnvironment(QProcessEnvironment::systemEnvironment());
+    p.start(QStringLiteral(ATTNSCOPE_BIN_DIR "/attnscope"),
+            {"--memory-budget", "64M", "--text", words(3000), "--screenshot", dir.filePath("out.png")});
+    QVERIFY(p.waitForFinished(60000));
+    QString err = QString::fromUtf8(p.readAllStandardError());
+    QCOMPARE(p.exitCode(), 2);
+    QVERIFY2(err.contains("error: the sentence (3000 × 3000 tokens) needs") && err.contains("memory budget of 64.0 MiB"),
+             qPrintable(err));
+    p.start(QStringLiteral(ATTNSCOPE_BIN_DIR "/attnscope"), {"--memory-budget", "lots", "--screenshot", dir.filePath("out.png")});
+    QVERIFY(p.waitForFinished(60000));
+    err = QString::fromUtf8(p.readAllStandardError());
+    QCOMPARE(p.exitCode(), 2);
+    QVERIFY2(err.contains("error: --memory-budget: 'lots'"), qPrintable(err));
 }
 
 QTEST_MAIN(TestWindowLimits)
