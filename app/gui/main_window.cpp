@@ -8,16 +8,13 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QHBoxLayout>
-#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLockFile>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QPushButton>
 #include <QScrollArea>
 #include <QScrollBar>
-#include <QShortcut>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -34,14 +31,12 @@
 #include "detail_panel.h"
 #include "explain.h"
 #include "heatmap_view.h"
-#include "memory_budget.h"
 #include "session_values.h"
 #include "settings.h"
 #include "stage_content.h"
 #include "stage_stepper.h"
 #include "text.h"
 #include "token_strip.h"
-#include "window_memory.h"
 
 namespace attnscope {
 namespace {
@@ -467,51 +462,6 @@ void MainWindow::recompute()
         m_session->request(r);
 }
 
-bool MainWindow::fitsBudget(const ExplorerRequest &r)
-{
-    std::int64_t tq = 0, tk = 0, perToken = 0;
-    QString what;
-    if (r.fixedSetup) {
-        tq = std::int64_t(r.fixedSetup->queryTokens.size());
-        tk = std::int64_t(r.fixedSetup->keyTokens.size());
-        what = m_fileName.isEmpty() ? tr("the input") : m_fileName;
-    } else {
-        const TextScenario &s = r.scenario;
-        tq = std::int64_t(s.tokens.size());
-        tk = s.contextTokens.empty() ? tq : std::int64_t(s.contextTokens.size());
-        perToken = 1;
-        what = tr("the sentence");
-    }
-    const auto &s = r.scenario;
-    const std::uint64_t bytes = explorerBytes(tq, tk, perToken ? s.dModel : 0, perToken ? s.dHead : 0, perToken ? s.heads : 0);
-    const QString label = tr("%1 (%2 × %3 tokens)").arg(what).arg(tq).arg(tk);
-    if (auto fits = checkWindowBudget(bytes, label.toStdString()); !fits) {
-        reportFailure(tr("%1; the previous result stays shown.").arg(QString::fromStdString(fits.error().message)));
-        return false;
-    }
-    return true;
-}
-
-void MainWindow::reportFailure(const QString &message)
-{
-    statusBar()->showMessage(message);
-    emit errorShown(message);
-}
-
-void MainWindow::createCancelButton()
-{
-    m_cancelButton = new QPushButton(tr("Cancel"), this);
-    m_cancelButton->setObjectName("cancelComputation");
-    m_cancelButton->setToolTip(tr("Stop the computation in flight (Esc); the previous result stays shown"));
-    m_cancelButton->setVisible(false);
-    statusBar()->addPermanentWidget(m_cancelButton);
-    connect(m_cancelButton, &QPushButton::clicked, m_session, &ExplorerSession::cancel);
-    connect(m_session, &ExplorerSession::busyChanged, m_cancelButton, &QWidget::setVisible);
-    auto *esc = new QShortcut(QKeySequence(Qt::Key_Escape), this);
-    esc->setContext(Qt::WindowShortcut);
-    connect(esc, &QShortcut::activated, m_session, &ExplorerSession::cancel);
-}
-
 void MainWindow::onReady(std::shared_ptr<const ExplorerState> state)
 {
     const bool tokensChanged = !m_state || m_state->setup->keyTokens != state->setup->keyTokens;
@@ -645,73 +595,6 @@ void MainWindow::showError(const QString &message)
 {
     emit errorShown(message);
     QMessageBox::warning(this, tr("AttnScope"), message);
-}
-
-namespace {
-
-/// Checks the action of `group` whose data is `name`, or the first one: the group always has a
-/// checked action, which render() and captureSession() rely on.
-void checkByName(QActionGroup *group, const QString &name)
-{
-    QAction *chosen = group->actions().first();
-    for (QAction *a : group->actions())
-        if (a->data().toString() == name)
-            chosen = a;
-    chosen->setChecked(true);
-}
-
-QString checkedName(const QActionGroup *group)
-{
-    const QAction *a = group->checkedAction();
-    return a ? a->data().toString() : QString();
-}
-
-} // namespace
-
-void MainWindow::chooseColormap(const QString &name, QStringList *notes)
-{
-    checkByName(m_colormapGroup, colormapChoices().nameOf(colormapChoices().read(name, notes)));
-}
-
-void MainWindow::chooseReduction(const QString &name, QStringList *notes)
-{
-    checkByName(m_reductionGroup, reductionChoices().nameOf(reductionChoices().read(name, notes)));
-}
-
-ColormapId MainWindow::chosenColormap() const
-{
-    return colormapChoices().find(checkedName(m_colormapGroup)).value_or(colormapChoices().fallback());
-}
-
-SessionState::Reduction MainWindow::chosenReduction() const
-{
-    return reductionChoices().find(checkedName(m_reductionGroup)).value_or(reductionChoices().fallback());
-}
-
-void MainWindow::applyMemoryBudgetSetting()
-{
-    const QString text = Settings::value(Settings::Key::MemoryBudget).toString();
-    auto bytes = parseByteSize(text.toStdString());
-    setMemoryBudget(!text.isEmpty() && bytes ? *bytes : 0); // a broken setting is the default
-}
-
-void MainWindow::memoryBudgetDialog()
-{
-    bool ok = false;
-    const QString text = QInputDialog::getText(
-        this, tr("Memory budget"),
-        tr("The most memory the window may use (512M, 4G; empty: %1, the default).\nNow: %2.")
-            .arg(QString::fromStdString(formatBytes(defaultMemoryBudget())), QString::fromStdString(formatBytes(memoryBudget()))),
-        QLineEdit::Normal, Settings::value(Settings::Key::MemoryBudget).toString(), &ok);
-    if (!ok)
-        return;
-    if (auto bytes = parseByteSize(text.trimmed().toStdString()); !text.trimmed().isEmpty() && !bytes) {
-        showError(tr("Memory budget: %1").arg(QString::fromStdString(bytes.error().message)));
-        return;
-    }
-    Settings::setValue(Settings::Key::MemoryBudget, text.trimmed());
-    applyMemoryBudgetSetting();
-    statusBar()->showMessage(tr("Memory budget: %1").arg(QString::fromStdString(formatBytes(memoryBudget()))), 5000);
 }
 
 void MainWindow::setPresenterMode(bool on)

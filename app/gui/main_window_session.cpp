@@ -3,6 +3,7 @@
 #include "main_window.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QCloseEvent>
 #include <QDir>
 #include <QFileDialog>
@@ -382,6 +383,47 @@ void MainWindow::updateTitle()
     QString name = m_sessionPath.isEmpty() ? m_fileName : QFileInfo(m_sessionPath).fileName();
     setWindowTitle(name.isEmpty() ? tr("AttnScope[*]") : tr("%1[*] — AttnScope").arg(name));
     setWindowModified(m_modified);
+}
+
+namespace {
+
+/// Checks the action of `group` whose data is `name`, or the first one: the group always has a
+/// checked action, which render() and captureSession() rely on.
+void checkByName(QActionGroup *group, const QString &name)
+{
+    QAction *chosen = group->actions().first();
+    for (QAction *a : group->actions())
+        if (a->data().toString() == name)
+            chosen = a;
+    chosen->setChecked(true);
+}
+
+QString checkedName(const QActionGroup *group)
+{
+    const QAction *a = group->checkedAction();
+    return a ? a->data().toString() : QString();
+}
+
+} // namespace
+
+void MainWindow::chooseColormap(const QString &name, QStringList *notes)
+{
+    checkByName(m_colormapGroup, colormapChoices().nameOf(colormapChoices().read(name, notes)));
+}
+
+void MainWindow::chooseReduction(const QString &name, QStringList *notes)
+{
+    checkByName(m_reductionGroup, reductionChoices().nameOf(reductionChoices().read(name, notes)));
+}
+
+ColormapId MainWindow::chosenColormap() const
+{
+    return colormapChoices().find(checkedName(m_colormapGroup)).value_or(colormapChoices().fallback());
+}
+
+SessionState::Reduction MainWindow::chosenReduction() const
+{
+    return reductionChoices().find(checkedName(m_reductionGroup)).value_or(reductionChoices().fallback());
 }
 
 } // namespace attnscope
