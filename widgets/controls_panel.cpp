@@ -15,6 +15,7 @@
 #include <QVBoxLayout>
 
 #include <cmath>
+#include <limits>
 
 namespace attnscope {
 namespace {
@@ -32,6 +33,9 @@ ControlsPanel::ControlsPanel(QWidget *parent) : QWidget(parent)
     auto *inputForm = new QFormLayout(inputBox);
     m_text = new QLineEdit(inputBox);
     m_text->setObjectName("sentence");
+    // QLineEdit cuts text at 32,767 characters by default: a long text file would lose its end
+    // without a word. The memory budget, not the box, decides what can be shown.
+    m_text->setMaxLength(std::numeric_limits<int>::max());
     m_text->setPlaceholderText(tr("Type a sentence (English or Chinese)"));
     m_text->setToolTip(tr("The sentence whose tokens attend to each other; words and punctuation are tokens, "
                           "each Chinese or Japanese character is one."));
@@ -41,6 +45,7 @@ ControlsPanel::ControlsPanel(QWidget *parent) : QWidget(parent)
     inputForm->addRow(m_cross);
     m_context = new QLineEdit(inputBox);
     m_context->setObjectName("context");
+    m_context->setMaxLength(std::numeric_limits<int>::max());
     m_context->setPlaceholderText(tr("The keys' sentence"));
     m_context->setToolTip(tr("Cross-attention: the sequence C that keys and values are computed from (K = C·Wk, V = C·Wv)."));
     m_context->setEnabled(false);

@@ -449,6 +449,7 @@ void AttentionPage::recompute()
         m_status->setText(QStringLiteral("<span style='color:#b00020'>%1</span>").arg(m_statusPlain.toHtmlEscaped()));
         m_warnings->setVisible(false);
         emit statusMessage(message);
+        emit failed(message);
     } else {
         m_result = std::move(v.value());
         HeatmapView::Content c;

@@ -70,7 +70,8 @@ public:
     /// (such a control keeps its value), then recomputes once. B from "second input" is taken
     /// only when a second input is open: a session opens its second input before calling this.
     PageSettings settings() const;
-    void applySettings(const PageSettings &settings);
+    /// Returns a note per value it could not use (page_settings.h).
+    QStringList applySettings(const PageSettings &settings);
 
     /// What the Open button asks with (a QFileDialog unless replaced).
     void setOpenPathChooser(OpenPathChooser chooser) { m_chooseOpenPath = std::move(chooser); }
@@ -81,6 +82,9 @@ signals:
     void openRequested(const QString &path);
     /// Hover text, errors and what was opened, for a status bar.
     void statusMessage(const QString &message);
+    /// The controls ask for a view the bundle cannot give, and why (also a statusMessage); the
+    /// window's --screenshot ends on it.
+    void failed(const QString &message);
     /// A view has been computed and shown, or its error shown.
     void viewShown();
     /// The user changed a control that settings() keeps (applySettings does not emit it).

@@ -35,16 +35,17 @@ PageSettings AttentionPage::settings() const
     return settingsOf(settingControls());
 }
 
-void AttentionPage::applySettings(const PageSettings &settings)
+QStringList AttentionPage::applySettings(const PageSettings &settings)
 {
     PageSettings usable = settings;
     const QString source = QStringLiteral("attention.differenceSource");
     if (!m_other && usable.value(source) == QLatin1String("second"))
         usable.remove(source); // the session had no second input, or it could not be opened
     m_updating = true;         // one recomputation at the end, and no settingsChanged
-    attnscope::applySettings(usable, settingControls());
+    const QStringList ignored = attnscope::applySettings(usable, settingControls());
     m_updating = false;
     recompute();
+    return ignored;
 }
 
 } // namespace attnscope

@@ -4,6 +4,8 @@
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <new>
+
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -24,6 +26,10 @@ struct Outcome {
     QString error;
     bool cancelled = false;
 };
+
+/// One request, run on a worker thread.
+Outcome compute(const ExplorerRequest &r, std::shared_ptr<const ExplorerSetup> setup,
+                const std::shared_ptr<std::atomic<bool>> &cancel);
 
 } // namespace
 
@@ -64,6 +70,10 @@ void ExplorerSession::request(const ExplorerRequest &r)
             m_cachedScenario = out.scenario;
             m_cachedSetup = out.builtSetup;
         }
+        if (generation == m_cancelledGeneration && generation == m_generation) {
+            emit cancelled();
+            return;
+        }
         if (generation != m_generation || out.cancelled)
             return; // a newer request supersedes this one
         if (!out.error.isEmpty()) {
@@ -77,39 +87,66 @@ void ExplorerSession::request(const ExplorerRequest &r)
     if (m_running++ == 0)
         emit busyChanged(true);
     watcher->setFuture(QtConcurrent::run([r, setup, cancel]() -> Outcome {
-        Outcome out;
-        QElapsedTimer clock;
-        clock.start();
-        std::shared_ptr<const ExplorerSetup> s = setup;
-        if (!s) {
-            auto built = buildTextSetup(r.scenario);
-            if (!built) {
-                out.error = QString::fromStdString(built.error().message);
-                return out;
-            }
-            s = std::make_shared<const ExplorerSetup>(std::move(built.value()));
-            out.builtSetup = s;
-            out.scenario = r.scenario;
-        }
-        if (cancel->load()) {
-            out.cancelled = true;
+        try {
+            return compute(r, setup, cancel);
+        } catch (const std::bad_alloc &) {
+            // The estimate checked before the request cannot see every other allocation; an
+            // exception must not escape the worker (it would abort the process).
+            Outcome out;
+            out.error = tr("Not enough memory to compute attention for %1 tokens; the previous result stays shown.")
+                            .arg(setup ? setup->queryTokens.size() : r.scenario.tokens.size());
             return out;
         }
-        const int head = std::clamp(r.head, 0, int(s->inputs.q.size()) - 1);
-        auto result = computeExplorerHead(*s, head, r.scale, r.temperature, cancel.get());
-        if (!result) {
-            out.cancelled = result.error().code == Error::Code::Cancelled;
-            out.error = QString::fromStdString(result.error().message);
-            return out;
-        }
-        out.state = std::make_shared<ExplorerState>();
-        out.state->setup = s;
-        out.state->result = std::move(result.value());
-        out.state->scale = r.scale;
-        out.state->temperature = r.temperature;
-        out.state->computeMs = double(clock.nsecsElapsed()) / 1e6;
-        return out;
     }));
 }
+
+void ExplorerSession::cancel()
+{
+    if (m_running == 0 || !m_cancel)
+        return;
+    m_cancel->store(true);
+    m_cancelledGeneration = m_generation;
+}
+
+namespace {
+
+Outcome compute(const ExplorerRequest &r, std::shared_ptr<const ExplorerSetup> setup,
+                const std::shared_ptr<std::atomic<bool>> &cancel)
+{
+    Outcome out;
+    QElapsedTimer clock;
+    clock.start();
+    std::shared_ptr<const ExplorerSetup> s = setup;
+    if (!s) {
+        auto built = buildTextSetup(r.scenario);
+        if (!built) {
+            out.error = QString::fromStdString(built.error().message);
+            return out;
+        }
+        s = std::make_shared<const ExplorerSetup>(std::move(built.value()));
+        out.builtSetup = s;
+        out.scenario = r.scenario;
+    }
+    if (cancel->load()) {
+        out.cancelled = true;
+        return out;
+    }
+    const int head = std::clamp(r.head, 0, int(s->inputs.q.size()) - 1);
+    auto result = computeExplorerHead(*s, head, r.scale, r.temperature, cancel.get());
+    if (!result) {
+        out.cancelled = result.error().code == Error::Code::Cancelled;
+        out.error = QString::fromStdString(result.error().message);
+        return out;
+    }
+    out.state = std::make_shared<ExplorerState>();
+    out.state->setup = s;
+    out.state->result = std::move(result.value());
+    out.state->scale = r.scale;
+    out.state->temperature = r.temperature;
+    out.state->computeMs = double(clock.nsecsElapsed()) / 1e6;
+    return out;
+}
+
+} // namespace
 
 } // namespace attnscope

@@ -43,18 +43,25 @@ public:
     ~ExplorerSession() override;
 
     void request(const ExplorerRequest &r);
+    /// Stops the computation in flight, if any: its result is never delivered and `cancelled`
+    /// is emitted once it has stopped. The last delivered state stays current.
+    void cancel();
     bool busy() const { return m_running > 0; }
     std::shared_ptr<const ExplorerState> current() const { return m_current; }
 
 signals:
     void ready(std::shared_ptr<const attnscope::ExplorerState> state);
+    /// The computation failed: a bad input, or memory ran out (std::bad_alloc, caught).
     void failed(const QString &message);
+    /// cancel() stopped the computation in flight.
+    void cancelled();
     void busyChanged(bool busy);
 
 private:
     quint64 m_generation = 0;
     int m_running = 0;
     std::shared_ptr<std::atomic<bool>> m_cancel;
+    quint64 m_cancelledGeneration = 0; ///< the request cancel() stopped
     std::shared_ptr<const ExplorerState> m_current;
     // The last built text setup, reused while only the head, scale or temperature change.
     TextScenario m_cachedScenario;

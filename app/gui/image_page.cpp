@@ -49,7 +49,7 @@ ImagePage::ImagePage(QWidget *parent) : QWidget(parent)
     setAcceptDrops(true);
     m_session = new ExplorerSession(this);
     connect(m_session, &ExplorerSession::ready, this, &ImagePage::onReady);
-    connect(m_session, &ExplorerSession::failed, this, &ImagePage::statusMessage);
+    connect(m_session, &ExplorerSession::failed, this, &ImagePage::fail);
     m_promptTimer = new QTimer(this);
     m_promptTimer->setSingleShot(true);
     m_promptTimer->setInterval(150); // recompute once typing pauses
@@ -227,7 +227,7 @@ void ImagePage::regrid()
         return;
     auto grid = PatchGrid::fromPatchSize(m_image.size(), m_patchSize->value());
     if (!grid) {
-        emit statusMessage(QString::fromStdString(grid.error().message));
+        fail(QString::fromStdString(grid.error().message));
         return;
     }
     m_grid = grid.value();
@@ -279,7 +279,7 @@ void ImagePage::rebuildSetup()
             m_patchWeights.resize(0, 0);
             renderThumbnails();
             render();
-            emit statusMessage(tr("Type a prompt: its tokens will attend to the image"));
+            fail(tr("The prompt is empty: type a prompt, its tokens will attend to the image"));
             return;
         }
         setup = buildTextToImageSetup(tokens, *m_features, labels, kDHead, kHeads, seed);
@@ -287,7 +287,7 @@ void ImagePage::rebuildSetup()
         setup = buildImageSetup(*m_features, labels, kDHead, kHeads, seed);
     }
     if (!setup) {
-        emit statusMessage(QString::fromStdString(setup.error().message));
+        fail(QString::fromStdString(setup.error().message));
         return;
     }
     m_setup = std::make_shared<const ExplorerSetup>(std::move(setup.value()));
@@ -492,6 +492,12 @@ void ImagePage::onPatchHovered(int index)
         return;
     const int r = index / m_grid.cols, c = index % m_grid.cols;
     emit statusMessage(tr("patch r%1c%2: weight %3").arg(r).arg(c).arg(m_shownMap(index), 0, 'g', 4));
+}
+
+void ImagePage::fail(const QString &message)
+{
+    emit statusMessage(message);
+    emit failed(message);
 }
 
 } // namespace attnscope

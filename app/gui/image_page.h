@@ -85,7 +85,8 @@ public:
     /// value); call it after the image is open, since the patch size's range and the patches
     /// depend on it.
     PageSettings settings() const;
-    void applySettings(const PageSettings &settings);
+    /// Returns a note per value it could not use (page_settings.h).
+    QStringList applySettings(const PageSettings &settings);
 
     ImageOverlayView *overlayView() const { return m_view; }
     HeatmapView *heatmap() const { return m_heatmap; }
@@ -100,6 +101,9 @@ signals:
     /// input, which sessions save.
     void openRequested(const QString &path);
     void statusMessage(const QString &message);
+    /// Nothing can be shown for the present image and controls, and why (also a statusMessage);
+    /// the window's --screenshot ends on it.
+    void failed(const QString &message);
     /// A computation or a bundle's matrix has been shown (tests wait for it).
     void resultShown();
     /// The user changed a control that settings() keeps (applySettings does not emit it).
@@ -110,6 +114,8 @@ protected:
     void dropEvent(QDropEvent *event) override;
 
 private:
+    /// statusMessage and failed.
+    void fail(const QString &message);
     QWidget *createControls();
     void connectSettingsChanged();
     SettingControls settingControls() const;

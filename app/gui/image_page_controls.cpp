@@ -182,12 +182,13 @@ PageSettings ImagePage::settings() const
     return s;
 }
 
-void ImagePage::applySettings(const PageSettings &settings)
+QStringList ImagePage::applySettings(const PageSettings &settings)
 {
     m_applyingSettings = true;
-    attnscope::applySettings(settings, settingControls());
+    const QStringList ignored = attnscope::applySettings(settings, settingControls());
     m_applyingSettings = false;
     applySelection(settings);
+    return ignored;
 }
 
 void ImagePage::applySelection(const PageSettings &settings)

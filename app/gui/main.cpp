@@ -1,22 +1,27 @@
 // attnscope: the AttnScope window.
 //   attnscope [FILE] [--text "SENTENCE"] [--stage inputs|qkv|scores|scaled|masked|weights|output]
-//             [--screenshot FILE.png]
+//             [--memory-budget SIZE] [--screenshot FILE.png]
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QTimer>
 
+#include <cstdint>
 #include <cstdio>
+#include <optional>
 
 #include "explorer_session.h"
 #include "main_window.h"
+#include "memory_budget.h"
 #include "stage_stepper.h"
 
 namespace {
 
 int fail(const QString &message)
 {
-    std::fprintf(stderr, "error: %s\n", qPrintable(message));
+    QString line = message;
+    line.replace(QLatin1Char('\n'), QLatin1Char(' ')); // exactly one error: line
+    std::fprintf(stderr, "error: %s\n", qPrintable(line));
     return 2;
 }
 
@@ -40,6 +45,10 @@ int main(int argc, char **argv)
                                    "STAGE");
     const QCommandLineOption screenshot("screenshot", "Render the window to FILE.png once the first computation is shown, "
                                                       "then exit (status 0; 2 on any error).", "FILE.png");
+    const QCommandLineOption budget("memory-budget", "The most memory the window may use (512M, 4G, 1.5GiB); larger inputs "
+                                                     "are refused. Default: the preference, else half of the memory "
+                                                     "(or the cgroup or ulimit -v limit).", "SIZE");
+    parser.addOption(budget);
     parser.addOption(text);
     parser.addOption(stage);
     parser.addOption(screenshot);
@@ -59,19 +68,41 @@ int main(int argc, char **argv)
     }
     if (parser.positionalArguments().size() > 1)
         return fail(QStringLiteral("give at most one FILE"));
+    std::optional<std::uint64_t> budgetBytes;
+    if (parser.isSet(budget)) {
+        auto bytes = attnscope::parseByteSize(parser.value(budget).toStdString());
+        if (!bytes || *bytes == 0)
+            return fail(QStringLiteral("--memory-budget: '%1' is not a size such as 512M or 4G").arg(parser.value(budget)));
+        budgetBytes = *bytes;
+    }
 
-    attnscope::MainWindow window;
+    attnscope::MainWindow window; // sets the budget of the preferences
+    if (budgetBytes)
+        attnscope::setMemoryBudget(*budgetBytes);
+    // --screenshot ends at the first error the window shows (a file it cannot open, a computation
+    // that fails, an input over the memory budget), with that message, not after the timeout.
+    bool failed = false;
+    if (batch)
+        QObject::connect(&window, &attnscope::MainWindow::errorShown, &window, [&failed](const QString &message) {
+            if (failed)
+                return;
+            failed = true;
+            fail(message);
+            QMetaObject::invokeMethod(qApp, [] { QApplication::exit(2); }, Qt::QueuedConnection);
+        });
     if (startStage)
         window.showStage(*startStage);
     if (!parser.positionalArguments().isEmpty()) {
         QString error;
         if (!window.openFile(parser.positionalArguments().first(), batch ? &error : nullptr) && batch)
-            return fail(error);
+            return failed ? 2 : fail(error);
     } else if (parser.isSet(text)) {
         window.setSentence(parser.value(text));
     } else if (batch) {
         window.setSentence(QStringLiteral("The cat sat on the mat because it was tired ."));
     }
+    if (failed)
+        return 2;
     window.show();
     if (!batch)
         window.offerRecovery();

@@ -10,6 +10,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLockFile>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QScrollArea>
@@ -30,6 +31,7 @@
 #include "detail_panel.h"
 #include "explain.h"
 #include "heatmap_view.h"
+#include "session_values.h"
 #include "settings.h"
 #include "stage_content.h"
 #include "stage_stepper.h"
@@ -88,7 +90,10 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_baseFont = QApplication::font();
     m_session = new ExplorerSession(this);
     connect(m_session, &ExplorerSession::ready, this, &MainWindow::onReady);
-    connect(m_session, &ExplorerSession::failed, this, [this](const QString &m) { statusBar()->showMessage(m); });
+    connect(m_session, &ExplorerSession::failed, this, &MainWindow::reportFailure);
+    connect(m_session, &ExplorerSession::cancelled, this, [this] {
+        statusBar()->showMessage(tr("Computation cancelled; the previous result stays shown."), 8000);
+    });
 
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
@@ -104,6 +109,14 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_explanation->setFont(big);
     m_explanation->setContentsMargins(6, 4, 6, 4);
     layout->addWidget(m_explanation);
+    m_warnings = new QLabel(central);
+    m_warnings->setObjectName("explorerWarnings");
+    m_warnings->setWordWrap(true);
+    m_warnings->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_warnings->setStyleSheet(QStringLiteral("color: #b00020"));
+    m_warnings->setContentsMargins(6, 0, 6, 0);
+    m_warnings->setVisible(false);
+    layout->addWidget(m_warnings);
     auto *maps = new QHBoxLayout;
     for (int i = 0; i < 3; ++i) {
         auto *view = new HeatmapView(central);
@@ -137,6 +150,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     const auto status = [this](const QString &m) { statusBar()->showMessage(m); };
     connect(m_attentionPage, &AttentionPage::statusMessage, this, status);
     connect(m_imagePage, &ImagePage::statusMessage, this, status);
+    connect(m_attentionPage, &AttentionPage::failed, this, &MainWindow::errorShown);
+    connect(m_imagePage, &ImagePage::failed, this, &MainWindow::errorShown);
     connect(m_attentionPage, &AttentionPage::viewShown, this, &MainWindow::stateShown);
     connect(m_imagePage, &ImagePage::resultShown, this, &MainWindow::stateShown);
     // The tabs' own Open buttons (and a drop on the Image tab) open as File → Open does, so that
@@ -160,13 +175,18 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     createActions();
     m_timing = new QLabel(this);
     statusBar()->addPermanentWidget(m_timing);
+    createCancelButton();
     restoreSettings();
     m_lastValues = m_controls->values();
     connect(m_controls, &ControlsPanel::changed, this, &MainWindow::onControlsChanged);
     recompute();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    if (!m_autosavePath.isEmpty())
+        QFile::remove(m_autosavePath); // only a window that never ended leaves its copy behind
+}
 
 void MainWindow::createDocks()
 {
@@ -255,7 +275,7 @@ void MainWindow::createActions()
     view->addSeparator();
     QMenu *maps = view->addMenu(tr("&Colour map for weights"));
     m_colormapGroup = new QActionGroup(this);
-    for (const QString &name : {QStringLiteral("viridis"), QStringLiteral("magma"), QStringLiteral("gray")}) {
+    for (const QString &name : colormapChoices().names()) {
         QAction *a = maps->addAction(name);
         a->setCheckable(true);
         a->setData(name);
@@ -264,15 +284,16 @@ void MainWindow::createActions()
     connect(m_colormapGroup, &QActionGroup::triggered, this, [this](QAction *) { render(); });
     QMenu *reduce = view->addMenu(tr("When cells are smaller than a &pixel"));
     m_reductionGroup = new QActionGroup(this);
-    for (const auto &[label, key] : {std::pair{tr("show the maximum"), QStringLiteral("max")},
-                                     std::pair{tr("show the mean"), QStringLiteral("mean")}}) {
-        QAction *a = reduce->addAction(label);
+    for (const auto &[name, value] : reductionChoices().entries) {
+        QAction *a = reduce->addAction(value == SessionState::Reduction::Mean ? tr("show the mean") : tr("show the maximum"));
         a->setCheckable(true);
-        a->setData(key);
+        a->setData(name);
         m_reductionGroup->addAction(a);
     }
     connect(m_reductionGroup, &QActionGroup::triggered, this, [this](QAction *) { render(); });
     view->addSeparator();
+    view->addAction(tr("&Memory budget…"), this, &MainWindow::memoryBudgetDialog)
+        ->setToolTip(tr("The most memory the window may use; larger inputs are refused"));
     QAction *presenter = view->addAction(tr("&Presenter mode (large text)"), this, &MainWindow::setPresenterMode);
     presenter->setCheckable(true);
     presenter->setShortcut(QKeySequence(Qt::Key_F5));
@@ -322,26 +343,20 @@ void MainWindow::restoreSettings()
     v.dHead = Settings::value(Settings::Key::DHead).toInt();
     v.heads = Settings::value(Settings::Key::Heads).toInt();
     v.seed = Settings::value(Settings::Key::Seed).toULongLong();
-    v.scaleMode = Settings::value(Settings::Key::ScaleMode).toInt();
+    // Settings written by hand or by another version: an index outside the box is the default.
+    v.scaleMode = scaleChoices().indexOf(scaleChoices().atIndex(Settings::value(Settings::Key::ScaleMode).toInt()));
     v.customScale = Settings::value(Settings::Key::CustomScale).toDouble();
     v.temperature = Settings::value(Settings::Key::Temperature).toDouble();
-    v.maskMode = Settings::value(Settings::Key::MaskMode).toInt();
+    v.maskMode = maskChoices().indexOf(maskChoices().atIndex(Settings::value(Settings::Key::MaskMode).toInt()));
     m_controls->setValues(v);
-    const QString map = Settings::value(Settings::Key::Colormap).toString();
-    const QString red = Settings::value(Settings::Key::Reduction).toString();
-    for (QAction *a : m_colormapGroup->actions())
-        a->setChecked(a->data().toString() == map);
-    if (!m_colormapGroup->checkedAction())
-        m_colormapGroup->actions().first()->setChecked(true);
-    for (QAction *a : m_reductionGroup->actions())
-        a->setChecked(a->data().toString() == red);
-    if (!m_reductionGroup->checkedAction())
-        m_reductionGroup->actions().first()->setChecked(true);
-    m_stage = StageStepper::fromKey(Settings::value(Settings::Key::Stage).toString()).value_or(Stage::Weights);
+    chooseColormap(Settings::value(Settings::Key::Colormap).toString(), nullptr);
+    chooseReduction(Settings::value(Settings::Key::Reduction).toString(), nullptr);
+    m_stage = stageChoices().read(Settings::value(Settings::Key::Stage).toString(), nullptr);
     m_stepper->setStage(m_stage);
     if (!restoreGeometry(Settings::value(Settings::Key::Geometry).toByteArray()))
         resize(1500, 900);
     restoreState(Settings::value(Settings::Key::WindowState).toByteArray());
+    applyMemoryBudgetSetting();
     if (Settings::value(Settings::Key::PresenterMode).toBool())
         findChild<QAction *>("presenterAction")->trigger();
 }
@@ -364,8 +379,8 @@ void MainWindow::saveSettings()
     Settings::setValue(Settings::Key::CustomScale, v.customScale);
     Settings::setValue(Settings::Key::Temperature, v.temperature);
     Settings::setValue(Settings::Key::MaskMode, v.maskMode);
-    Settings::setValue(Settings::Key::Colormap, m_colormapGroup->checkedAction()->data());
-    Settings::setValue(Settings::Key::Reduction, m_reductionGroup->checkedAction()->data());
+    Settings::setValue(Settings::Key::Colormap, colormapChoices().nameOf(chosenColormap()));
+    Settings::setValue(Settings::Key::Reduction, reductionChoices().nameOf(chosenReduction()));
     Settings::setValue(Settings::Key::Stage, StageStepper::key(m_stage));
     Settings::setValue(Settings::Key::PresenterMode, findChild<QAction *>("presenterAction")->isChecked());
 }
@@ -393,7 +408,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
         }
     }
     saveSettings();
-    QFile::remove(autosavePath()); // a normal exit leaves nothing to recover
+    discardAutosaves(); // a normal exit leaves nothing to recover
     event->accept();
 }
 
@@ -403,6 +418,8 @@ void MainWindow::setSentence(const QString &text)
     m_fileSetup.reset();
     m_controls->setTextMode(true);
     m_controls->textEdit()->setText(text);
+    if (const qsizetype kept = m_controls->textEdit()->text().size(); kept < text.size())
+        statusBar()->showMessage(tr("The sentence was cut to its first %1 of %2 characters.").arg(kept).arg(text.size()));
     recompute();
 }
 
@@ -412,8 +429,7 @@ void MainWindow::recompute()
     ExplorerRequest r;
     r.head = v.head;
     r.temperature = v.temperature;
-    r.scale.mode = std::array{ScaleSpec::Mode::Sqrt, ScaleSpec::Mode::Dim, ScaleSpec::Mode::None,
-                              ScaleSpec::Mode::Custom}[std::size_t(std::clamp(v.scaleMode, 0, 3))];
+    r.scale.mode = scaleChoices().atIndex(v.scaleMode);
     r.scale.custom = v.customScale;
     if (m_fileSetup) {
         auto setup = std::make_shared<ExplorerSetup>(*m_fileSetup);
@@ -442,7 +458,8 @@ void MainWindow::recompute()
             j = std::min(j, int(keys.size()) - 1);
         std::erase_if(s.paddedKeys, [](int j) { return j < 0; });
     }
-    m_session->request(r);
+    if (fitsBudget(r))
+        m_session->request(r);
 }
 
 void MainWindow::onReady(std::shared_ptr<const ExplorerState> state)
@@ -464,8 +481,15 @@ void MainWindow::onReady(std::shared_ptr<const ExplorerState> state)
     }
     if (m_selRow >= int(m_state->setup->queryTokens.size()) || m_selCol >= int(m_state->setup->keyTokens.size()))
         m_selRow = m_selCol = -1;
+    // Every warning the engine returns (fully masked rows, non-finite inputs or results), until
+    // the next computation: a status-bar message would be overwritten by the next hover.
+    QStringList warnings;
     for (const auto &w : m_state->result.warnings)
-        statusBar()->showMessage(QString::fromStdString(w), 8000);
+        warnings << tr("Warning: %1").arg(QString::fromStdString(w));
+    m_warnings->setText(warnings.join(QLatin1Char('\n')));
+    m_warnings->setVisible(!warnings.isEmpty());
+    if (!warnings.isEmpty())
+        statusBar()->showMessage(warnings.join(QStringLiteral("; ")), 8000);
     m_timing->setText(tr("%1 × %2, computed in %3 ms")
                           .arg(m_state->setup->queryTokens.size())
                           .arg(m_state->setup->keyTokens.size())
@@ -488,8 +512,8 @@ void MainWindow::render()
     if (!m_state)
         return;
     const auto contents = stageContents(*m_state, m_stage);
-    const auto map = Colormap::fromName(m_colormapGroup->checkedAction()->data().toString()).value_or(ColormapId::Viridis);
-    const Reduction how = m_reductionGroup->checkedAction()->data().toString() == "mean" ? Reduction::Mean : Reduction::Max;
+    const ColormapId map = chosenColormap();
+    const Reduction how = chosenReduction() == SessionState::Reduction::Mean ? Reduction::Mean : Reduction::Max;
     for (std::size_t i = 0; i < m_views.size(); ++i) {
         HeatmapView *v = m_views[i];
         v->setVisible(i < contents.size());

@@ -19,6 +19,8 @@
 
 class QImage;
 class QLabel;
+class QLockFile;
+class QPushButton;
 class QMenu;
 class QActionGroup;
 class QUndoStack;
@@ -65,10 +67,26 @@ public:
     bool saveSessionTo(const QString &path, QString *error = nullptr);
     bool openSession(const QString &path, QString *error = nullptr);
     bool isModified() const { return m_modified; }
-    /// Where the crash-recovery copy is written while there are unsaved changes.
-    static QString autosavePath();
-    /// Offers to restore the autosaved session left by a crash (asks; call once at start-up).
+    // Crash recovery (main_window_recovery.cpp). Each window autosaves its unsaved work every
+    // 30 s to its own file, autosave-<process id>-<n>.attnscope in autosaveFolder(), and holds
+    // that file's lock (<file>.lock, a QLockFile) while it lives; a normal close or a save
+    // deletes the file. A file whose lock nobody holds was left by a window that crashed.
+    /// The folder of every window's crash-recovery copy.
+    static QString autosaveFolder();
+    /// This window's crash-recovery copy.
+    QString autosavePath() const { return m_autosavePath; }
+    /// Writes the crash-recovery copy now, when there are unsaved changes; the timer calls it.
+    /// Once written, a restored copy (offerRecovery) is no longer needed and is deleted.
+    void autosave();
+    /// Offers, one by one, to restore the copies left by windows that crashed (their lock is not
+    /// held); the copies of live windows are never touched. Yes: the first one is restored and
+    /// kept (and locked by this window) until this window saves or autosaves; No: it is deleted.
+    /// A copy that cannot be opened is renamed to <file>.unreadable, kept but not offered again.
     void offerRecovery();
+    /// Replaces the question offerRecovery asks (tests); `ask(path)` returns Yes.
+    void setRecoveryQuestion(std::function<bool(const QString &path)> ask) { m_askRecovery = std::move(ask); }
+    /// The restored copy kept until this window saves or autosaves, or empty.
+    QString recoveredPath() const { return m_recoveredPath; }
     void showStage(Stage stage);
 
     Stage stage() const { return m_stage; }
@@ -124,6 +142,8 @@ public:
 signals:
     /// A computation has been shown (tests and --screenshot wait for it).
     void stateShown();
+    /// An error was shown: in a dialog, or in the status bar for an input refused for the memory
+    /// budget and a computation that failed (--screenshot ends on it with the message).
     void errorShown(const QString &message);
 
 protected:
@@ -141,11 +161,23 @@ private:
     void onCellHovered(int row, int col);
     void onCellClicked(int row, int col);
     void showError(const QString &message);
+    /// A failure the status bar says (no dialog: typing must not pop one up per key), and errorShown.
+    void reportFailure(const QString &message);
+    /// The Cancel button and Esc: stops the Explorer's computation in flight.
+    void createCancelButton();
+    /// Whether the explorer can hold `request`'s input within the memory budget; else says why.
+    bool fitsBudget(const ExplorerRequest &request);
+    /// Refuses `paths` (failOpen) when what they hold does not fit the memory budget.
+    bool checkFilesFit(const QStringList &paths, QString *error);
     void addRecentFile(const QString &path);
     void updateRecentMenu();
     void openDialog();
     void openTensorsDialog();
     void setPresenterMode(bool on);
+    /// View → Memory budget: asks for a size, kept in the settings.
+    void memoryBudgetDialog();
+    /// Sets the process-wide budget from the settings (main.cpp's --memory-budget overrides it).
+    void applyMemoryBudgetSetting();
     void setModified(bool modified);
     void updateTitle();
     // Opening files (main_window_open.cpp). Each opens `path` as one kind of input whatever its
@@ -156,7 +188,8 @@ private:
     /// A bundle or any tensor of attention weights, whatever its shape (the Imported attention tab).
     bool openAttention(const QString &path, QString *error = nullptr);
     /// A text file (its words become the sentence) or a tensor file with q/k/v or x/wq/wk/wv.
-    bool openExplorerInput(const QString &path, QString *error = nullptr);
+    /// With `tensorsOnly` (a session's "files" input), a text file is refused.
+    bool openExplorerInput(const QString &path, QString *error = nullptr, bool tensorsOnly = false);
     /// Puts `message` in `error`, or shows it when `error` is null; returns false.
     bool failOpen(const QString &message, QString *error);
     /// What every open does once `path` is shown: it becomes the window's input of `kind` (what
@@ -175,9 +208,12 @@ private:
     bool openSessionInputs(const SessionState &state, QStringList *warnings, QString *error);
     QStringList openSecondaryInputs(const QString &overlayImage, const QString &secondInput);
     void applySessionControls(const SessionState &state);
-    void applySessionView(const SessionState &state);
-    void autosave();
+    void applySessionView(const SessionState &state, QStringList *notes);
     bool saveSessionInteractive(bool askForPath);
+    /// Picks this window's autosave file and takes its lock.
+    void lockAutosave();
+    /// Deletes this window's copy and the restored one: the work is saved or was let go.
+    void discardAutosaves();
     void createSessionActions(QMenu *file);
     void restoreSettings();
     void saveSettings();
@@ -201,6 +237,11 @@ private:
     bool exportWidgetPicture(QWidget *widget, const QString &path, QSize size, double scale,
                              const std::function<QImage(QSize, double)> &drawPng, QString *error);
     ColormapId chosenColormap() const; ///< View → Colour map (diverging data always uses coolwarm)
+    SessionState::Reduction chosenReduction() const;
+    /// Checks the colour map (reduction) named `name`, or the table's fallback with a note in
+    /// `notes` naming the ignored value (session_values.h).
+    void chooseColormap(const QString &name, QStringList *notes);
+    void chooseReduction(const QString &name, QStringList *notes);
 
     ExplorerSession *m_session = nullptr;
     std::shared_ptr<const ExplorerState> m_state;
@@ -212,10 +253,12 @@ private:
     ControlsPanel *m_controls = nullptr;
     StageStepper *m_stepper = nullptr;
     QLabel *m_explanation = nullptr;
+    QLabel *m_warnings = nullptr; ///< the engine's warnings about the shown computation
     std::vector<HeatmapView *> m_views;
     DetailPanel *m_detail = nullptr;
     TokenStrip *m_tokens = nullptr;
     QLabel *m_timing = nullptr;
+    QPushButton *m_cancelButton = nullptr;
     QMenu *m_recentMenu = nullptr;
     QActionGroup *m_colormapGroup = nullptr;
     QActionGroup *m_reductionGroup = nullptr;
@@ -232,6 +275,11 @@ private:
     bool m_modified = false;
     std::optional<std::array<int, 3>> m_pendingSelection; ///< query, row, col to restore once computed
     QTimer *m_autosaveTimer = nullptr;
+    QString m_autosavePath;
+    std::unique_ptr<QLockFile> m_autosaveLock;
+    QString m_recoveredPath; ///< a crashed window's copy restored here, kept until saved
+    std::unique_ptr<QLockFile> m_recoveredLock;
+    std::function<bool(const QString &)> m_askRecovery;
     std::unique_ptr<QTemporaryDir> m_sessionTemp; ///< embedded inputs of an opened session
     /// The copies written to m_sessionTemp (by absolute path), each with the input its session
     /// named (original paths, embedded bytes), which captureSession saves in the copy's place.

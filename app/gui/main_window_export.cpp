@@ -140,11 +140,6 @@ QString missingFolder(const QString &dir)
 
 } // namespace
 
-ColormapId MainWindow::chosenColormap() const
-{
-    return Colormap::fromName(m_colormapGroup->checkedAction()->data().toString()).value_or(ColormapId::Viridis);
-}
-
 QSize MainWindow::defaultPictureSize() const
 {
     const QSize s = m_views[0]->size();

@@ -16,7 +16,9 @@
 #include "bundle.h"
 #include "explorer_files.h"
 #include "image_page.h"
+#include "memory_budget.h"
 #include "settings.h"
+#include "window_memory.h"
 
 namespace attnscope {
 namespace {
@@ -41,9 +43,24 @@ bool MainWindow::openFile(const QString &path, QString *error)
         return openSession(path, error);
     if (imageSuffixes.contains(QFileInfo(path).suffix().toLower()))
         return openImage(path, error);
+    if (!checkFilesFit({path}, error)) // before opensAsAttention reads the file
+        return false;
     if (opensAsAttention(path))
         return openAttention(path, error);
     return openExplorerInput(path, error);
+}
+
+bool MainWindow::checkFilesFit(const QStringList &paths, QString *error)
+{
+    std::uint64_t bytes = 0;
+    for (const QString &path : paths)
+        bytes = satAdd(bytes, fileBytes(path.toStdString()));
+    const QString what = paths.size() == 1 ? QFileInfo(paths.first()).fileName()
+                                           : tr("%1 and %2 more files").arg(QFileInfo(paths.first()).fileName()).arg(paths.size() - 1);
+    if (auto fits = checkWindowBudget(bytes, what.toStdString()); !fits)
+        return failOpen(tr("%1 to be shown; the window keeps its present input.").arg(QString::fromStdString(fits.error().message)),
+                        error);
+    return true;
 }
 
 bool MainWindow::failOpen(const QString &message, QString *error)
@@ -86,6 +103,8 @@ bool MainWindow::openImage(const QString &path, QString *error)
 bool MainWindow::openAttention(const QString &path, QString *error)
 {
     QString message;
+    if (!checkFilesFit({path}, error))
+        return false;
     if (!m_attentionPage->openBundle(path, &message))
         return failOpen(message, error);
     adoptInput(SessionState::InputKind::Bundle, path, AttentionTab);
@@ -110,11 +129,17 @@ void MainWindow::offerBundleImage(const QString &bundlePath)
         showError(message);
 }
 
-bool MainWindow::openExplorerInput(const QString &path, QString *error)
+bool MainWindow::openExplorerInput(const QString &path, QString *error, bool tensorsOnly)
 {
+    if (!checkFilesFit({path}, error))
+        return false;
     auto opened = openExplorerFile(path.toStdString());
     if (!opened)
         return failOpen(QString::fromStdString(opened.error().message), error);
+    if (!opened->setup && tensorsOnly)
+        return failOpen(tr("%1 is not a tensor file with q, k, v (or x, wq, wk, wv) arrays, which the session names it as")
+                            .arg(QDir::toNativeSeparators(path)),
+                        error);
     if (!opened->setup) {
         setSentence(QString::fromStdString(opened->sentence));
         adoptInput(SessionState::InputKind::Text, path, ExplorerTab);
@@ -151,6 +176,8 @@ bool MainWindow::showBundleOverImage(const AttentionBundle &bundle, const QStrin
 
 bool MainWindow::openTensorFiles(const QStringList &paths, QString *error)
 {
+    if (!checkFilesFit(paths, error))
+        return false;
     std::vector<std::string> files;
     for (const QString &p : paths)
         files.push_back(p.toStdString());

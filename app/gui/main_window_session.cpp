@@ -3,13 +3,12 @@
 #include "main_window.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QCloseEvent>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMenu>
-#include <QMessageBox>
-#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -22,6 +21,7 @@
 #include "controls_panel.h"
 #include "heatmap_view.h"
 #include "image_page.h"
+#include "session_values.h"
 #include "stage_stepper.h"
 
 namespace attnscope {
@@ -121,11 +121,6 @@ Result<UsableInputs> makeUsable(const SessionState &s)
 
 } // namespace
 
-QString MainWindow::autosavePath()
-{
-    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/autosave.attnscope");
-}
-
 void MainWindow::createSessionActions(QMenu *file)
 {
     QAction *open = file->addAction(tr("Open &Session…"), this, [this] {
@@ -138,6 +133,7 @@ void MainWindow::createSessionActions(QMenu *file)
     save->setShortcut(QKeySequence::Save);
     QAction *saveAs = file->addAction(tr("Save Session &As…"), this, [this] { saveSessionInteractive(true); });
     saveAs->setShortcut(QKeySequence::SaveAs);
+    lockAutosave();
     m_autosaveTimer = new QTimer(this);
     m_autosaveTimer->setInterval(30000);
     connect(m_autosaveTimer, &QTimer::timeout, this, &MainWindow::autosave);
@@ -166,19 +162,17 @@ SessionState MainWindow::captureSession() const
     s.heads = v.heads;
     s.head = v.head;
     s.seed = v.seed;
-    s.scaleMode = std::array{ScaleSpec::Mode::Sqrt, ScaleSpec::Mode::Dim, ScaleSpec::Mode::None,
-                             ScaleSpec::Mode::Custom}[std::size_t(std::clamp(v.scaleMode, 0, 3))];
+    s.scaleMode = scaleChoices().atIndex(v.scaleMode);
     s.customScale = v.customScale;
     s.temperature = v.temperature;
-    s.maskMode = SessionState::MaskMode(std::clamp(v.maskMode, 0, 2));
+    s.maskMode = maskChoices().atIndex(v.maskMode);
     s.paddedKeys = std::vector<int>(v.paddedKeys.begin(), v.paddedKeys.end());
     s.stage = m_stage;
     s.selectedQuery = m_selectedQuery;
     s.selectedRow = m_selRow;
     s.selectedCol = m_selCol;
-    s.colormap = m_colormapGroup->checkedAction()->data().toString().toStdString();
-    s.reduction = m_reductionGroup->checkedAction()->data().toString() == "mean" ? SessionState::Reduction::Mean
-                                                                                  : SessionState::Reduction::Max;
+    s.colormap = colormapChoices().nameOf(chosenColormap()).toStdString();
+    s.reduction = chosenReduction();
     s.tab = m_tabs->currentIndex();
     addPageSettings(s, m_attentionPage->settings());
     addPageSettings(s, m_imagePage->settings());
@@ -209,13 +203,13 @@ bool MainWindow::applySession(const SessionState &state, QString *error)
     // overlay image and second input, which make image.mode = bundle and
     // attention.differenceSource = second available.
     const PageSettings pages = pageSettingsOf(state);
-    m_attentionPage->applySettings(pages);
-    m_imagePage->applySettings(pages);
+    warnings << m_attentionPage->applySettings(pages);
+    warnings << m_imagePage->applySettings(pages);
     m_restoring = false;
     m_undo->clear();
-    applySessionView(state);
+    applySessionView(state, &warnings);
     if (!warnings.isEmpty())
-        statusBar()->showMessage(warnings.join(QLatin1Char(' ')), 15000);
+        statusBar()->showMessage(warnings.join(QStringLiteral("; ")), 15000);
     return true;
 }
 
@@ -236,7 +230,7 @@ bool MainWindow::openSessionInputs(const SessionState &state, QStringList *warni
         setPrimaryInput(SessionState::InputKind::Text, {});
         break;
     case SessionState::InputKind::Files:
-        ok = paths.primary.size() == 1 ? openExplorerInput(paths.primary.first(), error)
+        ok = paths.primary.size() == 1 ? openExplorerInput(paths.primary.first(), error, true)
                                        : openTensorFiles(paths.primary, error);
         break;
     case SessionState::InputKind::Bundle:
@@ -286,27 +280,25 @@ void MainWindow::applySessionControls(const SessionState &state)
     v.heads = state.heads;
     v.head = state.head;
     v.seed = state.seed;
-    v.scaleMode = int(state.scaleMode);
+    v.scaleMode = scaleChoices().indexOf(state.scaleMode);
     v.customScale = state.customScale;
     v.temperature = state.temperature;
-    v.maskMode = int(state.maskMode);
+    v.maskMode = maskChoices().indexOf(state.maskMode);
     v.paddedKeys = QList<int>(state.paddedKeys.begin(), state.paddedKeys.end());
     m_controls->setValues(v);
     m_lastValues = m_controls->values();
 }
 
-void MainWindow::applySessionView(const SessionState &state)
+void MainWindow::applySessionView(const SessionState &state, QStringList *notes)
 {
-    for (QAction *a : m_colormapGroup->actions())
-        a->setChecked(a->data().toString() == QString::fromStdString(state.colormap));
-    for (QAction *a : m_reductionGroup->actions())
-        a->setChecked(a->data().toString() == (state.reduction == SessionState::Reduction::Mean ? "mean" : "max"));
+    chooseColormap(QString::fromStdString(state.colormap), notes);
+    chooseReduction(reductionChoices().nameOf(state.reduction), notes);
     m_selectedQuery = state.selectedQuery;
     m_selRow = state.selectedRow;
     m_selCol = state.selectedCol;
     m_pendingSelection = std::array<int, 3>{state.selectedQuery, state.selectedRow, state.selectedCol};
     showStage(state.stage);
-    m_tabs->setCurrentIndex(std::clamp(state.tab, 0, m_tabs->count() - 1));
+    m_tabs->setCurrentIndex(tabChoices().read(QString::number(state.tab), notes));
     if (state.zoomX && state.zoomY) {
         // Applied once the recomputation is shown, after the heatmap fitted the new matrix.
         const auto zx = *state.zoomX, zy = *state.zoomY;
@@ -333,7 +325,7 @@ bool MainWindow::saveSessionTo(const QString &path, QString *error)
     }
     m_sessionPath = path;
     setModified(false);
-    QFile::remove(autosavePath());
+    discardAutosaves(); // the work is in the session now
     return true;
 }
 
@@ -373,7 +365,7 @@ bool MainWindow::openSession(const QString &path, QString *error)
         return false;
     m_sessionPath = path;
     setModified(false);
-    if (QFileInfo(path) != QFileInfo(autosavePath()))
+    if (QFileInfo(path).absolutePath() != QDir(autosaveFolder()).absolutePath())
         addRecentFile(path);
     return true;
 }
@@ -393,35 +385,45 @@ void MainWindow::updateTitle()
     setWindowModified(m_modified);
 }
 
-void MainWindow::autosave()
+namespace {
+
+/// Checks the action of `group` whose data is `name`, or the first one: the group always has a
+/// checked action, which render() and captureSession() rely on.
+void checkByName(QActionGroup *group, const QString &name)
 {
-    if (!m_modified)
-        return;
-    QDir().mkpath(QFileInfo(autosavePath()).path());
-    SessionState s = captureSession();
-    (void)embedInputs(s); // the recovery copy carries small inputs with it when it can
-    (void)saveSession(s, autosavePath().toStdString());
+    QAction *chosen = group->actions().first();
+    for (QAction *a : group->actions())
+        if (a->data().toString() == name)
+            chosen = a;
+    chosen->setChecked(true);
 }
 
-void MainWindow::offerRecovery()
+QString checkedName(const QActionGroup *group)
 {
-    const QString path = autosavePath();
-    if (!QFileInfo::exists(path))
-        return;
-    const auto answer = QMessageBox::question(
-        this, tr("Recover the last session?"),
-        tr("AttnScope did not close normally last time. Restore the work it saved automatically?"),
-        QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
-    if (answer == QMessageBox::Yes) {
-        QString error;
-        if (openSession(path, &error)) {
-            m_sessionPath.clear();
-            setModified(true);
-        } else {
-            showError(error);
-        }
-    }
-    QFile::remove(path);
+    const QAction *a = group->checkedAction();
+    return a ? a->data().toString() : QString();
+}
+
+} // namespace
+
+void MainWindow::chooseColormap(const QString &name, QStringList *notes)
+{
+    checkByName(m_colormapGroup, colormapChoices().nameOf(colormapChoices().read(name, notes)));
+}
+
+void MainWindow::chooseReduction(const QString &name, QStringList *notes)
+{
+    checkByName(m_reductionGroup, reductionChoices().nameOf(reductionChoices().read(name, notes)));
+}
+
+ColormapId MainWindow::chosenColormap() const
+{
+    return colormapChoices().find(checkedName(m_colormapGroup)).value_or(colormapChoices().fallback());
+}
+
+SessionState::Reduction MainWindow::chosenReduction() const
+{
+    return reductionChoices().find(checkedName(m_reductionGroup)).value_or(reductionChoices().fallback());
 }
 
 } // namespace attnscope

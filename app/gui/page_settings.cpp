@@ -4,6 +4,7 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QLineEdit>
+#include <QObject>
 #include <QLocale>
 #include <QSlider>
 #include <QSpinBox>
@@ -116,10 +117,13 @@ PageSettings settingsOf(const SettingControls &controls)
     return out;
 }
 
-void applySettings(const PageSettings &settings, const SettingControls &controls)
+QStringList applySettings(const PageSettings &settings, const SettingControls &controls)
 {
+    QStringList ignored;
     for (const auto &[key, control] : controls)
-        applySetting(settings, key, control);
+        if (settings.contains(key) && !applySetting(settings, key, control))
+            ignored << QObject::tr("%1 \"%2\" cannot be used here; kept %3").arg(key, settings.value(key), settingOf(control));
+    return ignored;
 }
 
 std::optional<QList<int>> intListSetting(const QString &text, int lo, int hi)

@@ -37,9 +37,10 @@ QString settingOf(const QWidget *control);
 /// whether the control was set.
 bool applySetting(const PageSettings &settings, const QString &key, QWidget *control);
 
-/// Writes every control of `controls` into a map, and sets them back from one.
+/// Writes every control of `controls` into a map, and sets them back from one; returns one note
+/// per key present whose value could not be used (the control kept its value), naming both.
 PageSettings settingsOf(const SettingControls &controls);
-void applySettings(const PageSettings &settings, const SettingControls &controls);
+QStringList applySettings(const PageSettings &settings, const SettingControls &controls);
 
 /// Integers separated by commas ("3,4,12"); nullopt when an entry is not an integer in lo..hi or
 /// the list is empty.

@@ -33,6 +33,7 @@ const Entry &entry(Settings::Key key)
         {Settings::Key::PresenterMode, "view/presenter", false},
         {Settings::Key::RecentFiles, "files/recent", QStringList()},
         {Settings::Key::Stage, "view/stage", QStringLiteral("weights")},
+        {Settings::Key::MemoryBudget, "memory/budget", QString()},
     };
     return table[int(key)];
 }

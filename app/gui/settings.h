@@ -27,6 +27,7 @@ public:
         PresenterMode,
         RecentFiles,
         Stage,
+        MemoryBudget, ///< "" for the default, else a size parseByteSize reads ("4G")
     };
     static QVariant value(Key key);
     static void setValue(Key key, const QVariant &value);

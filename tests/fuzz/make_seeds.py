@@ -219,3 +219,70 @@ with zipfile.ZipFile(member_buf, "w") as z:
     z.writestr(zipfile.ZipInfo("a\nb.npy", date_time=(2024, 1, 1, 0, 0, 0)), trailing.getvalue())
     z.writestr(zipfile.ZipInfo("q:0.npy", date_time=(2024, 1, 1, 0, 0, 0)), np.zeros((0, 3), np.float32).tobytes())
 put("npz", "names_and_trailing.npz", member_buf.getvalue())
+
+# Sessions: the format document's example, every enumerated field with a value the window does
+# not know, wrong types, huge numbers, roles, embedded data that is or is not a valid .npy.
+def session(**changes):
+    s = {
+        "format": "attnscope-session", "version": 1,
+        "input": {"kind": "text", "text": "the cat sat", "context": "", "cross": False, "bundleLayer": -1,
+                  "files": []},
+        "parameters": {"dModel": 64, "dHead": 16, "heads": 2, "head": 1, "seed": 7, "scale": "sqrt",
+                       "customScale": 1, "temperature": 0.5, "mask": "causal", "paddedKeys": []},
+        "view": {"stage": "weights", "selectedQuery": 0, "selectedCell": [0, 1], "colormap": "viridis",
+                 "reduction": "max", "tab": 0, "zoomX": [-0.5, 2.5], "zoomY": [-0.5, 2.5],
+                 "pages": {"attention.mode": "single", "image.opacity": "60"}},
+    }
+    for path, value in changes.items():
+        node = s
+        keys = path.split("__")
+        for k in keys[:-1]:
+            node = node[k]
+        if value is None:
+            del node[keys[-1]]
+        else:
+            node[keys[-1]] = value
+    return json.dumps(s).encode()
+
+
+npy_2x2 = (b"\x93NUMPY\x01\x00v\x00{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }" + b" " * 57 +
+           b"\n" + struct.pack("<4f", 1, 0, 0, 1))
+import base64
+b64 = base64.b64encode(npy_2x2).decode()
+put("session", "text.attnscope", session())
+put("session", "colormap_coolwarm.attnscope", session(view__colormap="coolwarm"))
+put("session", "colormap_empty.attnscope", session(view__colormap=""))
+put("session", "colormap_number.attnscope", session(view__colormap=3))
+put("session", "scale_foo.attnscope", session(parameters__scale="foo"))
+put("session", "mask_number.attnscope", session(parameters__mask=1))
+put("session", "stage_unknown.attnscope", session(view__stage="softmax"))
+put("session", "reduction_min.attnscope", session(view__reduction="min"))
+put("session", "tab_huge.attnscope", session(view__tab=99))
+put("session", "tab_fraction.attnscope", session(view__tab=1.5))
+put("session", "seed_string.attnscope", session(parameters__seed="18446744073709551615"))
+put("session", "seed_overflow.attnscope", session(parameters__seed="18446744073709551616"))
+put("session", "heads_huge.attnscope", session(parameters__heads=1e300))
+put("session", "temperature_zero.attnscope", session(parameters__temperature=0))
+put("session", "zoom_reversed.attnscope", session(view__zoomX=[3, 1]))
+put("session", "pages_not_strings.attnscope", session(view__pages={"attention.mode": 4, "x": None}))
+put("session", "missing_view.attnscope", session(view=None))
+put("session", "newer_version.attnscope", session(version=99))
+put("session", "files_embedded.attnscope", session(input__kind="files", input__files=[
+    {"name": "q.npy", "path": "/nonexistent/q.npy", "embedded": {"encoding": "npy", "data": b64}},
+    {"name": "k.npy", "path": "", "relative": "k.npy", "embedded": {"encoding": "raw", "data": "AAEC"}}]))
+put("session", "embedded_bad_npy.attnscope", session(input__kind="files", input__files=[
+    {"name": "q.npy", "path": "/x/q.npy", "embedded": {"encoding": "npy", "data": b64[:-8]}}]))
+put("session", "embedded_bad_base64.attnscope", session(input__kind="files", input__files=[
+    {"name": "q.npy", "path": "/x/q.npy", "embedded": {"encoding": "raw", "data": "@@@="}}]))
+put("session", "name_dotdot.attnscope", session(input__kind="files", input__files=[
+    {"name": "..", "path": "/x/q.npy"}]))
+put("session", "roles.attnscope", session(input__kind="bundle", input__files=[
+    {"name": "a.npz", "path": "/r/a.npz"}, {"name": "s.png", "path": "/r/s.png", "role": "overlayImage"},
+    {"name": "b.npz", "path": "/r/b.npz", "role": "secondInput"}, {"name": "c", "path": "/c", "role": "later"}]))
+put("session", "role_twice.attnscope", session(input__kind="bundle", input__files=[
+    {"name": "a.npz", "path": "/r/a.npz"}, {"name": "s.png", "path": "/s.png", "role": "overlayImage"},
+    {"name": "t.png", "path": "/t.png", "role": "overlayImage"}]))
+put("session", "not_json.attnscope", b'{"format": "attnscope-session", "version": 1, "input": {')
+put("session", "not_utf8.attnscope", session(input__text="caf\u00e9").replace(b"caf\\u00e9", b"caf\xe9"))
+put("session", "array_root.attnscope", b"[1, 2, 3]")
+put("session", "deep_nesting.attnscope", b"[" * 5000 + b"]" * 5000)
