@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "heatmap_export.h"
 #include "image_patches.h"
+#include "memory_budget.h"
 #include "npy.h"
 #include "tensor_file.h"
 #include "text.h"
@@ -23,6 +24,7 @@ const char *kUsage = R"(Usage: attnscope-cli render --weights TENSOR [--layer L]
     [--tokens FILE] [--key-tokens FILE]
     --out FILE.png|FILE.svg|FILE.pdf [--width PX] [--height PX]
     [--colormap viridis|magma|gray|coolwarm] [--normalize global|row|log] [--title TEXT] [--bare]
+    [--memory-budget SIZE]
        attnscope-cli render --weights TENSOR [--layer L] [--head H] --image IMAGE --query N
     [--grid ROWSxCOLS] --out FILE.png [--width PX] [--height PX] [--colormap MAP] [--normalize global|log]
 
@@ -213,6 +215,16 @@ QImage bareImage(const AttentionBundle &b, std::int64_t lead, int width, int hei
     return renderBare(t.matrix<double>(lead), width, height, look.colormap, look.normalization);
 }
 
+/// What drawing holds beside the input: the matrix in double (not for a float32 --bare) and the
+/// picture, 8 bytes a pixel (the image and its encoding's working copy).
+std::uint64_t renderBytesNeeded(const AttentionBundle &b, const RenderArgs &a)
+{
+    const std::uint64_t cells = satMul(std::uint64_t(b.queries()), std::uint64_t(b.keys()));
+    const bool inPlace = a.bare && b.attentions.dtype == DType::F32;
+    const std::uint64_t pixels = satMul(std::uint64_t(a.width.value_or(4096)), std::uint64_t(a.height.value_or(4096)));
+    return satAdd(inPlace ? 0 : satMul(cells, 8), satMul(pixels, 8));
+}
+
 /// Tokens of `option`'s file, which must hold `expected` of them; `fallback` when not given.
 Result<QStringList> tokenLabels(const QString &path, const char *option, Eigen::Index expected, const char *what,
                                 const std::vector<std::string> &fallback)
@@ -306,12 +318,15 @@ int renderCommand(const QStringList &args)
     value("image", "Show query --query's attention over this image's patches.", "IMAGE");
     value("query", "The query shown over the image.", "N");
     value("grid", "The patch grid, e.g. 14x14 (default: the bundle's image_grid).", "ROWSxCOLS");
+    addMemoryBudgetOption(p);
     if (auto exit = parseOrExit(p, args, QString::fromUtf8(kUsage)))
         return *exit;
     auto parsed = readArgs(p);
     if (!parsed)
         return fail(parsed.error());
     RenderArgs &a = parsed.value();
+    if (auto st = applyMemoryBudgetOption(p); !st)
+        return fail(st.error());
 
     auto bundle = readWeights(a.weights);
     if (!bundle)
@@ -320,6 +335,8 @@ int renderCommand(const QStringList &args)
     auto lead = selectMatrix(*bundle, a, layer, head);
     if (!lead)
         return fail(lead.error());
+    if (auto st = reserveMemory(renderBytesNeeded(*bundle, a), "drawing " + a.weights.toStdString()); !st)
+        return fail(st.error().message + " (set the budget with --memory-budget)");
     if (!a.image.isEmpty())
         return renderOverlay(a, *bundle, bundle->attentions.matrix<double>(*lead));
 

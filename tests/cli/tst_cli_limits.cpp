@@ -149,6 +149,7 @@ private slots:
     void addressSpaceRunsWhatFits();
     void cgroupRefusesAttention();
     void cgroupRunsWhatFits();
+    void renderTakesTheBudget();
     void cleanupTestCase();
 
 private:
@@ -228,6 +229,29 @@ void TstCliLimits::cgroupRunsWhatFits()
     QVERIFY2(!r.crashed && r.exitCode == 0, qPrintable(describe(r)));
     QCOMPARE(QFileInfo(m_dir.filePath("20480/w.npy")).size(), qint64(128) + qint64(20480) * 20480 * 4);
     QFile::remove(m_dir.filePath("20480/w.npy"));
+}
+
+// render --memory-budget: a 2000 × 2000 float32 matrix (15 MiB) drawn with labels holds its
+// double copy (31 MiB) and the picture: refused at 40M, drawn at 200M.
+void TstCliLimits::renderTakesTheBudget()
+{
+    Tensor m;
+    m.dtype = DType::F32;
+    m.shape = {2000, 2000};
+    m.bytes.resize(std::size_t(2000 * 2000) * sizeof(float));
+    auto *f = reinterpret_cast<float *>(m.bytes.data());
+    for (int i = 0; i < 2000 * 2000; ++i)
+        f[i] = float(i % 2000) / 2000.0f;
+    const auto bytes = encodeNpy(m);
+    QVERIFY(test::writeBytes(m_dir.filePath("m.npy"), QByteArray(reinterpret_cast<const char *>(bytes.data()), qsizetype(bytes.size()))));
+    const QStringList args{"render", "--weights", "m.npy", "--out", "m.png", "--width", "800", "--height", "600"};
+    Run r = test::runCli(args + QStringList{"--memory-budget", "40M"}, m_dir.path());
+    expectOneErrorLine(r, "drawing m.npy needs");
+    QVERIFY2(r.err.contains("memory budget of 40.0 MiB"), qPrintable(r.err));
+    QVERIFY(!QFile::exists(m_dir.filePath("m.png")));
+    r = test::runCli(args + QStringList{"--memory-budget", "200M"}, m_dir.path());
+    QVERIFY2(!r.crashed && r.exitCode == 0, qPrintable(describe(r)));
+    QVERIFY(QFile::exists(m_dir.filePath("m.png")));
 }
 
 void TstCliLimits::cleanupTestCase()
