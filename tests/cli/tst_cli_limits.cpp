@@ -22,21 +22,8 @@ const QString kCli = QStringLiteral(ATTNSCOPE_BIN_DIR "/attnscope-cli");
 /// Runs `sh -c SCRIPT sh ARGS…` (the script ends in `exec "$@"` with the CLI first in ARGS).
 Run runShell(const QString &script, const QStringList &args, const QString &workDir)
 {
-    QProcess p;
-    p.setWorkingDirectory(workDir);
-    p.start("/bin/sh", QStringList{"-c", script, "sh"} + args);
-    Run r;
-    if (!p.waitForFinished(300000)) {
-        p.kill();
-        p.waitForFinished();
-        r.crashed = true;
-        return r;
-    }
-    r.crashed = p.exitStatus() != QProcess::NormalExit;
-    r.exitCode = p.exitCode();
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+    return test::runProgram("/bin/sh", QStringList{"-c", script, "sh"} + args, workDir,
+                            QProcessEnvironment::systemEnvironment(), 300000);
 }
 
 QString describe(const Run &r)
@@ -147,8 +134,8 @@ private slots:
     void addressSpaceRefusesAttention();
     void addressSpaceRefusesZipBomb();
     void addressSpaceRunsWhatFits();
-    void cgroupRefusesAttention();
-    void cgroupRunsWhatFits();
+    void cgroup_data();
+    void cgroup();
     void renderTakesTheBudget();
     void cleanupTestCase();
 
@@ -205,30 +192,37 @@ void TstCliLimits::addressSpaceRunsWhatFits()
     QFile::remove(m_dir.filePath("12288/w.npy"));
 }
 
-// A 3 GiB memory cgroup: the budget is its limit less an eighth; 4 GiB of weights are refused
-// (before, the kernel's OOM killer ended the process without a word).
-void TstCliLimits::cgroupRefusesAttention()
+// A 3 GiB memory cgroup: the budget is its limit less an eighth (2.6 GiB). 4 GiB of weights
+// are refused (before, the kernel's OOM killer ended the process without a word); 1.56 GiB run
+// to the end and are not killed.
+void TstCliLimits::cgroup_data()
 {
-    if (m_cgroup.isEmpty())
-        QSKIP("this machine does not let the test create a memory cgroup");
-    const Run r = runShell("echo $$ > \"$1/cgroup.procs\" && shift && exec \"$@\"",
-                           {m_cgroup, kCli, "attention", "--q", "q.npy", "--k", "k.npy", "--v", "v.npy", "--weights-out", "w.npy"},
-                           m_dir.filePath("32768"));
-    expectOneErrorLine(r, "memory budget");
-    QVERIFY2(r.err.contains("the cgroup's memory limit"), qPrintable(r.err));
+    QTest::addColumn<QString>("size");
+    QTest::addColumn<bool>("refused");
+    QTest::newRow("4 GiB of weights") << "32768" << true;
+    QTest::newRow("1.56 GiB of weights") << "20480" << false;
 }
 
-// 1.56 GiB of weights fit the 2.6 GiB budget of the 3 GiB cgroup, and the process is not killed.
-void TstCliLimits::cgroupRunsWhatFits()
+void TstCliLimits::cgroup()
 {
+    QFETCH(QString, size);
+    QFETCH(bool, refused);
     if (m_cgroup.isEmpty())
         QSKIP("this machine does not let the test create a memory cgroup");
     const Run r = runShell("echo $$ > \"$1/cgroup.procs\" && shift && exec \"$@\"",
                            {m_cgroup, kCli, "attention", "--q", "q.npy", "--k", "k.npy", "--v", "v.npy", "--weights-out", "w.npy"},
-                           m_dir.filePath("20480"));
-    QVERIFY2(!r.crashed && r.exitCode == 0, qPrintable(describe(r)));
-    QCOMPARE(QFileInfo(m_dir.filePath("20480/w.npy")).size(), qint64(128) + qint64(20480) * 20480 * 4);
-    QFile::remove(m_dir.filePath("20480/w.npy"));
+                           m_dir.filePath(size));
+    const QString out = m_dir.filePath(size + "/w.npy");
+    if (refused) {
+        expectOneErrorLine(r, "memory budget");
+        QVERIFY2(r.err.contains("the cgroup's memory limit"), qPrintable(r.err));
+        QVERIFY(!QFile::exists(out));
+    } else {
+        QVERIFY2(!r.crashed && r.exitCode == 0, qPrintable(describe(r)));
+        const qint64 t = size.toLongLong();
+        QCOMPARE(QFileInfo(out).size(), qint64(128) + t * t * 4);
+        QFile::remove(out);
+    }
 }
 
 // render --memory-budget: a 2000 × 2000 float32 matrix (15 MiB) drawn with labels holds its

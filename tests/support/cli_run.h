@@ -13,16 +13,16 @@ struct Run {
     QString out, err;
 };
 
-/// Runs build/bin/attnscope-cli with `args` in `workDir`; a run past two minutes counts as a crash.
-inline Run runCli(const QStringList &args, const QString &workDir,
-                  const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
+/// Runs `program` with `args` in `workDir`; a run past `timeoutMs` counts as a crash.
+inline Run runProgram(const QString &program, const QStringList &args, const QString &workDir,
+                      const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment(), int timeoutMs = 120000)
 {
     QProcess p;
     p.setWorkingDirectory(workDir);
     p.setProcessEnvironment(env);
-    p.start(QStringLiteral(ATTNSCOPE_BIN_DIR "/attnscope-cli"), args);
+    p.start(program, args);
     Run r;
-    if (!p.waitForFinished(120000)) {
+    if (!p.waitForFinished(timeoutMs)) {
         p.kill();
         p.waitForFinished();
         r.crashed = true;
@@ -33,6 +33,13 @@ inline Run runCli(const QStringList &args, const QString &workDir,
     r.out = QString::fromUtf8(p.readAllStandardOutput());
     r.err = QString::fromUtf8(p.readAllStandardError());
     return r;
+}
+
+/// Runs build/bin/attnscope-cli with `args` in `workDir`; a run past two minutes counts as a crash.
+inline Run runCli(const QStringList &args, const QString &workDir,
+                  const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
+{
+    return runProgram(QStringLiteral(ATTNSCOPE_BIN_DIR "/attnscope-cli"), args, workDir, env);
 }
 
 } // namespace attnscope::test
