@@ -110,9 +110,15 @@ QString makeCgroup(std::uint64_t limit)
         } else {
             continue;
         }
+        // Only a real cgroup file system: its folders exist already and the kernel fills a new
+        // one with files (in a chroot without /sys, mkpath would make plain folders).
         const QString child = dir + "/" + name;
-        if (!QDir().mkpath(child))
+        if (!QFile::exists(dir + "/cgroup.procs") || !QDir().mkdir(child))
             continue;
+        if (!QFile::exists(child + "/cgroup.procs")) {
+            QDir(child).removeRecursively();
+            continue;
+        }
         QFile lf(child + "/" + limitFile);
         if (lf.open(QIODevice::WriteOnly) && lf.write(QByteArray::number(qulonglong(limit))) > 0) {
             lf.close();
