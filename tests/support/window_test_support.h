@@ -33,13 +33,14 @@ namespace attnscope::testsupport {
 using test::fileBytes;
 using test::writeBytes;
 
-/// The application identity the window suites run with, their settings and data kept apart from
-/// a user's (QStandardPaths test mode).
+/// The application identity the window suites run with, their settings and data (recent files,
+/// autosaves) kept apart from a user's (QStandardPaths test mode) and from each other's: CTest
+/// runs the suites in parallel, and one suite's recent files must not show up in another's.
 inline void useTestIdentity()
 {
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName("AttnScopeTest");
-    QCoreApplication::setApplicationName("AttnScopeTest");
+    QCoreApplication::setApplicationName("AttnScopeTest-" + QFileInfo(QCoreApplication::applicationFilePath()).baseName());
 }
 
 /// A main window on cleared settings, shown at 1400 × 900.
