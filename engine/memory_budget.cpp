@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cctype>
 #include <charconv>
+#include <cstddef>
 #include <cstdio>
 #include <fstream>
 #include <limits>
@@ -13,6 +14,20 @@
 #include <malloc.h>
 #include <sys/resource.h>
 #include <unistd.h>
+
+// Under AddressSanitizer, malloc is the sanitizer's allocator and glibc's mallinfo2() sees none of
+// it: the budget would count nothing in use. Ask the sanitizer's allocator instead.
+#if defined(__SANITIZE_ADDRESS__)
+#define ATTNSCOPE_ASAN_ALLOCATOR 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ATTNSCOPE_ASAN_ALLOCATOR 1
+#endif
+#endif
+#ifdef ATTNSCOPE_ASAN_ALLOCATOR
+// From <sanitizer/allocator_interface.h>, which GCC 12 on Debian does not install.
+extern "C" std::size_t __sanitizer_get_current_allocated_bytes();
+#endif
 
 namespace attnscope {
 namespace {
@@ -175,8 +190,12 @@ void setMemoryBudget(std::uint64_t bytes)
 
 std::uint64_t heapInUse()
 {
+#ifdef ATTNSCOPE_ASAN_ALLOCATOR
+    return std::uint64_t(__sanitizer_get_current_allocated_bytes());
+#else
     const struct mallinfo2 mi = mallinfo2();
     return std::uint64_t(mi.uordblks) + std::uint64_t(mi.hblkhd);
+#endif
 }
 
 std::uint64_t memoryLeft(std::uint64_t budget)
