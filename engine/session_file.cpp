@@ -9,63 +9,17 @@
 #include <QJsonValue>
 
 #include <algorithm>
-#include <charconv>
-#include <cmath>
-#include <limits>
 #include <utility>
 
 #include "file_io.h"
 #include "npy.h"
+#include "session_fields.h"
 
 namespace attnscope {
 
+namespace session_detail {
+
 namespace {
-
-template <class E> using Names = std::vector<std::pair<const char *, E>>;
-
-const Names<Stage> kStages = {{"inputs", Stage::Inputs}, {"qkv", Stage::Qkv},       {"scores", Stage::Scores},
-                              {"scaled", Stage::Scaled}, {"masked", Stage::Masked}, {"weights", Stage::Weights},
-                              {"output", Stage::Output}};
-const Names<SessionState::InputKind> kKinds = {{"text", SessionState::InputKind::Text},
-                                               {"files", SessionState::InputKind::Files},
-                                               {"bundle", SessionState::InputKind::Bundle},
-                                               {"image", SessionState::InputKind::Image}};
-const Names<ScaleSpec::Mode> kScales = {{"sqrt", ScaleSpec::Mode::Sqrt},
-                                        {"dim", ScaleSpec::Mode::Dim},
-                                        {"none", ScaleSpec::Mode::None},
-                                        {"custom", ScaleSpec::Mode::Custom}};
-const Names<SessionState::MaskMode> kMasks = {{"none", SessionState::MaskMode::None},
-                                              {"causal", SessionState::MaskMode::Causal},
-                                              {"padding", SessionState::MaskMode::Padding}};
-const Names<SessionState::Reduction> kReductions = {{"max", SessionState::Reduction::Max},
-                                                    {"mean", SessionState::Reduction::Mean}};
-const Names<SessionInput::Encoding> kEncodings = {{"npy", SessionInput::Encoding::Npy},
-                                                  {"raw", SessionInput::Encoding::Raw}};
-
-template <class E> QString nameOf(const Names<E> &names, E value)
-{
-    for (const auto &[name, v] : names)
-        if (v == value)
-            return QString::fromLatin1(name);
-    assert(false && "every enumerator has a name");
-    return {};
-}
-
-// Integers up to 2^53 are exact as JSON numbers; a larger seed is written as a decimal string.
-constexpr double kMaxExactInteger = 9007199254740992.0;
-constexpr int kMaxHeads = 4096;
-constexpr int kMaxWidth = 1 << 16;
-constexpr int kMaxIndex = std::numeric_limits<int>::max();
-
-QString qs(const std::string &s)
-{
-    return QString::fromStdString(s);
-}
-
-QJsonArray rangeJson(const SessionState::Range &r)
-{
-    return QJsonArray{r.lower, r.upper};
-}
 
 QJsonObject inputJson(const SessionState &s)
 {
@@ -81,211 +35,21 @@ QJsonObject inputJson(const SessionState &s)
         }
         files.append(f);
     }
-    return QJsonObject{
-        {"kind", nameOf(kKinds, s.inputKind)}, {"text", qs(s.text)}, {"context", qs(s.context)}, {"cross", s.cross},
-        {"bundleLayer", s.bundleLayer},        {"files", files}};
+    return QJsonObject{{"kind", nameOf(kKinds, s.inputKind)}, {"files", files}};
 }
 
-QJsonObject parametersJson(const SessionState &s)
+QJsonObject windowJson(const SessionState &s)
 {
-    QJsonArray padded;
-    for (int k : s.paddedKeys)
-        padded.append(k);
-    const QJsonValue seed = double(s.seed) <= kMaxExactInteger && std::uint64_t(double(s.seed)) == s.seed
-                                ? QJsonValue(double(s.seed))
-                                : QJsonValue(QString::number(s.seed));
-    return QJsonObject{{"dModel", s.dModel},
-                       {"dHead", s.dHead},
-                       {"heads", s.heads},
-                       {"head", s.head},
-                       {"seed", seed},
-                       {"scale", nameOf(kScales, s.scaleMode)},
-                       {"customScale", s.customScale},
-                       {"temperature", s.temperature},
-                       {"mask", nameOf(kMasks, s.maskMode)},
-                       {"paddedKeys", padded}};
+    return QJsonObject{
+        {"page", qs(s.page)}, {"colormap", qs(s.colormap)}, {"reduction", nameOf(kReductions, s.reduction)}};
 }
 
-QJsonObject viewJson(const SessionState &s)
+QJsonObject pagesJson(const SessionState &s)
 {
     QJsonObject pages;
-    for (const auto &[key, value] : s.pageSettings)
-        pages.insert(qs(key), qs(value));
-    QJsonObject v{{"stage", nameOf(kStages, s.stage)},
-                  {"selectedQuery", s.selectedQuery},
-                  {"selectedCell", QJsonArray{s.selectedRow, s.selectedCol}},
-                  {"colormap", qs(s.colormap)},
-                  {"reduction", nameOf(kReductions, s.reduction)},
-                  {"tab", s.tab},
-                  {"pages", pages}};
-    if (s.zoomX)
-        v.insert("zoomX", rangeJson(*s.zoomX));
-    if (s.zoomY)
-        v.insert("zoomY", rangeJson(*s.zoomY));
-    return v;
-}
-
-/// Reads typed fields, remembering the first problem as an error that names the file and the
-/// field's dotted path. Each getter returns false once something is wrong.
-class FieldReader {
-public:
-    explicit FieldReader(std::string file) : m_file(std::move(file)) {}
-
-    const std::optional<Error> &error() const { return m_error; }
-
-    bool fail(const QString &field, const std::string &problem, Error::Code code = Error::Code::BadFormat)
-    {
-        if (!m_error)
-            m_error = makeError(code, m_file + ": the field \"" + field.toStdString() + "\" " + problem);
-        return false;
-    }
-
-    bool value(const QJsonObject &o, const QString &path, const char *key, QJsonValue &out, bool required = true)
-    {
-        const auto it = o.constFind(QLatin1String(key));
-        if (it == o.constEnd())
-            return required ? fail(join(path, key), "is missing") : false;
-        out = *it;
-        return true;
-    }
-
-    bool object(const QJsonObject &o, const QString &path, const char *key, QJsonObject &out, bool required = true)
-    {
-        QJsonValue v;
-        if (!value(o, path, key, v, required))
-            return false;
-        if (!v.isObject())
-            return fail(join(path, key), "must be an object");
-        out = v.toObject();
-        return true;
-    }
-
-    bool array(const QJsonObject &o, const QString &path, const char *key, QJsonArray &out, bool required = true)
-    {
-        QJsonValue v;
-        if (!value(o, path, key, v, required))
-            return false;
-        if (!v.isArray())
-            return fail(join(path, key), "must be an array");
-        out = v.toArray();
-        return true;
-    }
-
-    bool string(const QJsonObject &o, const QString &path, const char *key, std::string &out, bool required = true)
-    {
-        QJsonValue v;
-        if (!value(o, path, key, v, required))
-            return false;
-        if (!v.isString())
-            return fail(join(path, key), "must be a string");
-        out = v.toString().toStdString();
-        return true;
-    }
-
-    bool boolean(const QJsonObject &o, const QString &path, const char *key, bool &out)
-    {
-        QJsonValue v;
-        if (!value(o, path, key, v))
-            return false;
-        if (!v.isBool())
-            return fail(join(path, key), "must be true or false");
-        out = v.toBool();
-        return true;
-    }
-
-    bool integer(const QJsonValue &v, const QString &field, int &out, int lo, int hi)
-    {
-        const double d = v.toDouble();
-        if (!v.isDouble() || d != std::floor(d) || d < lo || d > hi)
-            return fail(field, "must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi) +
-                                   ", not " + describe(v));
-        out = int(d);
-        return true;
-    }
-
-    bool integer(const QJsonObject &o, const QString &path, const char *key, int &out, int lo, int hi)
-    {
-        QJsonValue v;
-        return value(o, path, key, v) && integer(v, join(path, key), out, lo, hi);
-    }
-
-    bool number(const QJsonObject &o, const QString &path, const char *key, double &out)
-    {
-        QJsonValue v;
-        if (!value(o, path, key, v))
-            return false;
-        if (!v.isDouble() || !std::isfinite(v.toDouble()))
-            return fail(join(path, key), "must be a finite number");
-        out = v.toDouble();
-        return true;
-    }
-
-    template <class E>
-    bool choice(const QJsonObject &o, const QString &path, const char *key, const Names<E> &names, E &out)
-    {
-        std::string s;
-        if (!string(o, path, key, s))
-            return false;
-        for (const auto &[name, v] : names)
-            if (s == name) {
-                out = v;
-                return true;
-            }
-        std::string allowed;
-        for (const auto &n : names)
-            allowed += (allowed.empty() ? "" : ", ") + std::string(n.first);
-        return fail(join(path, key), "has the unknown value \"" + s + "\" (expected one of " + allowed + ")");
-    }
-
-    static std::string describe(const QJsonValue &v)
-    {
-        switch (v.type()) {
-        case QJsonValue::Double:
-            return QString::number(v.toDouble(), 'g', 17).toStdString();
-        case QJsonValue::String:
-            return "the string \"" + v.toString().left(40).toStdString() + "\"";
-        case QJsonValue::Bool:
-            return v.toBool() ? "true" : "false";
-        case QJsonValue::Null:
-            return "null";
-        case QJsonValue::Array:
-            return "an array";
-        case QJsonValue::Object:
-            return "an object";
-        case QJsonValue::Undefined:
-            break;
-        }
-        return "nothing";
-    }
-
-    static QString join(const QString &path, const char *key)
-    {
-        return path.isEmpty() ? QString::fromLatin1(key) : path + QLatin1Char('.') + QLatin1String(key);
-    }
-
-private:
-    std::string m_file;
-    std::optional<Error> m_error;
-};
-
-bool readSeed(FieldReader &r, const QJsonObject &o, std::uint64_t &out)
-{
-    QJsonValue v;
-    if (!r.value(o, "parameters", "seed", v))
-        return false;
-    if (v.isDouble()) {
-        const double d = v.toDouble();
-        if (d >= 0 && d <= kMaxExactInteger && d == std::floor(d)) {
-            out = std::uint64_t(d);
-            return true;
-        }
-    } else if (v.isString()) {
-        const std::string s = v.toString().toStdString();
-        const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-        if (!s.empty() && ec == std::errc() && end == s.data() + s.size())
-            return true;
-    }
-    return r.fail("parameters.seed", "must be an integer from 0 to 2^64-1 (a number, or a decimal string)");
+    for (const auto &[key, part] : s.pages)
+        pages.insert(qs(key), part);
+    return pages;
 }
 
 bool readEmbedded(FieldReader &r, const QJsonObject &f, const QString &path, SessionInput &in)
@@ -348,6 +112,8 @@ bool checkSecondaryRole(FieldReader &r, const SessionState &s, const QString &pa
     return true;
 }
 
+} // namespace
+
 bool readFiles(FieldReader &r, const QJsonArray &files, SessionState &s)
 {
     for (qsizetype i = 0; i < files.size(); ++i) {
@@ -374,80 +140,39 @@ bool readFiles(FieldReader &r, const QJsonArray &files, SessionState &s)
     return true;
 }
 
+namespace {
+
+/// Version 2's input: the kind and the files (the typed text is the explorer page's).
 bool readInput(FieldReader &r, const QJsonObject &root, SessionState &s)
 {
     QJsonObject o;
     QJsonArray files;
-    if (!r.object(root, "", "input", o) || !r.choice(o, "input", "kind", kKinds, s.inputKind) ||
-        !r.string(o, "input", "text", s.text) || !r.string(o, "input", "context", s.context) ||
-        !r.boolean(o, "input", "cross", s.cross) || !r.array(o, "input", "files", files))
-        return false;
-    if (o.contains(QLatin1String("bundleLayer")) && !r.integer(o, "input", "bundleLayer", s.bundleLayer, -1, kMaxIndex))
-        return false;
-    return readFiles(r, files, s);
+    return r.object(root, "", "input", o) && r.choice(o, "input", "kind", kKinds, s.inputKind) &&
+           r.array(o, "input", "files", files) && readFiles(r, files, s);
 }
 
-bool readParameters(FieldReader &r, const QJsonObject &root, SessionState &s)
+bool readWindow(FieldReader &r, const QJsonObject &root, SessionState &s)
 {
     QJsonObject o;
-    QJsonArray padded;
-    const QString p = QStringLiteral("parameters");
-    if (!r.object(root, "", "parameters", o) || !r.integer(o, p, "dModel", s.dModel, 1, kMaxWidth) ||
-        !r.integer(o, p, "dHead", s.dHead, 1, kMaxWidth) || !r.integer(o, p, "heads", s.heads, 1, kMaxHeads) ||
-        !r.integer(o, p, "head", s.head, 0, s.heads - 1) || !readSeed(r, o, s.seed) ||
-        !r.choice(o, p, "scale", kScales, s.scaleMode) || !r.number(o, p, "customScale", s.customScale) ||
-        !r.number(o, p, "temperature", s.temperature) || !r.choice(o, p, "mask", kMasks, s.maskMode) ||
-        !r.array(o, p, "paddedKeys", padded))
+    const QString w = QStringLiteral("window");
+    if (!r.object(root, "", "window", o) || !r.string(o, w, "page", s.page) ||
+        !r.string(o, w, "colormap", s.colormap) || !r.choice(o, w, "reduction", kReductions, s.reduction))
         return false;
-    if (s.temperature <= 0)
-        return r.fail("parameters.temperature",
-                      "must be greater than 0, not " + QString::number(s.temperature, 'g', 17).toStdString());
-    for (qsizetype i = 0; i < padded.size(); ++i) {
-        int k = 0;
-        if (!r.integer(padded[i], QStringLiteral("parameters.paddedKeys[%1]").arg(i), k, 0, kMaxIndex))
-            return false;
-        s.paddedKeys.push_back(k);
-    }
+    if (s.page.empty())
+        return r.fail("window.page", "is empty; it must name a page (\"explorer\", \"attention\", \"image\" …)");
     return true;
 }
 
-bool readRange(FieldReader &r, const QJsonObject &o, const char *key, std::optional<SessionState::Range> &out)
+/// "pages": an object whose members are objects, kept as they are (each page checks its own).
+bool readPages(FieldReader &r, const QJsonObject &root, SessionState &s)
 {
-    QJsonArray a;
-    if (!o.contains(QLatin1String(key)))
-        return true;
-    if (!r.array(o, "view", key, a))
+    QJsonObject o;
+    if (!r.object(root, "", "pages", o))
         return false;
-    const QString field = FieldReader::join("view", key);
-    if (a.size() != 2 || !a[0].isDouble() || !a[1].isDouble() || !std::isfinite(a[0].toDouble()) ||
-        !std::isfinite(a[1].toDouble()) || !(a[0].toDouble() < a[1].toDouble()))
-        return r.fail(field, "must be [lower, upper]: two finite numbers with lower < upper");
-    out = SessionState::Range{a[0].toDouble(), a[1].toDouble()};
-    return true;
-}
-
-bool readView(FieldReader &r, const QJsonObject &root, SessionState &s)
-{
-    QJsonObject o, pages;
-    QJsonArray cell;
-    const QString v = QStringLiteral("view");
-    if (!r.object(root, "", "view", o) || !r.choice(o, v, "stage", kStages, s.stage) ||
-        !r.integer(o, v, "selectedQuery", s.selectedQuery, -1, kMaxIndex) || !r.array(o, v, "selectedCell", cell) ||
-        !r.string(o, v, "colormap", s.colormap) || !r.choice(o, v, "reduction", kReductions, s.reduction) ||
-        !r.integer(o, v, "tab", s.tab, 0, kMaxIndex) || !readRange(r, o, "zoomX", s.zoomX) ||
-        !readRange(r, o, "zoomY", s.zoomY))
-        return false;
-    if (cell.size() != 2)
-        return r.fail("view.selectedCell", "must be [row, column]");
-    if (!r.integer(cell[0], "view.selectedCell[0]", s.selectedRow, -1, kMaxIndex) ||
-        !r.integer(cell[1], "view.selectedCell[1]", s.selectedCol, -1, kMaxIndex))
-        return false;
-    if (o.contains(QLatin1String("pages")) && !r.object(o, v, "pages", pages))
-        return false;
-    for (auto it = pages.constBegin(); it != pages.constEnd(); ++it) {
-        if (!it->isString())
-            return r.fail("view.pages." + it.key(), "must be a string");
-        s.pageSettings[it.key().toStdString()] = it->toString().toStdString();
+    for (auto it = o.constBegin(); it != o.constEnd(); ++it) {
+        if (!it->isObject())
+            return r.fail("pages." + it.key(), "is not an object");
+        s.pages[it.key().toStdString()] = it->toObject();
     }
     return true;
 }
@@ -472,6 +197,10 @@ Result<bool> readHeader(FieldReader &r, const QJsonObject &root, SessionState &s
 
 } // namespace
 
+} // namespace session_detail
+
+using namespace session_detail;
+
 const char *stageKey(Stage stage)
 {
     for (const auto &[name, v] : kStages)
@@ -494,8 +223,8 @@ std::vector<std::byte> encodeSession(const SessionState &state)
     const QJsonObject root{{"format", QString::fromLatin1(kSessionFormatTag)},
                            {"version", kSessionFormatVersion},
                            {"input", inputJson(state)},
-                           {"parameters", parametersJson(state)},
-                           {"view", viewJson(state)}};
+                           {"window", windowJson(state)},
+                           {"pages", pagesJson(state)}};
     const QByteArray json = QJsonDocument(root).toJson(QJsonDocument::Indented);
     const auto *p = reinterpret_cast<const std::byte *>(json.constData());
     return std::vector<std::byte>(p, p + json.size());
@@ -517,7 +246,9 @@ Result<SessionState> decodeSession(const std::vector<std::byte> &bytes, const st
     SessionState s;
     if (auto header = readHeader(r, root, s, sessionPath); !header)
         return header.error();
-    if (!readInput(r, root, s) || !readParameters(r, root, s) || !readView(r, root, s))
+    const bool read = s.version == 1 ? readVersion1(r, root, s)
+                                     : readInput(r, root, s) && readWindow(r, root, s) && readPages(r, root, s);
+    if (!read)
         return *r.error();
     s.sessionPath = sessionPath;
     return s;

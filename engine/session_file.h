@@ -1,7 +1,7 @@
 #pragma once
-// The `.attnscope` session file: the window's whole state (inputs, parameters, stage, selection,
-// view) as UTF-8 JSON, versioned and validated strictly on read. docs/session-format.md is the
-// specification; this header is its reader and writer. QtCore only.
+// The `.attnscope` session file: the window's whole state (its inputs, the page shown, the view
+// options, and each page's own part) as UTF-8 JSON, versioned and validated strictly on read.
+// docs/session-format.md is the specification; this header is its reader and writer. QtCore only.
 
 #include <cstddef>
 #include <cstdint>
@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <QJsonObject>
+
 #include "attention.h"
 #include "result.h"
 
@@ -17,8 +19,8 @@ namespace attnscope {
 
 /// The `"format"` tag of every session file.
 inline constexpr const char *kSessionFormatTag = "attnscope-session";
-/// The version this build writes; it reads this one and every older one.
-inline constexpr int kSessionFormatVersion = 1;
+/// The version this build writes; it reads this one and every older one (version 1 converted).
+inline constexpr int kSessionFormatVersion = 2;
 /// Files larger than this are refused before a byte is read.
 inline constexpr std::uint64_t kSessionMaxFileBytes = 256ull << 20;
 /// embedInputs() embeds the inputs only when together they are at most this large.
@@ -44,54 +46,24 @@ struct SessionInput {
     bool operator==(const SessionInput &) const = default;
 };
 
-/// Everything the window restores, as engine-level values. Invariants after decodeSession():
-/// dModel, dHead, heads ≥ 1; 0 ≤ head < heads; temperature > 0 and finite; customScale finite;
-/// paddedKeys ≥ 0; selections ≥ -1 (-1: none); tab ≥ 0; zoom ranges finite with lower < upper;
-/// every input's role is "" or a known secondary role, each secondary role at most once and only
-/// with the bundle kind; a kind other than text has at least one primary input.
+/// Everything the window restores. Invariants after decodeSession(): `page` is not empty; every
+/// input's role is "" or a known secondary role, each secondary role at most once and only with
+/// the bundle kind; a kind other than text has at least one primary input. The content of each
+/// page's object is not checked here: each page checks its own part (leniently, with notes).
 struct SessionState {
     enum class InputKind { Text, Files, Bundle, Image };
-    enum class MaskMode { None, Causal, Padding };
     enum class Reduction { Max, Mean };
-    struct Range {
-        double lower = 0, upper = 1;
-        bool operator==(const Range &) const = default;
-    };
-
-    int version = kSessionFormatVersion; ///< the file's version when read; writing always writes ours
-    std::string sessionPath;             ///< where it was read from; not stored in the file
-
-    // Input
+    int version = kSessionFormatVersion; ///< the file's version when read (1 or 2); writing writes 2
+    std::string sessionPath;             ///< where it was read from; not stored
     InputKind inputKind = InputKind::Text;
-    std::string text;    ///< the typed sentence (UTF-8)
-    std::string context; ///< the keys' sentence for cross-attention
-    bool cross = false;
-    int bundleLayer = -1;             ///< a bundle's layer (-1: the last)
-    std::vector<SessionInput> inputs; ///< empty for typed text
-
-    // Explorer parameters
-    int dModel = 64;
-    int dHead = 16;
-    int heads = 2;
-    int head = 0;
-    std::uint64_t seed = 1;
-    ScaleSpec::Mode scaleMode = ScaleSpec::Mode::Sqrt;
-    double customScale = 1.0;
-    double temperature = 1.0;
-    MaskMode maskMode = MaskMode::None;
-    std::vector<int> paddedKeys;
-
-    // View
-    Stage stage = Stage::Weights;
-    int selectedQuery = -1;
-    int selectedRow = -1, selectedCol = -1;
-    std::string colormap = "viridis"; ///< checked by the window, which knows the maps
+    std::vector<SessionInput> inputs;    ///< unchanged from version 1 (roles etc.)
+    std::string page = "explorer";       ///< the page shown: "explorer", "attention", "image" or a
+                                         ///< later page's key (any non-empty string)
+    std::string colormap = "viridis";    ///< checked by the window
     Reduction reduction = Reduction::Max;
-    int tab = 0;
-    std::optional<Range> zoomX, zoomY; ///< the main heatmap's axes; unset: fit the matrix
-    /// Settings of the other tabs, opaque to the format (a page owns its keys, e.g. "image.alpha").
-    std::map<std::string, std::string> pageSettings;
-
+    /// Each page's own part, by page key: a JSON object that the page reads and checks itself
+    /// (leniently, with notes). Keys of pages this version does not know are kept as they are.
+    std::map<std::string, QJsonObject> pages;
     bool operator==(const SessionState &) const = default;
 };
 
@@ -99,14 +71,17 @@ struct SessionState {
 const char *stageKey(Stage stage);
 std::optional<Stage> stageFromKey(const std::string &key);
 
-/// The JSON text of `state` (UTF-8, indented), always with the current version.
+/// The JSON text of `state` (UTF-8, indented), always in the current version (2).
 std::vector<std::byte> encodeSession(const SessionState &state);
 
 /// Parses and validates a session. `sessionPath` names the file in messages and becomes
 /// `sessionPath` of the result. Refuses: not JSON, a wrong tag, a newer version, a missing or
-/// ill-typed field, a value out of range, embedded data that is not base64 or not a valid .npy;
-/// the message names the file and the field ("input.files[1].embedded.data"). A file whose role
-/// this version does not know (from a later release) is left out of `inputs` without a word.
+/// ill-typed field, a value out of range, embedded data that is not base64 or not a valid .npy,
+/// a member of "pages" that is not an object; the message names the file and the field
+/// ("input.files[1].embedded.data"). A file whose role this version does not know (from a later
+/// release) is left out of `inputs` without a word. A version-1 file is checked with version 1's
+/// rules and converted (its explorer fields become pages["explorer"], its "view.pages" keys
+/// "P.X" become pages[P][X]); `version` tells which version the file was.
 Result<SessionState> decodeSession(const std::vector<std::byte> &bytes, const std::string &sessionPath);
 
 /// Writes `state` to `path` atomically (temporary file + rename): on failure the file at `path`

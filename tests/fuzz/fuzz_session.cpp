@@ -16,6 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     if (!state)
         return 0;
     (void)attnscope::missingInputs(*state);
+    // A version-1 file comes back as version 2, with the same state otherwise.
     auto again = attnscope::decodeSession(attnscope::encodeSession(*state), "fuzz.attnscope");
     if (!again)
         std::abort(); // the writer produced a file its own reader refuses

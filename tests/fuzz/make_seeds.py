@@ -222,6 +222,20 @@ put("npz", "names_and_trailing.npz", member_buf.getvalue())
 
 # Sessions: the format document's example, every enumerated field with a value the window does
 # not know, wrong types, huge numbers, roles, embedded data that is or is not a valid .npy.
+# Version 1 (converted when read) and version 2 (pages keyed by page).
+def edit(s, changes):
+    for path, value in changes.items():
+        node = s
+        keys = path.split("__")
+        for k in keys[:-1]:
+            node = node[k]
+        if value is None:
+            del node[keys[-1]]
+        else:
+            node[keys[-1]] = value
+    return json.dumps(s).encode()
+
+
 def session(**changes):
     s = {
         "format": "attnscope-session", "version": 1,
@@ -233,16 +247,24 @@ def session(**changes):
                  "reduction": "max", "tab": 0, "zoomX": [-0.5, 2.5], "zoomY": [-0.5, 2.5],
                  "pages": {"attention.mode": "single", "image.opacity": "60"}},
     }
-    for path, value in changes.items():
-        node = s
-        keys = path.split("__")
-        for k in keys[:-1]:
-            node = node[k]
-        if value is None:
-            del node[keys[-1]]
-        else:
-            node[keys[-1]] = value
-    return json.dumps(s).encode()
+    return edit(s, changes)
+
+
+def session2(**changes):
+    s = {
+        "format": "attnscope-session", "version": 2,
+        "input": {"kind": "text", "files": []},
+        "window": {"page": "attention", "colormap": "viridis", "reduction": "max"},
+        "pages": {
+            "explorer": {"text": "the cat sat", "context": "", "cross": False, "layer": -1, "dModel": 64,
+                         "dHead": 16, "heads": 2, "head": 1, "seed": 7, "scale": "sqrt", "customScale": 1,
+                         "temperature": 0.5, "mask": "causal", "paddedKeys": [], "stage": "weights",
+                         "selectedQuery": 0, "selectedCell": [0, 1], "zoomX": [-0.5, 2.5], "zoomY": [-0.5, 2.5]},
+            "attention": {"mode": "rollout", "layer": "1"},
+            "image": {"opacity": "60"},
+        },
+    }
+    return edit(s, changes)
 
 
 npy_2x2 = (b"\x93NUMPY\x01\x00v\x00{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }" + b" " * 57 +
@@ -286,3 +308,32 @@ put("session", "not_json.attnscope", b'{"format": "attnscope-session", "version"
 put("session", "not_utf8.attnscope", session(input__text="caf\u00e9").replace(b"caf\\u00e9", b"caf\xe9"))
 put("session", "array_root.attnscope", b"[1, 2, 3]")
 put("session", "deep_nesting.attnscope", b"[" * 5000 + b"]" * 5000)
+put("session", "v1_tab_7.attnscope", session(view__tab=7))
+put("session", "v1_page_keys.attnscope", session(view__pages={
+    "attention.layer": "1", "a.b.c": "x", "nodot": "y", ".orphan": "z", "explorer.text": "not this", "": ""}))
+put("session", "v1_seed_above_2_53.attnscope", session(parameters__seed="9007199254740993"))
+put("session", "v2_example.attnscope", session2())
+put("session", "v2_empty_pages.attnscope", session2(pages={}))
+put("session", "v2_later_page.attnscope", session2(window__page="lessons", pages__lessons={
+    "lesson": 4, "steps": [{"done": True}, {}], "note": "v\u00e4lue", "none": None, "big": 9007199254740993}))
+put("session", "v2_odd_page_values.attnscope", session2(pages__explorer={
+    "dModel": -3, "stage": 7, "text": False, "seed": "18446744073709551616", "selectedCell": [1e300, "x"]}))
+put("session", "v2_page_empty.attnscope", session2(window__page=""))
+put("session", "v2_page_number.attnscope", session2(window__page=2))
+put("session", "v2_reduction_min.attnscope", session2(window__reduction="min"))
+put("session", "v2_missing_window.attnscope", session2(window=None))
+put("session", "v2_missing_pages.attnscope", session2(pages=None))
+put("session", "v2_pages_array.attnscope", session2(pages=[]))
+put("session", "v2_page_not_object.attnscope", session2(pages__explorer="the cat"))
+put("session", "v2_page_null.attnscope", session2(pages__image=None).replace(b'"attention": {"mode"', b'"image": null, "attention": {"mode"'))
+put("session", "v2_with_v1_sections.attnscope", session(version=2))
+put("session", "v3.attnscope", session2(version=3))
+put("session", "v2_roles.attnscope", session2(input__kind="bundle", input__files=[
+    {"name": "a.npz", "path": "/r/a.npz"}, {"name": "s.png", "path": "/r/s.png", "role": "overlayImage"},
+    {"name": "b.npz", "path": "/r/b.npz", "role": "secondInput"}, {"name": "c", "path": "/c", "role": "later"}]))
+put("session", "v2_files_embedded.attnscope", session2(input__kind="files", input__files=[
+    {"name": "q.npy", "path": "/nonexistent/q.npy", "embedded": {"encoding": "npy", "data": b64}},
+    {"name": "k.npy", "path": "", "relative": "k.npy", "embedded": {"encoding": "raw", "data": "AAEC"}}]))
+put("session", "v2_no_primary.attnscope", session2(input__kind="image"))
+put("session", "v2_deep_page.attnscope", session2(pages__explorer={"deep": 0}).replace(
+    b'{"deep": 0}', b'{"deep": ' + b"[" * 500 + b"]" * 500 + b"}"))
