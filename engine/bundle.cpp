@@ -67,7 +67,44 @@ Status readImageGrid(TensorFile &file, const std::string &path, AttentionBundle 
     return okStatus();
 }
 
+/// `causal`, when present: a metadata entry "true"/"false" or a scalar array.
+Status readCausal(TensorFile &file, const std::string &path, AttentionBundle &b)
+{
+    for (const auto &[key, value] : file.info().metadata) {
+        if (key != "causal")
+            continue;
+        if (value != "true" && value != "false")
+            return bundleError(path, "the metadata causal must be \"true\" or \"false\", not \"" + value + "\"");
+        b.causal = value == "true";
+    }
+    if (!file.has("causal"))
+        return okStatus();
+    auto t = file.read("causal");
+    if (!t)
+        return t.error();
+    if (t->numel() != 1 || std::isnan(t->at(0)))
+        return bundleError(path, "causal must be one number (0 or 1), not " + shapeToString(t->shape));
+    b.causal = t->at(0) != 0;
+    return okStatus();
+}
+
 } // namespace
+
+bool layerIsCausal(const AttentionBundle &b, std::int64_t layer)
+{
+    if (b.causal)
+        return *b.causal;
+    if (b.queries() != b.keys() || b.queries() < 2 || layer < 0 || layer >= b.layers())
+        return false;
+    for (std::int64_t h = 0; h < b.heads(); ++h) {
+        const Mat<double> m = b.attentions.matrix<double>(layer * b.heads() + h);
+        for (Eigen::Index i = 0; i < m.rows(); ++i)
+            for (Eigen::Index j = i + 1; j < m.cols(); ++j)
+                if (m(i, j) != 0)
+                    return false;
+    }
+    return true;
+}
 
 Result<AttentionBundle> readAttentionBundle(const std::string &spec)
 {
@@ -114,6 +151,8 @@ Result<AttentionBundle> readAttentionBundle(const std::string &spec)
         *slot = std::move(t.value());
     }
     if (auto st = readImageGrid(file, path, b); !st)
+        return st.error();
+    if (auto st = readCausal(file, path, b); !st)
         return st.error();
     return b;
 }

@@ -24,12 +24,19 @@ struct AttentionBundle {
     std::optional<Tensor> q, k, v;      ///< [L, H, T, d] when present
     int gridRows = 0, gridCols = 0;     ///< image_grid, 0 when absent
     bool leadingClsKey = false;         ///< Tk == rows·cols + 1
+    /// Whether the model masked causally, when the file says: the metadata entry `causal`
+    /// ("true" / "false", .safetensors) or a scalar array `causal` (non-zero: true, .npz).
+    std::optional<bool> causal;
 
     std::int64_t layers() const { return attentions.shape[0]; }
     std::int64_t heads() const { return attentions.shape[1]; }
     std::int64_t queries() const { return attentions.shape[2]; }
     std::int64_t keys() const { return attentions.shape[3]; }
 };
+
+/// Whether layer `layer` of `b` attends causally: the bundle says so (`causal`), or, when it says
+/// nothing, Tq == Tk and every head of the layer is exactly 0 above the diagonal.
+bool layerIsCausal(const AttentionBundle &b, std::int64_t layer);
 
 /// Reads a bundle (.npz or .safetensors), or a bare attention tensor given as a TENSOR spec
 /// (then without tokens). Checks token counts and the grid against the attention's shape.

@@ -36,6 +36,28 @@ struct ExplorerSetup {
     bool crossAttention = false;
 };
 
+/// The explorer's parameters as one typed value: what the Parameters panel shows, and what
+/// settings and sessions keep (app/gui/pages/explorer/explorer_params.cpp converts it, in one
+/// place). For typed text every field applies; for tensors from files the model fields (dModel,
+/// dHead, heads, seed, text) describe the file and only head, scale, temperature and mask apply.
+struct ExplorerParams {
+    enum class Mask { None, Causal, Padding };
+    std::string text;    ///< the typed sentence (UTF-8)
+    std::string context; ///< the keys' sentence for cross-attention
+    bool cross = false;
+    int dModel = 64;
+    int dHead = 16; ///< d_k = d_v of one head
+    int heads = 2;
+    int head = 0; ///< the head shown, 0 … heads − 1
+    std::uint64_t seed = 1;
+    ScaleSpec::Mode scale = ScaleSpec::Mode::Sqrt;
+    double customScale = 1.0; ///< the multiplier when scale is Custom
+    double temperature = 1.0; ///< > 0
+    Mask mask = Mask::None;
+    std::vector<int> paddedKeys; ///< key indices treated as padding when mask is Padding
+    bool operator==(const ExplorerParams &) const = default;
+};
+
 struct TextScenario {
     std::vector<std::string> tokens;        ///< the queries (and keys, for self-attention)
     std::vector<std::string> contextTokens; ///< non-empty: cross-attention keys

@@ -62,15 +62,25 @@ Result<ExplorerFile> fromBundle(const std::string &path, int layer)
     auto b = readAttentionBundle(path);
     if (!b)
         return b.error();
-    if (!b->q || !b->k || !b->v)
+    auto setup = setupFromBundle(*b, layer);
+    if (!setup)
+        return setup.error();
+    return ExplorerFile{std::make_shared<const ExplorerSetup>(std::move(setup.value())), {}};
+}
+
+} // namespace
+
+Result<ExplorerSetup> setupFromBundle(const AttentionBundle &b, int layer)
+{
+    if (!b.q || !b.k || !b.v)
         return makeError(Error::Code::Unsupported,
-                         path + ": holds attention weights but no q, k and v to recompute the stages from");
-    const std::int64_t l = layer < 0 ? b->layers() - 1 : layer;
-    if (l >= b->layers())
-        return makeError(Error::Code::BadArgument, path + ": has " + std::to_string(b->layers()) + " layers, not " +
+                         b.path + ": holds attention weights but no q, k and v to recompute the stages from");
+    const std::int64_t l = layer < 0 ? b.layers() - 1 : layer;
+    if (l >= b.layers())
+        return makeError(Error::Code::BadArgument, b.path + ": has " + std::to_string(b.layers()) + " layers, not " +
                                                        std::to_string(l + 1));
     AttentionRequest req;
-    for (auto [slot, t, name] : {std::tuple{&req.q, &*b->q, "q"}, {&req.k, &*b->k, "k"}, {&req.v, &*b->v, "v"}}) {
+    for (auto [slot, t, name] : {std::tuple{&req.q, &*b.q, "q"}, {&req.k, &*b.k, "k"}, {&req.v, &*b.v, "v"}}) {
         // [L, H, T, d] → the layer's [H, T, d]
         Tensor slice;
         slice.dtype = t->dtype;
@@ -78,15 +88,15 @@ Result<ExplorerFile> fromBundle(const std::string &path, int layer)
         const std::size_t bytes = std::size_t(t->shape[1] * t->shape[2] * t->shape[3]) * dtypeSize(t->dtype);
         slice.bytes.assign(t->bytes.begin() + std::ptrdiff_t(std::size_t(l) * bytes),
                            t->bytes.begin() + std::ptrdiff_t(std::size_t(l + 1) * bytes));
-        *slot = NamedTensor{path + ":" + name, std::move(slice)};
+        *slot = NamedTensor{b.path + ":" + name, std::move(slice)};
     }
-    auto setup = setupFromRequest(req, b->tokens, b->keyTokens);
+    auto setup = setupFromRequest(req, b.tokens, b.keyTokens);
     if (!setup)
         return setup.error();
-    return ExplorerFile{std::make_shared<const ExplorerSetup>(std::move(setup.value())), {}};
+    // Whether the model masked causally is the bundle's to say (layerIsCausal), not the request's.
+    setup->inputs.mask.causal = layerIsCausal(b, l);
+    return setup;
 }
-
-} // namespace
 
 Result<ExplorerFile> openExplorerFile(const std::string &path, int layer)
 {

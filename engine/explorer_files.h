@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "bundle.h"
 #include "explorer.h"
 
 namespace attnscope {
@@ -19,6 +20,10 @@ struct ExplorerFile {
 /// Opens `path` by its kind (see above). `layer` picks a bundle's layer (-1: the last).
 Result<ExplorerFile> openExplorerFile(const std::string &path, int layer = -1);
 
+/// The setup of layer `layer` (-1: the last) of a bundle with q, k and v [L, H, T, d]: its tokens,
+/// and a causal mask exactly when layerIsCausal() says so. An error names the file when the bundle
+/// has no q/k/v or the layer is out of range.
+Result<ExplorerSetup> setupFromBundle(const AttentionBundle &b, int layer);
 /// Builds a setup from files named after their roles: q, k, v; or x, wq, wk, wv and optionally
 /// context (or c); optionally mask, key_padding, and tokens / key_tokens (.txt, one per line).
 Result<ExplorerSetup> setupFromRoleFiles(const std::vector<std::string> &paths);

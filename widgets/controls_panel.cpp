@@ -14,6 +14,7 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -168,58 +169,64 @@ void ControlsPanel::emitChanged()
         emit changed();
 }
 
-ControlValues ControlsPanel::values() const
+ExplorerParams ControlsPanel::values() const
 {
-    ControlValues v;
-    v.text = m_text->text();
-    v.context = m_context->text();
+    ExplorerParams v;
+    v.text = m_text->text().toStdString();
+    v.context = m_context->text().toStdString();
     v.cross = m_cross->isChecked();
     v.dModel = m_dModel->value();
     v.dHead = m_dHead->value();
     v.heads = m_heads->value();
     v.head = m_head->value();
-    v.seed = qulonglong(m_seed->value());
-    v.scaleMode = m_scale->currentIndex();
+    v.seed = std::uint64_t(m_seed->value());
+    v.scale = ScaleSpec::Mode(m_scale->currentIndex()); // the box lists the modes in their order
     v.customScale = m_customScale->value();
     v.temperature = m_temperature->value();
-    v.maskMode = m_mask->currentIndex();
+    v.mask = ExplorerParams::Mask(m_mask->currentIndex());
     for (int i = 0; i < m_padding->count(); ++i)
         if (m_padding->item(i)->checkState() == Qt::Checked)
-            v.paddedKeys << i;
+            v.paddedKeys.push_back(i);
     return v;
 }
 
-void ControlsPanel::setValues(const ControlValues &v)
+void ControlsPanel::setValues(const ExplorerParams &v)
 {
     m_updating = true;
-    m_text->setText(v.text);
-    m_context->setText(v.context);
+    m_text->setText(QString::fromStdString(v.text));
+    m_context->setText(QString::fromStdString(v.context));
     m_cross->setChecked(v.cross);
+    // A file's model may be larger than the built-in one's ranges.
+    m_dModel->setMaximum(std::max(1024, v.dModel));
+    m_dHead->setMaximum(std::max(256, v.dHead));
+    m_heads->setMaximum(std::max(32, v.heads));
     m_dModel->setValue(v.dModel);
     m_dHead->setValue(v.dHead);
     m_heads->setValue(v.heads);
-    m_head->setMaximum(v.heads - 1);
+    m_head->setMaximum(std::max(0, v.heads - 1));
     m_head->setValue(v.head);
-    m_seed->setValue(int(v.seed));
-    m_scale->setCurrentIndex(v.scaleMode);
+    m_seed->setValue(int(std::min<std::uint64_t>(v.seed, std::uint64_t(m_seed->maximum()))));
+    m_scale->setCurrentIndex(int(v.scale));
     m_customScale->setValue(v.customScale);
     m_temperature->setValue(v.temperature);
-    m_mask->setCurrentIndex(v.maskMode);
+    m_mask->setCurrentIndex(int(v.mask));
     for (int i = 0; i < m_padding->count(); ++i)
-        m_padding->item(i)->setCheckState(v.paddedKeys.contains(i) ? Qt::Checked : Qt::Unchecked);
+        m_padding->item(i)->setCheckState(std::find(v.paddedKeys.begin(), v.paddedKeys.end(), i) != v.paddedKeys.end()
+                                              ? Qt::Checked
+                                              : Qt::Unchecked);
     m_updating = false;
     emit changed();
 }
 
 void ControlsPanel::setKeyTokens(const QStringList &tokens)
 {
-    const QList<int> checked = values().paddedKeys;
+    const std::vector<int> checked = values().paddedKeys;
     const QSignalBlocker block(m_padding);
     m_padding->clear();
     for (int i = 0; i < tokens.size(); ++i) {
         auto *item = new QListWidgetItem(QStringLiteral("%1  %2").arg(i).arg(tokens.at(i)), m_padding);
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
-        item->setCheckState(checked.contains(i) ? Qt::Checked : Qt::Unchecked);
+        item->setCheckState(std::find(checked.begin(), checked.end(), i) != checked.end() ? Qt::Checked : Qt::Unchecked);
     }
 }
 

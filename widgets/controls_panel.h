@@ -2,6 +2,8 @@
 
 #include <QWidget>
 
+#include "explorer.h"
+
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
@@ -12,23 +14,6 @@ class QSpinBox;
 
 namespace attnscope {
 
-/// What the controls say, as plain values (the window turns them into a computation).
-struct ControlValues {
-    QString text;
-    QString context;        ///< the keys' sentence for cross-attention
-    bool cross = false;
-    int dModel = 64;
-    int dHead = 16;
-    int heads = 2;
-    int head = 0;
-    qulonglong seed = 1;
-    int scaleMode = 0;      ///< 0: 1/√d_k, 1: 1/d_k, 2: none, 3: custom
-    double customScale = 1.0;
-    double temperature = 1.0;
-    int maskMode = 0;       ///< 0: none, 1: causal, 2: padding of chosen keys
-    QList<int> paddedKeys;
-    bool operator==(const ControlValues &) const = default;
-};
 
 /// The parameter controls: sentence, cross-attention context, sizes, seed, scale, temperature,
 /// mask and head. Every change emits changed() at once.
@@ -37,13 +22,14 @@ class ControlsPanel : public QWidget {
 public:
     explicit ControlsPanel(QWidget *parent = nullptr);
 
-    ControlValues values() const;
-    void setValues(const ControlValues &v);
+    ExplorerParams values() const;
+    void setValues(const ExplorerParams &v);
     /// The key tokens, offered for padding.
     void setKeyTokens(const QStringList &tokens);
     /// How many heads there are to choose from (the tensors may fix it).
     void setHeadCount(int heads);
-    /// Text controls are off while tensors from files are shown.
+    /// Text controls are off while tensors from files are shown; their fields then show the
+    /// file's model (setValues), whatever its size.
     void setTextMode(bool on);
 
     QLineEdit *textEdit() const { return m_text; }

@@ -1,5 +1,6 @@
 // attnscope: the AttnScope window.
-//   attnscope [FILE] [--text "SENTENCE"] [--stage inputs|qkv|scores|scaled|masked|weights|output]
+//   attnscope [FILE] [--text "SENTENCE"] [--layer L] [--head H]
+//             [--stage inputs|qkv|scores|scaled|masked|weights|output]
 //             [--memory-budget SIZE] [--screenshot FILE.png]
 
 #include <QApplication>
@@ -9,7 +10,9 @@
 #include <cstdint>
 #include <cstdio>
 #include <optional>
+#include <tuple>
 
+#include "explorer_page.h"
 #include "explorer_session.h"
 #include "main_window.h"
 #include "memory_budget.h"
@@ -48,6 +51,10 @@ int main(int argc, char **argv)
     const QCommandLineOption budget("memory-budget", "The most memory the window may use (512M, 4G, 1.5GiB); larger inputs "
                                                      "are refused. Default: the preference, else half of the memory "
                                                      "(or the cgroup or ulimit -v limit).", "SIZE");
+    const QCommandLineOption layer("layer", "Show layer L (0-based; default: the last) on every tab that shows a layer.", "L");
+    const QCommandLineOption head("head", "Show head H (0-based; default: 0) on every tab that shows a head.", "H");
+    parser.addOption(layer);
+    parser.addOption(head);
     parser.addOption(budget);
     parser.addOption(text);
     parser.addOption(stage);
@@ -65,6 +72,15 @@ int main(int argc, char **argv)
         if (!startStage)
             return fail(QStringLiteral("--stage: '%1' is not inputs, qkv, scores, scaled, masked, weights or output")
                             .arg(parser.value(stage)));
+    }
+    int layerIndex = -1, headIndex = -1;
+    for (auto [option, out, name] : {std::tuple{&layer, &layerIndex, "--layer"}, {&head, &headIndex, "--head"}}) {
+        if (!parser.isSet(*option))
+            continue;
+        bool ok = false;
+        *out = parser.value(*option).toInt(&ok);
+        if (!ok || *out < 0)
+            return fail(QStringLiteral("%1: '%2' is not a whole number ≥ 0").arg(QLatin1String(name), parser.value(*option)));
     }
     if (parser.positionalArguments().size() > 1)
         return fail(QStringLiteral("give at most one FILE"));
@@ -90,25 +106,32 @@ int main(int argc, char **argv)
             fail(message);
             QMetaObject::invokeMethod(qApp, [] { QApplication::exit(2); }, Qt::QueuedConnection);
         });
-    if (startStage)
-        window.showStage(*startStage);
+    auto *explorer = window.page<attnscope::ExplorerPage>();
     if (!parser.positionalArguments().isEmpty()) {
         QString error;
         if (!window.openFile(parser.positionalArguments().first(), batch ? &error : nullptr) && batch)
             return failed ? 2 : fail(error);
     } else if (parser.isSet(text)) {
-        window.setSentence(parser.value(text));
+        explorer->setSentence(parser.value(text));
     } else if (batch) {
-        window.setSentence(QStringLiteral("The cat sat on the mat because it was tired ."));
+        explorer->setSentence(QStringLiteral("The cat sat on the mat because it was tired ."));
     }
     if (failed)
         return 2;
+    // After the input, which the stage, layer and head belong to.
+    if (startStage)
+        explorer->showStage(*startStage);
+    if (layerIndex >= 0 || headIndex >= 0) {
+        QString error;
+        if (!window.setLayerHead(layerIndex, headIndex, batch ? &error : nullptr) && batch)
+            return fail(error);
+    }
     window.show();
     if (!batch)
         window.offerRecovery();
     if (batch) {
         const QString path = parser.value(screenshot);
-        QObject::connect(&window, &attnscope::MainWindow::stateShown, &window, [&window, path] {
+        QObject::connect(&window, &attnscope::MainWindow::shown, &window, [&window, path] {
             // Let the layout settle and the plots replot before grabbing.
             QTimer::singleShot(300, &window, [&window, path] {
                 if (!window.grab().save(path, "PNG")) {

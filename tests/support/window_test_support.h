@@ -20,6 +20,8 @@
 #include <QWidget>
 
 #include "attention_page.h"
+#include "explorer_page.h"
+#include "image_page.h"
 #include "controls_panel.h"
 #include "explorer.h"
 #include "main_window.h"
@@ -43,6 +45,20 @@ inline void useTestIdentity()
     QCoreApplication::setApplicationName("AttnScopeTest-" + QFileInfo(QCoreApplication::applicationFilePath()).baseName());
 }
 
+/// The window's tabs, in the order pages.cpp registers them.
+constexpr int kExplorerTab = 0, kAttentionTab = 1, kImageTab = 2;
+
+/// The pages of a window (the tests reach into them as a user reaches into a tab).
+inline ExplorerPage *explorerOf(const MainWindow &w) { return w.page<ExplorerPage>(); }
+inline ExplorerPage *explorerOf(const MainWindow *w) { return w->page<ExplorerPage>(); }
+inline ExplorerPage *explorerOf(const std::unique_ptr<MainWindow> &w) { return w->page<ExplorerPage>(); }
+inline AttentionPage *attentionOf(const MainWindow &w) { return w.page<AttentionPage>(); }
+inline AttentionPage *attentionOf(const MainWindow *w) { return w->page<AttentionPage>(); }
+inline AttentionPage *attentionOf(const std::unique_ptr<MainWindow> &w) { return w->page<AttentionPage>(); }
+inline ImagePage *imageOf(const MainWindow &w) { return w.page<ImagePage>(); }
+inline ImagePage *imageOf(const MainWindow *w) { return w->page<ImagePage>(); }
+inline ImagePage *imageOf(const std::unique_ptr<MainWindow> &w) { return w->page<ImagePage>(); }
+
 /// A main window on cleared settings, shown at 1400 × 900.
 inline std::unique_ptr<MainWindow> freshWindow()
 {
@@ -56,13 +72,13 @@ inline std::unique_ptr<MainWindow> freshWindow()
 /// Waits up to 5 s for the window to show a new computation.
 inline bool waitForState(MainWindow &window)
 {
-    QSignalSpy spy(&window, &MainWindow::stateShown);
+    QSignalSpy spy(&window, &MainWindow::shown);
     return spy.wait(5000);
 }
 
 
 /// The window's default parameters computed directly by the engine, for comparison.
-inline ExplorerResult reference(const QString &sentence, const ControlValues &v, Stage, ExplorerSetup *setupOut = nullptr)
+inline ExplorerResult reference(const QString &sentence, const ExplorerParams &v, Stage, ExplorerSetup *setupOut = nullptr)
 {
     TextScenario s;
     s.tokens = tokenizeSentence(sentence);
@@ -70,7 +86,7 @@ inline ExplorerResult reference(const QString &sentence, const ControlValues &v,
     s.dHead = v.dHead;
     s.heads = v.heads;
     s.seed = v.seed;
-    s.causal = v.maskMode == 1;
+    s.causal = v.mask == ExplorerParams::Mask::Causal;
     auto setup = buildTextSetup(s);
     auto r = computeExplorerHead(*setup, v.head, ScaleSpec{}, v.temperature);
     if (setupOut)
@@ -114,7 +130,7 @@ inline bool writeTwoBundlesNamedAlike(const QString &dir)
 inline bool openDifference(MainWindow &window, const QString &dir, QString *error)
 {
     return writeTwoBundlesNamedAlike(dir) && window.openFile(dir + "/a/attn.npz", error) &&
-           window.attentionPage()->openSecondBundle(dir + "/b/attn.npz", error);
+           window.page<AttentionPage>()->openSecondBundle(dir + "/b/attn.npz", error);
 }
 
 /// Drags the local file `path` onto `target` and drops it there, as from a file manager; whether

@@ -88,6 +88,9 @@ void TestAttentionPage::init()
     QVERIFY(QTest::qWaitForWindowExposed(m_page.get()));
     QString error;
     QVERIFY2(m_page->openBundle(kDemo, &error), qPrintable(error));
+    // It opens on the last layer, as the Explorer does; the cases below start from layer 0.
+    QCOMPARE(m_page->findChild<QSpinBox *>("layerSpin")->value(), 1);
+    m_page->findChild<QSpinBox *>("layerSpin")->setValue(0);
 }
 
 void TestAttentionPage::cleanup()

@@ -82,69 +82,69 @@ void TestExplorerWindow::init()
 
 void TestExplorerWindow::showsEngineWeights()
 {
-    m_window->setSentence("the cat saw the dog");
+    explorerOf(m_window)->setSentence("the cat saw the dog");
     QVERIFY(waitForState());
-    QCOMPARE(m_window->stage(), Stage::Weights); // the default stage
-    const ExplorerResult ref = reference("the cat saw the dog", m_window->controls()->values(), Stage::Weights);
-    const auto &shown = *m_window->heatmap(0)->content().values;
+    QCOMPARE(explorerOf(m_window)->stage(), Stage::Weights); // the default stage
+    const ExplorerResult ref = reference("the cat saw the dog", explorerOf(m_window)->controls()->values(), Stage::Weights);
+    const auto &shown = *explorerOf(m_window)->heatmap(0)->content().values;
     QCOMPARE(shown.rows(), 5);
     QCOMPARE(shown.cols(), 5);
     QVERIFY((shown - ref.stages.weights).cwiseAbs().maxCoeff() < 1e-12);
     // Each row of the displayed weights sums to 1.
     for (int i = 0; i < 5; ++i)
         QVERIFY(std::abs(shown.row(i).sum() - 1.0) < 1e-9);
-    QCOMPARE(m_window->heatmap(0)->content().rowLabels, QStringList({"the", "cat", "saw", "the", "dog"}));
+    QCOMPARE(explorerOf(m_window)->heatmap(0)->content().rowLabels, QStringList({"the", "cat", "saw", "the", "dog"}));
 }
 
 void TestExplorerWindow::stepsWithKeysEvenFromTheTextField()
 {
-    m_window->setSentence("a b c");
+    explorerOf(m_window)->setSentence("a b c");
     QVERIFY(waitForState());
-    m_window->showStage(Stage::Inputs);
-    m_window->controls()->textEdit()->setFocus();
-    QTest::keyClick(m_window->controls()->textEdit(), Qt::Key_PageDown);
-    QCOMPARE(m_window->stage(), Stage::Qkv);
-    QCOMPARE(m_window->controls()->textEdit()->text(), QString("a b c")); // the field kept its text
+    explorerOf(m_window)->showStage(Stage::Inputs);
+    explorerOf(m_window)->controls()->textEdit()->setFocus();
+    QTest::keyClick(explorerOf(m_window)->controls()->textEdit(), Qt::Key_PageDown);
+    QCOMPARE(explorerOf(m_window)->stage(), Stage::Qkv);
+    QCOMPARE(explorerOf(m_window)->controls()->textEdit()->text(), QString("a b c")); // the field kept its text
     QTest::keyClick(m_window.get(), Qt::Key_Right, Qt::AltModifier);
-    QCOMPARE(m_window->stage(), Stage::Scores);
-    QVERIFY(m_window->heatmap(0)->isVisible());
-    QVERIFY(!m_window->heatmap(1)->isVisible()); // one matrix at the scores stage
+    QCOMPARE(explorerOf(m_window)->stage(), Stage::Scores);
+    QVERIFY(explorerOf(m_window)->heatmap(0)->isVisible());
+    QVERIFY(!explorerOf(m_window)->heatmap(1)->isVisible()); // one matrix at the scores stage
     QTest::keyClick(m_window.get(), Qt::Key_PageUp);
-    QCOMPARE(m_window->stage(), Stage::Qkv);
-    QVERIFY(m_window->heatmap(1)->isVisible() && m_window->heatmap(2)->isVisible()); // Q, K and V
+    QCOMPARE(explorerOf(m_window)->stage(), Stage::Qkv);
+    QVERIFY(explorerOf(m_window)->heatmap(1)->isVisible() && explorerOf(m_window)->heatmap(2)->isVisible()); // Q, K and V
     QTest::keyClick(m_window.get(), Qt::Key_7, Qt::ControlModifier);
-    QCOMPARE(m_window->stage(), Stage::Output);
+    QCOMPARE(explorerOf(m_window)->stage(), Stage::Output);
     // The stepper's Next button is disabled at the last stage and Back moves back.
-    auto *back = m_window->stepper()->findChild<QWidget *>("stageBack");
+    auto *back = explorerOf(m_window)->stepper()->findChild<QWidget *>("stageBack");
     QTest::mouseClick(back, Qt::LeftButton);
-    QCOMPARE(m_window->stage(), Stage::Weights);
+    QCOMPARE(explorerOf(m_window)->stage(), Stage::Weights);
 }
 
 void TestExplorerWindow::clickingACellExplainsIt()
 {
-    m_window->setSentence("one two three four");
+    explorerOf(m_window)->setSentence("one two three four");
     QVERIFY(waitForState());
-    HeatmapView *view = m_window->heatmap(0);
+    HeatmapView *view = explorerOf(m_window)->heatmap(0);
     QTRY_VERIFY(view->displayedRows() == 4);
     const QPoint p = view->cellCenter(2, 1);
     QTest::mouseClick(view->plot(), Qt::LeftButton, {}, view->plot()->mapFrom(view, p));
     ExplorerSetup setup;
-    const ExplorerResult ref = reference("one two three four", m_window->controls()->values(), Stage::Weights, &setup);
-    const QString text = m_window->detailPanel()->toPlainText();
+    const ExplorerResult ref = reference("one two three four", explorerOf(m_window)->controls()->values(), Stage::Weights, &setup);
+    const QString text = explorerOf(m_window)->detailPanel()->toPlainText();
     QVERIFY2(text.contains("three") && text.contains("two"), qPrintable(text));
     // The raw score q·k as the engine has it, with 5 significant digits.
     const double raw = ref.stages.scoresRaw(2, 1);
     QVERIFY2(text.contains(QString::number(raw, 'g', 5).replace('-', QChar(0x2212))), qPrintable(text));
     QVERIFY2(text.contains(QString::number(ref.stages.weights(2, 1), 'g', 5)), qPrintable(text));
     QVERIFY(text.contains("Softmax"));
-    QCOMPARE(m_window->selectedQuery(), 2);
+    QCOMPARE(explorerOf(m_window)->model()->selectedQuery(), 2);
 
     // The output stage explains the weighted sum of V rows.
-    m_window->showStage(Stage::Output);
+    explorerOf(m_window)->showStage(Stage::Output);
     QTRY_VERIFY(view->displayedRows() == 4);
     const QPoint q = view->cellCenter(0, 3);
     QTest::mouseClick(view->plot(), Qt::LeftButton, {}, view->plot()->mapFrom(view, q));
-    const QString out = m_window->detailPanel()->toPlainText();
+    const QString out = explorerOf(m_window)->detailPanel()->toPlainText();
     QVERIFY2(out.contains(QString::number(ref.stages.output(0, 3), 'g', 5).replace('-', QChar(0x2212))) ||
                  std::abs(ref.stages.output(0, 3)) < 1e-300,
              qPrintable(out));
@@ -152,26 +152,26 @@ void TestExplorerWindow::clickingACellExplainsIt()
 
 void TestExplorerWindow::selectingAQueryTintsTheSentence()
 {
-    m_window->setSentence("red green blue red");
+    explorerOf(m_window)->setSentence("red green blue red");
     QVERIFY(waitForState());
-    m_window->selectQuery(3);
-    const auto &w = m_window->state()->result.stages.weights;
+    explorerOf(m_window)->model()->selectQuery(3);
+    const auto &w = explorerOf(m_window)->state()->result.stages.weights;
     int best = 0;
     w.row(3).maxCoeff(&best);
-    const QColor top = m_window->tokenStrip()->tint(best);
+    const QColor top = explorerOf(m_window)->tokenStrip()->tint(best);
     // The most attended key is drawn in the colour map's brightest colour (viridis: yellow).
     QCOMPARE(top.name(), QColor(Colormap::get(ColormapId::Viridis).at(1.0)).name());
     int worst = 0;
     w.row(3).minCoeff(&worst);
-    QVERIFY(m_window->tokenStrip()->tint(worst) != top);
-    QCOMPARE(m_window->heatmap(0)->highlightedRow(), 3);
+    QVERIFY(explorerOf(m_window)->tokenStrip()->tint(worst) != top);
+    QCOMPARE(explorerOf(m_window)->heatmap(0)->highlightedRow(), 3);
 }
 
 void TestExplorerWindow::hoverShowsRowStatistics()
 {
-    m_window->setSentence("alpha beta gamma");
+    explorerOf(m_window)->setSentence("alpha beta gamma");
     QVERIFY(waitForState());
-    HeatmapView *view = m_window->heatmap(0);
+    HeatmapView *view = explorerOf(m_window)->heatmap(0);
     QTRY_VERIFY(view->displayedRows() == 3);
     QTest::mouseMove(view->plot(), view->plot()->mapFrom(view, view->cellCenter(1, 2)));
     QTRY_VERIFY(m_window->statusBar()->currentMessage().contains("row sum"));
@@ -181,73 +181,73 @@ void TestExplorerWindow::hoverShowsRowStatistics()
 
 void TestExplorerWindow::controlsRecompute()
 {
-    m_window->setSentence("x y z x");
+    explorerOf(m_window)->setSentence("x y z x");
     QVERIFY(waitForState());
-    const double before = m_window->state()->result.stages.weights.maxCoeff();
-    auto *tau = m_window->controls()->findChild<QDoubleSpinBox *>("temperature");
+    const double before = explorerOf(m_window)->state()->result.stages.weights.maxCoeff();
+    auto *tau = explorerOf(m_window)->controls()->findChild<QDoubleSpinBox *>("temperature");
     tau->setValue(0.2); // sharper
     QVERIFY(waitForState());
-    QCOMPARE(m_window->state()->temperature, 0.2);
-    QVERIFY(m_window->state()->result.stages.weights.maxCoeff() > before);
-    auto *heads = m_window->controls()->findChild<QSpinBox *>("heads");
+    QCOMPARE(explorerOf(m_window)->state()->temperature, 0.2);
+    QVERIFY(explorerOf(m_window)->state()->result.stages.weights.maxCoeff() > before);
+    auto *heads = explorerOf(m_window)->controls()->findChild<QSpinBox *>("heads");
     heads->setValue(4);
     QVERIFY(waitForState());
-    QCOMPARE(int(m_window->state()->setup->inputs.q.size()), 4);
-    auto *scale = m_window->controls()->findChild<QComboBox *>("scale");
+    QCOMPARE(int(explorerOf(m_window)->state()->setup->inputs.q.size()), 4);
+    auto *scale = explorerOf(m_window)->controls()->findChild<QComboBox *>("scale");
     scale->setCurrentIndex(1); // 1/d_k
     QVERIFY(waitForState());
-    QCOMPARE(m_window->state()->scale.mode, ScaleSpec::Mode::Dim);
+    QCOMPARE(explorerOf(m_window)->state()->scale.mode, ScaleSpec::Mode::Dim);
 }
 
 void TestExplorerWindow::undoRestoresParameters()
 {
-    m_window->setSentence("p q r");
+    explorerOf(m_window)->setSentence("p q r");
     QVERIFY(waitForState());
-    auto *heads = m_window->controls()->findChild<QSpinBox *>("heads");
-    auto *seed = m_window->controls()->findChild<QSpinBox *>("seed");
+    auto *heads = explorerOf(m_window)->controls()->findChild<QSpinBox *>("heads");
+    auto *seed = explorerOf(m_window)->controls()->findChild<QSpinBox *>("seed");
     const int headsBefore = heads->value();
     heads->setValue(headsBefore + 2);
     seed->setValue(seed->value() + 5);
     QVERIFY(waitForState());
-    QCOMPARE(m_window->undoStack()->count() >= 2, true);
-    m_window->undoStack()->undo(); // the seed
-    m_window->undoStack()->undo(); // the heads
+    QCOMPARE(explorerOf(m_window)->undoStack()->count() >= 2, true);
+    explorerOf(m_window)->undoStack()->undo(); // the seed
+    explorerOf(m_window)->undoStack()->undo(); // the heads
     QCOMPARE(heads->value(), headsBefore);
     QVERIFY(waitForState());
-    QCOMPARE(int(m_window->state()->setup->inputs.q.size()), headsBefore);
-    m_window->undoStack()->redo();
+    QCOMPARE(int(explorerOf(m_window)->state()->setup->inputs.q.size()), headsBefore);
+    explorerOf(m_window)->undoStack()->redo();
     QCOMPARE(heads->value(), headsBefore + 2);
 }
 
 void TestExplorerWindow::causalMaskZeroesTheUpperTriangle()
 {
-    m_window->setSentence("one two three four five");
+    explorerOf(m_window)->setSentence("one two three four five");
     QVERIFY(waitForState());
-    m_window->controls()->findChild<QComboBox *>("mask")->setCurrentIndex(1);
+    explorerOf(m_window)->controls()->findChild<QComboBox *>("mask")->setCurrentIndex(1);
     QVERIFY(waitForState());
-    const auto &w = m_window->state()->result.stages.weights;
+    const auto &w = explorerOf(m_window)->state()->result.stages.weights;
     for (int i = 0; i < 5; ++i)
         for (int j = i + 1; j < 5; ++j)
             QCOMPARE(w(i, j), 0.0);
-    m_window->showStage(Stage::Masked);
-    const auto &shown = *m_window->heatmap(0)->content().values;
+    explorerOf(m_window)->showStage(Stage::Masked);
+    const auto &shown = *explorerOf(m_window)->heatmap(0)->content().values;
     QVERIFY(std::isinf(shown(0, 4)) && shown(0, 4) < 0);
 }
 
 void TestExplorerWindow::chineseIsOneTokenPerCharacter()
 {
-    m_window->setSentence(QStringLiteral("我爱猫。"));
+    explorerOf(m_window)->setSentence(QStringLiteral("我爱猫。"));
     QVERIFY(waitForState());
-    QCOMPARE(m_window->heatmap(0)->content().rowLabels,
+    QCOMPARE(explorerOf(m_window)->heatmap(0)->content().rowLabels,
              QStringList({QStringLiteral("我"), QStringLiteral("爱"), QStringLiteral("猫"), QStringLiteral("。")}));
 }
 
 void TestExplorerWindow::labelsAreWordsWithoutFormatCharacters()
 {
     // Korean and katakana words stay whole; a soft hyphen or ZWSP neither splits a word nor shows.
-    m_window->setSentence(QString::fromUtf8("안녕하세요 co\u00ADoperate コン\u200Bピュータ!"));
+    explorerOf(m_window)->setSentence(QString::fromUtf8("안녕하세요 co\u00ADoperate コン\u200Bピュータ!"));
     QVERIFY(waitForState());
-    QCOMPARE(m_window->heatmap(0)->content().rowLabels,
+    QCOMPARE(explorerOf(m_window)->heatmap(0)->content().rowLabels,
              QStringList({QString::fromUtf8("안녕하세요"), QStringLiteral("cooperate"), QString::fromUtf8("コンピュータ"),
                           QStringLiteral("!")}));
 }
@@ -273,7 +273,7 @@ void TestExplorerWindow::opensTensorFilesByRole()
     QVERIFY2(m_window->openTensorFiles({dir.filePath("q.npy"), dir.filePath("k.npy"), dir.filePath("v.npy")}, &error),
              qPrintable(error));
     QVERIFY(waitForState());
-    const auto &w = m_window->state()->result.stages.weights;
+    const auto &w = explorerOf(m_window)->state()->result.stages.weights;
     QCOMPARE(w.rows(), 3);
     QCOMPARE(w.cols(), 4);
     for (int i = 0; i < 12; ++i)
@@ -289,12 +289,12 @@ void TestExplorerWindow::opensFilesInTheRightTab()
 {
     QString error;
     QVERIFY2(m_window->openFile(QStringLiteral(ATTNSCOPE_SOURCE_DIR "/resources/examples/scene.png"), &error), qPrintable(error));
-    QCOMPARE(m_window->tabs()->currentIndex(), int(MainWindow::ImageTab));
+    QCOMPARE(m_window->tabs()->currentIndex(), int(kImageTab));
     QVERIFY2(m_window->openFile(QStringLiteral(ATTNSCOPE_SOURCE_DIR "/resources/examples/demo_bundle.npz"), &error), qPrintable(error));
-    QCOMPARE(m_window->tabs()->currentIndex(), int(MainWindow::AttentionTab));
+    QCOMPARE(m_window->tabs()->currentIndex(), int(kAttentionTab));
     // The demo bundle has q, k and v: the explorer shows its last layer's stages, with its tokens.
     QVERIFY(waitForState());
-    QCOMPARE(m_window->state()->setup->queryTokens.front(), std::string("the"));
+    QCOMPARE(explorerOf(m_window)->state()->setup->queryTokens.front(), std::string("the"));
     QVERIFY(!m_window->openFile(QStringLiteral("/nonexistent/x.npz"), &error));
     QVERIFY2(error.contains("/nonexistent/x.npz"), qPrintable(error));
 }
@@ -311,7 +311,7 @@ void TestExplorerWindow::bundleOverAnImage()
     QVERIFY2(m_window->openBundleWithImage(dir.filePath("b.npz"),
                                            QStringLiteral(ATTNSCOPE_SOURCE_DIR "/resources/examples/shapes.png"), &error),
              qPrintable(error));
-    QCOMPARE(m_window->tabs()->currentIndex(), int(MainWindow::ImageTab));
+    QCOMPARE(m_window->tabs()->currentIndex(), int(kImageTab));
     QVERIFY(!m_window->openBundleWithImage(dir.filePath("b.npz"), dir.filePath("missing.png"), &error));
     QVERIFY2(error.contains("missing.png"), qPrintable(error));
 }
@@ -321,54 +321,54 @@ void TestExplorerWindow::exportsTabPictures()
     QTemporaryDir dir;
     QString error;
     QVERIFY2(m_window->openFile(QStringLiteral(ATTNSCOPE_SOURCE_DIR "/resources/examples/demo_bundle.npz"), &error), qPrintable(error));
-    QTRY_VERIFY(m_window->attentionPage()->result() != nullptr);
+    QTRY_VERIFY(attentionOf(m_window)->result() != nullptr);
     // The grid of heads, in each format.
     // PNG at exactly the chosen size × scale, whatever the size on screen; SVG and PDF ignore both.
-    QVERIFY2(m_window->exportHeadGridPicture(dir.filePath("grid.png"), QSize(640, 360), 1.0, &error),
+    QVERIFY2(attentionOf(m_window)->exportHeadGridPicture(dir.filePath("grid.png"), QSize(640, 360), 1.0, &error),
              qPrintable(error));
     const QImage grid(dir.filePath("grid.png"));
     QCOMPARE(grid.size(), QSize(640, 360));
     QVERIFY(distinctColours(grid) > 16); // the thumbnails are drawn, not only the background
-    QVERIFY2(m_window->exportHeadGridPicture(dir.filePath("grid2.png"), QSize(333, 201), 2.5, &error),
+    QVERIFY2(attentionOf(m_window)->exportHeadGridPicture(dir.filePath("grid2.png"), QSize(333, 201), 2.5, &error),
              qPrintable(error));
     QCOMPARE(QImage(dir.filePath("grid2.png")).size(), QSize(833, 503));
-    QVERIFY(!m_window->exportHeadGridPicture(dir.filePath("huge.png"), QSize(9000, 100), 1.0, &error));
+    QVERIFY(!attentionOf(m_window)->exportHeadGridPicture(dir.filePath("huge.png"), QSize(9000, 100), 1.0, &error));
     QVERIFY2(error.contains("9000"), qPrintable(error));
     QVERIFY(!QFile::exists(dir.filePath("huge.png")));
-    QVERIFY2(m_window->exportHeadGridPicture(dir.filePath("grid.svg"), QSize(), 1.0, &error), qPrintable(error));
+    QVERIFY2(attentionOf(m_window)->exportHeadGridPicture(dir.filePath("grid.svg"), QSize(), 1.0, &error), qPrintable(error));
     QFile svg(dir.filePath("grid.svg"));
     QVERIFY(svg.open(QIODevice::ReadOnly));
     const QByteArray svgText = svg.readAll();
-    QVERIFY(svgText.contains("<svg") && svgText.contains("L0 H1")); // labels stay text
-    QVERIFY2(m_window->exportHeadGridPicture(dir.filePath("grid.pdf"), QSize(), 1.0, &error), qPrintable(error));
+    QVERIFY(svgText.contains("<svg") && svgText.contains("L1 H1")); // labels stay text (the last layer's heads)
+    QVERIFY2(attentionOf(m_window)->exportHeadGridPicture(dir.filePath("grid.pdf"), QSize(), 1.0, &error), qPrintable(error));
     QFile pdf(dir.filePath("grid.pdf"));
     QVERIFY(pdf.open(QIODevice::ReadOnly));
     QVERIFY(pdf.read(4) == "%PDF");
     // Every layer and head of the bundle: 2 layers × 4 heads, and the data is the bundle's.
-    QVERIFY2(m_window->exportBundleHeads(dir.filePath("."), &error), qPrintable(error));
+    QVERIFY2(attentionOf(m_window)->exportBundleHeads(dir.filePath("."), &error), qPrintable(error));
     for (int l = 0; l < 2; ++l)
         for (int h = 0; h < 4; ++h)
             QVERIFY(QFile::exists(dir.filePath(QStringLiteral("layer_%1_head_%2.png").arg(l).arg(h))));
     auto exported = readNpy(dir.filePath("layer_1_head_3.npy").toStdString());
     QVERIFY(exported.ok());
-    const auto *b = m_window->attentionPage()->bundle();
+    const auto *b = attentionOf(m_window)->bundle();
     QVERIFY((exported->template matrix<double>() - b->attentions.template matrix<double>(1 * 4 + 3)).cwiseAbs().maxCoeff() == 0.0);
     // Cancelled: nothing new is written.
     QTemporaryDir other;
-    QVERIFY(!m_window->exportBundleHeads(other.path(), &error, [](int done, int) { return done < 3; }));
+    QVERIFY(!attentionOf(m_window)->exportBundleHeads(other.path(), &error, [](int done, int) { return done < 3; }));
     QCOMPARE(QDir(other.path()).entryList(QDir::Files).size(), 0);
     // The image overlay.
     QVERIFY2(m_window->openFile(QStringLiteral(ATTNSCOPE_SOURCE_DIR "/resources/examples/shapes.png"), &error), qPrintable(error));
-    QTRY_VERIFY(m_window->imagePage()->state() != nullptr);
-    QVERIFY2(m_window->exportOverlayPicture(dir.filePath("overlay.png"), QSize(500, 420), 1.0, &error),
+    QTRY_VERIFY(imageOf(m_window)->state() != nullptr);
+    QVERIFY2(imageOf(m_window)->exportPicture(dir.filePath("overlay.png"), QSize(500, 420), 1.0, &error),
              qPrintable(error));
     const QImage overlay(dir.filePath("overlay.png"));
     QCOMPARE(overlay.size(), QSize(500, 420));
     QVERIFY(distinctColours(overlay) > 16);
-    QVERIFY2(m_window->exportOverlayPicture(dir.filePath("overlay2.png"), QSize(300, 200), 2.0, &error),
+    QVERIFY2(imageOf(m_window)->exportPicture(dir.filePath("overlay2.png"), QSize(300, 200), 2.0, &error),
              qPrintable(error));
     QCOMPARE(QImage(dir.filePath("overlay2.png")).size(), QSize(600, 400));
-    QVERIFY(!m_window->exportOverlayPicture(dir.filePath("overlay.gif"), QSize(300, 200), 1.0, &error));
+    QVERIFY(!imageOf(m_window)->exportPicture(dir.filePath("overlay.gif"), QSize(300, 200), 1.0, &error));
     QVERIFY(!QFile::exists(dir.filePath("overlay.gif")));
 }
 
@@ -417,7 +417,7 @@ void TestExplorerWindow::badArgumentsExitWithStatusTwo()
 
 void TestExplorerWindow::exportsPictures()
 {
-    m_window->setSentence("the cat saw the dog");
+    explorerOf(m_window)->setSentence("the cat saw the dog");
     QVERIFY(waitForState());
     QTemporaryDir dir;
     QString error;
@@ -449,23 +449,23 @@ void TestExplorerWindow::exportsPictures()
 
     QVERIFY(m_window->copyPicture());
     const QImage copied = QGuiApplication::clipboard()->image();
-    QCOMPARE(copied.size(), m_window->defaultPictureSize() * 2);
+    QCOMPARE(copied.size(), explorerOf(m_window)->defaultPictureSize() * 2);
 }
 
 void TestExplorerWindow::exportsStageData()
 {
-    m_window->setSentence("one two three four five");
+    explorerOf(m_window)->setSentence("one two three four five");
     QVERIFY(waitForState());
-    m_window->controls()->findChild<QComboBox *>("mask")->setCurrentIndex(1); // causal: -inf when masked
+    explorerOf(m_window)->controls()->findChild<QComboBox *>("mask")->setCurrentIndex(1); // causal: -inf when masked
     QVERIFY(waitForState());
     QTemporaryDir dir;
     QString error;
     for (Stage stage : {Stage::Weights, Stage::Masked, Stage::Output}) {
-        m_window->showStage(stage);
-        const HeatmapView::Content &c = m_window->heatmap(0)->content();
+        explorerOf(m_window)->showStage(stage);
+        const HeatmapView::Content &c = explorerOf(m_window)->heatmap(0)->content();
         const Mat<double> &shown = *c.values;
         const QString path = dir.filePath(QStringLiteral("s%1.csv").arg(int(stage)));
-        QVERIFY2(m_window->exportStageData(path, &error), qPrintable(error));
+        QVERIFY2(explorerOf(m_window)->exportData(path, &error), qPrintable(error));
         QFile f(path);
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QStringList lines = QString::fromUtf8(f.readAll()).split('\n', Qt::SkipEmptyParts);
@@ -491,26 +491,26 @@ void TestExplorerWindow::exportsStageData()
             QVERIFY(lines[1].endsWith(",-inf"));
     }
     // .npy holds the same matrix exactly.
-    m_window->showStage(Stage::Weights);
-    QVERIFY(m_window->exportStageData(dir.filePath("weights.npy"), &error));
+    explorerOf(m_window)->showStage(Stage::Weights);
+    QVERIFY(explorerOf(m_window)->exportData(dir.filePath("weights.npy"), &error));
     auto t = readNpy(dir.filePath("weights.npy").toStdString());
     QVERIFY(t.ok());
-    QVERIFY(t->matrix<double>() == m_window->state()->result.stages.weights);
-    QVERIFY(!m_window->exportStageData(dir.filePath("weights.txt"), &error));
+    QVERIFY(t->matrix<double>() == explorerOf(m_window)->state()->result.stages.weights);
+    QVERIFY(!explorerOf(m_window)->exportData(dir.filePath("weights.txt"), &error));
 }
 
 void TestExplorerWindow::exportsEveryStage()
 {
-    m_window->setSentence("the cat saw the dog");
+    explorerOf(m_window)->setSentence("the cat saw the dog");
     QVERIFY(waitForState());
     QTemporaryDir dir;
     QString error;
-    QVERIFY2(m_window->exportAllStages(dir.path(), &error), qPrintable(error));
+    QVERIFY2(explorerOf(m_window)->exportAllStages(dir.path(), &error), qPrintable(error));
     const QStringList names = {"q", "k", "v", "scores", "scaled", "masked", "weights", "output"};
     QCOMPARE(QDir(dir.path()).entryList(QDir::Files).size(), names.size());
     for (const QString &n : names)
         QVERIFY2(QFile::exists(dir.filePath(n + ".npy")), qPrintable(n));
-    const auto &s = *m_window->state();
+    const auto &s = *explorerOf(m_window)->state();
     auto w = readNpy(dir.filePath("weights.npy").toStdString());
     QVERIFY(w.ok());
     QCOMPARE(w->shape, (Shape{5, 5}));
@@ -522,19 +522,19 @@ void TestExplorerWindow::exportsEveryStage()
 
 void TestExplorerWindow::exportsAllHeads()
 {
-    m_window->setSentence("the cat saw the dog");
+    explorerOf(m_window)->setSentence("the cat saw the dog");
     QVERIFY(waitForState());
-    const int heads = int(m_window->state()->setup->inputs.q.size());
+    const int heads = int(explorerOf(m_window)->state()->setup->inputs.q.size());
     QVERIFY(heads >= 2);
     QTemporaryDir dir;
     QString error;
     // Cancelled after the first head: nothing is written.
-    QVERIFY(!m_window->exportAllHeads(dir.path(), &error, [](int done, int) { return done < 1; }));
+    QVERIFY(!explorerOf(m_window)->exportAllHeads(dir.path(), &error, [](int done, int) { return done < 1; }));
     QVERIFY(error.contains("cancel", Qt::CaseInsensitive));
     QVERIFY(QDir(dir.path()).entryList(QDir::Files).isEmpty());
 
     QList<int> calls;
-    QVERIFY2(m_window->exportAllHeads(dir.path(), &error, [&](int done, int total) {
+    QVERIFY2(explorerOf(m_window)->exportAllHeads(dir.path(), &error, [&](int done, int total) {
         calls << done;
         return total == heads;
     }),
@@ -546,7 +546,7 @@ void TestExplorerWindow::exportsAllHeads()
         auto w = readNpy(dir.filePath(QStringLiteral("head_%1_weights.npy").arg(h)).toStdString());
         QVERIFY(w.ok());
         const ExplorerResult ref = reference("the cat saw the dog", [&] {
-            ControlValues v = m_window->controls()->values();
+            ExplorerParams v = explorerOf(m_window)->controls()->values();
             v.head = h;
             return v;
         }(), Stage::Weights);
@@ -556,21 +556,21 @@ void TestExplorerWindow::exportsAllHeads()
 
 void TestExplorerWindow::exportsStageFrames()
 {
-    m_window->setSentence("a b c d");
+    explorerOf(m_window)->setSentence("a b c d");
     QVERIFY(waitForState());
     QTemporaryDir dir;
     QString error;
-    QVERIFY2(m_window->exportFrames(dir.path(), &error), qPrintable(error));
+    QVERIFY2(explorerOf(m_window)->exportFrames(dir.path(), &error), qPrintable(error));
     const QStringList want = {"frame_01_inputs.png", "frame_02_qkv.png",     "frame_03_scores.png", "frame_04_scaled.png",
                               "frame_05_masked.png", "frame_06_weights.png", "frame_07_output.png"};
     QCOMPARE(QDir(dir.path()).entryList(QDir::Files, QDir::Name), want);
     for (const QString &f : want)
-        QCOMPARE(QImage(dir.filePath(f)).size(), m_window->defaultPictureSize());
+        QCOMPARE(QImage(dir.filePath(f)).size(), explorerOf(m_window)->defaultPictureSize());
 }
 
 void TestExplorerWindow::exportIntoMissingFolderFails()
 {
-    m_window->setSentence("a b c");
+    explorerOf(m_window)->setSentence("a b c");
     QVERIFY(waitForState());
     QTemporaryDir dir;
     const QString missing = dir.filePath("missing");
@@ -581,12 +581,12 @@ void TestExplorerWindow::exportIntoMissingFolderFails()
     QVERIFY(!m_window->exportPicture(missing + "/x.svg", QSize(300, 200), 1.0, &error));
     QVERIFY(!error.isEmpty());
     error.clear();
-    QVERIFY(!m_window->exportStageData(missing + "/x.csv", &error));
+    QVERIFY(!explorerOf(m_window)->exportData(missing + "/x.csv", &error));
     QVERIFY2(error.contains("missing"), qPrintable(error));
     for (const auto &run : std::vector<std::function<bool(QString *)>>{
-             [&](QString *e) { return m_window->exportAllStages(missing, e); },
-             [&](QString *e) { return m_window->exportAllHeads(missing, e); },
-             [&](QString *e) { return m_window->exportFrames(missing, e); }}) {
+             [&](QString *e) { return explorerOf(m_window)->exportAllStages(missing, e); },
+             [&](QString *e) { return explorerOf(m_window)->exportAllHeads(missing, e); },
+             [&](QString *e) { return explorerOf(m_window)->exportFrames(missing, e); }}) {
         error.clear();
         QVERIFY(!run(&error));
         QVERIFY2(error.contains("missing"), qPrintable(error));

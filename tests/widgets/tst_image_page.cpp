@@ -74,7 +74,7 @@ void TestImagePage::cleanup() { m_page.reset(); }
 
 bool TestImagePage::openScene()
 {
-    QSignalSpy shown(m_page.get(), &ImagePage::resultShown);
+    QSignalSpy shown(m_page.get(), &ImagePage::shown);
     QString error;
     if (!m_page->openImage(kScene, &error)) {
         qWarning() << error;
@@ -120,7 +120,7 @@ void TestImagePage::opensTheSceneWithAGrid()
     // At first the centre patch is selected, so that a map is on screen straight away.
     QCOMPARE(m_page->overlayView()->selection(), QList<int>({patchIndex(m_page->grid(), 6, 8)}));
     // Patch size 64 regrids to 8 × 6.
-    QSignalSpy shownSpy(m_page.get(), &ImagePage::resultShown);
+    QSignalSpy shownSpy(m_page.get(), &ImagePage::shown);
     m_page->findChild<QSpinBox *>("patchSize")->setValue(64);
     QVERIFY(shownSpy.wait(10000));
     QCOMPARE(m_page->grid().cols, 8);
@@ -171,7 +171,7 @@ void TestImagePage::draggingSelectsSeveralPatchesAndShowsTheirMean()
 void TestImagePage::promptModeShowsATokensMap()
 {
     QVERIFY(openScene());
-    QSignalSpy shown(m_page.get(), &ImagePage::resultShown);
+    QSignalSpy shown(m_page.get(), &ImagePage::shown);
     m_page->findChild<QComboBox *>("mode")->setCurrentIndex(int(ImagePage::Mode::Prompt));
     QVERIFY(shown.wait(10000)); // the default prompt
     auto *prompt = m_page->findChild<QLineEdit *>("prompt");
@@ -249,7 +249,7 @@ void TestImagePage::bundleOverlayLeavesTheClsKeyOut()
     b.gridRows = 2;
     b.gridCols = 3;
     b.leadingClsKey = true;
-    QSignalSpy shown(m_page.get(), &ImagePage::resultShown);
+    QSignalSpy shown(m_page.get(), &ImagePage::shown);
     QString error;
     QVERIFY2(m_page->showBundleOverlay(b, kScene, &error), qPrintable(error));
     QVERIFY(shown.count() >= 1);
@@ -287,7 +287,7 @@ void TestImagePage::grabForALook()
     QVERIFY(openScene());
     QTest::qWait(100); // queued replots and layouts
     QVERIFY(m_page->grab().save(dir + "/image_page.png"));
-    QSignalSpy shown(m_page.get(), &ImagePage::resultShown);
+    QSignalSpy shown(m_page.get(), &ImagePage::shown);
     m_page->setMode(ImagePage::Mode::Prompt);
     QVERIFY(shown.wait(10000));
     m_page->selectToken(1);

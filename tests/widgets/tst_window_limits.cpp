@@ -66,26 +66,26 @@ void TestWindowLimits::init()
     m_window.reset();
     m_window = freshWindow();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-    QTRY_VERIFY(m_window->state()); // the first computation, maybe shown already
+    QTRY_VERIFY(explorerOf(m_window)->state()); // the first computation, maybe shown already
 }
 
 void TestWindowLimits::sentenceOverTheBudgetIsRefused()
 {
-    const auto before = m_window->state();
+    const auto before = explorerOf(m_window)->state();
     // Room for the sentence shown, not for 3,000 tokens (8 · 8 bytes per cell: 576 MB).
     BudgetGuard budget(heapInUse() + (64u << 20));
     QSignalSpy errors(m_window.get(), &MainWindow::errorShown);
-    QSignalSpy shown(m_window.get(), &MainWindow::stateShown);
-    m_window->setSentence(words(3000));
+    QSignalSpy shown(m_window.get(), &MainWindow::shown);
+    explorerOf(m_window)->setSentence(words(3000));
     QVERIFY(errors.count() >= 1); // once per recomputation asked for
     const QString message = errors.first().first().toString();
     QVERIFY2(message.contains("the sentence (3000 × 3000 tokens) needs") && message.contains("memory budget of"),
              qPrintable(message));
     QCOMPARE(m_window->statusBar()->currentMessage(), message);
     QVERIFY(!shown.wait(500));
-    QCOMPARE(m_window->state(), before); // the previous result stays, usable
-    m_window->selectQuery(1);
-    QCOMPARE(m_window->selectedQuery(), 1);
+    QCOMPARE(explorerOf(m_window)->state(), before); // the previous result stays, usable
+    explorerOf(m_window)->model()->selectQuery(1);
+    QCOMPARE(explorerOf(m_window)->model()->selectedQuery(), 1);
 }
 
 void TestWindowLimits::fileOverTheBudgetIsRefusedBeforeItIsRead()
@@ -99,7 +99,7 @@ void TestWindowLimits::fileOverTheBudgetIsRefusedBeforeItIsRead()
     QVERIFY(QFileInfo(path).size() < 2'000'000);
     const std::uint64_t needs = fileBytes(path.toStdString());
     QVERIFY2(needs > 72'000'000, qPrintable(QString::number(needs)));
-    const auto before = m_window->state();
+    const auto before = explorerOf(m_window)->state();
     // Room for the file's 72 MB, which its reader checks, not for what the tab would hold.
     BudgetGuard budget(heapInUse() + (200u << 20));
     const std::uint64_t peakBefore = heapInUse();
@@ -108,9 +108,9 @@ void TestWindowLimits::fileOverTheBudgetIsRefusedBeforeItIsRead()
     QVERIFY2(error.contains("big.npz needs") && error.contains("memory budget") && error.contains("keeps its present input"),
              qPrintable(error));
     QVERIFY(heapInUse() < peakBefore + (16u << 20)); // nothing of the 72 MB was read
-    QVERIFY(!m_window->attentionPage()->hasBundle());
-    QCOMPARE(m_window->tabs()->currentIndex(), int(MainWindow::ExplorerTab));
-    QCOMPARE(m_window->state(), before);
+    QVERIFY(!attentionOf(m_window)->hasBundle());
+    QCOMPARE(m_window->tabs()->currentIndex(), int(kExplorerTab));
+    QCOMPARE(explorerOf(m_window)->state(), before);
     QVERIFY(m_window->captureSession().inputKind == SessionState::InputKind::Text);
 }
 
@@ -124,12 +124,12 @@ void TestWindowLimits::cancelButtonAndEscStopTheComputation_data()
 void TestWindowLimits::cancelButtonAndEscStopTheComputation()
 {
     QFETCH(bool, escape);
-    const auto before = m_window->state();
+    const auto before = explorerOf(m_window)->state();
     auto *cancel = m_window->findChild<QPushButton *>("cancelComputation");
     QVERIFY(cancel);
     QVERIFY(!cancel->isVisible());
-    QSignalSpy shown(m_window.get(), &MainWindow::stateShown);
-    m_window->setSentence(words(400));
+    QSignalSpy shown(m_window.get(), &MainWindow::shown);
+    explorerOf(m_window)->setSentence(words(400));
     QVERIFY(cancel->isVisible()); // shown while the worker runs
     if (escape)
         QTest::keyClick(m_window.get(), Qt::Key_Escape);
@@ -137,12 +137,12 @@ void TestWindowLimits::cancelButtonAndEscStopTheComputation()
         QTest::mouseClick(cancel, Qt::LeftButton);
     QTRY_VERIFY(!cancel->isVisible());
     QVERIFY(!shown.wait(500));
-    QCOMPARE(m_window->state(), before);
+    QCOMPARE(explorerOf(m_window)->state(), before);
     QVERIFY2(m_window->statusBar()->currentMessage().contains("cancelled"), qPrintable(m_window->statusBar()->currentMessage()));
     // The next change computes again.
-    m_window->setSentence(words(5));
+    explorerOf(m_window)->setSentence(words(5));
     QVERIFY(waitForState(*m_window));
-    QCOMPARE(m_window->state()->setup->queryTokens.size(), std::size_t(5));
+    QCOMPARE(explorerOf(m_window)->state()->setup->queryTokens.size(), std::size_t(5));
 }
 
 void TestWindowLimits::everyEngineWarningIsShown()
@@ -173,7 +173,7 @@ void TestWindowLimits::everyEngineWarningIsShown()
     QVERIFY(label->isVisible());
     for (const std::string &w : expected->warnings)
         QVERIFY2(label->text().contains(QString::fromStdString(w)), qPrintable(label->text()));
-    m_window->setSentence("no warnings here");
+    explorerOf(m_window)->setSentence("no warnings here");
     QVERIFY(waitForState(*m_window));
     QVERIFY(!label->isVisible());
 }
@@ -184,9 +184,9 @@ void TestWindowLimits::longSentenceIsNotCut()
     const QString text = words(20000);
     QVERIFY(text.size() > 100000);
     QSignalSpy errors(m_window.get(), &MainWindow::errorShown);
-    m_window->setSentence(text);
-    QCOMPARE(m_window->controls()->textEdit()->text().size(), text.size());
-    QCOMPARE(m_window->captureSession().text, text.toStdString());
+    explorerOf(m_window)->setSentence(text);
+    QCOMPARE(explorerOf(m_window)->controls()->textEdit()->text().size(), text.size());
+    QCOMPARE(m_window->captureSession().pages.at("explorer").value("text").toString(), text);
     // 20,000² cells exceed any budget of a test machine: refused by the budget, said, not cut.
     QVERIFY(errors.count() >= 1);
     QVERIFY(errors.first().first().toString().contains("20000 × 20000 tokens"));

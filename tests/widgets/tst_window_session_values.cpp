@@ -23,24 +23,27 @@ using namespace attnscope::testsupport;
 
 namespace {
 
-/// `doc` with the field at `path` ("view.colormap"; a page key after '/': "view.pages/image.mode")
-/// set to `value`.
+/// `doc` with the field at `path` ("window.colormap"; a page's field: "pages/explorer.stage") set
+/// to `value`.
 QByteArray withField(QJsonObject doc, const QString &path, const QJsonValue &value)
 {
-    const QStringList page = path.split(QLatin1Char('/'));
-    const QStringList keys = page.first().split(QLatin1Char('.'));
-    QJsonObject section = doc.value(keys[0]).toObject();
+    const bool inPage = path.startsWith(QLatin1String("pages/"));
+    const QStringList keys = (inPage ? path.mid(6) : path).split(QLatin1Char('.'));
     if (keys.size() == 1) {
         doc.insert(keys[0], value);
-    } else if (page.size() == 2) {
-        QJsonObject pages = section.value(keys[1]).toObject();
-        pages.insert(page[1], value);
-        section.insert(keys[1], pages);
-        doc.insert(keys[0], section);
-    } else {
+        return QJsonDocument(doc).toJson();
+    }
+    if (!inPage) {
+        QJsonObject section = doc.value(keys[0]).toObject();
         section.insert(keys[1], value);
         doc.insert(keys[0], section);
+        return QJsonDocument(doc).toJson();
     }
+    QJsonObject pages = doc.value("pages").toObject();
+    QJsonObject page = pages.value(keys[0]).toObject();
+    page.insert(keys[1], value);
+    pages.insert(keys[0], page);
+    doc.insert("pages", pages);
     return QJsonDocument(doc).toJson();
 }
 
@@ -48,22 +51,16 @@ QByteArray withField(QJsonObject doc, const QString &path, const QJsonValue &val
 QString shownValue(const MainWindow &w, const QString &path)
 {
     const SessionState s = w.captureSession();
-    if (path == "view.colormap")
+    if (path == "window.colormap")
         return QString::fromStdString(s.colormap);
-    if (path == "view.reduction")
+    if (path == "window.reduction")
         return reductionChoices().nameOf(s.reduction);
-    if (path == "view.tab")
-        return QString::number(w.tabs()->currentIndex());
-    if (path == "view.stage")
-        return QString::fromLatin1(stageKey(w.stage()));
-    if (path == "parameters.scale")
-        return scaleChoices().nameOf(s.scaleMode);
-    if (path == "parameters.mask")
-        return maskChoices().nameOf(s.maskMode);
+    if (path == "window.page")
+        return QString::fromStdString(s.page);
     if (path == "input.kind")
         return s.inputKind == SessionState::InputKind::Text ? "text" : "other";
-    const QString key = path.section(QLatin1Char('/'), 1);
-    return QString::fromStdString(s.pageSettings.at(key.toStdString()));
+    const QStringList keys = path.mid(6).split(QLatin1Char('.'));
+    return s.pages.at(keys[0].toStdString()).value(keys[1]).toString();
 }
 
 } // namespace
@@ -90,7 +87,7 @@ void TestWindowSessionValues::init()
     QDir(MainWindow::autosaveFolder()).removeRecursively();
     m_window = freshWindow();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-    QTRY_VERIFY(m_window->state()); // the first computation, maybe shown already
+    QTRY_VERIFY(explorerOf(m_window)->state()); // the first computation, maybe shown already
 }
 
 void TestWindowSessionValues::everyEnumeratedValue_data()
@@ -107,31 +104,31 @@ void TestWindowSessionValues::everyEnumeratedValue_data()
         QTest::newRow(qPrintable(path + " = " + shown)) << path << value << QString(outcome) << expected;
     };
     for (const char *name : {"viridis", "magma", "gray"})
-        row("view.colormap", name, "ok", name);
+        row("window.colormap", name, "ok", name);
     for (const char *name : {"coolwarm", "", "foo", "Viridis"})
-        row("view.colormap", name, "fallback", "viridis");
-    row("view.colormap", 3, "refused", "=");
+        row("window.colormap", name, "fallback", "viridis");
+    row("window.colormap", 3, "refused", "=");
     for (const char *name : {"max", "mean"})
-        row("view.reduction", name, "ok", name);
+        row("window.reduction", name, "ok", name);
     for (const char *name : {"min", ""})
-        row("view.reduction", name, "refused", "=");
-    for (int tab : {0, 1, 2})
-        row("view.tab", tab, "ok", QString::number(tab));
-    for (int tab : {3, 99})
-        row("view.tab", tab, "fallback", "0");
-    row("view.tab", -1, "refused", "=");
+        row("window.reduction", name, "refused", "=");
+    for (const char *page : {"explorer", "attention", "image"})
+        row("window.page", page, "ok", page);
+    row("window.page", "lesson", "fallback", "="); // a page of a later version
+    row("window.page", "", "refused", "=");
+    row("window.page", 1, "refused", "=");
+    // A page's own fields: a value it cannot use is ignored with a note, never refused.
     for (const char *name : {"inputs", "qkv", "scores", "scaled", "masked", "weights", "output"})
-        row("view.stage", name, "ok", name);
+        row("pages/explorer.stage", name, "ok", name);
     for (const char *name : {"softmax", ""})
-        row("view.stage", name, "refused", "=");
+        row("pages/explorer.stage", name, "fallback", "weights");
     for (const char *name : {"sqrt", "dim", "none", "custom"})
-        row("parameters.scale", name, "ok", name);
+        row("pages/explorer.scale", name, "ok", name);
     for (const char *name : {"foo", "", "SQRT"})
-        row("parameters.scale", name, "refused", "=");
+        row("pages/explorer.scale", name, "fallback", "=");
     for (const char *name : {"none", "causal", "padding"})
-        row("parameters.mask", name, "ok", name);
-    row("parameters.mask", "foo", "refused", "=");
-    row("parameters.mask", 1, "refused", "=");
+        row("pages/explorer.mask", name, "ok", name);
+    row("pages/explorer.mask", "foo", "fallback", "=");
     row("input.kind", "text", "ok", "text");
     row("input.kind", "foo", "refused", "=");
     row("input.kind", "files", "refused", "="); // a kind with no file
@@ -149,13 +146,13 @@ void TestWindowSessionValues::everyEnumeratedValue_data()
     };
     for (const auto &[key, names] : pages) {
         for (const QString &name : names)
-            row("view.pages/" + key, name, "ok", name);
+            row("pages/" + key, name, "ok", name);
         for (const char *bad : {"foo", ""})
-            row("view.pages/" + key, bad, "fallback", "=");
+            row("pages/" + key, bad, "fallback", "=");
     }
-    row("view.pages/image.colormap", "coolwarm", "fallback", "=");
-    row("view.pages/image.mode", "bundle", "fallback", "="); // no bundle is shown over an image
-    row("view.pages/attention.hideSpecial", "yes", "fallback", "=");
+    row("pages/image.colormap", "coolwarm", "fallback", "=");
+    row("pages/image.mode", "bundle", "fallback", "="); // no bundle is shown over an image
+    row("pages/attention.hideSpecial", "yes", "fallback", "=");
 }
 
 void TestWindowSessionValues::everyEnumeratedValue()
@@ -191,15 +188,15 @@ void TestWindowSessionValues::everyEnumeratedValue()
     }
     // The window still draws, in every stage and after a recomputation: nothing was left null.
     for (int s = 0; s <= int(Stage::Output); ++s)
-        m_window->showStage(Stage(s));
-    QVERIFY(!m_window->renderPicture(QSize(300, 200), 1).isNull());
-    m_window->setSentence("one two three");
+        explorerOf(m_window)->showStage(Stage(s));
+    QVERIFY(!explorerOf(m_window)->renderPicture(QSize(300, 200), 1).isNull());
+    explorerOf(m_window)->setSentence("one two three");
     QVERIFY(waitForState(*m_window));
 }
 
 void TestWindowSessionValues::secondWindowLeavesALiveWindowsCopyAlone()
 {
-    m_window->setSentence("first window work");
+    explorerOf(m_window)->setSentence("first window work");
     QVERIFY(waitForState(*m_window));
     m_window->autosave();
     const QString copy = m_window->autosavePath();
@@ -215,7 +212,7 @@ void TestWindowSessionValues::secondWindowLeavesALiveWindowsCopyAlone()
 
 void TestWindowSessionValues::restoredCopyIsKeptUntilSavedOrAutosaved()
 {
-    m_window->setSentence("work to recover");
+    explorerOf(m_window)->setSentence("work to recover");
     QVERIFY(waitForState(*m_window));
     m_window->autosave();
     // A crash: the copy stays and nobody holds its lock (a window destroyed normally deletes it).
@@ -229,7 +226,7 @@ void TestWindowSessionValues::restoredCopyIsKeptUntilSavedOrAutosaved()
     window->setRecoveryQuestion([&offered](const QString &path) { return offered << path, true; });
     window->offerRecovery();
     QCOMPARE(offered, QStringList{QFileInfo(crashed).absoluteFilePath()});
-    QCOMPARE(window->controls()->values().text, QStringLiteral("work to recover"));
+    QCOMPARE(explorerOf(window)->controls()->values().text, std::string("work to recover"));
     QVERIFY(window->isModified());
     QVERIFY2(QFileInfo::exists(crashed), "a second crash before the next autosave must not lose the work");
     QCOMPARE(window->recoveredPath(), QFileInfo(crashed).absoluteFilePath());
@@ -250,7 +247,7 @@ void TestWindowSessionValues::restoredCopyIsKeptUntilSavedOrAutosaved()
 
 void TestWindowSessionValues::declinedCopyIsDeleted()
 {
-    m_window->setSentence("unwanted work");
+    explorerOf(m_window)->setSentence("unwanted work");
     QVERIFY(waitForState(*m_window));
     m_window->autosave();
     const QString crashed = QDir(MainWindow::autosaveFolder()).filePath("autosave-999998-0.attnscope");
@@ -267,7 +264,7 @@ void TestWindowSessionValues::declinedCopyIsDeleted()
 void TestWindowSessionValues::copyOfAProcessThatIsStillRunningIsNotOffered()
 {
     // Another process (a second AttnScope) holds the lock of its copy while it lives.
-    m_window->setSentence("another process's work");
+    explorerOf(m_window)->setSentence("another process's work");
     QVERIFY(waitForState(*m_window));
     m_window->autosave();
     const QString theirs = QDir(MainWindow::autosaveFolder()).filePath("autosave-424242-0.attnscope");

@@ -62,15 +62,15 @@ void TestWindowSessions::init()
 
 void TestWindowSessions::sessionRoundTrip()
 {
-    m_window->setSentence(QStringLiteral("le chat 猫 dort"));
+    explorerOf(m_window)->setSentence(QStringLiteral("le chat 猫 dort"));
     QVERIFY(waitForState());
-    m_window->controls()->findChild<QSpinBox *>("heads")->setValue(3);
-    m_window->controls()->findChild<QSpinBox *>("head")->setValue(2);
-    m_window->controls()->findChild<QDoubleSpinBox *>("temperature")->setValue(0.5);
-    m_window->controls()->findChild<QComboBox *>("mask")->setCurrentIndex(1);
+    explorerOf(m_window)->controls()->findChild<QSpinBox *>("heads")->setValue(3);
+    explorerOf(m_window)->controls()->findChild<QSpinBox *>("head")->setValue(2);
+    explorerOf(m_window)->controls()->findChild<QDoubleSpinBox *>("temperature")->setValue(0.5);
+    explorerOf(m_window)->controls()->findChild<QComboBox *>("mask")->setCurrentIndex(1);
     QVERIFY(waitForState());
-    m_window->showStage(Stage::Scaled);
-    m_window->selectQuery(2);
+    explorerOf(m_window)->showStage(Stage::Scaled);
+    explorerOf(m_window)->model()->selectQuery(2);
     QVERIFY(m_window->isModified());
     QTemporaryDir dir;
     const QString path = dir.filePath("my session.attnscope");
@@ -78,22 +78,23 @@ void TestWindowSessions::sessionRoundTrip()
     QVERIFY2(m_window->saveSessionTo(path, &error), qPrintable(error));
     QVERIFY(!m_window->isModified());
     const SessionState saved = m_window->captureSession();
-    const Mat<double> weights = m_window->state()->result.stages.weights;
+    const Mat<double> weights = explorerOf(m_window)->state()->result.stages.weights;
 
     MainWindow other;
     other.show();
-    QSignalSpy shown(&other, &MainWindow::stateShown);
+    QSignalSpy shown(&other, &MainWindow::shown);
     QVERIFY2(other.openSession(path, &error), qPrintable(error));
-    QTRY_VERIFY(other.state() && other.state()->result.head == 2 && other.state()->temperature == 0.5);
+    QTRY_VERIFY(explorerOf(other)->state() && explorerOf(other)->state()->result.head == 2 && explorerOf(other)->state()->temperature == 0.5);
     SessionState restored = other.captureSession();
-    restored.zoomX = saved.zoomX; // the zoom follows the window's size
-    restored.zoomY = saved.zoomY;
-    QCOMPARE(restored.text, saved.text);
-    QCOMPARE(restored.heads, 3);
-    QCOMPARE(restored.stage, Stage::Scaled);
-    QCOMPARE(restored.selectedQuery, 2);
+    for (const char *zoom : {"zoomX", "zoomY"}) // the zoom follows the window's size
+        restored.pages["explorer"][zoom] = saved.pages.at("explorer").value(zoom);
+    const QJsonObject &ex = restored.pages.at("explorer");
+    QCOMPARE(ex.value("text").toString(), QStringLiteral("le chat 猫 dort"));
+    QCOMPARE(ex.value("heads").toInt(), 3);
+    QCOMPARE(ex.value("stage").toString(), QStringLiteral("scaled"));
+    QCOMPARE(ex.value("selectedQuery").toInt(), 2);
     QVERIFY(restored == saved);
-    QVERIFY((other.state()->result.stages.weights - weights).cwiseAbs().maxCoeff() == 0.0);
+    QVERIFY((explorerOf(other)->state()->result.stages.weights - weights).cwiseAbs().maxCoeff() == 0.0);
     QVERIFY(!other.isModified());
 }
 
@@ -108,7 +109,7 @@ void TestWindowSessions::sessionWithMissingInputsUsesEmbeddedCopies()
     QVERIFY2(m_window->openTensorFiles({inputs.filePath("q.npy"), inputs.filePath("k.npy"), inputs.filePath("v.npy")}, &error),
              qPrintable(error));
     QVERIFY(waitForState());
-    const Mat<double> weights = m_window->state()->result.stages.weights;
+    const Mat<double> weights = explorerOf(m_window)->state()->result.stages.weights;
     const QString path = sessions.filePath("tensors.attnscope");
     QVERIFY2(m_window->saveSessionTo(path, &error), qPrintable(error));
     QVERIFY(inputs.remove()); // the inputs are gone; the session carries them
@@ -116,9 +117,9 @@ void TestWindowSessions::sessionWithMissingInputsUsesEmbeddedCopies()
     MainWindow other;
     other.show();
     QVERIFY2(other.openSession(path, &error), qPrintable(error));
-    QTRY_VERIFY(other.state() != nullptr);
-    QTRY_COMPARE(other.state()->result.stages.weights.rows(), 5);
-    QVERIFY((other.state()->result.stages.weights - weights).cwiseAbs().maxCoeff() == 0.0);
+    QTRY_VERIFY(explorerOf(other)->state() != nullptr);
+    QTRY_COMPARE(explorerOf(other)->state()->result.stages.weights.rows(), 5);
+    QVERIFY((explorerOf(other)->state()->result.stages.weights - weights).cwiseAbs().maxCoeff() == 0.0);
 
     // A broken session file is refused with its name, and the window stays as it was.
     QFile broken(sessions.filePath("broken.attnscope"));
@@ -127,7 +128,7 @@ void TestWindowSessions::sessionWithMissingInputsUsesEmbeddedCopies()
     broken.close();
     QVERIFY(!other.openSession(broken.fileName(), &error));
     QVERIFY2(error.contains("broken.attnscope"), qPrintable(error));
-    QCOMPARE(other.state()->result.stages.weights.rows(), 5);
+    QCOMPARE(explorerOf(other)->state()->result.stages.weights.rows(), 5);
 }
 
 void TestWindowSessions::sessionKeepsTheAttentionTabsControls()
@@ -135,14 +136,14 @@ void TestWindowSessions::sessionKeepsTheAttentionTabsControls()
     QString error;
     QVERIFY2(m_window->openFile(QStringLiteral(ATTNSCOPE_SOURCE_DIR "/resources/examples/demo_bundle.npz"), &error),
              qPrintable(error));
-    QTRY_VERIFY(m_window->attentionPage()->result() != nullptr);
+    QTRY_VERIFY(attentionOf(m_window)->result() != nullptr);
     QTemporaryDir dir;
     const QString path = dir.filePath("attention.attnscope");
     QVERIFY2(m_window->saveSessionTo(path, &error), qPrintable(error));
     QVERIFY(!m_window->isModified());
 
     // Every control of the tab away from its default, through the widgets (2 layers × 4 heads).
-    AttentionPage *page = m_window->attentionPage();
+    AttentionPage *page = attentionOf(m_window);
     // Changing a control marks the window modified, as the explorer's controls do.
     page->findChild<QComboBox *>("modeCombo")->setCurrentIndex(4); // rollout
     QVERIFY(m_window->isModified());
@@ -170,7 +171,7 @@ void TestWindowSessions::sessionKeepsTheAttentionTabsControls()
     MainWindow other;
     other.show();
     QVERIFY2(other.openSession(path, &error), qPrintable(error));
-    AttentionPage *back = other.attentionPage();
+    AttentionPage *back = attentionOf(other);
     QTRY_VERIFY(back->result() != nullptr);
     QCOMPARE(back->findChild<QComboBox *>("modeCombo")->currentIndex(), 4);
     QCOMPARE(back->findChild<QSpinBox *>("layerSpin")->value(), 1);
@@ -194,7 +195,7 @@ void TestWindowSessions::sessionKeepsTheImageTabsControls()
     QString error;
     QVERIFY2(m_window->openFile(QStringLiteral(ATTNSCOPE_SOURCE_DIR "/resources/examples/scene.png"), &error),
              qPrintable(error));
-    ImagePage *page = m_window->imagePage();
+    ImagePage *page = imageOf(m_window);
     QTRY_VERIFY(page->state() != nullptr);
     QTemporaryDir dir;
     const QString path = dir.filePath("image.attnscope");
@@ -222,7 +223,7 @@ void TestWindowSessions::sessionKeepsTheImageTabsControls()
     MainWindow other;
     other.show();
     QVERIFY2(other.openSession(path, &error), qPrintable(error));
-    ImagePage *back = other.imagePage();
+    ImagePage *back = imageOf(other);
     QTRY_VERIFY_WITH_TIMEOUT(back->state() && back->state()->setup->queryTokens == tokens, 10000);
     QCOMPARE(back->findChild<QSpinBox *>("patchSize")->value(), 48);
     QCOMPARE(back->mode(), ImagePage::Mode::Prompt);
@@ -244,21 +245,21 @@ void TestWindowSessions::sessionIgnoresUnknownAndInvalidPageSettings()
     QString error;
     QVERIFY2(m_window->openFile(QStringLiteral(ATTNSCOPE_SOURCE_DIR "/resources/examples/demo_bundle.npz"), &error),
              qPrintable(error));
-    QTRY_VERIFY(m_window->attentionPage()->result() != nullptr);
+    QTRY_VERIFY(attentionOf(m_window)->result() != nullptr);
     // As a newer version or a text editor might leave it: only the valid normalisation applies.
     SessionState s = m_window->captureSession();
-    s.pageSettings["attention.layer"] = "banana";
-    s.pageSettings["attention.head"] = "99"; // the bundle has 4 heads
-    s.pageSettings["attention.mode"] = "median";
-    s.pageSettings["attention.discardRatio"] = "nan";
-    s.pageSettings["attention.hideSpecial"] = "yes";
-    s.pageSettings["attention.differenceSource"] = "second"; // no second input is open
-    s.pageSettings["attention.fromTheFuture"] = "42";
-    s.pageSettings["attention.normalization"] = "row";
-    s.pageSettings["image.mode"] = "bundle"; // only after a bundle over an image
-    s.pageSettings["image.opacity"] = "250";
-    s.pageSettings["image.patches"] = "1,x";
-    s.pageSettings["telemetry.enabled"] = "true";
+    s.pages["attention"]["layer"] = "banana";
+    s.pages["attention"]["head"] = "99"; // the bundle has 4 heads
+    s.pages["attention"]["mode"] = "median";
+    s.pages["attention"]["discardRatio"] = "nan";
+    s.pages["attention"]["hideSpecial"] = "yes";
+    s.pages["attention"]["differenceSource"] = "second"; // no second input is open
+    s.pages["attention"]["fromTheFuture"] = "42";
+    s.pages["attention"]["normalization"] = "row";
+    s.pages["image"]["mode"] = "bundle"; // only after a bundle over an image
+    s.pages["image"]["opacity"] = "250";
+    s.pages["image"]["patches"] = "1,x";
+    s.pages["telemetry"]["enabled"] = "true";
     QTemporaryDir dir;
     const QString path = dir.filePath("edited.attnscope");
     QVERIFY(saveSession(s, path.toStdString()).ok());
@@ -266,9 +267,9 @@ void TestWindowSessions::sessionIgnoresUnknownAndInvalidPageSettings()
     MainWindow other;
     other.show();
     QVERIFY2(other.openSession(path, &error), qPrintable(error));
-    AttentionPage *back = other.attentionPage();
+    AttentionPage *back = attentionOf(other);
     QTRY_VERIFY(back->result() != nullptr);
-    QCOMPARE(back->findChild<QSpinBox *>("layerSpin")->value(), 0);
+    QCOMPARE(back->findChild<QSpinBox *>("layerSpin")->value(), 1); // "banana": the last layer, as opened
     QCOMPARE(back->findChild<QSpinBox *>("headSpin")->value(), 0);
     QCOMPARE(back->findChild<QComboBox *>("modeCombo")->currentIndex(), 0);
     QCOMPARE(back->findChild<QDoubleSpinBox *>("discardSpin")->value(), 0.0);
@@ -276,8 +277,8 @@ void TestWindowSessions::sessionIgnoresUnknownAndInvalidPageSettings()
     QCOMPARE(back->findChild<QComboBox *>("diffSourceCombo")->currentIndex(), 0);
     QCOMPARE(back->findChild<QComboBox *>("normCombo")->currentIndex(), 1);
     QVERIFY(!back->settings().contains("attention.fromTheFuture"));
-    QCOMPARE(other.imagePage()->mode(), ImagePage::Mode::Patches);
-    QCOMPARE(other.imagePage()->findChild<QSlider *>("opacity")->value(), 50);
+    QCOMPARE(imageOf(other)->mode(), ImagePage::Mode::Patches);
+    QCOMPARE(imageOf(other)->findChild<QSlider *>("opacity")->value(), 50);
 }
 
 void TestWindowSessions::sessionKeepsTheBundleShownOverAnImage()
@@ -293,7 +294,7 @@ void TestWindowSessions::sessionKeepsTheBundleShownOverAnImage()
     const QString scene = QStringLiteral(ATTNSCOPE_SOURCE_DIR "/resources/examples/scene.png");
     QString error;
     QVERIFY2(m_window->openBundleWithImage(dir.filePath("b.npz"), scene, &error), qPrintable(error));
-    ImagePage *page = m_window->imagePage();
+    ImagePage *page = imageOf(m_window);
     QCOMPARE(page->mode(), ImagePage::Mode::Bundle);
     page->findChild<QSpinBox *>("layer")->setValue(1);
     page->findChild<QSpinBox *>("head")->setValue(1);
@@ -310,13 +311,13 @@ void TestWindowSessions::sessionKeepsTheBundleShownOverAnImage()
     MainWindow other;
     other.show();
     QVERIFY2(other.openSession(path, &error), qPrintable(error));
-    ImagePage *back = other.imagePage();
+    ImagePage *back = imageOf(other);
     QCOMPARE(back->mode(), ImagePage::Mode::Bundle);
     QCOMPARE(back->image(), page->image());
     QCOMPARE(back->grid().count(), 12);
     QCOMPARE(back->settings(), saved);
     QVERIFY(back->shownMap().size() == 12 && (back->shownMap() - page->shownMap()).cwiseAbs().maxCoeff() == 0.0);
-    QCOMPARE(other.tabs()->currentIndex(), int(MainWindow::ImageTab));
+    QCOMPARE(other.tabs()->currentIndex(), int(kImageTab));
     QVERIFY(!other.isModified());
 
     // Another input replaces the bundle: its picture is no longer part of the session.
@@ -332,7 +333,7 @@ void TestWindowSessions::sessionKeepsTheSecondInputOfTheDifference()
     QTemporaryDir inputs, sessions;
     QString error;
     QVERIFY2(openDifference(*m_window, inputs.path(), &error), qPrintable(error));
-    AttentionPage *page = m_window->attentionPage();
+    AttentionPage *page = attentionOf(m_window);
     page->findChild<QSpinBox *>("diffLayerSpin")->setValue(1);
     page->findChild<QSpinBox *>("headSpin")->setValue(2);
     page->findChild<QSpinBox *>("diffHeadSpin")->setValue(2);
@@ -346,7 +347,7 @@ void TestWindowSessions::sessionKeepsTheSecondInputOfTheDifference()
     MainWindow other;
     other.show();
     QVERIFY2(other.openSession(path, &error), qPrintable(error));
-    AttentionPage *back = other.attentionPage();
+    AttentionPage *back = attentionOf(other);
     QVERIFY(back->result() != nullptr);
     QCOMPARE(back->findChild<QComboBox *>("diffSourceCombo")->currentIndex(), 1);
     QCOMPARE(back->findChild<QComboBox *>("diffSourceCombo")->currentText(), QStringLiteral("second input: attn.npz"));
@@ -377,7 +378,7 @@ void TestWindowSessions::sessionWithoutItsSecondInputIsRefusedByName()
     QVERIFY(!other.openSession(path, &error));
     QVERIFY2(error.contains("the second input attn.npz is missing"), qPrintable(error));
     QVERIFY2(error.contains(inputs.filePath("b/attn.npz")), qPrintable(error));
-    QVERIFY(!other.attentionPage()->hasBundle());
+    QVERIFY(!attentionOf(other)->hasBundle());
 }
 
 void TestWindowSessions::sessionWithAnUnreadableSecondInputOpensWithAWarning()
@@ -397,11 +398,11 @@ void TestWindowSessions::sessionWithAnUnreadableSecondInputOpensWithAWarning()
     MainWindow other;
     other.show();
     QVERIFY2(other.openSession(path, &error), qPrintable(error));
-    QVERIFY(other.attentionPage()->result() != nullptr);
+    QVERIFY(attentionOf(other)->result() != nullptr);
     const QString status = other.statusBar()->currentMessage();
     QVERIFY2(status.contains("The second input attn.npz cannot be opened"), qPrintable(status));
-    QCOMPARE(other.attentionPage()->findChild<QComboBox *>("diffSourceCombo")->currentIndex(), 0);
-    QVERIFY(other.attentionPage()->secondInputPath().isEmpty());
+    QCOMPARE(attentionOf(other)->findChild<QComboBox *>("diffSourceCombo")->currentIndex(), 0);
+    QVERIFY(attentionOf(other)->secondInputPath().isEmpty());
 }
 
 void TestWindowSessions::attentionTabsOpenButtonMakesTheBundleTheInput()
@@ -412,26 +413,26 @@ void TestWindowSessions::attentionTabsOpenButtonMakesTheBundleTheInput()
     QString error;
     QVERIFY2(m_window->openFile(QStringLiteral(ATTNSCOPE_SOURCE_DIR "/resources/examples/scene.png"), &error),
              qPrintable(error));
-    auto *open = m_window->attentionPage()->findChild<QPushButton *>("attentionOpen");
+    auto *open = attentionOf(m_window)->findChild<QPushButton *>("attentionOpen");
     QVERIFY(open);
     QStringList asked; // the titles the button asked with, in place of a file dialog
-    m_window->attentionPage()->setOpenPathChooser([&](QWidget *, const QString &title, const QString &) {
+    attentionOf(m_window)->setOpenPathChooser([&](QWidget *, const QString &title, const QString &) {
         asked << title;
         return demo;
     });
     QTest::mouseClick(open, Qt::LeftButton);
     QCOMPARE(asked, QStringList{"Open attention"});
-    QVERIFY(m_window->attentionPage()->hasBundle());
+    QVERIFY(attentionOf(m_window)->hasBundle());
     SessionState s = m_window->captureSession();
     QCOMPARE(s.inputKind, SessionState::InputKind::Bundle);
     QCOMPARE(s.inputs.size(), std::size_t(1));
     QCOMPARE(QString::fromStdString(s.inputs[0].absolutePath), demo);
     QVERIFY2(m_window->windowTitle().contains("demo_bundle.npz"), qPrintable(m_window->windowTitle()));
     QCOMPARE(Settings::value(Settings::Key::RecentFiles).toStringList().value(0), demo);
-    QCOMPARE(m_window->tabs()->currentIndex(), int(MainWindow::AttentionTab));
+    QCOMPARE(m_window->tabs()->currentIndex(), int(kAttentionTab));
     // As File → Open does, the bundle's q, k and v become the explorer's stages.
-    QTRY_VERIFY(m_window->state() && m_window->state()->setup->queryTokens.size() == 10 &&
-                m_window->state()->setup->queryTokens[1] == "quick");
+    QTRY_VERIFY(explorerOf(m_window)->state() && explorerOf(m_window)->state()->setup->queryTokens.size() == 10 &&
+                explorerOf(m_window)->state()->setup->queryTokens[1] == "quick");
 
     QTemporaryDir dir;
     const QString path = dir.filePath("opened in the tab.attnscope");
@@ -442,8 +443,8 @@ void TestWindowSessions::attentionTabsOpenButtonMakesTheBundleTheInput()
     MainWindow other;
     other.show();
     QVERIFY2(other.openSession(path, &error), qPrintable(error));
-    QVERIFY(other.attentionPage()->hasBundle());
-    QCOMPARE(other.tabs()->currentIndex(), int(MainWindow::AttentionTab));
+    QVERIFY(attentionOf(other)->hasBundle());
+    QCOMPARE(other.tabs()->currentIndex(), int(kAttentionTab));
     s = other.captureSession();
     QCOMPARE(s.inputKind, SessionState::InputKind::Bundle);
     QCOMPARE(QString::fromStdString(s.inputs.at(0).absolutePath), demo);
@@ -459,14 +460,14 @@ void TestWindowSessions::imageTabsOpenButtonAndDropMakeTheImageTheInput()
     QString error;
     QVERIFY2(m_window->openFile(QStringLiteral(ATTNSCOPE_SOURCE_DIR "/resources/examples/demo_bundle.npz"), &error),
              qPrintable(error));
-    ImagePage *page = m_window->imagePage();
+    ImagePage *page = imageOf(m_window);
     QVERIFY(dropFile(page, scene));
     SessionState s = m_window->captureSession();
     QCOMPARE(s.inputKind, SessionState::InputKind::Image);
     QCOMPARE(s.inputs.size(), std::size_t(1));
     QCOMPARE(QString::fromStdString(s.inputs[0].absolutePath), scene);
     QVERIFY2(m_window->windowTitle().contains("scene.png"), qPrintable(m_window->windowTitle()));
-    QCOMPARE(m_window->tabs()->currentIndex(), int(MainWindow::ImageTab));
+    QCOMPARE(m_window->tabs()->currentIndex(), int(kImageTab));
 
     QTemporaryDir dir;
     const QString path = dir.filePath("image.attnscope");
@@ -486,8 +487,8 @@ void TestWindowSessions::imageTabsOpenButtonAndDropMakeTheImageTheInput()
     MainWindow other;
     other.show();
     QVERIFY2(other.openSession(path, &error), qPrintable(error));
-    QCOMPARE(other.imagePage()->image(), page->image());
-    QCOMPARE(other.tabs()->currentIndex(), int(MainWindow::ImageTab));
+    QCOMPARE(imageOf(other)->image(), page->image());
+    QCOMPARE(other.tabs()->currentIndex(), int(kImageTab));
     QCOMPARE(other.captureSession().inputKind, SessionState::InputKind::Image);
 }
 
@@ -510,7 +511,7 @@ void TestWindowSessions::sessionFromEmbeddedCopiesSavesTheOriginalPaths()
     QVERIFY(QFile::copy(QStringLiteral(ATTNSCOPE_SOURCE_DIR "/resources/examples/scene.png"), originals[1]));
     QString error;
     QVERIFY2(m_window->openBundleWithImage(originals[0], originals[1], &error), qPrintable(error));
-    QVERIFY2(m_window->attentionPage()->openSecondBundle(originals[2], &error), qPrintable(error));
+    QVERIFY2(attentionOf(m_window)->openSecondBundle(originals[2], &error), qPrintable(error));
     QList<QByteArray> bytes;
     for (const QString &original : originals)
         bytes << fileBytes(original);
@@ -521,8 +522,8 @@ void TestWindowSessions::sessionFromEmbeddedCopiesSavesTheOriginalPaths()
     MainWindow fromCopies;
     fromCopies.show();
     QVERIFY2(fromCopies.openSession(first, &error), qPrintable(error));
-    QCOMPARE(fromCopies.imagePage()->mode(), ImagePage::Mode::Bundle);
-    QVERIFY(!fromCopies.attentionPage()->secondInputPath().isEmpty());
+    QCOMPARE(imageOf(fromCopies)->mode(), ImagePage::Mode::Bundle);
+    QVERIFY(!attentionOf(fromCopies)->secondInputPath().isEmpty());
     QVERIFY2(fromCopies.saveSessionTo(second, &error), qPrintable(error));
     auto saved = loadSession(second.toStdString());
     QVERIFY2(saved.ok(), saved.ok() ? "" : saved.error().message.c_str());
@@ -543,8 +544,8 @@ void TestWindowSessions::sessionFromEmbeddedCopiesSavesTheOriginalPaths()
     MainWindow back;
     back.show();
     QVERIFY2(back.openSession(second, &error), qPrintable(error));
-    QCOMPARE(back.imagePage()->mode(), ImagePage::Mode::Bundle);
-    QCOMPARE(back.attentionPage()->secondInputPath(), originals[2]);
+    QCOMPARE(imageOf(back)->mode(), ImagePage::Mode::Bundle);
+    QCOMPARE(attentionOf(back)->secondInputPath(), originals[2]);
     const SessionState again = back.captureSession();
     QCOMPARE(again.inputs.size(), std::size_t(3));
     for (int i = 0; i < 3; ++i) {
@@ -572,10 +573,10 @@ void TestWindowSessions::sessionOpenedAfterAnotherKeepsNothingOfIt()
     MainWindow window;
     window.show();
     QVERIFY2(window.openSession(withSecond, &error), qPrintable(error));
-    QVERIFY(!window.attentionPage()->secondInputPath().isEmpty());
+    QVERIFY(!attentionOf(window)->secondInputPath().isEmpty());
     QVERIFY2(window.openSession(without, &error), qPrintable(error));
-    QVERIFY(window.attentionPage()->secondInputPath().isEmpty());
-    QCOMPARE(window.attentionPage()->findChild<QComboBox *>("diffSourceCombo")->currentIndex(), 0);
+    QVERIFY(attentionOf(window)->secondInputPath().isEmpty());
+    QCOMPARE(attentionOf(window)->findChild<QComboBox *>("diffSourceCombo")->currentIndex(), 0);
     QCOMPARE(window.captureSession().inputs.size(), std::size_t(1));
     QVERIFY2(window.saveSessionTo(sessions.filePath("again.attnscope"), &error), qPrintable(error));
 

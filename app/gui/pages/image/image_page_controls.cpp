@@ -21,14 +21,6 @@
 #include "heatmap_view.h"
 
 namespace attnscope {
-namespace {
-
-bool isImageFile(const QString &path)
-{
-    return QImageReader::supportedImageFormats().contains(QFileInfo(path).suffix().toLower().toLatin1());
-}
-
-} // namespace
 
 QWidget *ImagePage::createControls()
 {
@@ -142,7 +134,7 @@ void ImagePage::connectSettingsChanged()
 {
     const auto changed = [this] {
         if (!m_applyingSettings)
-            emit settingsChanged();
+            emit modified();
     };
     for (QSpinBox *box : {m_patchSize, m_layer, m_head, m_seed})
         connect(box, &QSpinBox::valueChanged, this, changed);
@@ -238,7 +230,7 @@ void ImagePage::openDialog()
 void ImagePage::dragEnterEvent(QDragEnterEvent *event)
 {
     const QList<QUrl> urls = event->mimeData()->urls();
-    if (urls.size() == 1 && urls.front().isLocalFile() && isImageFile(urls.front().toLocalFile()))
+    if (urls.size() == 1 && urls.front().isLocalFile() && ImagePage::isImagePath(urls.front().toLocalFile()))
         event->acceptProposedAction();
     else
         event->ignore(); // other files are the window's to open

@@ -13,6 +13,7 @@
 
 #include "attention.h"
 #include "colormap.h"
+#include "explorer.h"
 #include "session_file.h"
 
 namespace attnscope {
@@ -86,10 +87,8 @@ const ChoiceTable<SessionState::Reduction> &reductionChoices();
 /// The Scale control: sqrt (fallback), dim, none, custom.
 const ChoiceTable<ScaleSpec::Mode> &scaleChoices();
 /// The Mask control: none (fallback), causal, padding.
-const ChoiceTable<SessionState::MaskMode> &maskChoices();
+const ChoiceTable<ExplorerParams::Mask> &maskChoices();
 /// The stages, by their keys: weights is the fallback, then inputs … output.
 const ChoiceTable<Stage> &stageChoices();
-/// The tabs: 0 Explorer (fallback), 1 Imported attention, 2 Image.
-const ChoiceTable<int> &tabChoices();
 
 } // namespace attnscope

@@ -2,6 +2,8 @@
 
 #include "main_window.h"
 
+#include <algorithm>
+
 #include <QAction>
 #include <QActionGroup>
 #include <QCloseEvent>
@@ -13,37 +15,15 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTimer>
-#include <QUndoStack>
 
-#include <qcustomplot.h>
-
-#include "attention_page.h"
-#include "controls_panel.h"
-#include "heatmap_view.h"
-#include "image_page.h"
 #include "session_values.h"
-#include "stage_stepper.h"
 
 namespace attnscope {
 namespace {
 
-void addPageSettings(SessionState &s, const PageSettings &page)
-{
-    for (auto it = page.constBegin(); it != page.constEnd(); ++it)
-        s.pageSettings[it.key().toStdString()] = it.value().toStdString();
-}
-
-PageSettings pageSettingsOf(const SessionState &s)
-{
-    PageSettings out;
-    for (const auto &[key, value] : s.pageSettings)
-        out.insert(QString::fromStdString(key), QString::fromStdString(value));
-    return out;
-}
-
 /// Adds the file at `path`. A copy written out from a session's embedded data is saved as that
 /// session named it (`copies`): the original paths and the embedded bytes, not the temporary file.
-void addInput(SessionState &s, const QHash<QString, SessionInput> &copies, const QString &path, const char *role = "")
+void addInput(SessionState &s, const QHash<QString, SessionInput> &copies, const QString &path, const QString &role = {})
 {
     const QString absolute = QFileInfo(path).absoluteFilePath();
     SessionInput in = copies.value(absolute);
@@ -51,14 +31,15 @@ void addInput(SessionState &s, const QHash<QString, SessionInput> &copies, const
         in.name = QFileInfo(path).fileName().toStdString();
         in.absolutePath = absolute.toStdString();
     }
-    in.role = role;
+    in.role = role.toStdString();
     s.inputs.push_back(std::move(in));
 }
 
-/// The usable paths of a session's inputs (materializeInputs), sorted by role.
+/// The usable paths of a session's inputs (materializeInputs): the primary ones, and each
+/// secondary one with its role, in the session's order.
 struct InputPaths {
     QStringList primary;
-    QString overlayImage, secondInput;
+    QList<QPair<QString, QString>> roles;
 };
 
 InputPaths byRole(const SessionState &s, const std::vector<std::string> &paths)
@@ -66,12 +47,10 @@ InputPaths byRole(const SessionState &s, const std::vector<std::string> &paths)
     InputPaths out;
     for (std::size_t i = 0; i < s.inputs.size(); ++i) {
         const QString path = QString::fromStdString(paths[i]);
-        if (s.inputs[i].role == kSessionRoleOverlayImage)
-            out.overlayImage = path;
-        else if (s.inputs[i].role == kSessionRoleSecondInput)
-            out.secondInput = path;
-        else
+        if (s.inputs[i].role.empty())
             out.primary << path;
+        else
+            out.roles.append({QString::fromStdString(s.inputs[i].role), path});
     }
     return out;
 }
@@ -105,7 +84,7 @@ Result<UsableInputs> makeUsable(const SessionState &s)
     out.dir = std::make_unique<QTemporaryDir>();
     if (!out.dir->isValid())
         return makeError(Error::Code::WriteFailed,
-                         MainWindow::tr("cannot create a temporary folder for the session's inputs").toStdString());
+                         QObject::tr("cannot create a temporary folder for the session's inputs").toStdString());
     auto resolved = materializeInputs(s, out.dir->path().toStdString());
     if (!resolved)
         return resolved.error();
@@ -143,71 +122,54 @@ void MainWindow::createSessionActions(QMenu *file)
 SessionState MainWindow::captureSession() const
 {
     SessionState s;
-    const ControlValues v = m_controls->values();
-    s.inputKind = m_inputKind;
-    s.text = v.text.toStdString();
-    s.context = v.context.toStdString();
-    s.cross = v.cross;
-    for (const QString &path : m_inputPaths)
+    s.inputKind = m_input.kind;
+    for (const QString &path : m_input.paths)
         addInput(s, m_sessionCopies, path);
-    // The secondary inputs belong to the bundle; primary files come first, as older readers expect.
-    if (m_inputKind == SessionState::InputKind::Bundle) {
-        if (!m_overlayImagePath.isEmpty() && m_imagePage->hasBundle())
-            addInput(s, m_sessionCopies, m_overlayImagePath, kSessionRoleOverlayImage);
-        if (!m_attentionPage->secondInputPath().isEmpty())
-            addInput(s, m_sessionCopies, m_attentionPage->secondInputPath(), kSessionRoleSecondInput);
+    // The secondary inputs belong to the bundle; primary files come first, as readers expect.
+    if (m_input.kind == SessionState::InputKind::Bundle) {
+        QList<QPair<QString, QString>> roles;
+        for (const Page *p : m_pages)
+            roles += p->roleInputs();
+        // In the order docs/session-format.md lists the roles, whatever the order of the pages.
+        const QStringList order = {QString::fromLatin1(kSessionRoleOverlayImage), QString::fromLatin1(kSessionRoleSecondInput)};
+        std::stable_sort(roles.begin(), roles.end(), [&order](const auto &a, const auto &b) {
+            return order.indexOf(a.first) < order.indexOf(b.first);
+        });
+        for (const auto &[role, path] : roles)
+            addInput(s, m_sessionCopies, path, role);
     }
-    s.dModel = v.dModel;
-    s.dHead = v.dHead;
-    s.heads = v.heads;
-    s.head = v.head;
-    s.seed = v.seed;
-    s.scaleMode = scaleChoices().atIndex(v.scaleMode);
-    s.customScale = v.customScale;
-    s.temperature = v.temperature;
-    s.maskMode = maskChoices().atIndex(v.maskMode);
-    s.paddedKeys = std::vector<int>(v.paddedKeys.begin(), v.paddedKeys.end());
-    s.stage = m_stage;
-    s.selectedQuery = m_selectedQuery;
-    s.selectedRow = m_selRow;
-    s.selectedCol = m_selCol;
-    s.colormap = colormapChoices().nameOf(chosenColormap()).toStdString();
-    s.reduction = chosenReduction();
-    s.tab = m_tabs->currentIndex();
-    addPageSettings(s, m_attentionPage->settings());
-    addPageSettings(s, m_imagePage->settings());
-    const QCPRange x = m_views[0]->plot()->xAxis->range(), y = m_views[0]->plot()->yAxis->range();
-    if (m_state) {
-        s.zoomX = SessionState::Range{x.lower, x.upper};
-        s.zoomY = SessionState::Range{y.lower, y.upper};
-    }
+    if (const Page *p = currentPage())
+        s.page = p->key().toStdString();
+    s.colormap = colormapChoices().nameOf(viewOptions().colormap).toStdString();
+    s.reduction = viewOptions().reduction == Reduction::Mean ? SessionState::Reduction::Mean : SessionState::Reduction::Max;
+    for (const Page *p : m_pages)
+        s.pages[p->key().toStdString()] = p->saveState();
     return s;
 }
 
 bool MainWindow::applySession(const SessionState &state, QString *error)
 {
-    // Inputs first (they may fix the head count), then the parameters, then the view.
+    // Inputs first (they fix the pages' layers, heads and patches), then each page's part, then
+    // the window's view.
     m_restoring = true;
     QStringList warnings;
     QString message;
     if (!openSessionInputs(state, &warnings, &message)) {
         m_restoring = false;
-        if (error)
-            *error = message;
-        else
-            showError(message);
-        return false;
+        return failOpen(message, error);
     }
-    applySessionControls(state);
-    // After the inputs, whose sizes bound the pages' layers, heads and patches, and after the
-    // overlay image and second input, which make image.mode = bundle and
-    // attention.differenceSource = second available.
-    const PageSettings pages = pageSettingsOf(state);
-    warnings << m_attentionPage->applySettings(pages);
-    warnings << m_imagePage->applySettings(pages);
+    // The window's view options first: a page's own part (the Image tab's colour box) may differ.
+    chooseColormap(QString::fromStdString(state.colormap), &warnings);
+    chooseReduction(reductionChoices().nameOf(state.reduction), &warnings);
+    for (Page *p : std::as_const(m_pages))
+        p->setViewOptions(viewOptions());
+    for (Page *p : std::as_const(m_pages))
+        if (auto it = state.pages.find(p->key().toStdString()); it != state.pages.end())
+            warnings << p->restoreState(it->second);
+    if (!showPage(QString::fromStdString(state.page)))
+        warnings << tr("window.page \"%1\" is not a tab of this version; showing %2")
+                        .arg(QString::fromStdString(state.page), currentPage()->key());
     m_restoring = false;
-    m_undo->clear();
-    applySessionView(state, &warnings);
     if (!warnings.isEmpty())
         statusBar()->showMessage(warnings.join(QStringLiteral("; ")), 15000);
     return true;
@@ -221,93 +183,42 @@ bool MainWindow::openSessionInputs(const SessionState &state, QStringList *warni
         return false;
     }
     const InputPaths &paths = usable->paths;
-    // Each input opens as the kind the session recorded, as it was opened then.
-    bool ok = true;
-    switch (state.inputKind) {
-    case SessionState::InputKind::Text:
-        m_fileSetup.reset();
-        m_controls->setTextMode(true);
-        setPrimaryInput(SessionState::InputKind::Text, {});
-        break;
-    case SessionState::InputKind::Files:
-        ok = paths.primary.size() == 1 ? openExplorerInput(paths.primary.first(), error, true)
-                                       : openTensorFiles(paths.primary, error);
-        break;
-    case SessionState::InputKind::Bundle:
-        ok = !paths.primary.isEmpty() && openAttention(paths.primary.first(), error);
-        break;
-    case SessionState::InputKind::Image:
-        ok = !paths.primary.isEmpty() && openImage(paths.primary.first(), error);
-        break;
+    // Each input opens as the kind the session recorded, on the page whose kind it is.
+    PageInput input;
+    input.kind = state.inputKind;
+    input.paths = paths.primary;
+    input.fromSession = true;
+    if (state.inputKind == SessionState::InputKind::Text) {
+        m_input = input;
+        for (Page *p : std::as_const(m_pages))
+            p->followInput(m_input);
+    } else {
+        Page *page = pageForKind(state.inputKind);
+        if (paths.primary.isEmpty() || !page) {
+            *error = tr("the session names no input file");
+            return false;
+        }
+        if (!openOn(page, input, QString(), false, error))
+            return false; // the window, and the copies of the session it shows, stay as they were
     }
-    if (!ok && error->isEmpty())
-        *error = tr("the session names no input file");
-    if (!ok)
-        return false; // the window, and the copies of the session it shows, stay as they were
     // Nothing of an earlier session stays: its second input would be saved into this one, from
     // copies in a folder that is about to go.
-    if (paths.secondInput.isEmpty())
-        m_attentionPage->closeSecondBundle();
+    for (Page *p : std::as_const(m_pages))
+        p->closeRoles();
     m_sessionTemp = std::move(usable->dir);
     m_sessionCopies = std::move(usable->copies);
-    if (m_inputKind == SessionState::InputKind::Bundle) // opened as a bundle, not only named one
-        *warnings = openSecondaryInputs(paths.overlayImage, paths.secondInput);
+    // A secondary input that fails only loses its own view: a warning, not an error that would
+    // throw the whole session away.
+    if (m_input.kind == SessionState::InputKind::Bundle)
+        for (const auto &[role, path] : paths.roles) {
+            const QStringList problems = openRoleOnPages(role, path);
+            const QString name = QFileInfo(path).fileName();
+            for (const QString &why : problems)
+                *warnings << (role == QLatin1String(kSessionRoleSecondInput) ? tr("The second input %1 cannot be opened: %2").arg(name, why)
+                              : role == QLatin1String(kSessionRoleOverlayImage) ? tr("The bundle cannot be shown over %1: %2").arg(name, why)
+                                                                                 : tr("%1 cannot be used: %2").arg(name, why));
+        }
     return true;
-}
-
-/// The primary input is open; a secondary one that fails only loses its own view, so each
-/// failure becomes a warning rather than an error that would throw the whole session away.
-QStringList MainWindow::openSecondaryInputs(const QString &overlayImage, const QString &secondInput)
-{
-    QStringList warnings;
-    QString message;
-    const AttentionBundle *bundle = m_attentionPage->bundle();
-    if (!overlayImage.isEmpty() && bundle && !showBundleOverImage(*bundle, overlayImage, &message))
-        warnings << tr("The bundle cannot be shown over %1: %2").arg(QFileInfo(overlayImage).fileName(), message);
-    if (!secondInput.isEmpty() && !m_attentionPage->openSecondBundle(secondInput, &message))
-        warnings << tr("The second input %1 cannot be opened: %2").arg(QFileInfo(secondInput).fileName(), message);
-    return warnings;
-}
-
-void MainWindow::applySessionControls(const SessionState &state)
-{
-    ControlValues v;
-    v.text = QString::fromStdString(state.text);
-    v.context = QString::fromStdString(state.context);
-    v.cross = state.cross;
-    v.dModel = state.dModel;
-    v.dHead = state.dHead;
-    v.heads = state.heads;
-    v.head = state.head;
-    v.seed = state.seed;
-    v.scaleMode = scaleChoices().indexOf(state.scaleMode);
-    v.customScale = state.customScale;
-    v.temperature = state.temperature;
-    v.maskMode = maskChoices().indexOf(state.maskMode);
-    v.paddedKeys = QList<int>(state.paddedKeys.begin(), state.paddedKeys.end());
-    m_controls->setValues(v);
-    m_lastValues = m_controls->values();
-}
-
-void MainWindow::applySessionView(const SessionState &state, QStringList *notes)
-{
-    chooseColormap(QString::fromStdString(state.colormap), notes);
-    chooseReduction(reductionChoices().nameOf(state.reduction), notes);
-    m_selectedQuery = state.selectedQuery;
-    m_selRow = state.selectedRow;
-    m_selCol = state.selectedCol;
-    m_pendingSelection = std::array<int, 3>{state.selectedQuery, state.selectedRow, state.selectedCol};
-    showStage(state.stage);
-    m_tabs->setCurrentIndex(tabChoices().read(QString::number(state.tab), notes));
-    if (state.zoomX && state.zoomY) {
-        // Applied once the recomputation is shown, after the heatmap fitted the new matrix.
-        const auto zx = *state.zoomX, zy = *state.zoomY;
-        connect(this, &MainWindow::stateShown, this, [this, zx, zy] {
-            m_views[0]->plot()->xAxis->setRange(zx.lower, zx.upper);
-            m_views[0]->plot()->yAxis->setRange(zy.lower, zy.upper);
-            m_views[0]->plot()->replot();
-        }, Qt::SingleShotConnection);
-    }
 }
 
 bool MainWindow::saveSessionTo(const QString &path, QString *error)
@@ -416,14 +327,15 @@ void MainWindow::chooseReduction(const QString &name, QStringList *notes)
     checkByName(m_reductionGroup, reductionChoices().nameOf(reductionChoices().read(name, notes)));
 }
 
-ColormapId MainWindow::chosenColormap() const
+ViewOptions MainWindow::viewOptions() const
 {
-    return colormapChoices().find(checkedName(m_colormapGroup)).value_or(colormapChoices().fallback());
-}
-
-SessionState::Reduction MainWindow::chosenReduction() const
-{
-    return reductionChoices().find(checkedName(m_reductionGroup)).value_or(reductionChoices().fallback());
+    ViewOptions o;
+    o.colormap = colormapChoices().find(checkedName(m_colormapGroup)).value_or(colormapChoices().fallback());
+    o.reduction = reductionChoices().find(checkedName(m_reductionGroup)).value_or(reductionChoices().fallback())
+                          == SessionState::Reduction::Mean
+                      ? Reduction::Mean
+                      : Reduction::Max;
+    return o;
 }
 
 } // namespace attnscope

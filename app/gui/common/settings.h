@@ -11,17 +11,7 @@ public:
     enum class Key {
         Geometry,
         WindowState,
-        Sentence,
-        Context,
-        CrossAttention,
-        DModel,
-        DHead,
-        Heads,
-        Seed,
-        ScaleMode,
-        CustomScale,
-        Temperature,
-        MaskMode,
+        ExplorerParams, ///< the Explorer's parameters for typed text, as JSON (explorer_params.h)
         Colormap,
         Reduction,
         PresenterMode,

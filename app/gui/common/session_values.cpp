@@ -4,7 +4,7 @@ namespace attnscope {
 
 const ChoiceTable<ColormapId> &colormapChoices()
 {
-    static const ChoiceTable<ColormapId> t{QStringLiteral("view.colormap"),
+    static const ChoiceTable<ColormapId> t{QStringLiteral("window.colormap"),
                                            {{QStringLiteral("viridis"), ColormapId::Viridis},
                                             {QStringLiteral("magma"), ColormapId::Magma},
                                             {QStringLiteral("gray"), ColormapId::Gray}}};
@@ -13,7 +13,7 @@ const ChoiceTable<ColormapId> &colormapChoices()
 
 const ChoiceTable<SessionState::Reduction> &reductionChoices()
 {
-    static const ChoiceTable<SessionState::Reduction> t{QStringLiteral("view.reduction"),
+    static const ChoiceTable<SessionState::Reduction> t{QStringLiteral("window.reduction"),
                                                         {{QStringLiteral("max"), SessionState::Reduction::Max},
                                                          {QStringLiteral("mean"), SessionState::Reduction::Mean}}};
     return t;
@@ -22,7 +22,7 @@ const ChoiceTable<SessionState::Reduction> &reductionChoices()
 const ChoiceTable<ScaleSpec::Mode> &scaleChoices()
 {
     // The order of ControlsPanel's Scale box.
-    static const ChoiceTable<ScaleSpec::Mode> t{QStringLiteral("parameters.scale"),
+    static const ChoiceTable<ScaleSpec::Mode> t{QStringLiteral("explorer.scale"),
                                                 {{QStringLiteral("sqrt"), ScaleSpec::Mode::Sqrt},
                                                  {QStringLiteral("dim"), ScaleSpec::Mode::Dim},
                                                  {QStringLiteral("none"), ScaleSpec::Mode::None},
@@ -30,31 +30,24 @@ const ChoiceTable<ScaleSpec::Mode> &scaleChoices()
     return t;
 }
 
-const ChoiceTable<SessionState::MaskMode> &maskChoices()
+const ChoiceTable<ExplorerParams::Mask> &maskChoices()
 {
     // The order of ControlsPanel's Mask box.
-    static const ChoiceTable<SessionState::MaskMode> t{QStringLiteral("parameters.mask"),
-                                                       {{QStringLiteral("none"), SessionState::MaskMode::None},
-                                                        {QStringLiteral("causal"), SessionState::MaskMode::Causal},
-                                                        {QStringLiteral("padding"), SessionState::MaskMode::Padding}}};
+    static const ChoiceTable<ExplorerParams::Mask> t{QStringLiteral("explorer.mask"),
+                                                     {{QStringLiteral("none"), ExplorerParams::Mask::None},
+                                                      {QStringLiteral("causal"), ExplorerParams::Mask::Causal},
+                                                      {QStringLiteral("padding"), ExplorerParams::Mask::Padding}}};
     return t;
 }
 
 const ChoiceTable<Stage> &stageChoices()
 {
     static const ChoiceTable<Stage> t = [] {
-        ChoiceTable<Stage> out{QStringLiteral("view.stage"), {{QString::fromLatin1(stageKey(Stage::Weights)), Stage::Weights}}};
+        ChoiceTable<Stage> out{QStringLiteral("explorer.stage"), {{QString::fromLatin1(stageKey(Stage::Weights)), Stage::Weights}}};
         for (Stage s : {Stage::Inputs, Stage::Qkv, Stage::Scores, Stage::Scaled, Stage::Masked, Stage::Output})
             out.entries.push_back({QString::fromLatin1(stageKey(s)), s});
         return out;
     }();
-    return t;
-}
-
-const ChoiceTable<int> &tabChoices()
-{
-    static const ChoiceTable<int> t{QStringLiteral("view.tab"),
-                                    {{QStringLiteral("0"), 0}, {QStringLiteral("1"), 1}, {QStringLiteral("2"), 2}}};
     return t;
 }
 

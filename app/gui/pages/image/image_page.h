@@ -1,7 +1,6 @@
 #pragma once
 
 #include <QImage>
-#include <QWidget>
 
 #include <memory>
 #include <vector>
@@ -11,6 +10,7 @@
 #include "explorer_session.h"
 #include "image_attention.h"
 #include "open_path_chooser.h"
+#include "page.h"
 #include "page_settings.h"
 
 class QComboBox;
@@ -32,7 +32,7 @@ class TokenMapStrip;
 /// attention of a bundle with image_grid. The map of the selected patches (the mean of their
 /// weight rows) or of the picked token is blended over the image; the stage matrix is beside
 /// it; in prompt mode a strip shows every token's map.
-class ImagePage : public QWidget {
+class ImagePage : public Page {
     Q_OBJECT
 public:
     enum class Mode { Patches, Prompt, Bundle };
@@ -47,6 +47,36 @@ public:
 
     explicit ImagePage(QWidget *parent = nullptr);
     ~ImagePage() override;
+
+    QString key() const override { return QStringLiteral("image"); }
+    QString title() const override;
+    /// Images in the formats Qt reads, by their name.
+    int claims(const QString &path) const override;
+    bool opensKind(SessionState::InputKind kind) const override { return kind == SessionState::InputKind::Image; }
+    bool openInput(PageInput &input, QString *error) override;
+    /// A bundle with image_grid can be shown over its picture (askAfterOpen, openRole).
+    void followInput(const PageInput &input) override;
+    /// Asks for the picture of a bundle whose keys are image patches, and shows it over it.
+    void askAfterOpen(const PageInput &input) override;
+    /// Role "overlayImage": the picture the window's bundle is shown over (showBundleOverlay).
+    bool openRole(const QString &role, const QString &path, QString *error) override;
+    QList<QPair<QString, QString>> roleInputs() const override;
+    bool setLayerHead(int layer, int head, QString *error) override;
+    /// The controls' settings() without their "image." prefix, as JSON strings.
+    QJsonObject saveState() const override;
+    QStringList restoreState(const QJsonObject &state) override;
+    Exports exports() const override;
+    /// The image with its overlay: PNG laid out at `size` and drawn at size × scale pixels (an
+    /// off-screen copy of the view), or SVG or PDF at the view's size on screen.
+    bool exportPicture(const QString &path, QSize size, double scale, QString *error) override;
+    QImage renderPicture(QSize size, double scale) const override;
+    QSize defaultPictureSize() const override;
+    /// The map shown, one value per patch, as a [rows, cols] matrix (.csv or .npy).
+    bool exportData(const QString &path, QString *error) override;
+    ViewOptionSet viewOptions() const override { return ViewOption::Colormap; }
+    void setViewOptions(const ViewOptions &options) override;
+    /// The file names File → Open gives this page.
+    static bool isImagePath(const QString &path);
 
     /// Loads an image (any Qt-readable format, with loadImage's checks) and computes its patch
     /// attention. On failure keeps the current image and puts the message in `error`.
@@ -95,20 +125,6 @@ public:
     /// What the Open button asks with (a QFileDialog unless replaced).
     void setOpenPathChooser(OpenPathChooser chooser) { m_chooseOpenPath = std::move(chooser); }
 
-signals:
-    /// The user chose `path` with the page's Open button or dropped it on the page. The window
-    /// opens it (openImage, and File → Open's bookkeeping), so that it becomes the window's
-    /// input, which sessions save.
-    void openRequested(const QString &path);
-    void statusMessage(const QString &message);
-    /// Nothing can be shown for the present image and controls, and why (also a statusMessage);
-    /// the window's --screenshot ends on it.
-    void failed(const QString &message);
-    /// A computation or a bundle's matrix has been shown (tests wait for it).
-    void resultShown();
-    /// The user changed a control that settings() keeps (applySettings does not emit it).
-    void settingsChanged();
-
 protected:
     void dragEnterEvent(QDragEnterEvent *event) override;
     void dropEvent(QDropEvent *event) override;
@@ -139,6 +155,8 @@ private:
     void openDialog();
 
     ExplorerSession *m_session = nullptr;
+    std::shared_ptr<const AttentionBundle> m_inputBundle; ///< the window's bundle, for openRole
+    QString m_overlayPath; ///< the picture the shown bundle is over (role overlayImage), or empty
     QImage m_image, m_display, m_thumbBase;
     QString m_imageName;
     PatchGrid m_grid;

@@ -4,6 +4,7 @@
 // that does not parse or lies outside the control's range leaves the control as it is, since the
 // file may come from a newer version or a text editor.
 
+#include <QJsonObject>
 #include <QList>
 #include <QMap>
 #include <QString>
@@ -41,6 +42,11 @@ bool applySetting(const PageSettings &settings, const QString &key, QWidget *con
 /// per key present whose value could not be used (the control kept its value), naming both.
 PageSettings settingsOf(const SettingControls &controls);
 QStringList applySettings(const PageSettings &settings, const SettingControls &controls);
+
+/// A page's settings as its part of a session: keys without the "<page>." prefix, values JSON
+/// strings; and back (a value that is not a string is left out with a note).
+QJsonObject settingsToJson(const PageSettings &settings, const QString &prefix);
+PageSettings settingsFromJson(const QJsonObject &json, const QString &prefix, QStringList *notes);
 
 /// Integers separated by commas ("3,4,12"); nullopt when an entry is not an integer in lo..hi or
 /// the list is empty.

@@ -1,13 +1,15 @@
 #pragma once
 
-#include <QWidget>
 
+#include <functional>
+#include <memory>
 #include <optional>
 
 #include "attention_views.h"
 #include "bundle.h"
 #include "colormap.h"
 #include "open_path_chooser.h"
+#include "page.h"
 #include "page_settings.h"
 
 class QCheckBox;
@@ -32,11 +34,45 @@ class HeatmapView;
 /// The views are computed in the GUI thread (computeView): a few milliseconds for bundles of a
 /// few hundred tokens. Thousands of tokens would need the explorer's approach, a session that
 /// computes off the GUI thread and hands results back (app/gui/explorer_session.h).
-class AttentionPage : public QWidget {
+class AttentionPage : public Page {
     Q_OBJECT
 public:
     explicit AttentionPage(QWidget *parent = nullptr);
     ~AttentionPage() override;
+
+    QString key() const override { return QStringLiteral("attention"); }
+    QString title() const override;
+    /// A bundle (.npz, .safetensors with `attentions`), or a tensor file of attention weights with
+    /// more than one layer or head (a bare [Tq, Tk] .npy is the Explorer's).
+    int claims(const QString &path) const override;
+    bool opensKind(SessionState::InputKind kind) const override { return kind == SessionState::InputKind::Bundle; }
+    bool openInput(PageInput &input, QString *error) override;
+    void followInput(const PageInput &input) override { (void)input; }
+    /// Role "secondInput": B of the difference A − B (openSecondBundle).
+    bool openRole(const QString &role, const QString &path, QString *error) override;
+    QList<QPair<QString, QString>> roleInputs() const override;
+    void closeRoles() override { closeSecondBundle(); }
+    bool setLayerHead(int layer, int head, QString *error) override;
+    /// The controls' settings() without their "attention." prefix, as JSON strings.
+    QJsonObject saveState() const override;
+    QStringList restoreState(const QJsonObject &state) override;
+    Exports exports() const override;
+    /// The main heatmap (one head, fused, rolled out or a difference), as the Explorer's.
+    bool exportPicture(const QString &path, QSize size, double scale, QString *error) override;
+    QImage renderPicture(QSize size, double scale) const override;
+    QSize defaultPictureSize() const override;
+    bool exportData(const QString &path, QString *error) override;
+    /// Head Grid Picture…, All Layers and Heads of the Bundle….
+    void addExportActions(QMenu *menu) override;
+    ViewOptionSet viewOptions() const override;
+    void setViewOptions(const ViewOptions &options) override;
+    void resetZoom() override;
+    void zoomBy(double factor) override;
+    /// The grid of heads as PNG (laid out at `size`, drawn at size × scale), SVG or PDF.
+    bool exportHeadGridPicture(const QString &path, QSize size, double scale, QString *error);
+    /// layer_<l>_head_<h>.png and .npy (float64) for every layer and head, all or nothing;
+    /// `progress(done, total)` returning false cancels.
+    bool exportBundleHeads(const QString &dir, QString *error, const std::function<bool(int, int)> &progress = {});
 
     /// Opens a bundle (.npz, .safetensors) or a bare tensor spec (`file` or `file:name`), as
     /// readAttentionBundle reads them. On failure the page is unchanged and `error` (when given)
@@ -54,8 +90,9 @@ public:
     /// The colour map for weights (differences always use coolwarm).
     void setColormap(ColormapId id);
 
-    bool hasBundle() const { return m_bundle.has_value(); }
-    const AttentionBundle *bundle() const { return m_bundle ? &*m_bundle : nullptr; }
+    bool hasBundle() const { return m_bundle != nullptr; }
+    const AttentionBundle *bundle() const { return m_bundle.get(); }
+    std::shared_ptr<const AttentionBundle> sharedBundle() const { return m_bundle; }
     /// The request the controls describe (what is shown, when it computed).
     ViewRequest request() const;
     /// The view shown, or null (no bundle, or the request failed: see statusText()).
@@ -76,20 +113,6 @@ public:
     /// What the Open button asks with (a QFileDialog unless replaced).
     void setOpenPathChooser(OpenPathChooser chooser) { m_chooseOpenPath = std::move(chooser); }
 
-signals:
-    /// The user chose `path` with the tab's Open button. The window opens it (openBundle, and
-    /// File → Open's bookkeeping), so that it becomes the window's input, which sessions save.
-    void openRequested(const QString &path);
-    /// Hover text, errors and what was opened, for a status bar.
-    void statusMessage(const QString &message);
-    /// The controls ask for a view the bundle cannot give, and why (also a statusMessage); the
-    /// window's --screenshot ends on it.
-    void failed(const QString &message);
-    /// A view has been computed and shown, or its error shown.
-    void viewShown();
-    /// The user changed a control that settings() keeps (applySettings does not emit it).
-    void settingsChanged();
-
 private:
     QWidget *createControls();
     void connectControls();
@@ -102,8 +125,11 @@ private:
     void onThumbnailClicked(int layer, int head);
     std::vector<int> hiddenKeysFromText(QStringList *unknown) const;
     bool reportError(const QString &message, QString *error);
+    void exportGridDialog();
+    void exportBundleHeadsDialog();
 
-    std::optional<AttentionBundle> m_bundle, m_other;
+    std::shared_ptr<const AttentionBundle> m_bundle;
+    std::optional<AttentionBundle> m_other;
     QString m_otherPath; ///< the file m_other came from
     std::optional<ViewResult> m_result;
     ColormapId m_colormap = ColormapId::Viridis;

@@ -138,4 +138,25 @@ std::optional<QList<int>> intListSetting(const QString &text, int lo, int hi)
     return out;
 }
 
+QJsonObject settingsToJson(const PageSettings &settings, const QString &prefix)
+{
+    QJsonObject out;
+    for (auto it = settings.constBegin(); it != settings.constEnd(); ++it)
+        if (it.key().startsWith(prefix))
+            out.insert(it.key().mid(prefix.size()), it.value());
+    return out;
+}
+
+PageSettings settingsFromJson(const QJsonObject &json, const QString &prefix, QStringList *notes)
+{
+    PageSettings out;
+    for (auto it = json.constBegin(); it != json.constEnd(); ++it) {
+        if (it.value().isString())
+            out.insert(prefix + it.key(), it.value().toString());
+        else if (notes)
+            *notes << QObject::tr("%1%2 is not a string; ignored").arg(prefix, it.key());
+    }
+    return out;
+}
+
 } // namespace attnscope

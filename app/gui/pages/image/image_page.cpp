@@ -43,7 +43,7 @@ int centrePatch(const PatchGrid &g) { return (g.rows / 2) * g.cols + g.cols / 2;
 
 } // namespace
 
-ImagePage::ImagePage(QWidget *parent) : QWidget(parent)
+ImagePage::ImagePage(QWidget *parent) : Page(parent)
 {
     setObjectName("imagePage");
     setAcceptDrops(true);
@@ -328,7 +328,7 @@ void ImagePage::onReady(std::shared_ptr<const ExplorerState> state)
                            .arg(m_grid.count())
                            .arg(state->result.head)
                            .arg(state->computeMs, 0, 'f', 1));
-    emit resultShown();
+    emit shown();
 }
 
 void ImagePage::showBundleMatrix()
@@ -358,7 +358,7 @@ void ImagePage::showBundleMatrix()
     renderThumbnails();
     render();
     emit statusMessage(tr("%1: layer %2, head %3").arg(QString::fromStdString(b.path)).arg(m_layer->value()).arg(m_head->value()));
-    emit resultShown();
+    emit shown();
 }
 
 void ImagePage::updateHeatmap()

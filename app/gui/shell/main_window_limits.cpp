@@ -1,5 +1,5 @@
-// MainWindow: living within its limits — the memory budget checked before computing, the
-// Cancel button and Esc, failures said in the status bar (and to --screenshot).
+// MainWindow: living within its limits — the memory budget (View → Memory budget…), and the
+// Cancel button and Esc, which stop the shown page's work in flight.
 
 #include "main_window.h"
 
@@ -11,40 +11,8 @@
 
 #include "memory_budget.h"
 #include "settings.h"
-#include "window_memory.h"
 
 namespace attnscope {
-
-bool MainWindow::fitsBudget(const ExplorerRequest &r)
-{
-    std::int64_t tq = 0, tk = 0, perToken = 0;
-    QString what;
-    if (r.fixedSetup) {
-        tq = std::int64_t(r.fixedSetup->queryTokens.size());
-        tk = std::int64_t(r.fixedSetup->keyTokens.size());
-        what = m_fileName.isEmpty() ? tr("the input") : m_fileName;
-    } else {
-        const TextScenario &s = r.scenario;
-        tq = std::int64_t(s.tokens.size());
-        tk = s.contextTokens.empty() ? tq : std::int64_t(s.contextTokens.size());
-        perToken = 1;
-        what = tr("the sentence");
-    }
-    const auto &s = r.scenario;
-    const std::uint64_t bytes = explorerBytes(tq, tk, perToken ? s.dModel : 0, perToken ? s.dHead : 0, perToken ? s.heads : 0);
-    const QString label = tr("%1 (%2 × %3 tokens)").arg(what).arg(tq).arg(tk);
-    if (auto fits = checkWindowBudget(bytes, label.toStdString()); !fits) {
-        reportFailure(tr("%1; the previous result stays shown.").arg(QString::fromStdString(fits.error().message)));
-        return false;
-    }
-    return true;
-}
-
-void MainWindow::reportFailure(const QString &message)
-{
-    statusBar()->showMessage(message);
-    emit errorShown(message);
-}
 
 void MainWindow::createCancelButton()
 {
@@ -53,11 +21,14 @@ void MainWindow::createCancelButton()
     m_cancelButton->setToolTip(tr("Stop the computation in flight (Esc); the previous result stays shown"));
     m_cancelButton->setVisible(false);
     statusBar()->addPermanentWidget(m_cancelButton);
-    connect(m_cancelButton, &QPushButton::clicked, m_session, &ExplorerSession::cancel);
-    connect(m_session, &ExplorerSession::busyChanged, m_cancelButton, &QWidget::setVisible);
+    const auto cancel = [this] {
+        if (Page *p = currentPage())
+            p->cancelWork();
+    };
+    connect(m_cancelButton, &QPushButton::clicked, this, cancel);
     auto *esc = new QShortcut(QKeySequence(Qt::Key_Escape), this);
     esc->setContext(Qt::WindowShortcut);
-    connect(esc, &QShortcut::activated, m_session, &ExplorerSession::cancel);
+    connect(esc, &QShortcut::activated, this, cancel);
 }
 
 void MainWindow::applyMemoryBudgetSetting()

@@ -47,7 +47,7 @@ QGroupBox *group(const QString &title, QFormLayout *&form, QWidget *parent)
 
 } // namespace
 
-AttentionPage::AttentionPage(QWidget *parent) : QWidget(parent)
+AttentionPage::AttentionPage(QWidget *parent) : Page(parent)
 {
     setObjectName("attentionPage");
     auto *layout = new QHBoxLayout(this);
@@ -261,7 +261,7 @@ void AttentionPage::connectControls()
 void AttentionPage::onControlChanged()
 {
     if (!m_updating)
-        emit settingsChanged();
+        emit modified();
     recompute();
 }
 
@@ -292,7 +292,7 @@ bool AttentionPage::openBundle(const QString &path, QString *error)
     auto read = readAttentionBundle(path.toStdString());
     if (!read)
         return reportError(QString::fromStdString(read.error().message), error);
-    m_bundle = std::move(read.value());
+    m_bundle = std::make_shared<const AttentionBundle>(std::move(read.value()));
     const AttentionBundle &b = *m_bundle;
 
     m_updating = true;
@@ -300,6 +300,8 @@ bool AttentionPage::openBundle(const QString &path, QString *error)
         s->setRange(0, int(b.layers()) - 1);
     for (QSpinBox *s : {m_head, m_diffHead})
         s->setRange(0, int(b.heads()) - 1);
+    m_layer->setValue(int(b.layers()) - 1); // the last layer, where the Explorer starts too
+    m_head->setValue(0);
     // The special tokens present, in the order they first appear among the keys, then queries.
     QStringList present;
     for (const auto *list : {&b.keyTokens, &b.tokens})
@@ -335,7 +337,7 @@ bool AttentionPage::openSecondBundle(const QString &path, QString *error)
     m_diff->setChecked(true);
     m_updating = false;
     recompute();
-    emit settingsChanged();
+    emit modified();
     return true;
 }
 
@@ -426,7 +428,7 @@ void AttentionPage::recompute()
         m_grid->clear();
         m_statusPlain = tr("Open an attention bundle (.npz, .safetensors) or an [L, H, Tq, Tk] tensor.");
         m_status->setText(m_statusPlain);
-        emit viewShown();
+        emit shown();
         return;
     }
     const ViewRequest r = request();
@@ -472,7 +474,7 @@ void AttentionPage::recompute()
         m_warnings->setVisible(!notes.isEmpty());
     }
     refreshGrid(r);
-    emit viewShown();
+    emit shown();
 }
 
 void AttentionPage::refreshGrid(const ViewRequest &r)
@@ -526,7 +528,7 @@ void AttentionPage::onThumbnailClicked(int layer, int head)
     m_head->setValue(head);
     m_updating = false;
     recompute();
-    emit settingsChanged();
+    emit modified();
     emit statusMessage(tr("Showing layer %1, head %2").arg(layer).arg(head));
 }
 

@@ -1,0 +1,551 @@
+#include "explorer_page.h"
+
+#include <QAction>
+#include <QDockWidget>
+#include <QEvent>
+#include <QDir>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QJsonArray>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QSpinBox>
+#include <QUndoStack>
+#include <QVBoxLayout>
+
+#include <qcustomplot.h>
+
+#include <cmath>
+#include <optional>
+
+#include "controls_panel.h"
+#include "detail_panel.h"
+#include "explain.h"
+#include "explorer_files.h"
+#include "explorer_params.h"
+#include "heatmap_view.h"
+#include "picture_export.h"
+#include "session_values.h"
+#include "settings.h"
+#include "stage_content.h"
+#include "stage_stepper.h"
+#include "token_strip.h"
+
+namespace attnscope {
+namespace {
+
+/// One change of the parameters, undone by setting them back. Typing in a text field merges into
+/// one step.
+class ParameterChange : public QUndoCommand {
+public:
+    ParameterChange(std::function<void(const ExplorerParams &)> apply, ExplorerParams before, ExplorerParams after)
+        : m_apply(std::move(apply)), m_before(std::move(before)), m_after(std::move(after))
+    {
+        setText(QObject::tr("parameter change"));
+    }
+    void undo() override { m_apply(m_before); }
+    void redo() override
+    {
+        if (!m_first)
+            m_apply(m_after);
+        m_first = false;
+    }
+    int id() const override { return 1; }
+    bool mergeWith(const QUndoCommand *other) override
+    {
+        const auto *o = static_cast<const ParameterChange *>(other);
+        if (!onlyTextDiffers(m_after, o->m_after) || !onlyTextDiffers(m_before, m_after))
+            return false;
+        m_after = o->m_after;
+        return true;
+    }
+
+private:
+    static bool onlyTextDiffers(ExplorerParams a, const ExplorerParams &b)
+    {
+        a.text = b.text;
+        a.context = b.context;
+        return a == b;
+    }
+    std::function<void(const ExplorerParams &)> m_apply;
+    ExplorerParams m_before, m_after;
+    bool m_first = true;
+};
+
+QJsonArray pair(double a, double b) { return QJsonArray{a, b}; }
+
+} // namespace
+
+ExplorerPage::ExplorerPage(QWidget *parent) : Page(parent)
+{
+    setObjectName("explorerPage");
+    m_model = new ExplorerModel(this);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(createCentral());
+    createDocks();
+    createActions();
+    connect(m_model, &ExplorerModel::stateChanged, this, &ExplorerPage::onStateChanged);
+    connect(m_model, &ExplorerModel::stageChanged, this, [this](Stage s) {
+        m_stepper->setStage(s);
+        if (!m_restoring)
+            emit modified();
+        render();
+    });
+    connect(m_model, &ExplorerModel::selectionChanged, this, &ExplorerPage::render);
+    connect(m_model, &ExplorerModel::paramsChanged, this, &ExplorerPage::onParamsChanged);
+    connect(m_model, &ExplorerModel::inputChanged, this, [this] {
+        m_undo->clear(); // the steps belonged to the previous input's parameters
+        m_controls->setTextMode(!m_model->isFileInput());
+    });
+    connect(m_model, &ExplorerModel::failed, this, &Page::failed);
+    connect(m_model, &ExplorerModel::failed, this, [this](const QString &m) { emit statusMessage(m, 0); });
+    connect(m_model, &ExplorerModel::cancelled, this,
+            [this] { emit statusMessage(tr("Computation cancelled; the previous result stays shown."), 8000); });
+    connect(m_model, &ExplorerModel::busyChanged, this, &Page::busyChanged);
+    connect(m_controls, &ControlsPanel::changed, this, &ExplorerPage::onControlsChanged);
+    m_controls->setValues(m_model->params());
+    m_lastParams = m_model->params();
+    m_model->useText(); // a new window computes the sentence typed last time
+}
+
+ExplorerPage::~ExplorerPage()
+{
+    for (const PageDock &d : std::as_const(m_docks))
+        delete d.dock; // the window holds them while they are shown, but they are ours
+}
+
+QString ExplorerPage::title() const { return tr("&Explorer: stage by stage"); }
+
+QWidget *ExplorerPage::createCentral()
+{
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(6, 6, 6, 6);
+    m_stepper = new StageStepper(central);
+    layout->addWidget(m_stepper);
+    m_explanation = new QLabel(central);
+    m_explanation->setObjectName("stageExplanation");
+    m_explanation->setWordWrap(true);
+    m_explanation->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QFont big = m_explanation->font();
+    big.setPointSizeF(big.pointSizeF() * 1.2);
+    m_explanation->setFont(big);
+    m_explanation->setContentsMargins(6, 4, 6, 4);
+    layout->addWidget(m_explanation);
+    const auto line = [central, layout](const char *name, const QString &style) {
+        auto *label = new QLabel(central);
+        label->setObjectName(name);
+        label->setWordWrap(true);
+        label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        label->setStyleSheet(style);
+        label->setContentsMargins(6, 0, 6, 0);
+        label->setVisible(false);
+        layout->addWidget(label);
+        return label;
+    };
+    m_comparison = line("bundleComparison", QString());
+    m_warnings = line("explorerWarnings", QStringLiteral("color: #b00020"));
+    auto *maps = new QHBoxLayout;
+    for (int i = 0; i < 3; ++i) {
+        auto *view = new HeatmapView(central);
+        view->setObjectName(QStringLiteral("heatmap%1").arg(i));
+        maps->addWidget(view, 1);
+        m_views.push_back(view);
+    }
+    connect(m_views[0], &HeatmapView::cellHovered, this, &ExplorerPage::onCellHovered);
+    connect(m_views[0], &HeatmapView::cellClicked, m_model, &ExplorerModel::selectCell);
+    layout->addLayout(maps, 1);
+    m_tokens = new TokenStrip(central);
+    m_tokens->setObjectName("tokenStrip");
+    m_tokens->setToolTip(tr("The keys, tinted by how much the selected query attends to each; click one to select it as the query"));
+    m_tokens->setFixedHeight(m_tokens->fontMetrics().height() * 2 + 24);
+    layout->addWidget(m_tokens);
+    connect(m_tokens, &TokenStrip::tokenClicked, this, [this](int i) {
+        if (m_model->state() && !m_model->state()->setup->crossAttention)
+            m_model->selectQuery(i);
+    });
+    connect(m_stepper, &StageStepper::stageRequested, m_model, &ExplorerModel::setStage);
+    return central;
+}
+
+void ExplorerPage::createDocks()
+{
+    auto *column = new QWidget;
+    auto *layout = new QVBoxLayout(column);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_layerRow = new QWidget(column);
+    auto *layerForm = new QFormLayout(m_layerRow);
+    m_layerBox = new QSpinBox(m_layerRow);
+    m_layerBox->setObjectName("explorerLayer");
+    m_layerBox->setToolTip(tr("The bundle's layer whose q, k and v the stages are computed from (0 is the first)"));
+    layerForm->addRow(tr("Bundle &layer"), m_layerBox);
+    m_layerRow->setVisible(false);
+    layout->addWidget(m_layerRow);
+    connect(m_layerBox, &QSpinBox::valueChanged, this, [this](int layer) {
+        if (m_restoring || layer == m_model->layer())
+            return;
+        QString error;
+        if (!m_model->setLayer(layer, &error))
+            emit statusMessage(error, 8000);
+        emit modified();
+    });
+    m_controls = new ControlsPanel(column);
+    layout->addWidget(m_controls);
+    auto *scroll = new QScrollArea;
+    scroll->setWidget(column);
+    scroll->setWidgetResizable(true);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    // Wide enough for the controls, but a narrow window may take it down to a usable minimum.
+    scroll->setMinimumWidth(std::min(240, m_controls->sizeHint().width()));
+    auto *left = new QDockWidget(tr("Parameters"));
+    left->setObjectName("parametersDock");
+    left->setWidget(scroll);
+    m_docks << PageDock{left, Qt::LeftDockWidgetArea};
+
+    m_detail = new DetailPanel;
+    m_detail->setObjectName("detailPanel");
+    m_detail->setMinimumWidth(160);
+    auto *right = new QDockWidget(tr("Computation of the cell"));
+    right->setObjectName("detailDock");
+    right->setWidget(m_detail);
+    m_docks << PageDock{right, Qt::RightDockWidgetArea};
+}
+
+void ExplorerPage::createActions()
+{
+    m_undo = new QUndoStack(this);
+    m_stageMenu = new QMenu(tr("&Stage"), this);
+    m_stageMenu->setObjectName("stageMenu");
+    QAction *back = m_stageMenu->addAction(tr("&Back"), m_stepper, &StageStepper::back);
+    back->setShortcuts({QKeySequence(Qt::Key_PageUp), QKeySequence(Qt::ALT | Qt::Key_Left)});
+    back->setObjectName("stageBack");
+    QAction *next = m_stageMenu->addAction(tr("&Next"), m_stepper, &StageStepper::next);
+    next->setShortcuts({QKeySequence(Qt::Key_PageDown), QKeySequence(Qt::ALT | Qt::Key_Right)});
+    next->setObjectName("stageNext");
+    m_stageMenu->addSeparator();
+    for (int i = 0; i < StageStepper::kCount; ++i) {
+        QAction *a = m_stageMenu->addAction(StageStepper::title(Stage(i)), m_model, [this, i] { m_model->setStage(Stage(i)); });
+        a->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+    }
+    QAction *backToText = new QAction(tr("Back to &typed text"), this);
+    backToText->setObjectName("backToText");
+    backToText->setToolTip(tr("Leave the tensors from files and compute from the sentence again"));
+    connect(backToText, &QAction::triggered, this, [this] {
+        m_model->useText();
+        emit modified();
+    });
+    m_fileActions << backToText;
+}
+
+int ExplorerPage::claims(const QString &path) const
+{
+    (void)path;
+    return 1; // text and tensor files: what no other page claims
+}
+
+bool ExplorerPage::openInput(PageInput &input, QString *error)
+{
+    if (input.paths.size() > 1)
+        return openRoleFiles(input.paths, error);
+    const QString path = input.paths.value(0);
+    auto opened = openExplorerFile(path.toStdString());
+    if (!opened)
+        return failWith(error, QString::fromStdString(opened.error().message));
+    if (!opened->setup && input.fromSession && input.kind == SessionState::InputKind::Files)
+        return failWith(error, tr("%1 is not a tensor file with q, k, v (or x, wq, wk, wv) arrays, which the session names it as")
+                                   .arg(QDir::toNativeSeparators(path)));
+    if (!opened->setup) {
+        input.kind = SessionState::InputKind::Text;
+        setSentence(QString::fromStdString(opened->sentence));
+        return true;
+    }
+    input.kind = SessionState::InputKind::Files;
+    m_model->useSetup(opened->setup, QFileInfo(path).fileName());
+    return true;
+}
+
+bool ExplorerPage::openRoleFiles(const QStringList &paths, QString *error)
+{
+    std::vector<std::string> files;
+    for (const QString &p : paths)
+        files.push_back(p.toStdString());
+    auto setup = setupFromRoleFiles(files);
+    if (!setup)
+        return failWith(error, QString::fromStdString(setup.error().message));
+    m_model->useSetup(std::make_shared<const ExplorerSetup>(std::move(setup.value())),
+                      QFileInfo(paths.value(0)).dir().dirName());
+    return true;
+}
+
+void ExplorerPage::followInput(const PageInput &input)
+{
+    if (input.kind == SessionState::InputKind::Bundle && input.bundle && input.bundle->q) {
+        QString error;
+        if (!m_model->useBundle(input.bundle, -1, &error))
+            emit statusMessage(error, 8000);
+        return;
+    }
+    // Tensors of an input that is no longer the window's would be saved as nobody's.
+    if (m_model->isFileInput())
+        m_model->useText();
+}
+
+void ExplorerPage::setSentence(const QString &text)
+{
+    ExplorerParams p = m_model->textParams();
+    // The line edit's limit is what a sentence may be; a longer one is cut, and said so.
+    m_controls->textEdit()->setText(text);
+    const QString kept = m_controls->textEdit()->text();
+    if (kept.size() < text.size())
+        emit statusMessage(tr("The sentence was cut to its first %1 of %2 characters.").arg(kept.size()).arg(text.size()), 0);
+    p.text = kept.toStdString();
+    m_model->useText(p);
+}
+
+bool ExplorerPage::setLayerHead(int layer, int head, QString *error)
+{
+    if (layer >= 0 && m_model->bundle() && !m_model->setLayer(layer, error))
+        return false;
+    if (head >= 0) {
+        ExplorerParams p = m_model->params();
+        if (head >= p.heads)
+            return failWith(error, tr("head %1 is not within 0..%2 of the Explorer's input").arg(head).arg(p.heads - 1));
+        p.head = head;
+        m_model->setParams(p);
+    }
+    return true;
+}
+
+void ExplorerPage::onControlsChanged()
+{
+    const ExplorerParams now = m_controls->values();
+    if (m_restoring)
+        return;
+    if (!(now == m_lastParams)) {
+        m_undo->push(new ParameterChange(
+            [this](const ExplorerParams &p) {
+                m_restoring = true;
+                m_model->setParams(p);
+                m_restoring = false;
+            },
+            m_lastParams, now));
+        emit modified();
+    }
+    m_lastParams = now;
+    m_model->setParams(now);
+}
+
+void ExplorerPage::onParamsChanged()
+{
+    const bool was = m_restoring;
+    m_restoring = true;
+    m_controls->setValues(m_model->params());
+    m_lastParams = m_controls->values();
+    m_layerRow->setVisible(m_model->bundle() != nullptr);
+    if (const AttentionBundle *b = m_model->bundle()) {
+        m_layerBox->setRange(0, int(b->layers()) - 1);
+        m_layerBox->setValue(m_model->layer());
+    }
+    m_restoring = was;
+}
+
+void ExplorerPage::onStateChanged()
+{
+    const auto state = m_model->state();
+    m_controls->setKeyTokens(toQStringList(state->setup->keyTokens));
+    m_controls->setHeadCount(int(state->setup->inputs.q.size()));
+    // Every warning the engine returns (fully masked rows, non-finite inputs or results), until
+    // the next computation: a status-bar message would be overwritten by the next hover.
+    QStringList warnings;
+    for (const auto &w : state->result.warnings)
+        warnings << tr("Warning: %1").arg(QString::fromStdString(w));
+    m_warnings->setText(warnings.join(QLatin1Char('\n')));
+    m_warnings->setVisible(!warnings.isEmpty());
+    m_comparison->setText(m_model->bundleComparison());
+    m_comparison->setVisible(!m_model->bundleComparison().isEmpty());
+    m_comparison->setStyleSheet(m_model->bundleDifference() > 1e-5 ? QStringLiteral("color: #b00020") : QString());
+    emit statusMessage(tr("%1 × %2, computed in %3 ms")
+                           .arg(state->setup->queryTokens.size())
+                           .arg(state->setup->keyTokens.size())
+                           .arg(state->computeMs, 0, 'f', 1),
+                       0);
+    if (!warnings.isEmpty())
+        emit statusMessage(warnings.join(QStringLiteral("; ")), 8000);
+    render();
+    emit shown();
+}
+
+QString ExplorerPage::comparisonText() const { return m_model->bundleComparison(); }
+
+ColormapId ExplorerPage::mapFor(const HeatmapView::Content &content) const
+{
+    return content.diverging ? ColormapId::Coolwarm : m_viewOptions.colormap;
+}
+
+void ExplorerPage::render()
+{
+    const auto state = m_model->state();
+    if (!state)
+        return;
+    const Stage stage = m_model->stage();
+    const auto contents = stageContents(*state, stage);
+    for (std::size_t i = 0; i < m_views.size(); ++i) {
+        HeatmapView *v = m_views[i];
+        v->setVisible(i < contents.size());
+        if (i >= contents.size())
+            continue;
+        v->setColormap(mapFor(contents[i]));
+        if (v->reduction() != m_viewOptions.reduction)
+            v->setReduction(m_viewOptions.reduction);
+        v->setContent(contents[i]);
+    }
+    const int query = m_model->selectedQuery();
+    m_views[0]->setHighlightedRow(query);
+    m_views[0]->setSelectedCell(m_model->selectedRow(), m_model->selectedCol());
+    m_explanation->setText(stageExplanation(*state, stage));
+
+    // The token strip: where the selected query looks.
+    std::vector<double> weights;
+    QString queryText;
+    if (query >= 0) {
+        const auto row = state->result.stages.weights.row(query);
+        weights.assign(row.data(), row.data() + row.size());
+        queryText = QString::fromStdString(state->setup->queryTokens[std::size_t(query)]);
+    }
+    m_tokens->setTokens(toQStringList(state->setup->keyTokens), weights, query, queryText, m_viewOptions.colormap);
+    renderDetail();
+}
+
+void ExplorerPage::renderDetail()
+{
+    const auto state = m_model->state();
+    const int row = m_model->selectedRow(), col = m_model->selectedCol();
+    if (!state || row < 0 || col < 0) {
+        m_detail->showHint(tr("Click a cell of the heatmap (or move to it with the arrow keys and press Enter) to see its "
+                              "computation with real numbers."));
+        return;
+    }
+    const Stage stage = m_model->stage();
+    const auto &setup = *state->setup;
+    if (stage == Stage::Inputs || stage == Stage::Qkv) {
+        const auto contents = stageContents(*state, stage);
+        const Mat<double> &m = *contents.front().values;
+        m_detail->setHtml(tr("<h3>%1</h3><p>row <b>%2</b> (%3), dimension %4</p><p>value <b>%5</b></p>")
+                              .arg(contents.front().title.toHtmlEscaped())
+                              .arg(row)
+                              .arg(contents.front().rowLabels.value(row).toHtmlEscaped())
+                              .arg(col)
+                              .arg(m(row, col), 0, 'g', 6));
+        return;
+    }
+    const CellExplanation e = explainCell(setup, state->result.head, state->scale, state->temperature, stage, row, col);
+    const QString key = stage == Stage::Output ? tr("dimension %1").arg(col) : QString::fromStdString(setup.keyTokens[std::size_t(col)]);
+    m_detail->showCell(e, QString::fromStdString(setup.queryTokens[std::size_t(row)]), key);
+}
+
+void ExplorerPage::onCellHovered(int row, int col)
+{
+    const auto state = m_model->state();
+    if (!state || row < 0) {
+        emit statusMessage(QString(), 0);
+        return;
+    }
+    emit statusMessage(hoverText(*state, m_model->stage(), row, col), 0);
+}
+
+QJsonObject ExplorerPage::saveState() const
+{
+    QJsonObject o = paramsToJson(m_model->params());
+    o.insert("layer", m_model->layer());
+    o.insert("stage", StageStepper::key(m_model->stage()));
+    o.insert("selectedQuery", m_model->selectedQuery());
+    o.insert("selectedCell", pair(m_model->selectedRow(), m_model->selectedCol()));
+    if (m_model->state()) {
+        const QCPRange x = m_views[0]->plot()->xAxis->range(), y = m_views[0]->plot()->yAxis->range();
+        o.insert("zoomX", pair(x.lower, x.upper));
+        o.insert("zoomY", pair(y.lower, y.upper));
+    }
+    return o;
+}
+
+QStringList ExplorerPage::restoreState(const QJsonObject &o)
+{
+    QStringList notes;
+    const auto readInt = [&](const char *key, int lo, int hi, int fallback) {
+        const QJsonValue v = o.value(QLatin1String(key));
+        const double d = v.toDouble(std::nan(""));
+        if (v.isUndefined())
+            return fallback;
+        if (!v.isDouble() || d != std::floor(d) || d < lo || d > hi) {
+            notes << tr("explorer.%1 is not an integer within %2..%3; ignored").arg(QLatin1String(key)).arg(lo).arg(hi);
+            return fallback;
+        }
+        return int(d);
+    };
+    const auto readPair = [&](const char *key) -> std::optional<std::pair<double, double>> {
+        const QJsonArray a = o.value(QLatin1String(key)).toArray();
+        if (o.value(QLatin1String(key)).isUndefined())
+            return std::nullopt;
+        if (a.size() != 2 || !a[0].isDouble() || !a[1].isDouble() || !std::isfinite(a[0].toDouble())
+            || !std::isfinite(a[1].toDouble())) {
+            notes << tr("explorer.%1 is not a pair of numbers; ignored").arg(QLatin1String(key));
+            return std::nullopt;
+        }
+        return std::pair{a[0].toDouble(), a[1].toDouble()};
+    };
+    m_restoring = true;
+    if (const AttentionBundle *b = m_model->bundle()) { // the layer first: it sets the file's parameters
+        const int layer = readInt("layer", -1, int(b->layers()) - 1, -1);
+        QString error;
+        if (layer >= 0 && !m_model->setLayer(layer, &error))
+            notes << error;
+    }
+    const ExplorerParams p = paramsFromJson(o, m_model->params(), &notes);
+    if (m_model->isFileInput())
+        m_model->setParams(p);
+    else
+        m_model->useText(p);
+    if (o.contains("stage"))
+        m_model->setStage(stageChoices().read(o.value("stage").toString(), &notes));
+    const auto cell = readPair("selectedCell");
+    m_model->restoreSelection(readInt("selectedQuery", -1, 1 << 30, -1), cell ? int(cell->first) : -1,
+                              cell ? int(cell->second) : -1);
+    const auto zx = readPair("zoomX"), zy = readPair("zoomY");
+    if (zx && zy && zx->first < zx->second && zy->first < zy->second) {
+        const auto apply = [this, zx, zy] {
+            m_views[0]->plot()->xAxis->setRange(zx->first, zx->second);
+            m_views[0]->plot()->yAxis->setRange(zy->first, zy->second);
+            m_views[0]->plot()->replot();
+        };
+        if (m_model->busy()) // once the recomputation is shown, after the heatmap fitted the new matrix
+            connect(this, &Page::shown, this, apply, Qt::SingleShotConnection);
+        else
+            apply();
+    }
+    m_restoring = false;
+    m_undo->clear();
+    m_lastParams = m_model->params();
+    return notes;
+}
+
+void ExplorerPage::saveSettings() const { Settings::setValue(Settings::Key::Stage, StageStepper::key(m_model->stage())); }
+
+void ExplorerPage::restoreSettings()
+{
+    m_model->setStage(stageChoices().read(Settings::value(Settings::Key::Stage).toString(), nullptr));
+    m_stepper->setStage(m_model->stage());
+}
+
+void ExplorerPage::changeEvent(QEvent *event)
+{
+    Page::changeEvent(event);
+    if (event->type() == QEvent::FontChange) // presenter mode: the labels are laid out anew
+        render();
+}
+
+} // namespace attnscope

@@ -1,0 +1,126 @@
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include "explorer_model.h"
+#include "heatmap_view.h"
+#include "page.h"
+
+class QLabel;
+class QSpinBox;
+
+namespace attnscope {
+
+class ControlsPanel;
+class DetailPanel;
+class StageStepper;
+class TokenStrip;
+
+/// "Explorer: stage by stage": one head's every stage, from typed text (built-in embeddings) or
+/// tensors from files (q/k/v, x/wq/wk/wv, a bundle's q/k/v at one layer). The stage stepper and
+/// the stage's heatmaps in the middle, the tinted sentence below; the Parameters dock on the left
+/// and the computation of the selected cell on the right. Its state is an ExplorerModel; this
+/// page only draws it and turns clicks and keys into calls on it.
+class ExplorerPage : public Page {
+    Q_OBJECT
+public:
+    explicit ExplorerPage(QWidget *parent = nullptr);
+    ~ExplorerPage() override;
+
+    QString key() const override { return QStringLiteral("explorer"); }
+    QString title() const override;
+    int claims(const QString &path) const override;
+    bool opensKind(SessionState::InputKind kind) const override
+    {
+        return kind == SessionState::InputKind::Text || kind == SessionState::InputKind::Files;
+    }
+    bool openInput(PageInput &input, QString *error) override;
+    void followInput(const PageInput &input) override;
+    bool setLayerHead(int layer, int head, QString *error) override;
+    QJsonObject saveState() const override;
+    QStringList restoreState(const QJsonObject &state) override;
+    void saveSettings() const override;
+    void restoreSettings() override;
+    Exports exports() const override;
+    bool exportPicture(const QString &path, QSize size, double scale, QString *error) override;
+    QImage renderPicture(QSize size, double scale) const override;
+    QSize defaultPictureSize() const override;
+    bool exportData(const QString &path, QString *error) override;
+    void addExportActions(QMenu *menu) override;
+    QList<PageDock> docks() const override { return m_docks; }
+    QList<QMenu *> menus() const override { return {m_stageMenu}; }
+    QList<QAction *> fileActions() const override { return m_fileActions; }
+    QUndoStack *undoStack() const override { return m_undo; }
+    ViewOptionSet viewOptions() const override;
+    void setViewOptions(const ViewOptions &options) override;
+    void resetZoom() override;
+    void zoomBy(double factor) override;
+    void cancelWork() override { m_model->cancel(); }
+    bool busy() const override { return m_model->busy(); }
+
+    /// Opens files named after their roles (q.npy, k.npy, v.npy, x.npy, wq.npy …) as one input.
+    bool openRoleFiles(const QStringList &paths, QString *error);
+    /// Types `text` as the sentence (back to typed text if a file was shown).
+    void setSentence(const QString &text);
+    void showStage(Stage stage) { m_model->setStage(stage); }
+
+    ExplorerModel *model() const { return m_model; }
+    Stage stage() const { return m_model->stage(); }
+    std::shared_ptr<const ExplorerState> state() const { return m_model->state(); }
+    HeatmapView *heatmap(int i = 0) const { return m_views[std::size_t(i)]; }
+    ControlsPanel *controls() const { return m_controls; }
+    DetailPanel *detailPanel() const { return m_detail; }
+    TokenStrip *tokenStrip() const { return m_tokens; }
+    StageStepper *stepper() const { return m_stepper; }
+    QSpinBox *layerBox() const { return m_layerBox; }
+    /// The line that says whether a bundle's recomputed weights equal its own (empty otherwise).
+    QString comparisonText() const;
+    /// Every head's weights: head_<h>_weights.png and .npy into `dir`, all or nothing;
+    /// `progress(done, total)` returning false cancels.
+    bool exportAllHeads(const QString &dir, QString *error, const std::function<bool(int, int)> &progress = {});
+    /// q, k, v, scores, scaled, masked, weights, output .npy of the shown head into `dir`.
+    bool exportAllStages(const QString &dir, QString *error);
+    /// frame_01_inputs.png … frame_07_output.png: each stage's first heatmap.
+    bool exportFrames(const QString &dir, QString *error);
+
+protected:
+    void changeEvent(QEvent *event) override;
+
+private:
+    QWidget *createCentral();
+    void createDocks();
+    void createActions();
+    void onControlsChanged();
+    void onParamsChanged();
+    void onStateChanged();
+    void render();
+    void renderDetail();
+    void onCellHovered(int row, int col);
+    ColormapId mapFor(const HeatmapView::Content &content) const;
+    void exportAllHeadsDialog();
+    void exportFolderDialog(const QString &title, bool (ExplorerPage::*exporter)(const QString &, QString *),
+                            const QString &done);
+
+    ExplorerModel *m_model = nullptr;
+    ViewOptions m_viewOptions;
+    StageStepper *m_stepper = nullptr;
+    QLabel *m_explanation = nullptr;
+    QLabel *m_comparison = nullptr; ///< a bundle's recomputed weights against its own
+    QLabel *m_warnings = nullptr;   ///< the engine's warnings about the shown computation
+    std::vector<HeatmapView *> m_views;
+    TokenStrip *m_tokens = nullptr;
+    ControlsPanel *m_controls = nullptr;
+    QSpinBox *m_layerBox = nullptr;
+    QWidget *m_layerRow = nullptr;
+    DetailPanel *m_detail = nullptr;
+    QList<PageDock> m_docks;
+    QMenu *m_stageMenu = nullptr;
+    QList<QAction *> m_fileActions;
+    QUndoStack *m_undo = nullptr;
+    ExplorerParams m_lastParams; ///< the parameters as of the last undo step
+    bool m_restoring = false;    ///< undo, redo or a session is setting the controls
+    int m_hoverRow = -1, m_hoverCol = -1;
+};
+
+} // namespace attnscope

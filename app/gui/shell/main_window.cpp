@@ -1,0 +1,351 @@
+#include "main_window.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFileInfo>
+#include <QLockFile>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QResizeEvent>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <QToolBar>
+#include <QUndoGroup>
+#include <QUndoStack>
+
+#include "about_box.h"
+#include "pages.h"
+#include "session_values.h"
+#include "settings.h"
+
+namespace attnscope {
+
+MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
+{
+    setWindowTitle(tr("AttnScope[*]"));
+    setObjectName("mainWindow");
+    setAcceptDrops(true);
+    setDockOptions(dockOptions() | QMainWindow::AllowTabbedDocks);
+    m_baseFont = QApplication::font();
+    m_undo = new QUndoGroup(this);
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName("tabs");
+    m_tabs->setDocumentMode(true);
+    setCentralWidget(m_tabs);
+    createMenus();
+    for (Page *page : createPages(m_tabs))
+        addPage(page);
+    createCancelButton();
+    restoreSettings();
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::onPageChanged);
+    onPageChanged();
+}
+
+MainWindow::~MainWindow()
+{
+    if (!m_autosavePath.isEmpty())
+        QFile::remove(m_autosavePath); // only a window that never ended leaves its copy behind
+}
+
+void MainWindow::addPage(Page *page)
+{
+    m_pages << page;
+    m_tabs->addTab(page, page->title());
+    for (const PageDock &d : page->docks()) {
+        addDockWidget(d.area, d.dock);
+        d.dock->setVisible(false);
+    }
+    for (QMenu *menu : page->menus()) {
+        menuBar()->insertMenu(m_viewMenu->menuAction(), menu);
+        menu->menuAction()->setVisible(false);
+    }
+    for (QAction *a : page->fileActions()) {
+        m_fileMenu->insertAction(m_fileActionsEnd, a);
+        a->setVisible(false);
+    }
+    if (QUndoStack *stack = page->undoStack())
+        m_undo->addStack(stack);
+    page->setViewOptions(viewOptions());
+    connect(page, &Page::statusMessage, this, [this, page](const QString &m, int timeout) {
+        if (page == currentPage() || m.isEmpty())
+            statusBar()->showMessage(m, timeout);
+    });
+    connect(page, &Page::failed, this, &MainWindow::reportFailure);
+    connect(page, &Page::shown, this, &MainWindow::shown);
+    connect(page, &Page::shown, this, &MainWindow::updateCapabilities);
+    connect(page, &Page::capabilitiesChanged, this, &MainWindow::updateCapabilities);
+    connect(page, &Page::modified, this, [this] {
+        if (!m_restoring)
+            setModified(true);
+    });
+    // A page's own Open button (or a drop on it) opens as File → Open does, so that the file
+    // becomes the window's input: sessions, title, recent files.
+    connect(page, &Page::openRequested, this, [this](const QString &path) { openFile(path); });
+    connect(page, &Page::busyChanged, this, [this, page](bool busy) {
+        if (page == currentPage())
+            m_cancelButton->setVisible(busy);
+    });
+}
+
+Page *MainWindow::currentPage() const { return qobject_cast<Page *>(m_tabs->currentWidget()); }
+
+Page *MainWindow::page(const QString &key) const
+{
+    for (Page *p : m_pages)
+        if (p->key() == key)
+            return p;
+    return nullptr;
+}
+
+bool MainWindow::showPage(const QString &key)
+{
+    Page *p = page(key);
+    if (p)
+        m_tabs->setCurrentWidget(p);
+    return p != nullptr;
+}
+
+void MainWindow::onPageChanged()
+{
+    Page *shown = currentPage();
+    for (Page *p : m_pages) {
+        const bool on = p == shown;
+        for (const PageDock &d : p->docks())
+            d.dock->setVisible(on);
+        for (QMenu *menu : p->menus()) {
+            menu->menuAction()->setVisible(on);
+            for (QAction *a : menu->actions()) // hidden menus must not keep their shortcuts
+                a->setEnabled(on);
+        }
+        for (QAction *a : p->fileActions())
+            a->setVisible(on);
+        p->setShown(on);
+    }
+    m_undo->setActiveStack(shown ? shown->undoStack() : nullptr);
+    statusBar()->clearMessage(); // the hover text and notes of the page left behind
+    m_cancelButton->setVisible(shown && shown->busy());
+    qDeleteAll(m_pageExportActions);
+    m_pageExportActions.clear();
+    if (shown) {
+        QAction *separator = m_exportMenu->addSeparator();
+        const QList<QAction *> before = m_exportMenu->actions();
+        shown->addExportActions(m_exportMenu);
+        for (QAction *a : m_exportMenu->actions())
+            if (!before.contains(a))
+                m_pageExportActions << a;
+        m_pageExportActions << separator;
+    }
+    updateCapabilities();
+    fitDocksToWidth();
+}
+
+void MainWindow::updateCapabilities()
+{
+    const Page *p = currentPage();
+    const Page::Exports exports = p ? p->exports() : Page::Exports();
+    m_exportPicture->setEnabled(exports.testFlag(Page::Export::Picture));
+    m_copyPicture->setEnabled(exports.testFlag(Page::Export::Picture));
+    m_exportData->setEnabled(exports.testFlag(Page::Export::Data));
+    const Page::ViewOptionSet options = p ? p->viewOptions() : Page::ViewOptionSet();
+    m_colormapMenu->setEnabled(options.testFlag(Page::ViewOption::Colormap));
+    m_reductionMenu->setEnabled(options.testFlag(Page::ViewOption::Reduction));
+    for (QAction *a : {m_resetZoom, m_zoomIn, m_zoomOut})
+        a->setEnabled(options.testFlag(Page::ViewOption::Zoom));
+}
+
+void MainWindow::createMenus()
+{
+    m_fileMenu = menuBar()->addMenu(tr("&File"));
+    QAction *open = m_fileMenu->addAction(tr("&Open…"), this, &MainWindow::openDialog);
+    open->setShortcut(QKeySequence::Open);
+    open->setToolTip(tr("Open a text file, a tensor file, an attention bundle, an image or a session"));
+    m_fileMenu->addAction(tr("Open &Q/K/V or X/W tensors…"), this, &MainWindow::openTensorsDialog)
+        ->setShortcut(QKeySequence(tr("Ctrl+Shift+O")));
+    m_recentMenu = m_fileMenu->addMenu(tr("Open &Recent"));
+    m_fileMenu->addSeparator();
+    createSessionActions(m_fileMenu);
+    m_fileMenu->addSeparator();
+    createExportMenu(m_fileMenu);
+    m_fileMenu->addSeparator();
+    m_fileActionsEnd = m_fileMenu->addSeparator();
+    QAction *quit = m_fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    QAction *undo = m_undo->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction *redo = m_undo->createRedoAction(this, tr("&Redo"));
+    redo->setShortcut(QKeySequence::Redo);
+    edit->addAction(undo);
+    edit->addAction(redo);
+
+    createViewMenu();
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About AttnScope"), this, [this] { showAboutBox(this); });
+
+    QToolBar *bar = addToolBar(tr("Main"));
+    bar->setObjectName("mainToolBar");
+    bar->addAction(open);
+    bar->addSeparator();
+    bar->addAction(m_resetZoom);
+    bar->addAction(findChild<QAction *>("presenterAction"));
+    updateRecentMenu();
+}
+
+void MainWindow::createViewMenu()
+{
+    m_viewMenu = menuBar()->addMenu(tr("&View"));
+    m_resetZoom = m_viewMenu->addAction(tr("&Reset zoom"), this, [this] {
+        if (Page *p = currentPage())
+            p->resetZoom();
+    });
+    m_resetZoom->setShortcut(QKeySequence(tr("Ctrl+0")));
+    m_zoomIn = m_viewMenu->addAction(tr("Zoom &in"), this, [this] {
+        if (Page *p = currentPage())
+            p->zoomBy(0.8);
+    });
+    m_zoomIn->setShortcut(QKeySequence::ZoomIn);
+    m_zoomOut = m_viewMenu->addAction(tr("Zoom &out"), this, [this] {
+        if (Page *p = currentPage())
+            p->zoomBy(1.25);
+    });
+    m_zoomOut->setShortcut(QKeySequence::ZoomOut);
+    m_viewMenu->addSeparator();
+    const auto applyToPages = [this] {
+        for (Page *p : std::as_const(m_pages))
+            p->setViewOptions(viewOptions());
+        if (!m_restoring)
+            setModified(true);
+    };
+    m_colormapMenu = m_viewMenu->addMenu(tr("&Colour map for weights"));
+    m_colormapGroup = new QActionGroup(this);
+    for (const QString &name : colormapChoices().names()) {
+        QAction *a = m_colormapMenu->addAction(name);
+        a->setCheckable(true);
+        a->setData(name);
+        m_colormapGroup->addAction(a);
+    }
+    connect(m_colormapGroup, &QActionGroup::triggered, this, applyToPages);
+    m_reductionMenu = m_viewMenu->addMenu(tr("When cells are smaller than a &pixel"));
+    m_reductionGroup = new QActionGroup(this);
+    for (const auto &[name, value] : reductionChoices().entries) {
+        QAction *a = m_reductionMenu->addAction(value == SessionState::Reduction::Mean ? tr("show the mean") : tr("show the maximum"));
+        a->setCheckable(true);
+        a->setData(name);
+        m_reductionGroup->addAction(a);
+    }
+    connect(m_reductionGroup, &QActionGroup::triggered, this, applyToPages);
+    chooseColormap(QString());
+    chooseReduction(QString());
+    m_viewMenu->addSeparator();
+    m_viewMenu->addAction(tr("&Memory budget…"), this, &MainWindow::memoryBudgetDialog)
+        ->setToolTip(tr("The most memory the window may use; larger inputs are refused"));
+    QAction *presenter = m_viewMenu->addAction(tr("&Presenter mode (large text)"), this, &MainWindow::setPresenterMode);
+    presenter->setCheckable(true);
+    presenter->setShortcut(QKeySequence(Qt::Key_F5));
+    presenter->setObjectName("presenterAction");
+}
+
+void MainWindow::restoreSettings()
+{
+    chooseColormap(Settings::value(Settings::Key::Colormap).toString());
+    chooseReduction(Settings::value(Settings::Key::Reduction).toString());
+    for (Page *p : std::as_const(m_pages)) {
+        p->restoreSettings();
+        p->setViewOptions(viewOptions());
+    }
+    if (!restoreGeometry(Settings::value(Settings::Key::Geometry).toByteArray()))
+        resize(1500, 900);
+    restoreState(Settings::value(Settings::Key::WindowState).toByteArray());
+    applyMemoryBudgetSetting();
+    if (Settings::value(Settings::Key::PresenterMode).toBool())
+        findChild<QAction *>("presenterAction")->trigger();
+}
+
+void MainWindow::saveSettings()
+{
+    Settings::setValue(Settings::Key::Geometry, saveGeometry());
+    Settings::setValue(Settings::Key::WindowState, saveState());
+    Settings::setValue(Settings::Key::Colormap, colormapChoices().nameOf(viewOptions().colormap));
+    Settings::setValue(Settings::Key::Reduction, viewOptions().reduction == Reduction::Mean ? QStringLiteral("mean") : QStringLiteral("max"));
+    Settings::setValue(Settings::Key::PresenterMode, findChild<QAction *>("presenterAction")->isChecked());
+    for (Page *p : std::as_const(m_pages))
+        p->saveSettings();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    const bool asked = m_modified && (!m_sessionPath.isEmpty() || m_input.kind != SessionState::InputKind::Text);
+    if (asked) {
+        const QString question = m_sessionPath.isEmpty()
+                                     ? tr("Save this work as a session before closing?")
+                                     : tr("The session %1 has unsaved changes. Save them?").arg(QFileInfo(m_sessionPath).fileName());
+        const auto answer = QMessageBox::warning(this, tr("AttnScope"), question,
+                                                 QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+        if (answer == QMessageBox::Cancel || (answer == QMessageBox::Save && !saveSessionInteractive(m_sessionPath.isEmpty()))) {
+            event->ignore();
+            return;
+        }
+    }
+    saveSettings();
+    discardAutosaves(); // a normal exit leaves nothing to recover
+    event->accept();
+}
+
+void MainWindow::showError(const QString &message)
+{
+    emit errorShown(message);
+    QMessageBox::warning(this, tr("AttnScope"), message);
+}
+
+void MainWindow::reportFailure(const QString &message)
+{
+    statusBar()->showMessage(message);
+    emit errorShown(message);
+}
+
+void MainWindow::setPresenterMode(bool on)
+{
+    QFont f = m_baseFont;
+    if (on)
+        f.setPointSizeF(f.pointSizeF() * 1.6);
+    QApplication::setFont(f);
+}
+
+void MainWindow::resizeEvent(QResizeEvent *event)
+{
+    QMainWindow::resizeEvent(event);
+    fitDocksToWidth();
+}
+
+/// On a narrow screen the docks give the heatmap their width: below 1100 px the page's docks
+/// share one side as tabs; wider, each goes back to its own side.
+void MainWindow::fitDocksToWidth()
+{
+    const Page *p = currentPage();
+    if (!p || p->docks().size() < 2)
+        return;
+    const bool narrow = width() < 1100;
+    if (narrow == m_docksTabified)
+        return;
+    m_docksTabified = narrow;
+    const QList<PageDock> docks = p->docks();
+    if (narrow) {
+        for (int i = 1; i < docks.size(); ++i)
+            tabifyDockWidget(docks.front().dock, docks[i].dock);
+        docks.front().dock->raise();
+    } else {
+        for (const PageDock &d : docks)
+            addDockWidget(d.area, d.dock);
+    }
+    for (const PageDock &d : docks)
+        d.dock->setVisible(true);
+}
+
+} // namespace attnscope

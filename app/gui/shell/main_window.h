@@ -1,0 +1,216 @@
+#pragma once
+
+#include <QMainWindow>
+
+#include <functional>
+#include <memory>
+
+#include <QHash>
+#include <QStringList>
+
+#include "page.h"
+#include "session_file.h"
+
+class QAction;
+class QActionGroup;
+class QLockFile;
+class QMenu;
+class QPushButton;
+class QTabWidget;
+class QTemporaryDir;
+class QTimer;
+class QUndoGroup;
+
+namespace attnscope {
+
+/// The window: a shell around the pages (app/gui/pages.cpp registers them), one per tab. It
+/// routes File → Open, drops, recent files, sessions, exports, the View menu and shortcuts to
+/// the page shown (or, for opening, to the page that claims the file), shows that page's docks,
+/// menus and undo history, and disables what that page cannot do. It holds no page's state: the
+/// window's input (what sessions save) and the session, recovery and limits bookkeeping.
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // ---- the pages ----
+    const QList<Page *> &pages() const { return m_pages; }
+    Page *currentPage() const;
+    /// The page whose key() is `key`, or null.
+    Page *page(const QString &key) const;
+    template <class P>
+    P *page() const
+    {
+        for (Page *p : m_pages)
+            if (auto *typed = qobject_cast<P *>(p))
+                return typed;
+        return nullptr;
+    }
+    /// Shows the page `key`; false when there is none.
+    bool showPage(const QString &key);
+    QTabWidget *tabs() const { return m_tabs; }
+    QUndoGroup *undoGroup() const { return m_undo; }
+
+    // ---- opening (main_window_open.cpp) ----
+    /// Opens `path` on the page that claims it most (an image: the Image tab; a bundle or a tensor
+    /// of attention weights: the Imported attention tab; text and tensor files: the Explorer) and
+    /// makes it the window's input; a .attnscope file is opened as a session. Given `error`, shows
+    /// no dialog and puts the message there.
+    bool openFile(const QString &path, QString *error = nullptr);
+    /// Opens several tensor files named after their role (q.npy, k.npy, v.npy, x.npy, wq.npy …).
+    bool openTensorFiles(const QStringList &paths, QString *error = nullptr);
+    /// Opens a bundle whose keys are image patches and shows it over `imagePath` (role
+    /// "overlayImage"). Never asks for a file.
+    bool openBundleWithImage(const QString &bundlePath, const QString &imagePath, QString *error = nullptr);
+    /// The window's input: what sessions save.
+    const PageInput &input() const { return m_input; }
+    /// Sets the layer and head of every page that shows one (--layer, --head; -1 keeps it).
+    bool setLayerHead(int layer, int head, QString *error = nullptr);
+
+    // ---- sessions (main_window_session.cpp; docs/session-format.md) ----
+    /// The whole state as a session, and back. applySession reports missing inputs by name and
+    /// keeps the window as it was on failure; a secondary input that is found but cannot be shown
+    /// only costs its view (a status-bar warning).
+    SessionState captureSession() const;
+    bool applySession(const SessionState &state, QString *error = nullptr);
+    bool saveSessionTo(const QString &path, QString *error = nullptr);
+    bool openSession(const QString &path, QString *error = nullptr);
+    bool isModified() const { return m_modified; }
+
+    // ---- crash recovery (main_window_recovery.cpp) ----
+    // Each window autosaves its unsaved work every 30 s to its own file,
+    // autosave-<process id>-<n>.attnscope in autosaveFolder(), and holds that file's lock
+    // (<file>.lock, a QLockFile) while it lives; a normal close or a save deletes the file. A file
+    // whose lock nobody holds was left by a window that crashed.
+    /// The folder of every window's crash-recovery copy.
+    static QString autosaveFolder();
+    /// This window's crash-recovery copy.
+    QString autosavePath() const { return m_autosavePath; }
+    /// Writes the crash-recovery copy now, when there are unsaved changes; the timer calls it.
+    /// Once written, a restored copy (offerRecovery) is no longer needed and is deleted.
+    void autosave();
+    /// Offers, one by one, to restore the copies left by windows that crashed (their lock is not
+    /// held); the copies of live windows are never touched. Yes: the first one is restored and
+    /// kept (and locked by this window) until this window saves or autosaves; No: it is deleted.
+    /// A copy that cannot be opened is renamed to <file>.unreadable, kept but not offered again.
+    void offerRecovery();
+    /// Replaces the question offerRecovery asks (tests); `ask(path)` returns Yes.
+    void setRecoveryQuestion(std::function<bool(const QString &path)> ask) { m_askRecovery = std::move(ask); }
+    /// The restored copy kept until this window saves or autosaves, or empty.
+    QString recoveredPath() const { return m_recoveredPath; }
+
+    // ---- exports of the shown page (main_window_export.cpp) ----
+    /// Picture… and Data… of File → Export, without their dialogs: the shown page's exports.
+    bool exportPicture(const QString &path, QSize size, double scale = 1.0, QString *error = nullptr);
+    bool exportData(const QString &path, QString *error = nullptr);
+    /// Puts the shown page's picture, at its size on screen and 2×, on the clipboard.
+    bool copyPicture();
+    /// The window-wide view options (View → Colour map, When cells are smaller than a pixel).
+    ViewOptions viewOptions() const;
+    /// Checks the colour map (reduction) named `name`, or the table's fallback with a note in
+    /// `notes` naming the ignored value (session_values.h); every page that honours it follows.
+    void chooseColormap(const QString &name, QStringList *notes = nullptr);
+    void chooseReduction(const QString &name, QStringList *notes = nullptr);
+
+signals:
+    /// A page has shown a result (tests and --screenshot wait for it).
+    void shown();
+    /// An error was shown: in a dialog, or in the status bar for an input refused for the memory
+    /// budget and a computation that failed (--screenshot ends on it with the message).
+    void errorShown(const QString &message);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+
+private:
+    void addPage(Page *page);
+    void onPageChanged();
+    void updateCapabilities();
+    void createMenus();
+    void createViewMenu();
+    void showError(const QString &message);
+    /// A failure the status bar says (no dialog: typing must not pop one up per key), and errorShown.
+    void reportFailure(const QString &message);
+    void setPresenterMode(bool on);
+    void fitDocksToWidth();
+    void restoreSettings();
+    void saveSettings();
+    void setModified(bool modified);
+    void updateTitle();
+
+    // opening (main_window_open.cpp)
+    /// Opens `input` on `page` and makes it the window's input (recent file `recent`, unless empty).
+    bool openOn(Page *page, PageInput input, const QString &recent, bool interactive, QString *error);
+    /// Puts `message` in `error`, or shows it when `error` is null; returns false.
+    bool failOpen(const QString &message, QString *error);
+    /// Refuses `paths` (failOpen) when what they hold does not fit the memory budget.
+    bool checkFilesFit(const QStringList &paths, QString *error);
+    /// The page whose own inputs are of `kind`.
+    Page *pageForKind(SessionState::InputKind kind) const;
+    /// Every page that takes secondary input `role` from `path`; the warnings of those that fail.
+    QStringList openRoleOnPages(const QString &role, const QString &path, Page **taker = nullptr);
+    void openDialog();
+    void openTensorsDialog();
+    void addRecentFile(const QString &path);
+    void updateRecentMenu();
+
+    // sessions (main_window_session.cpp)
+    bool openSessionInputs(const SessionState &state, QStringList *warnings, QString *error);
+    bool saveSessionInteractive(bool askForPath);
+    void createSessionActions(QMenu *file);
+    /// Picks this window's autosave file and takes its lock.
+    void lockAutosave();
+    /// Deletes this window's copy and the restored one: the work is saved or was let go.
+    void discardAutosaves();
+
+    // exports (main_window_export.cpp): the menu, and dialogs that ask for paths
+    void createExportMenu(QMenu *file);
+    void exportPictureDialog();
+    void exportDataDialog();
+
+    // limits (main_window_limits.cpp)
+    void createCancelButton();
+    void memoryBudgetDialog();
+    /// Sets the process-wide budget from the settings (main.cpp's --memory-budget overrides it).
+    void applyMemoryBudgetSetting();
+
+    QList<Page *> m_pages;
+    QTabWidget *m_tabs = nullptr;
+    QUndoGroup *m_undo = nullptr;
+    QMenu *m_fileMenu = nullptr;
+    QMenu *m_viewMenu = nullptr;
+    QMenu *m_exportMenu = nullptr;
+    QMenu *m_recentMenu = nullptr;
+    QAction *m_fileActionsEnd = nullptr; ///< the page's File actions go before this separator
+    QList<QAction *> m_pageExportActions; ///< the shown page's entries of File → Export
+    QAction *m_exportPicture = nullptr, *m_copyPicture = nullptr, *m_exportData = nullptr;
+    QAction *m_resetZoom = nullptr, *m_zoomIn = nullptr, *m_zoomOut = nullptr;
+    QMenu *m_colormapMenu = nullptr, *m_reductionMenu = nullptr;
+    QActionGroup *m_colormapGroup = nullptr;
+    QActionGroup *m_reductionGroup = nullptr;
+    QPushButton *m_cancelButton = nullptr;
+    QFont m_baseFont;
+    bool m_docksTabified = false;
+
+    PageInput m_input;          ///< the window's input: what sessions save
+    QString m_fileName;         ///< the input's name, for the title
+    QString m_sessionPath;      ///< the .attnscope file, once saved or opened
+    bool m_modified = false;
+    bool m_restoring = false;   ///< a session is being applied: nothing it sets is a change
+    QTimer *m_autosaveTimer = nullptr;
+    QString m_autosavePath;
+    std::unique_ptr<QLockFile> m_autosaveLock;
+    QString m_recoveredPath; ///< a crashed window's copy restored here, kept until saved
+    std::unique_ptr<QLockFile> m_recoveredLock;
+    std::function<bool(const QString &)> m_askRecovery;
+    std::unique_ptr<QTemporaryDir> m_sessionTemp; ///< embedded inputs of an opened session
+    /// The copies written to m_sessionTemp (by absolute path), each with the input its session
+    /// named (original paths, embedded bytes), which captureSession saves in the copy's place.
+    QHash<QString, SessionInput> m_sessionCopies;
+};
+
+} // namespace attnscope
