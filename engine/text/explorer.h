@@ -1,13 +1,13 @@
 #pragma once
-// What the explorer window computes: built-in embeddings for typed text, seeded projections,
-// and one head's every stage, kept for display. See docs/embeddings.md.
+// Typed text for the explorer window: built-in embeddings of tokens and the setup of a sentence
+// (math/explorer_setup.h has the setup and the computation, free of Qt: lower-casing Unicode
+// needs QtCore, so this part lives here). See docs/embeddings.md.
 
-#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "attention.h"
+#include "explorer_setup.h"
 
 namespace attnscope {
 
@@ -19,23 +19,7 @@ namespace attnscope {
 Mat<double> textEmbeddings(const std::vector<std::string> &tokens, int dModel, int positionOffset = 0,
                            double positionWeight = 0.5);
 
-/// Seeded projections Wq, Wk [dModel, heads·dHead] and Wv [dModel, heads·dHead], entries
-/// N(0, 1) (the embeddings have about unit length). Wk = (Wq + N) / √2 shares half of its variance with Wq, so that Q·Kᵀ ≈ X·Wq·Wqᵀ·Xᵀ
-/// rewards similar tokens: random but telling.
-struct Projections {
-    Mat<double> wq, wk, wv;
-};
-Projections randomProjections(int dModel, int dHead, int heads, std::uint64_t seed);
-
-/// Everything a computation needs; built from text or from tensor files.
-struct ExplorerSetup {
-    std::vector<std::string> queryTokens, keyTokens; ///< labels; may be "0", "1", … for tensors
-    Mat<double> x, c;          ///< [Tq, d_model], [Tk, d_model]; empty when Q/K/V were given
-    Mat<double> wq, wk, wv;    ///< empty when Q/K/V were given
-    AttentionInputs<double> inputs; ///< per-head Q, K, V and the mask
-    bool crossAttention = false;
-};
-
+/// A typed sentence and the settings of the computation on it.
 struct TextScenario {
     std::vector<std::string> tokens;        ///< the queries (and keys, for self-attention)
     std::vector<std::string> contextTokens; ///< non-empty: cross-attention keys
@@ -49,15 +33,5 @@ struct TextScenario {
 
 /// Checks the scenario and builds embeddings, projections and per-head Q, K, V.
 Result<ExplorerSetup> buildTextSetup(const TextScenario &s);
-
-/// One head's stages (KeepAll) and the output of every head.
-struct ExplorerResult {
-    int head = 0;
-    HeadResult<double> stages;
-    std::vector<std::string> warnings;
-};
-
-Result<ExplorerResult> computeExplorerHead(const ExplorerSetup &setup, int head, const ScaleSpec &scale,
-                                           double temperature, const std::atomic<bool> *cancel = nullptr);
 
 } // namespace attnscope

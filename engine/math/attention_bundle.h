@@ -1,0 +1,37 @@
+#pragma once
+// An attention bundle in memory: attention dumped from a real model, with its tokens
+// (docs/bundle-format.md). Reading one from a file is formats/bundle.h; the views of imported
+// attention (attention_views.h) work on this struct alone.
+//
+//   attentions  [L, H, Tq, Tk] (fewer leading dimensions allowed)      required
+//   tokens, key_tokens  .npz: `<U…` arrays; .safetensors: JSON lists under __metadata__
+//   q, k, v     [L, H, T, d] per layer, so that the stages can be recomputed   optional
+//   image_grid  [rows, cols]: the keys are image patches (Tk = rows·cols, or rows·cols + 1
+//               with a leading [CLS] key)                                      optional
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tensor.h"
+
+namespace attnscope {
+
+/// A bundle: `attentions` [L, H, Tq, Tk] with optional tokens, per-layer q/k/v and image grid.
+struct AttentionBundle {
+    std::string path;
+    Tensor attentions; ///< always [L, H, Tq, Tk]: missing leading dimensions are added as 1
+    std::vector<std::string> tokens;    ///< Tq entries, or empty
+    std::vector<std::string> keyTokens; ///< Tk entries; the query tokens when Tq == Tk and none given
+    std::optional<Tensor> q, k, v;      ///< [L, H, T, d] when present
+    int gridRows = 0, gridCols = 0;     ///< image_grid, 0 when absent
+    bool leadingClsKey = false;         ///< Tk == rows·cols + 1
+
+    std::int64_t layers() const { return attentions.shape[0]; }
+    std::int64_t heads() const { return attentions.shape[1]; }
+    std::int64_t queries() const { return attentions.shape[2]; }
+    std::int64_t keys() const { return attentions.shape[3]; }
+};
+
+} // namespace attnscope

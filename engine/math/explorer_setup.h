@@ -1,0 +1,45 @@
+#pragma once
+// What the explorer window computes, without the text: seeded projections, the setup of one
+// computation (tokens, embeddings, projections, per-head Q, K, V and the mask), and one head's
+// every stage, kept for display. Typed text becomes a setup in text/explorer.h, files in
+// text/explorer_files.h, images in image/image_attention.h. See docs/embeddings.md.
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "attention.h"
+
+namespace attnscope {
+
+/// Seeded projections Wq, Wk [dModel, heads·dHead] and Wv [dModel, heads·dHead], entries
+/// N(0, 1) (the embeddings have about unit length). Wk = (Wq + N) / √2 shares half of its variance with Wq, so that Q·Kᵀ ≈ X·Wq·Wqᵀ·Xᵀ
+/// rewards similar tokens: random but telling.
+struct Projections {
+    Mat<double> wq, wk, wv;
+};
+Projections randomProjections(int dModel, int dHead, int heads, std::uint64_t seed);
+
+/// Everything a computation needs; built from text or from tensor files.
+struct ExplorerSetup {
+    std::vector<std::string> queryTokens, keyTokens; ///< labels; may be "0", "1", … for tensors
+    Mat<double> x, c;          ///< [Tq, d_model], [Tk, d_model]; empty when Q/K/V were given
+    Mat<double> wq, wk, wv;    ///< empty when Q/K/V were given
+    AttentionInputs<double> inputs; ///< per-head Q, K, V and the mask
+    bool crossAttention = false;
+};
+
+/// One head's stages (KeepAll) and the output of every head.
+struct ExplorerResult {
+    int head = 0;
+    HeadResult<double> stages;
+    std::vector<std::string> warnings;
+};
+
+/// Head `head` of `setup` (with the K/V head it reads and its mask) through computeAttention,
+/// every stage kept. Refuses a head out of range.
+Result<ExplorerResult> computeExplorerHead(const ExplorerSetup &setup, int head, const ScaleSpec &scale,
+                                           double temperature, const std::atomic<bool> *cancel = nullptr);
+
+} // namespace attnscope
