@@ -5,8 +5,9 @@
 #include <QDir>
 
 #include <cstdio>
-#include <cstring>
 #include <span>
+#include <string_view>
+#include <tuple>
 
 #include "attention_options.h"
 #include "cli_common.h"
@@ -14,6 +15,7 @@
 #include "file_io.h"
 #include "heatmap_export.h"
 #include "npy.h"
+#include "stages.h"
 #include "text.h"
 
 namespace attnscope::cli {
@@ -45,8 +47,6 @@ signed stages in coolwarm centred on zero, masked cells grey. Labels: --tokens /
 Files of those names are replaced; other files in DIR are left alone. All files are written
 together, only when everything succeeded.
 Exit status: 0 on success, 2 on any error (one line on stderr starting with "error:").)";
-
-const char *const kStageNames[] = {"q", "k", "v", "scores", "scaled", "masked", "weights", "output"};
 
 template <class S>
 std::span<const std::byte> bytesOf(const Mat<S> &m)
@@ -83,58 +83,66 @@ struct Labels {
     QStringList queries, keys;
 };
 
+/// The matrices of one entry of the stages' table, one per head, and the one head `head` shows.
+template <class S>
+std::pair<std::vector<const Mat<S> *>, const Mat<S> *> matricesOf(const StageMatrix &sm, const AttentionInputs<S> &in,
+                                                                  const AttentionResult<S> &r, int head)
+{
+    const HeadResult<S> &h = r.heads[std::size_t(head)];
+    const auto g = std::size_t(h.kvHead);
+    const auto all = [](const std::vector<Mat<S>> &ms, std::size_t shown) {
+        std::vector<const Mat<S> *> out;
+        for (const auto &m : ms)
+            out.push_back(&m);
+        return std::pair{out, out[shown]};
+    };
+    const std::string_view file = sm.file;
+    if (file == "q")
+        return all(in.q, std::size_t(head));
+    if (file == "k")
+        return all(in.k, g);
+    if (file == "v")
+        return all(in.v, g);
+    const auto member = headResultMember<S>(sm.stage);
+    std::vector<const Mat<S> *> out;
+    for (const auto &hr : r.heads)
+        out.push_back(&(hr.*member));
+    return {out, &(h.*member)};
+}
+
+/// The stages' matrices in the order of the table (stages.h), each with its picture.
 template <class S>
 std::vector<StageData<S>> collectStages(const PreparedAttention<S> &prep, const AttentionResult<S> &r, int head,
                                         const Labels &labels, std::vector<Mat<S>> &joined)
 {
-    const auto &in = prep.inputs;
-    const HeadResult<S> &h = r.heads[std::size_t(head)];
-    const auto g = std::size_t(h.kvHead);
     const bool single = prep.layout == HeadLayout::Single;
-    const QString name = QStringLiteral("head %1").arg(head);
-    // The picture's values are filled in only when it is drawn (see StageData).
-    const auto make = [](const QString &title, const QStringList &rows, const QStringList &cols, const QString &rowAxis,
-                         const QString &colAxis, bool diverging) {
-        HeatmapView::Content c;
-        c.title = title;
-        c.rowLabels = rows;
-        c.colLabels = cols;
-        c.rowAxis = rowAxis;
-        c.colAxis = colAxis;
-        c.diverging = diverging;
-        return c;
-    };
-    const auto all = [](const std::vector<Mat<S>> &ms) {
-        std::vector<const Mat<S> *> out;
-        for (const auto &m : ms)
-            out.push_back(&m);
-        return out;
-    };
-    const auto each = [&r](Mat<S> HeadResult<S>::*member) {
-        std::vector<const Mat<S> *> out;
-        for (const auto &hr : r.heads)
-            out.push_back(&(hr.*member));
-        return out;
-    };
-    const QStringList dq = indexLabels(in.q[0].cols(), "d"), dv = indexLabels(in.v[0].cols(), "d");
+    const auto kvHead = r.heads[std::size_t(head)].kvHead;
     std::vector<StageData<S>> out;
-    out.push_back({all(in.q), single, make(QStringLiteral("Q, %1").arg(name), labels.queries, dq, "query", "dimension", true), &in.q[std::size_t(head)]});
-    out.push_back({all(in.k), single, make(QStringLiteral("K, key/value head %1").arg(g), labels.keys, dq, "key", "dimension", true), &in.k[g]});
-    out.push_back({all(in.v), single, make(QStringLiteral("V, key/value head %1").arg(g), labels.keys, dv, "key", "dimension", true), &in.v[g]});
-    out.push_back({each(&HeadResult<S>::scoresRaw), single, make(QStringLiteral("Scores Q·Kᵀ, %1").arg(name), labels.queries, labels.keys, "query", "key", true), &h.scoresRaw});
-    out.push_back({each(&HeadResult<S>::scoresScaled), single, make(QStringLiteral("Scaled scores, %1").arg(name), labels.queries, labels.keys, "query", "key", true), &h.scoresScaled});
-    out.push_back({each(&HeadResult<S>::scoresMasked), single, make(QStringLiteral("Masked scores (grey = −∞), %1").arg(name), labels.queries, labels.keys, "query", "key", true), &h.scoresMasked});
-    out.push_back({each(&HeadResult<S>::weights), single, make(QStringLiteral("Attention weights A, %1").arg(name), labels.queries, labels.keys, "query", "key", false), &h.weights});
-    StageData<S> output{each(&HeadResult<S>::output), false, make(QStringLiteral("Output A·V, %1").arg(name), labels.queries, dv, "query", "dimension", true), &h.output};
-    if (prep.layout != HeadLayout::Stacked) { // as `attention` writes it: heads side by side, [Tq, H·dv]
-        std::vector<Mat<S>> parts;
-        for (const auto &hr : r.heads)
-            parts.push_back(hr.output);
-        joined.push_back(concatHeads(parts));
-        output.heads = {&joined.back()};
-        output.squeeze = true;
+    for (const StageMatrix &sm : kStageMatrices) {
+        StageData<S> d;
+        std::tie(d.heads, d.shown) = matricesOf<S>(sm, prep.inputs, r, head);
+        d.squeeze = single;
+        // The picture's values are filled in only when it is drawn (see StageData).
+        d.picture.title = sm.keyValueHead ? QStringLiteral("%1, key/value head %2").arg(QString::fromUtf8(sm.title)).arg(kvHead)
+                                          : QStringLiteral("%1, head %2").arg(QString::fromUtf8(sm.title)).arg(head);
+        d.picture.rowLabels = std::string_view(sm.rowAxis) == "query" ? labels.queries : labels.keys;
+        d.picture.colLabels = std::string_view(sm.colAxis) == "key" ? labels.keys : indexLabels(d.shown->cols(), "d");
+        d.picture.rowAxis = QString::fromLatin1(sm.rowAxis);
+        d.picture.colAxis = QString::fromLatin1(sm.colAxis);
+        d.picture.diverging = sm.diverging;
+        if (sm.stage == Stage::Output && prep.layout != HeadLayout::Stacked) {
+            // As `attention` writes it: heads side by side, [Tq, H·dv].
+            std::vector<Mat<S>> parts;
+            for (const auto &hr : r.heads)
+                parts.push_back(hr.output);
+            joined.push_back(concatHeads(parts));
+            d.heads = {&joined.back()};
+            d.squeeze = true;
+        } else if (sm.stage == Stage::Output) {
+            d.squeeze = false;
+        }
+        out.push_back(std::move(d));
     }
-    out.push_back(std::move(output));
     return out;
 }
 
@@ -240,10 +248,10 @@ int run(const AttentionInputOptions &io, const StagesArgs &a)
     const ExportFormat format = *exportFormatForPath("x." + a.format);
     OutputBatch batch;
     for (std::size_t i = 0; i < stages.size(); ++i) {
-        const QString base = dir.filePath(QString::fromLatin1(kStageNames[i]));
+        const QString base = dir.filePath(QString::fromLatin1(kStageMatrices[i].file));
         // Renamed last, the weights' .npy last of all: after a crash, a new weights.npy means
-        // every other file is new (engine/file_io.h).
-        const bool weights = std::strcmp(kStageNames[i], "weights") == 0;
+        // every other file is new (engine/formats/file_io.h).
+        const bool weights = kStageMatrices[i].stage == Stage::Weights;
         if (auto st = addNpy<S>(batch, base + ".npy", stages[i], weights ? 2 : 0); !st)
             return fail(st.error());
         ExportOptions look = a.look;
@@ -262,8 +270,9 @@ int run(const AttentionInputOptions &io, const StagesArgs &a)
     }
     if (auto st = batch.commit(); !st)
         return fail(st.error());
-    std::printf("stages: %zu head(s), Tq = %lld, Tk = %lld, 8 stages as .npy and .%s (head %lld) in %s\n", in.q.size(),
-                static_cast<long long>(in.q[0].rows()), static_cast<long long>(in.k[0].rows()), a.format.toUtf8().constData(),
+    std::printf("stages: %zu head(s), Tq = %lld, Tk = %lld, %zu stages as .npy and .%s (head %lld) in %s\n", in.q.size(),
+                static_cast<long long>(in.q[0].rows()), static_cast<long long>(in.k[0].rows()), kStageMatrices.size(),
+                a.format.toUtf8().constData(),
                 a.head, a.dir.toUtf8().constData());
     return kExitOk;
 }

@@ -23,9 +23,12 @@ namespace {
 
 template <class E> using Names = std::vector<std::pair<const char *, E>>;
 
-const Names<Stage> kStages = {{"inputs", Stage::Inputs}, {"qkv", Stage::Qkv},       {"scores", Stage::Scores},
-                              {"scaled", Stage::Scaled}, {"masked", Stage::Masked}, {"weights", Stage::Weights},
-                              {"output", Stage::Output}};
+const Names<Stage> kStages = [] { // the stages' table (stages.h)
+    Names<Stage> out;
+    for (const StageInfo &s : kStageTable)
+        out.push_back({s.key, s.stage});
+    return out;
+}();
 const Names<SessionState::InputKind> kKinds = {{"text", SessionState::InputKind::Text},
                                                {"files", SessionState::InputKind::Files},
                                                {"bundle", SessionState::InputKind::Bundle},
@@ -474,19 +477,12 @@ Result<bool> readHeader(FieldReader &r, const QJsonObject &root, SessionState &s
 
 const char *stageKey(Stage stage)
 {
-    for (const auto &[name, v] : kStages)
-        if (v == stage)
-            return name;
-    assert(false && "every stage has a key");
-    return "";
+    return stageInfo(stage).key;
 }
 
 std::optional<Stage> stageFromKey(const std::string &key)
 {
-    for (const auto &[name, v] : kStages)
-        if (key == name)
-            return v;
-    return std::nullopt;
+    return stageForKey(key);
 }
 
 std::vector<std::byte> encodeSession(const SessionState &state)
