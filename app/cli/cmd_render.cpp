@@ -3,10 +3,12 @@
 
 #include <QCommandLineParser>
 #include <QFileInfo>
+#include <QPainter>
 #include <QRegularExpression>
 
 #include <cstdio>
 
+#include "attention_overlay.h"
 #include "bundle.h"
 #include "cli_common.h"
 #include "commands.h"
@@ -216,13 +218,14 @@ QImage bareImage(const AttentionBundle &b, std::int64_t lead, int width, int hei
 }
 
 /// What drawing holds beside the input: the matrix in double (not for a float32 --bare) and the
-/// picture, 8 bytes a pixel (the image and its encoding's working copy).
+/// picture, 8 bytes a pixel (the image and its encoding's working copy); with --image 20 bytes a
+/// pixel (the scaled image, the per-pixel map in double, the blended picture and its RGB32 copy).
 std::uint64_t renderBytesNeeded(const AttentionBundle &b, const RenderArgs &a)
 {
     const std::uint64_t cells = satMul(std::uint64_t(b.queries()), std::uint64_t(b.keys()));
     const bool inPlace = a.bare && b.attentions.dtype == DType::F32;
     const std::uint64_t pixels = satMul(std::uint64_t(a.width.value_or(4096)), std::uint64_t(a.height.value_or(4096)));
-    return satAdd(inPlace ? 0 : satMul(cells, 8), satMul(pixels, 8));
+    return satAdd(inPlace ? 0 : satMul(cells, 8), satMul(pixels, a.image.isEmpty() ? 8 : 20));
 }
 
 /// Tokens of `option`'s file, which must hold `expected` of them; `fallback` when not given.
@@ -239,6 +242,19 @@ Result<QStringList> tokenLabels(const QString &path, const char *option, Eigen::
                                                     std::to_string(tokens->size()) + " token(s), the matrix has " +
                                                     std::to_string(expected) + " " + what);
     return labels(tokens.value());
+}
+
+/// `image` scaled smoothly to `size`, composited on white where it has alpha.
+QImage onWhite(const QImage &image, QSize size)
+{
+    QImage out(size, QImage::Format_RGB32);
+    if (out.isNull())
+        return out;
+    out.fill(Qt::white);
+    QPainter painter(&out);
+    painter.setRenderHint(QPainter::SmoothPixmapTransform);
+    painter.drawImage(QRect(QPoint(0, 0), size), image);
+    return out;
 }
 
 int renderOverlay(const RenderArgs &a, const AttentionBundle &b, const Mat<double> &m)
@@ -285,9 +301,18 @@ int renderOverlay(const RenderArgs &a, const AttentionBundle &b, const Mat<doubl
     if (rows > size.height() || cols > size.width())
         return fail("the grid " + std::to_string(rows) + "×" + std::to_string(cols) + " has more patches across than the " +
                     std::to_string(size.width()) + " × " + std::to_string(size.height()) + " picture has pixels");
-    // Row-major: patch r·cols + c at (r, c).
-    const Mat<double> grid = Eigen::Map<const Mat<double>>(m.data() + *a.query * m.cols() + (cls ? 1 : 0), rows, cols);
-    const QImage picture = renderPatchOverlay(*image, grid, size.width(), size.height(), a.look.colormap, a.look.normalization);
+    auto grid = PatchGrid::fromRowsCols(size, rows, cols);
+    if (!grid)
+        return fail(grid.error());
+    // Row-major: patch r·cols + c is key r·cols + c (+ 1 after a [CLS] key).
+    const Vec<double> values = m.row(*a.query).segment(cls ? 1 : 0, grid->count()).transpose();
+    // The window's renderer at 50 %, nearest patch, over the image scaled onto white.
+    const OverlayStyle style{a.look.colormap, a.look.normalization, 0.5, Upsampling::Nearest};
+    const QImage base = onWhite(*image, size);
+    if (base.isNull())
+        return fail("cannot allocate a picture of " + std::to_string(size.width()) + " × " + std::to_string(size.height()) +
+                    " pixels");
+    const QImage picture = renderAttentionOverlay(base, values, *grid, style).convertToFormat(QImage::Format_RGB32);
     if (auto st = writeImage(picture, a.out, a.title); !st)
         return fail(st.error());
     std::printf("render: query %lld over a %d×%d patch grid%s, %d × %d px -> %s\n", *a.query, rows, cols,

@@ -18,6 +18,7 @@
 
 #include <algorithm>
 
+#include "attention_overlay.h"
 #include "controls_column.h"
 #include "heatmap_view.h"
 #include "image_overlay_view.h"
@@ -388,8 +389,7 @@ void ImagePage::updateHeatmap()
 
 QImage ImagePage::blendOver(const QImage &base, const Vec<double> &values) const
 {
-    const Mat<double> perPixel = upsampleToImage(scaleToMax(values), m_grid, base.size(), upsampling());
-    return blendOverlay(base, perPixel, Colormap::get(colormap()).lut(), opacity());
+    return renderAttentionOverlay(base, values, m_grid, {colormap(), std::nullopt, opacity(), upsampling()});
 }
 
 void ImagePage::render()
