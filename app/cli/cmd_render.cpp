@@ -85,14 +85,6 @@ struct RenderArgs {
     QString tokens, keyTokens, grid;
 };
 
-QStringList labels(const std::vector<std::string> &tokens)
-{
-    QStringList out;
-    for (const auto &t : tokens)
-        out << QString::fromStdString(t);
-    return out;
-}
-
 Result<std::optional<long long>> optionalIndex(const QCommandLineParser &p, const char *name)
 {
     if (!p.isSet(name))
@@ -233,7 +225,7 @@ Result<QStringList> tokenLabels(const QString &path, const char *option, Eigen::
                                 const std::vector<std::string> &fallback)
 {
     if (path.isEmpty())
-        return labels(fallback);
+        return toQStringList(fallback);
     auto tokens = readTokenFile(path.toStdString(), TokenMode::OneTokenPerLine);
     if (!tokens)
         return makeError(tokens.error().code, std::string(option) + ": " + tokens.error().message);
@@ -241,7 +233,7 @@ Result<QStringList> tokenLabels(const QString &path, const char *option, Eigen::
         return makeError(Error::Code::BadShape, std::string(option) + ": " + path.toStdString() + " has " +
                                                     std::to_string(tokens->size()) + " token(s), the matrix has " +
                                                     std::to_string(expected) + " " + what);
-    return labels(tokens.value());
+    return toQStringList(tokens.value());
 }
 
 /// `image` scaled smoothly to `size`, composited on white where it has alpha.

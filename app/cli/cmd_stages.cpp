@@ -65,14 +65,6 @@ struct StageData {
     const Mat<S> *shown = nullptr;
 };
 
-QStringList indexLabels(Eigen::Index n, const QString &prefix)
-{
-    QStringList out;
-    for (Eigen::Index i = 0; i < n; ++i)
-        out << prefix + QString::number(i);
-    return out;
-}
-
 template <class S>
 std::shared_ptr<const Mat<double>> asDouble(const Mat<S> &m)
 {
@@ -196,10 +188,7 @@ Result<QStringList> tokenLabels(const QString &path, const char *option, Eigen::
         return makeError(Error::Code::BadShape, std::string(option) + ": " + path.toStdString() + " has " +
                                                     std::to_string(tokens->size()) + " token(s), the attention has " +
                                                     std::to_string(expected) + " " + what);
-    QStringList out;
-    for (const auto &t : tokens.value())
-        out << QString::fromStdString(t);
-    return out;
+    return toQStringList(tokens.value());
 }
 
 template <class S>

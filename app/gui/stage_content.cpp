@@ -17,14 +17,6 @@ QString tr(const char *s) { return QObject::tr(s); }
 
 std::shared_ptr<const Mat<double>> share(const Mat<double> &m) { return std::make_shared<const Mat<double>>(m); }
 
-QStringList dims(Eigen::Index n, const QString &prefix)
-{
-    QStringList out;
-    for (Eigen::Index i = 0; i < n; ++i)
-        out << prefix + QString::number(i);
-    return out;
-}
-
 HeatmapView::Content make(const Mat<double> &m, const QString &title, const QStringList &rows, const QStringList &cols,
                           const QString &rowAxis, const QString &colAxis, bool diverging)
 {
@@ -43,14 +35,6 @@ QString num(double v) { return std::isinf(v) ? (v < 0 ? QStringLiteral("−∞")
 
 } // namespace
 
-QStringList toQStringList(const std::vector<std::string> &v)
-{
-    QStringList out;
-    for (const auto &s : v)
-        out << QString::fromStdString(s);
-    return out;
-}
-
 std::vector<HeatmapView::Content> stageContents(const ExplorerState &s, Stage stage)
 {
     const ExplorerSetup &setup = *s.setup;
@@ -60,11 +44,11 @@ std::vector<HeatmapView::Content> stageContents(const ExplorerState &s, Stage st
     const auto &in = setup.inputs;
     if (stage == Stage::Inputs) {
         if (setup.x.size() == 0)
-            return {make(in.q[h], QObject::tr("Q (given), %1").arg(QObject::tr("head %1").arg(h)), q, dims(in.q[0].cols(), "d"), tr("query"), tr("dimension"), true)};
+            return {make(in.q[h], QObject::tr("Q (given), %1").arg(QObject::tr("head %1").arg(h)), q, indexLabels(in.q[0].cols(), "d"), tr("query"), tr("dimension"), true)};
         if (setup.crossAttention)
-            return {make(setup.x, tr("X: query tokens"), q, dims(setup.x.cols(), "d"), tr("token"), tr("dimension"), true),
-                    make(setup.c, tr("C: context tokens"), k, dims(setup.c.cols(), "d"), tr("token"), tr("dimension"), true)};
-        return {make(setup.x, tr("X: token embeddings"), q, dims(setup.x.cols(), "d"), tr("token"), tr("dimension"), true)};
+            return {make(setup.x, tr("X: query tokens"), q, indexLabels(setup.x.cols(), "d"), tr("token"), tr("dimension"), true),
+                    make(setup.c, tr("C: context tokens"), k, indexLabels(setup.c.cols(), "d"), tr("token"), tr("dimension"), true)};
+        return {make(setup.x, tr("X: token embeddings"), q, indexLabels(setup.x.cols(), "d"), tr("token"), tr("dimension"), true)};
     }
     // Q, K, V and the later stages: the matrices of the stages' table (stages.h).
     std::vector<HeatmapView::Content> out;
@@ -77,7 +61,7 @@ std::vector<HeatmapView::Content> stageContents(const ExplorerState &s, Stage st
         const QString title = sm.keyValueHead ? QObject::tr("%1, key/value head %2").arg(tr(sm.title)).arg(g)
                                               : QObject::tr("%1, head %2").arg(tr(sm.title)).arg(h);
         const QStringList rows = std::string_view(sm.rowAxis) == "query" ? q : k;
-        const QStringList cols = std::string_view(sm.colAxis) == "key" ? k : dims(m.cols(), "d");
+        const QStringList cols = std::string_view(sm.colAxis) == "key" ? k : indexLabels(m.cols(), "d");
         out.push_back(make(m, title, rows, cols, tr(sm.rowAxis), tr(sm.colAxis), sm.diverging));
     }
     return out;
