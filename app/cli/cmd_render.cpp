@@ -220,22 +220,6 @@ std::uint64_t renderBytesNeeded(const AttentionBundle &b, const RenderArgs &a)
     return satAdd(inPlace ? 0 : satMul(cells, 8), satMul(pixels, a.image.isEmpty() ? 8 : 20));
 }
 
-/// Tokens of `option`'s file, which must hold `expected` of them; `fallback` when not given.
-Result<QStringList> tokenLabels(const QString &path, const char *option, Eigen::Index expected, const char *what,
-                                const std::vector<std::string> &fallback)
-{
-    if (path.isEmpty())
-        return toQStringList(fallback);
-    auto tokens = readTokenFile(path.toStdString(), TokenMode::OneTokenPerLine);
-    if (!tokens)
-        return makeError(tokens.error().code, std::string(option) + ": " + tokens.error().message);
-    if (Eigen::Index(tokens->size()) != expected)
-        return makeError(Error::Code::BadShape, std::string(option) + ": " + path.toStdString() + " has " +
-                                                    std::to_string(tokens->size()) + " token(s), the matrix has " +
-                                                    std::to_string(expected) + " " + what);
-    return toQStringList(tokens.value());
-}
-
 /// `image` scaled smoothly to `size`, composited on white where it has alpha.
 QImage onWhite(const QImage &image, QSize size)
 {
@@ -317,24 +301,21 @@ int renderOverlay(const RenderArgs &a, const AttentionBundle &b, const Mat<doubl
 int renderCommand(const QStringList &args)
 {
     QCommandLineParser p;
-    const auto value = [&p](const char *name, const char *help, const char *valueName) {
-        p.addOption(QCommandLineOption(QString::fromLatin1(name), QString::fromUtf8(help), QString::fromLatin1(valueName)));
-    };
-    value("weights", "Attention [L, H, Tq, Tk], [H, Tq, Tk] or [Tq, Tk], or a bundle.", "TENSOR");
-    value("layer", "The layer (default: the last).", "L");
-    value("head", "The head (default 0).", "H");
-    value("tokens", "Query labels: UTF-8, one token per line.", "FILE");
-    value("key-tokens", "Key labels: UTF-8, one token per line.", "FILE");
-    value("out", "The picture: .png, .svg or .pdf.", "FILE");
-    value("width", "Width in pixels (PDF: points).", "PX");
-    value("height", "Height in pixels (PDF: points).", "PX");
-    value("colormap", "viridis (default), magma, gray or coolwarm.", "MAP");
-    value("normalize", "global (default), row or log.", "HOW");
-    value("title", "The title above the heatmap.", "TEXT");
-    p.addOption(QCommandLineOption(QStringLiteral("bare"), QStringLiteral("Only the cells: no axes, labels or colour scale.")));
-    value("image", "Show query --query's attention over this image's patches.", "IMAGE");
-    value("query", "The query shown over the image.", "N");
-    value("grid", "The patch grid, e.g. 14x14 (default: the bundle's image_grid).", "ROWSxCOLS");
+    addValueOption(p, "weights", "Attention [L, H, Tq, Tk], [H, Tq, Tk] or [Tq, Tk], or a bundle.", "TENSOR");
+    addValueOption(p, "layer", "The layer (default: the last).", "L");
+    addValueOption(p, "head", "The head (default 0).", "H");
+    addValueOption(p, "tokens", "Query labels: UTF-8, one token per line.", "FILE");
+    addValueOption(p, "key-tokens", "Key labels: UTF-8, one token per line.", "FILE");
+    addValueOption(p, "out", "The picture: .png, .svg or .pdf.", "FILE");
+    addValueOption(p, "width", "Width in pixels (PDF: points).", "PX");
+    addValueOption(p, "height", "Height in pixels (PDF: points).", "PX");
+    addValueOption(p, "colormap", "viridis (default), magma, gray or coolwarm.", "MAP");
+    addValueOption(p, "normalize", "global (default), row or log.", "HOW");
+    addValueOption(p, "title", "The title above the heatmap.", "TEXT");
+    addFlagOption(p, "bare", "Only the cells: no axes, labels or colour scale.");
+    addValueOption(p, "image", "Show query --query's attention over this image's patches.", "IMAGE");
+    addValueOption(p, "query", "The query shown over the image.", "N");
+    addValueOption(p, "grid", "The patch grid, e.g. 14x14 (default: the bundle's image_grid).", "ROWSxCOLS");
     addMemoryBudgetOption(p);
     if (auto exit = parseOrExit(p, args, QString::fromUtf8(kUsage)))
         return *exit;
@@ -358,12 +339,12 @@ int renderCommand(const QStringList &args)
         return renderOverlay(a, *bundle, bundle->attentions.matrix<double>(*lead));
 
     const Eigen::Index tq = bundle->queries(), tk = bundle->keys();
-    auto rows = tokenLabels(a.tokens, "--tokens", tq, "queries", bundle->tokens);
+    auto rows = tokenFileLabels(a.tokens, "--tokens", tq, "queries", "the matrix", toQStringList(bundle->tokens));
     if (!rows)
         return fail(rows.error());
     const bool keysFromTokens = a.keyTokens.isEmpty() && !a.tokens.isEmpty() && tq == tk;
     auto cols = keysFromTokens ? Result<QStringList>(rows.value())
-                               : tokenLabels(a.keyTokens, "--key-tokens", tk, "keys", bundle->keyTokens);
+                               : tokenFileLabels(a.keyTokens, "--key-tokens", tk, "keys", "the matrix", toQStringList(bundle->keyTokens));
     if (!cols)
         return fail(cols.error());
 

@@ -177,20 +177,6 @@ struct StagesArgs {
     QString tokens, keyTokens;
 };
 
-Result<QStringList> tokenLabels(const QString &path, const char *option, Eigen::Index expected, const char *what)
-{
-    if (path.isEmpty())
-        return indexLabels(expected, QString());
-    auto tokens = readTokenFile(path.toStdString(), TokenMode::OneTokenPerLine);
-    if (!tokens)
-        return makeError(tokens.error().code, std::string(option) + ": " + tokens.error().message);
-    if (Eigen::Index(tokens->size()) != expected)
-        return makeError(Error::Code::BadShape, std::string(option) + ": " + path.toStdString() + " has " +
-                                                    std::to_string(tokens->size()) + " token(s), the attention has " +
-                                                    std::to_string(expected) + " " + what);
-    return toQStringList(tokens.value());
-}
-
 template <class S>
 int run(const AttentionInputOptions &io, const StagesArgs &a)
 {
@@ -203,11 +189,12 @@ int run(const AttentionInputOptions &io, const StagesArgs &a)
     if (a.head >= std::int64_t(in.q.size()))
         return fail("--head " + std::to_string(a.head) + " is out of range: the attention has " + std::to_string(in.q.size()) +
                     " head(s) (0.." + std::to_string(in.q.size() - 1) + ")");
-    auto queries = tokenLabels(a.tokens, "--tokens", in.q[0].rows(), "queries");
+    auto queries = tokenFileLabels(a.tokens, "--tokens", in.q[0].rows(), "queries", "the attention", indexLabels(in.q[0].rows()));
     if (!queries)
         return fail(queries.error());
     const bool keysFromTokens = a.keyTokens.isEmpty() && !a.tokens.isEmpty() && in.q[0].rows() == in.k[0].rows();
-    auto keys = keysFromTokens ? Result<QStringList>(queries.value()) : tokenLabels(a.keyTokens, "--key-tokens", in.k[0].rows(), "keys");
+    auto keys = keysFromTokens ? Result<QStringList>(queries.value()) : tokenFileLabels(a.keyTokens, "--key-tokens", in.k[0].rows(), "keys", "the attention",
+                                                                        indexLabels(in.k[0].rows()));
     if (!keys)
         return fail(keys.error());
 
@@ -272,17 +259,14 @@ int stagesCommand(const QStringList &args)
 {
     QCommandLineParser p;
     addAttentionInputOptions(p);
-    const auto value = [&p](const char *name, const char *help, const char *valueName) {
-        p.addOption(QCommandLineOption(QString::fromLatin1(name), QString::fromUtf8(help), QString::fromLatin1(valueName)));
-    };
-    value("out-dir", "The directory for the stages (created if needed).", "DIR");
-    value("format", "The pictures' format: png (default), svg or pdf.", "FMT");
-    value("head", "The head the pictures show (default 0).", "H");
-    value("tokens", "Query labels: UTF-8, one token per line.", "FILE");
-    value("key-tokens", "Key labels: UTF-8, one token per line.", "FILE");
-    value("colormap", "The weights' colour map: viridis (default), magma, gray or coolwarm.", "MAP");
-    value("width", "Picture width in pixels (PDF: points), default 1200.", "PX");
-    value("height", "Picture height in pixels (PDF: points), default 1000.", "PX");
+    addValueOption(p, "out-dir", "The directory for the stages (created if needed).", "DIR");
+    addValueOption(p, "format", "The pictures' format: png (default), svg or pdf.", "FMT");
+    addValueOption(p, "head", "The head the pictures show (default 0).", "H");
+    addValueOption(p, "tokens", "Query labels: UTF-8, one token per line.", "FILE");
+    addValueOption(p, "key-tokens", "Key labels: UTF-8, one token per line.", "FILE");
+    addValueOption(p, "colormap", "The weights' colour map: viridis (default), magma, gray or coolwarm.", "MAP");
+    addValueOption(p, "width", "Picture width in pixels (PDF: points), default 1200.", "PX");
+    addValueOption(p, "height", "Picture height in pixels (PDF: points), default 1000.", "PX");
     const QString usage = QString::fromUtf8(kUsageHead) + QString::fromUtf8(kAttentionInputUsage) + QString::fromUtf8(kUsageTail);
     if (auto exit = parseOrExit(p, args, usage))
         return *exit;
