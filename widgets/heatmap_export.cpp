@@ -158,7 +158,7 @@ Error writeError(const QString &path, const QString &why)
     return makeError(Error::Code::WriteFailed, "cannot write " + path.toStdString() + ": " + why.toStdString());
 }
 
-/// Runs `write` into memory, then writes the bytes atomically (engine/file_io.h): on any failure
+/// Runs `write` into memory, then writes the bytes atomically (engine/formats/file_io.h): on any failure
 /// `path` is left as it was, and a failed write names the operating system's reason ("No space
 /// left on device"), which QImageWriter on a QSaveFile reported as "Unknown error".
 Status writeAtomically(const QString &path, const std::function<QString(QIODevice &)> &write)
@@ -469,36 +469,22 @@ QImage renderBare(Eigen::Map<const Mat<float>> m, int width, int height, Colorma
     return renderBareCells(Cells<float>{m.data(), m.rows(), m.cols()}, width, height, map, n);
 }
 
-QImage renderPatchOverlay(const QImage &image, const Mat<double> &patches, int width, int height, ColormapId map,
-                          ColorNormalization n)
+Mat<double> colourPositions(const Mat<double> &m, ColorNormalization n, bool centred)
 {
-    const int rows = int(patches.rows()), cols = int(patches.cols());
-    assert(rows >= 1 && cols >= 1 && rows <= height && cols <= width);
-    QImage out(width, height, QImage::Format_RGB32);
-    if (out.isNull())
-        return out;
-    out.fill(Qt::white);
-    {
-        QPainter painter(&out);
-        painter.setRenderHint(QPainter::SmoothPixmapTransform);
-        painter.drawImage(QRect(0, 0, width, height), image);
-    }
-    // One pixel per patch: the patches' colours, normalised over all of them.
-    const QImage colours = renderBare(patches, cols, rows, map, n == ColorNormalization::Row ? ColorNormalization::Global : n);
-    for (int r = 0; r < rows; ++r) {
-        const int top = int(std::int64_t(r) * height / rows), bottom = int(std::int64_t(r + 1) * height / rows);
-        for (int c = 0; c < cols; ++c) {
-            const int left = int(std::int64_t(c) * width / cols), right = int(std::int64_t(c + 1) * width / cols);
-            const QRgb colour = colours.color(colours.pixelIndex(c, r));
-            for (int y = top; y < bottom; ++y) {
-                auto *line = reinterpret_cast<QRgb *>(out.scanLine(y));
-                for (int x = left; x < right; ++x) // (image + colour) / 2 per channel
-                    line[x] = qRgb((qRed(line[x]) + qRed(colour)) / 2, (qGreen(line[x]) + qGreen(colour)) / 2,
-                                   (qBlue(line[x]) + qBlue(colour)) / 2);
-            }
+    const Cells<double> cells{m.data(), m.rows(), m.cols()};
+    const std::vector<Range> ranges = valueRanges(cells, n, centred);
+    const bool log = n == ColorNormalization::Log;
+    Mat<double> t(m.rows(), m.cols());
+    for (Eigen::Index i = 0; i < m.rows(); ++i) {
+        const Range &r = ranges[ranges.size() == 1 ? 0 : std::size_t(i)];
+        for (Eigen::Index j = 0; j < m.cols(); ++j) {
+            const double v = m(i, j);
+            // As indexRow: log10 of positive values; no spread draws in the lowest colour.
+            const double x = log ? (v > 0 ? (std::log10(v) - r.lo) * r.inv : 0.0) : (r.inv == 0 ? 0.0 : (v - r.lo) * r.inv);
+            t(i, j) = x > 0 ? std::min(x, 1.0) : 0.0; // NaN → 0, as lutIndex
         }
     }
-    return out;
+    return t;
 }
 
 Result<QByteArray> encodeImage(const QImage &image, ExportFormat format, const QString &title)

@@ -75,14 +75,10 @@ QImage renderBare(const Mat<double> &m, int width, int height, ColormapId map, C
 /// no 128 MiB double copy.
 QImage renderBare(Eigen::Map<const Mat<float>> m, int width, int height, ColormapId map, ColorNormalization n);
 
-/// Attention over image patches: `image` scaled (smoothly) to width × height, composited on
-/// white when it has alpha, and patch (r, c) of a grid of patches.rows() × patches.cols() —
-/// pixels [⌊c·width/cols⌋, ⌊(c+1)·width/cols⌋) × [⌊r·height/rows⌋, …) — blended with the colour
-/// of its value: each channel = (image + colour) / 2, i.e. the colour map at 50 % alpha. Values
-/// are normalised over all patches (Row is the same as Global here: one query's row). Requires
-/// 1 <= rows <= height, 1 <= cols <= width. Format_RGB32.
-QImage renderPatchOverlay(const QImage &image, const Mat<double> &patches, int width, int height, ColormapId map,
-                          ColorNormalization n);
+/// Where each cell of `m` falls in the colour map, t in [0, 1], normalised as renderBare does
+/// (`centred` for a diverging map), so that ⌊t·256⌋ clamped to 0..255 is the colour index
+/// renderBare draws: NaN and -inf give 0, +inf 1 (in a matrix with finite spread).
+Mat<double> colourPositions(const Mat<double> &m, ColorNormalization n, bool centred);
 
 /// Writes `image` to `path` in the format of its extension: PNG through Qt's writer at zlib
 /// level 1 (3× faster than the default level 6 on a 4096² Indexed8 image, for a file 1.4×

@@ -9,30 +9,17 @@ namespace attnscope {
 
 QString StageStepper::title(Stage stage)
 {
-    switch (stage) {
-    case Stage::Inputs: return tr("Inputs");
-    case Stage::Qkv: return tr("Q, K, V");
-    case Stage::Scores: return tr("Scores QKᵀ");
-    case Stage::Scaled: return tr("Scaled");
-    case Stage::Masked: return tr("Masked");
-    case Stage::Weights: return tr("Softmax weights");
-    case Stage::Output: return tr("Output A·V");
-    }
-    return {};
+    return tr(stageInfo(stage).title);
 }
 
 QString StageStepper::key(Stage stage)
 {
-    static const char *keys[] = {"inputs", "qkv", "scores", "scaled", "masked", "weights", "output"};
-    return QString::fromLatin1(keys[int(stage)]);
+    return QString::fromLatin1(stageInfo(stage).key);
 }
 
 std::optional<Stage> StageStepper::fromKey(const QString &k)
 {
-    for (int i = 0; i < kCount; ++i)
-        if (key(Stage(i)) == k)
-            return Stage(i);
-    return std::nullopt;
+    return stageForKey(k.toStdString());
 }
 
 StageStepper::StageStepper(QWidget *parent) : QWidget(parent)

@@ -21,10 +21,11 @@ public:
 
     Stage stage() const { return m_stage; }
     void setStage(Stage stage);
-    static QString title(Stage stage);     ///< "Softmax weights"
+    // The table of the stages (engine/math/stages.h) as Qt strings.
+    static QString title(Stage stage);     ///< "Softmax weights", translated
     static QString key(Stage stage);       ///< "weights", as on the command line
     static std::optional<Stage> fromKey(const QString &key);
-    static constexpr int kCount = 7;
+    static constexpr int kCount = int(kStageCount);
 
 public slots:
     void next();

@@ -15,27 +15,24 @@ const char *const kAttentionInputUsage =
 
 void addAttentionInputOptions(QCommandLineParser &p)
 {
-    const auto value = [&p](const char *name, const char *help, const char *valueName) {
-        p.addOption(QCommandLineOption(QString::fromLatin1(name), QString::fromUtf8(help), QString::fromLatin1(valueName)));
-    };
-    value("q", "Queries [Tq, d], [H, Tq, d] or [B, H, Tq, d].", "TENSOR");
-    value("k", "Keys, shaped like Q with Tk rows.", "TENSOR");
-    value("v", "Values, shaped like K with d_v columns.", "TENSOR");
-    value("x", "The queries' sequence [Tq, d_model]; Q = X·Wq.", "TENSOR");
-    value("wq", "Query projection [d_model, d_k].", "TENSOR");
-    value("wk", "Key projection [d_model, d_k].", "TENSOR");
-    value("wv", "Value projection [d_model, d_v].", "TENSOR");
-    value("context", "The keys' sequence C [Tk, d_model] for cross-attention (default: X).", "TENSOR");
-    value("heads", "Split 2-D inputs into N heads of d/N columns (as nn.MultiheadAttention).", "N");
-    value("batch", "The batch item of 4-D inputs and of masks with a batch axis (default 0).", "B");
-    value("scale", "sqrt = 1/√d_k (default), dim = 1/d_k, none, or a multiplier.", "MODE");
-    value("mask", "causal (top-left aligned), or a TENSOR [Tq, Tk], [H, Tq, Tk] or [B, H, Tq, Tk] "
+    addValueOption(p, "q", "Queries [Tq, d], [H, Tq, d] or [B, H, Tq, d].", "TENSOR");
+    addValueOption(p, "k", "Keys, shaped like Q with Tk rows.", "TENSOR");
+    addValueOption(p, "v", "Values, shaped like K with d_v columns.", "TENSOR");
+    addValueOption(p, "x", "The queries' sequence [Tq, d_model]; Q = X·Wq.", "TENSOR");
+    addValueOption(p, "wq", "Query projection [d_model, d_k].", "TENSOR");
+    addValueOption(p, "wk", "Key projection [d_model, d_k].", "TENSOR");
+    addValueOption(p, "wv", "Value projection [d_model, d_v].", "TENSOR");
+    addValueOption(p, "context", "The keys' sequence C [Tk, d_model] for cross-attention (default: X).", "TENSOR");
+    addValueOption(p, "heads", "Split 2-D inputs into N heads of d/N columns (as nn.MultiheadAttention).", "N");
+    addValueOption(p, "batch", "The batch item of 4-D inputs and of masks with a batch axis (default 0).", "B");
+    addValueOption(p, "scale", "sqrt = 1/√d_k (default), dim = 1/d_k, none, or a multiplier.", "MODE");
+    addValueOption(p, "mask", "causal (top-left aligned), or a TENSOR [Tq, Tk], [H, Tq, Tk] or [B, H, Tq, Tk] "
                   "(bool/int: non-zero = may attend; float: added to the scores).", "MASK");
-    value("key-padding", "[Tk] or [B, Tk]; bool/int: non-zero = padding, never attended; float: added to the scores.",
+    addValueOption(p, "key-padding", "[Tk] or [B, Tk]; bool/int: non-zero = padding, never attended; float: added to the scores.",
           "TENSOR");
-    value("attention-mask", "[Tk] or [B, Tk], Hugging Face's attention_mask: 1 = keep, 0 = padding (bool/int).", "TENSOR");
-    value("precision", "f32 (default) or f64, for the computation and the outputs.", "P");
-    value("memory-budget", "Refuse work needing more memory than this (default: half of physical memory), e.g. 4G.", "SIZE");
+    addValueOption(p, "attention-mask", "[Tk] or [B, Tk], Hugging Face's attention_mask: 1 = keep, 0 = padding (bool/int).", "TENSOR");
+    addValueOption(p, "precision", "f32 (default) or f64, for the computation and the outputs.", "P");
+    addValueOption(p, "memory-budget", "Refuse work needing more memory than this (default: half of physical memory), e.g. 4G.", "SIZE");
 }
 
 namespace {

@@ -4,6 +4,7 @@
 
 #include "memory_budget.h"
 #include "tensor_file.h"
+#include "text.h"
 
 namespace attnscope::cli {
 
@@ -16,6 +17,31 @@ int fail(const std::string &message)
 int fail(const Error &error) { return fail(error.message); }
 
 void warn(const std::string &message) { std::fprintf(stderr, "warning: %s\n", message.c_str()); }
+
+void addValueOption(QCommandLineParser &parser, const char *name, const char *help, const char *valueName)
+{
+    parser.addOption(QCommandLineOption(QString::fromLatin1(name), QString::fromUtf8(help), QString::fromLatin1(valueName)));
+}
+
+void addFlagOption(QCommandLineParser &parser, const char *name, const char *help)
+{
+    parser.addOption(QCommandLineOption(QString::fromLatin1(name), QString::fromUtf8(help)));
+}
+
+Result<QStringList> tokenFileLabels(const QString &path, const char *option, qsizetype expected, const char *what,
+                                    const char *holder, const QStringList &fallback)
+{
+    if (path.isEmpty())
+        return fallback;
+    auto tokens = readTokenFile(path.toStdString(), TokenMode::OneTokenPerLine);
+    if (!tokens)
+        return makeError(tokens.error().code, std::string(option) + ": " + tokens.error().message);
+    if (qsizetype(tokens->size()) != expected)
+        return makeError(Error::Code::BadShape, std::string(option) + ": " + path.toStdString() + " has " +
+                                                    std::to_string(tokens->size()) + " token(s), " + holder + " has " +
+                                                    std::to_string(expected) + " " + what);
+    return toQStringList(tokens.value());
+}
 
 void addMemoryBudgetOption(QCommandLineParser &parser)
 {

@@ -37,6 +37,18 @@ Status applyMemoryBudgetOption(const QCommandLineParser &parser);
 /// The tensor named by option `name`, if it was given.
 Result<std::optional<NamedTensor>> optionalTensor(const QCommandLineParser &parser, const QString &name);
 
+/// Adds the option --`name` with a value, called `valueName` in the help (name and value name
+/// Latin-1, help UTF-8).
+void addValueOption(QCommandLineParser &parser, const char *name, const char *help, const char *valueName);
+/// Adds the switch --`name`.
+void addFlagOption(QCommandLineParser &parser, const char *name, const char *help);
+
+/// The labels in the token file `path` given with `option` (UTF-8, one token per line), which
+/// must hold `expected` of them, the `what` ("queries", "keys") of `holder` ("the matrix");
+/// `fallback` when no file is given. Errors name the option and the file.
+Result<QStringList> tokenFileLabels(const QString &path, const char *option, qsizetype expected, const char *what,
+                                    const char *holder, const QStringList &fallback);
+
 /// A whole number option in [min, max]; `fallback` when absent.
 Result<long long> integerOption(const QCommandLineParser &parser, const QString &name, long long fallback,
                                 long long min, long long max);

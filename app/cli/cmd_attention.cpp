@@ -144,12 +144,9 @@ int attentionCommand(const QStringList &args)
 {
     QCommandLineParser p;
     addAttentionInputOptions(p);
-    const auto value = [&p](const char *name, const char *help, const char *valueName) {
-        p.addOption(QCommandLineOption(QString::fromLatin1(name), QString::fromUtf8(help), QString::fromLatin1(valueName)));
-    };
-    value("scores-out", "Write the masked, scaled scores the softmax receives.", "FILE.npy");
-    value("weights-out", "Write the attention weights.", "FILE.npy");
-    value("output-out", "Write the output A·V.", "FILE.npy");
+    addValueOption(p, "scores-out", "Write the masked, scaled scores the softmax receives.", "FILE.npy");
+    addValueOption(p, "weights-out", "Write the attention weights.", "FILE.npy");
+    addValueOption(p, "output-out", "Write the output A·V.", "FILE.npy");
     if (auto exit = parseOrExit(p, args, QString::fromUtf8(kUsage)))
         return *exit;
 

@@ -141,21 +141,15 @@ Result<int> checkAgainst(const Request &r, const AttentionBundle &b)
 int combineCommand(const QStringList &args)
 {
     QCommandLineParser p;
-    const auto value = [&p](const char *name, const char *help, const char *valueName) {
-        p.addOption(QCommandLineOption(QString::fromLatin1(name), QString::fromUtf8(help), QString::fromLatin1(valueName)));
-    };
-    const auto flag = [&p](const char *name, const char *help) {
-        p.addOption(QCommandLineOption(QString::fromLatin1(name), QString::fromUtf8(help)));
-    };
-    value("weights", "Attention weights [L, H, Tq, Tk], [H, Tq, Tk] or [Tq, Tk].", "TENSOR");
-    value("fuse", "How the heads of a layer are reduced: mean (default), max or min.", "HOW");
-    value("layer", "The layer to show (default: the last); with --rollout, the last layer rolled out.", "L");
-    flag("rollout", "Attention rollout over layers 0..L (square attention only).");
-    value("discard-ratio", "With --rollout: zero this fraction R in [0, 1) of each fused layer's smallest "
+    addValueOption(p, "weights", "Attention weights [L, H, Tq, Tk], [H, Tq, Tk] or [Tq, Tk].", "TENSOR");
+    addValueOption(p, "fuse", "How the heads of a layer are reduced: mean (default), max or min.", "HOW");
+    addValueOption(p, "layer", "The layer to show (default: the last); with --rollout, the last layer rolled out.", "L");
+    addFlagOption(p, "rollout", "Attention rollout over layers 0..L (square attention only).");
+    addValueOption(p, "discard-ratio", "With --rollout: zero this fraction R in [0, 1) of each fused layer's smallest "
                            "off-diagonal entries first (default 0).", "R");
-    value("hide-tokens", "Drop these key columns (0-based, comma-separated; a duplicate hides once).", "I,J,...");
-    flag("renormalize", "Divide each remaining row by its sum (rows summing to 0 stay, with a warning).");
-    value("out", "The output, float32 .npy [Tq, Tk minus the hidden keys].", "FILE.npy");
+    addValueOption(p, "hide-tokens", "Drop these key columns (0-based, comma-separated; a duplicate hides once).", "I,J,...");
+    addFlagOption(p, "renormalize", "Divide each remaining row by its sum (rows summing to 0 stay, with a warning).");
+    addValueOption(p, "out", "The output, float32 .npy [Tq, Tk minus the hidden keys].", "FILE.npy");
     addMemoryBudgetOption(p);
     if (auto exit = parseOrExit(p, args, QString::fromUtf8(kUsage)))
         return *exit;

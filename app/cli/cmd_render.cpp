@@ -3,10 +3,12 @@
 
 #include <QCommandLineParser>
 #include <QFileInfo>
+#include <QPainter>
 #include <QRegularExpression>
 
 #include <cstdio>
 
+#include "attention_overlay.h"
 #include "bundle.h"
 #include "cli_common.h"
 #include "commands.h"
@@ -82,14 +84,6 @@ struct RenderArgs {
     std::optional<long long> layer, head, query;
     QString tokens, keyTokens, grid;
 };
-
-QStringList labels(const std::vector<std::string> &tokens)
-{
-    QStringList out;
-    for (const auto &t : tokens)
-        out << QString::fromStdString(t);
-    return out;
-}
 
 Result<std::optional<long long>> optionalIndex(const QCommandLineParser &p, const char *name)
 {
@@ -216,29 +210,27 @@ QImage bareImage(const AttentionBundle &b, std::int64_t lead, int width, int hei
 }
 
 /// What drawing holds beside the input: the matrix in double (not for a float32 --bare) and the
-/// picture, 8 bytes a pixel (the image and its encoding's working copy).
+/// picture, 8 bytes a pixel (the image and its encoding's working copy); with --image 20 bytes a
+/// pixel (the scaled image, the per-pixel map in double, the blended picture and its RGB32 copy).
 std::uint64_t renderBytesNeeded(const AttentionBundle &b, const RenderArgs &a)
 {
     const std::uint64_t cells = satMul(std::uint64_t(b.queries()), std::uint64_t(b.keys()));
     const bool inPlace = a.bare && b.attentions.dtype == DType::F32;
     const std::uint64_t pixels = satMul(std::uint64_t(a.width.value_or(4096)), std::uint64_t(a.height.value_or(4096)));
-    return satAdd(inPlace ? 0 : satMul(cells, 8), satMul(pixels, 8));
+    return satAdd(inPlace ? 0 : satMul(cells, 8), satMul(pixels, a.image.isEmpty() ? 8 : 20));
 }
 
-/// Tokens of `option`'s file, which must hold `expected` of them; `fallback` when not given.
-Result<QStringList> tokenLabels(const QString &path, const char *option, Eigen::Index expected, const char *what,
-                                const std::vector<std::string> &fallback)
+/// `image` scaled smoothly to `size`, composited on white where it has alpha.
+QImage onWhite(const QImage &image, QSize size)
 {
-    if (path.isEmpty())
-        return labels(fallback);
-    auto tokens = readTokenFile(path.toStdString(), TokenMode::OneTokenPerLine);
-    if (!tokens)
-        return makeError(tokens.error().code, std::string(option) + ": " + tokens.error().message);
-    if (Eigen::Index(tokens->size()) != expected)
-        return makeError(Error::Code::BadShape, std::string(option) + ": " + path.toStdString() + " has " +
-                                                    std::to_string(tokens->size()) + " token(s), the matrix has " +
-                                                    std::to_string(expected) + " " + what);
-    return labels(tokens.value());
+    QImage out(size, QImage::Format_RGB32);
+    if (out.isNull())
+        return out;
+    out.fill(Qt::white);
+    QPainter painter(&out);
+    painter.setRenderHint(QPainter::SmoothPixmapTransform);
+    painter.drawImage(QRect(QPoint(0, 0), size), image);
+    return out;
 }
 
 int renderOverlay(const RenderArgs &a, const AttentionBundle &b, const Mat<double> &m)
@@ -285,9 +277,18 @@ int renderOverlay(const RenderArgs &a, const AttentionBundle &b, const Mat<doubl
     if (rows > size.height() || cols > size.width())
         return fail("the grid " + std::to_string(rows) + "×" + std::to_string(cols) + " has more patches across than the " +
                     std::to_string(size.width()) + " × " + std::to_string(size.height()) + " picture has pixels");
-    // Row-major: patch r·cols + c at (r, c).
-    const Mat<double> grid = Eigen::Map<const Mat<double>>(m.data() + *a.query * m.cols() + (cls ? 1 : 0), rows, cols);
-    const QImage picture = renderPatchOverlay(*image, grid, size.width(), size.height(), a.look.colormap, a.look.normalization);
+    auto grid = PatchGrid::fromRowsCols(size, rows, cols);
+    if (!grid)
+        return fail(grid.error());
+    // Row-major: patch r·cols + c is key r·cols + c (+ 1 after a [CLS] key).
+    const Vec<double> values = m.row(*a.query).segment(cls ? 1 : 0, grid->count()).transpose();
+    // The window's renderer at 50 %, nearest patch, over the image scaled onto white.
+    const OverlayStyle style{a.look.colormap, a.look.normalization, 0.5, Upsampling::Nearest};
+    const QImage base = onWhite(*image, size);
+    if (base.isNull())
+        return fail("cannot allocate a picture of " + std::to_string(size.width()) + " × " + std::to_string(size.height()) +
+                    " pixels");
+    const QImage picture = renderAttentionOverlay(base, values, *grid, style).convertToFormat(QImage::Format_RGB32);
     if (auto st = writeImage(picture, a.out, a.title); !st)
         return fail(st.error());
     std::printf("render: query %lld over a %d×%d patch grid%s, %d × %d px -> %s\n", *a.query, rows, cols,
@@ -300,24 +301,21 @@ int renderOverlay(const RenderArgs &a, const AttentionBundle &b, const Mat<doubl
 int renderCommand(const QStringList &args)
 {
     QCommandLineParser p;
-    const auto value = [&p](const char *name, const char *help, const char *valueName) {
-        p.addOption(QCommandLineOption(QString::fromLatin1(name), QString::fromUtf8(help), QString::fromLatin1(valueName)));
-    };
-    value("weights", "Attention [L, H, Tq, Tk], [H, Tq, Tk] or [Tq, Tk], or a bundle.", "TENSOR");
-    value("layer", "The layer (default: the last).", "L");
-    value("head", "The head (default 0).", "H");
-    value("tokens", "Query labels: UTF-8, one token per line.", "FILE");
-    value("key-tokens", "Key labels: UTF-8, one token per line.", "FILE");
-    value("out", "The picture: .png, .svg or .pdf.", "FILE");
-    value("width", "Width in pixels (PDF: points).", "PX");
-    value("height", "Height in pixels (PDF: points).", "PX");
-    value("colormap", "viridis (default), magma, gray or coolwarm.", "MAP");
-    value("normalize", "global (default), row or log.", "HOW");
-    value("title", "The title above the heatmap.", "TEXT");
-    p.addOption(QCommandLineOption(QStringLiteral("bare"), QStringLiteral("Only the cells: no axes, labels or colour scale.")));
-    value("image", "Show query --query's attention over this image's patches.", "IMAGE");
-    value("query", "The query shown over the image.", "N");
-    value("grid", "The patch grid, e.g. 14x14 (default: the bundle's image_grid).", "ROWSxCOLS");
+    addValueOption(p, "weights", "Attention [L, H, Tq, Tk], [H, Tq, Tk] or [Tq, Tk], or a bundle.", "TENSOR");
+    addValueOption(p, "layer", "The layer (default: the last).", "L");
+    addValueOption(p, "head", "The head (default 0).", "H");
+    addValueOption(p, "tokens", "Query labels: UTF-8, one token per line.", "FILE");
+    addValueOption(p, "key-tokens", "Key labels: UTF-8, one token per line.", "FILE");
+    addValueOption(p, "out", "The picture: .png, .svg or .pdf.", "FILE");
+    addValueOption(p, "width", "Width in pixels (PDF: points).", "PX");
+    addValueOption(p, "height", "Height in pixels (PDF: points).", "PX");
+    addValueOption(p, "colormap", "viridis (default), magma, gray or coolwarm.", "MAP");
+    addValueOption(p, "normalize", "global (default), row or log.", "HOW");
+    addValueOption(p, "title", "The title above the heatmap.", "TEXT");
+    addFlagOption(p, "bare", "Only the cells: no axes, labels or colour scale.");
+    addValueOption(p, "image", "Show query --query's attention over this image's patches.", "IMAGE");
+    addValueOption(p, "query", "The query shown over the image.", "N");
+    addValueOption(p, "grid", "The patch grid, e.g. 14x14 (default: the bundle's image_grid).", "ROWSxCOLS");
     addMemoryBudgetOption(p);
     if (auto exit = parseOrExit(p, args, QString::fromUtf8(kUsage)))
         return *exit;
@@ -341,12 +339,12 @@ int renderCommand(const QStringList &args)
         return renderOverlay(a, *bundle, bundle->attentions.matrix<double>(*lead));
 
     const Eigen::Index tq = bundle->queries(), tk = bundle->keys();
-    auto rows = tokenLabels(a.tokens, "--tokens", tq, "queries", bundle->tokens);
+    auto rows = tokenFileLabels(a.tokens, "--tokens", tq, "queries", "the matrix", toQStringList(bundle->tokens));
     if (!rows)
         return fail(rows.error());
     const bool keysFromTokens = a.keyTokens.isEmpty() && !a.tokens.isEmpty() && tq == tk;
     auto cols = keysFromTokens ? Result<QStringList>(rows.value())
-                               : tokenLabels(a.keyTokens, "--key-tokens", tk, "keys", bundle->keyTokens);
+                               : tokenFileLabels(a.keyTokens, "--key-tokens", tk, "keys", "the matrix", toQStringList(bundle->keyTokens));
     if (!cols)
         return fail(cols.error());
 

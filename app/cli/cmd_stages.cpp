@@ -5,8 +5,9 @@
 #include <QDir>
 
 #include <cstdio>
-#include <cstring>
 #include <span>
+#include <string_view>
+#include <tuple>
 
 #include "attention_options.h"
 #include "cli_common.h"
@@ -14,6 +15,7 @@
 #include "file_io.h"
 #include "heatmap_export.h"
 #include "npy.h"
+#include "stages.h"
 #include "text.h"
 
 namespace attnscope::cli {
@@ -46,8 +48,6 @@ Files of those names are replaced; other files in DIR are left alone. All files 
 together, only when everything succeeded.
 Exit status: 0 on success, 2 on any error (one line on stderr starting with "error:").)";
 
-const char *const kStageNames[] = {"q", "k", "v", "scores", "scaled", "masked", "weights", "output"};
-
 template <class S>
 std::span<const std::byte> bytesOf(const Mat<S> &m)
 {
@@ -65,14 +65,6 @@ struct StageData {
     const Mat<S> *shown = nullptr;
 };
 
-QStringList indexLabels(Eigen::Index n, const QString &prefix)
-{
-    QStringList out;
-    for (Eigen::Index i = 0; i < n; ++i)
-        out << prefix + QString::number(i);
-    return out;
-}
-
 template <class S>
 std::shared_ptr<const Mat<double>> asDouble(const Mat<S> &m)
 {
@@ -83,58 +75,66 @@ struct Labels {
     QStringList queries, keys;
 };
 
+/// The matrices of one entry of the stages' table, one per head, and the one head `head` shows.
+template <class S>
+std::pair<std::vector<const Mat<S> *>, const Mat<S> *> matricesOf(const StageMatrix &sm, const AttentionInputs<S> &in,
+                                                                  const AttentionResult<S> &r, int head)
+{
+    const HeadResult<S> &h = r.heads[std::size_t(head)];
+    const auto g = std::size_t(h.kvHead);
+    const auto all = [](const std::vector<Mat<S>> &ms, std::size_t shown) {
+        std::vector<const Mat<S> *> out;
+        for (const auto &m : ms)
+            out.push_back(&m);
+        return std::pair{out, out[shown]};
+    };
+    const std::string_view file = sm.file;
+    if (file == "q")
+        return all(in.q, std::size_t(head));
+    if (file == "k")
+        return all(in.k, g);
+    if (file == "v")
+        return all(in.v, g);
+    const auto member = headResultMember<S>(sm.stage);
+    std::vector<const Mat<S> *> out;
+    for (const auto &hr : r.heads)
+        out.push_back(&(hr.*member));
+    return {out, &(h.*member)};
+}
+
+/// The stages' matrices in the order of the table (stages.h), each with its picture.
 template <class S>
 std::vector<StageData<S>> collectStages(const PreparedAttention<S> &prep, const AttentionResult<S> &r, int head,
                                         const Labels &labels, std::vector<Mat<S>> &joined)
 {
-    const auto &in = prep.inputs;
-    const HeadResult<S> &h = r.heads[std::size_t(head)];
-    const auto g = std::size_t(h.kvHead);
     const bool single = prep.layout == HeadLayout::Single;
-    const QString name = QStringLiteral("head %1").arg(head);
-    // The picture's values are filled in only when it is drawn (see StageData).
-    const auto make = [](const QString &title, const QStringList &rows, const QStringList &cols, const QString &rowAxis,
-                         const QString &colAxis, bool diverging) {
-        HeatmapView::Content c;
-        c.title = title;
-        c.rowLabels = rows;
-        c.colLabels = cols;
-        c.rowAxis = rowAxis;
-        c.colAxis = colAxis;
-        c.diverging = diverging;
-        return c;
-    };
-    const auto all = [](const std::vector<Mat<S>> &ms) {
-        std::vector<const Mat<S> *> out;
-        for (const auto &m : ms)
-            out.push_back(&m);
-        return out;
-    };
-    const auto each = [&r](Mat<S> HeadResult<S>::*member) {
-        std::vector<const Mat<S> *> out;
-        for (const auto &hr : r.heads)
-            out.push_back(&(hr.*member));
-        return out;
-    };
-    const QStringList dq = indexLabels(in.q[0].cols(), "d"), dv = indexLabels(in.v[0].cols(), "d");
+    const auto kvHead = r.heads[std::size_t(head)].kvHead;
     std::vector<StageData<S>> out;
-    out.push_back({all(in.q), single, make(QStringLiteral("Q, %1").arg(name), labels.queries, dq, "query", "dimension", true), &in.q[std::size_t(head)]});
-    out.push_back({all(in.k), single, make(QStringLiteral("K, key/value head %1").arg(g), labels.keys, dq, "key", "dimension", true), &in.k[g]});
-    out.push_back({all(in.v), single, make(QStringLiteral("V, key/value head %1").arg(g), labels.keys, dv, "key", "dimension", true), &in.v[g]});
-    out.push_back({each(&HeadResult<S>::scoresRaw), single, make(QStringLiteral("Scores Q·Kᵀ, %1").arg(name), labels.queries, labels.keys, "query", "key", true), &h.scoresRaw});
-    out.push_back({each(&HeadResult<S>::scoresScaled), single, make(QStringLiteral("Scaled scores, %1").arg(name), labels.queries, labels.keys, "query", "key", true), &h.scoresScaled});
-    out.push_back({each(&HeadResult<S>::scoresMasked), single, make(QStringLiteral("Masked scores (grey = −∞), %1").arg(name), labels.queries, labels.keys, "query", "key", true), &h.scoresMasked});
-    out.push_back({each(&HeadResult<S>::weights), single, make(QStringLiteral("Attention weights A, %1").arg(name), labels.queries, labels.keys, "query", "key", false), &h.weights});
-    StageData<S> output{each(&HeadResult<S>::output), false, make(QStringLiteral("Output A·V, %1").arg(name), labels.queries, dv, "query", "dimension", true), &h.output};
-    if (prep.layout != HeadLayout::Stacked) { // as `attention` writes it: heads side by side, [Tq, H·dv]
-        std::vector<Mat<S>> parts;
-        for (const auto &hr : r.heads)
-            parts.push_back(hr.output);
-        joined.push_back(concatHeads(parts));
-        output.heads = {&joined.back()};
-        output.squeeze = true;
+    for (const StageMatrix &sm : kStageMatrices) {
+        StageData<S> d;
+        std::tie(d.heads, d.shown) = matricesOf<S>(sm, prep.inputs, r, head);
+        d.squeeze = single;
+        // The picture's values are filled in only when it is drawn (see StageData).
+        d.picture.title = sm.keyValueHead ? QStringLiteral("%1, key/value head %2").arg(QString::fromUtf8(sm.title)).arg(kvHead)
+                                          : QStringLiteral("%1, head %2").arg(QString::fromUtf8(sm.title)).arg(head);
+        d.picture.rowLabels = std::string_view(sm.rowAxis) == "query" ? labels.queries : labels.keys;
+        d.picture.colLabels = std::string_view(sm.colAxis) == "key" ? labels.keys : indexLabels(d.shown->cols(), "d");
+        d.picture.rowAxis = QString::fromLatin1(sm.rowAxis);
+        d.picture.colAxis = QString::fromLatin1(sm.colAxis);
+        d.picture.diverging = sm.diverging;
+        if (sm.stage == Stage::Output && prep.layout != HeadLayout::Stacked) {
+            // As `attention` writes it: heads side by side, [Tq, H·dv].
+            std::vector<Mat<S>> parts;
+            for (const auto &hr : r.heads)
+                parts.push_back(hr.output);
+            joined.push_back(concatHeads(parts));
+            d.heads = {&joined.back()};
+            d.squeeze = true;
+        } else if (sm.stage == Stage::Output) {
+            d.squeeze = false;
+        }
+        out.push_back(std::move(d));
     }
-    out.push_back(std::move(output));
     return out;
 }
 
@@ -177,23 +177,6 @@ struct StagesArgs {
     QString tokens, keyTokens;
 };
 
-Result<QStringList> tokenLabels(const QString &path, const char *option, Eigen::Index expected, const char *what)
-{
-    if (path.isEmpty())
-        return indexLabels(expected, QString());
-    auto tokens = readTokenFile(path.toStdString(), TokenMode::OneTokenPerLine);
-    if (!tokens)
-        return makeError(tokens.error().code, std::string(option) + ": " + tokens.error().message);
-    if (Eigen::Index(tokens->size()) != expected)
-        return makeError(Error::Code::BadShape, std::string(option) + ": " + path.toStdString() + " has " +
-                                                    std::to_string(tokens->size()) + " token(s), the attention has " +
-                                                    std::to_string(expected) + " " + what);
-    QStringList out;
-    for (const auto &t : tokens.value())
-        out << QString::fromStdString(t);
-    return out;
-}
-
 template <class S>
 int run(const AttentionInputOptions &io, const StagesArgs &a)
 {
@@ -206,11 +189,12 @@ int run(const AttentionInputOptions &io, const StagesArgs &a)
     if (a.head >= std::int64_t(in.q.size()))
         return fail("--head " + std::to_string(a.head) + " is out of range: the attention has " + std::to_string(in.q.size()) +
                     " head(s) (0.." + std::to_string(in.q.size() - 1) + ")");
-    auto queries = tokenLabels(a.tokens, "--tokens", in.q[0].rows(), "queries");
+    auto queries = tokenFileLabels(a.tokens, "--tokens", in.q[0].rows(), "queries", "the attention", indexLabels(in.q[0].rows()));
     if (!queries)
         return fail(queries.error());
     const bool keysFromTokens = a.keyTokens.isEmpty() && !a.tokens.isEmpty() && in.q[0].rows() == in.k[0].rows();
-    auto keys = keysFromTokens ? Result<QStringList>(queries.value()) : tokenLabels(a.keyTokens, "--key-tokens", in.k[0].rows(), "keys");
+    auto keys = keysFromTokens ? Result<QStringList>(queries.value()) : tokenFileLabels(a.keyTokens, "--key-tokens", in.k[0].rows(), "keys", "the attention",
+                                                                        indexLabels(in.k[0].rows()));
     if (!keys)
         return fail(keys.error());
 
@@ -240,10 +224,10 @@ int run(const AttentionInputOptions &io, const StagesArgs &a)
     const ExportFormat format = *exportFormatForPath("x." + a.format);
     OutputBatch batch;
     for (std::size_t i = 0; i < stages.size(); ++i) {
-        const QString base = dir.filePath(QString::fromLatin1(kStageNames[i]));
+        const QString base = dir.filePath(QString::fromLatin1(kStageMatrices[i].file));
         // Renamed last, the weights' .npy last of all: after a crash, a new weights.npy means
-        // every other file is new (engine/file_io.h).
-        const bool weights = std::strcmp(kStageNames[i], "weights") == 0;
+        // every other file is new (engine/formats/file_io.h).
+        const bool weights = kStageMatrices[i].stage == Stage::Weights;
         if (auto st = addNpy<S>(batch, base + ".npy", stages[i], weights ? 2 : 0); !st)
             return fail(st.error());
         ExportOptions look = a.look;
@@ -262,8 +246,9 @@ int run(const AttentionInputOptions &io, const StagesArgs &a)
     }
     if (auto st = batch.commit(); !st)
         return fail(st.error());
-    std::printf("stages: %zu head(s), Tq = %lld, Tk = %lld, 8 stages as .npy and .%s (head %lld) in %s\n", in.q.size(),
-                static_cast<long long>(in.q[0].rows()), static_cast<long long>(in.k[0].rows()), a.format.toUtf8().constData(),
+    std::printf("stages: %zu head(s), Tq = %lld, Tk = %lld, %zu stages as .npy and .%s (head %lld) in %s\n", in.q.size(),
+                static_cast<long long>(in.q[0].rows()), static_cast<long long>(in.k[0].rows()), kStageMatrices.size(),
+                a.format.toUtf8().constData(),
                 a.head, a.dir.toUtf8().constData());
     return kExitOk;
 }
@@ -274,17 +259,14 @@ int stagesCommand(const QStringList &args)
 {
     QCommandLineParser p;
     addAttentionInputOptions(p);
-    const auto value = [&p](const char *name, const char *help, const char *valueName) {
-        p.addOption(QCommandLineOption(QString::fromLatin1(name), QString::fromUtf8(help), QString::fromLatin1(valueName)));
-    };
-    value("out-dir", "The directory for the stages (created if needed).", "DIR");
-    value("format", "The pictures' format: png (default), svg or pdf.", "FMT");
-    value("head", "The head the pictures show (default 0).", "H");
-    value("tokens", "Query labels: UTF-8, one token per line.", "FILE");
-    value("key-tokens", "Key labels: UTF-8, one token per line.", "FILE");
-    value("colormap", "The weights' colour map: viridis (default), magma, gray or coolwarm.", "MAP");
-    value("width", "Picture width in pixels (PDF: points), default 1200.", "PX");
-    value("height", "Picture height in pixels (PDF: points), default 1000.", "PX");
+    addValueOption(p, "out-dir", "The directory for the stages (created if needed).", "DIR");
+    addValueOption(p, "format", "The pictures' format: png (default), svg or pdf.", "FMT");
+    addValueOption(p, "head", "The head the pictures show (default 0).", "H");
+    addValueOption(p, "tokens", "Query labels: UTF-8, one token per line.", "FILE");
+    addValueOption(p, "key-tokens", "Key labels: UTF-8, one token per line.", "FILE");
+    addValueOption(p, "colormap", "The weights' colour map: viridis (default), magma, gray or coolwarm.", "MAP");
+    addValueOption(p, "width", "Picture width in pixels (PDF: points), default 1200.", "PX");
+    addValueOption(p, "height", "Picture height in pixels (PDF: points), default 1000.", "PX");
     const QString usage = QString::fromUtf8(kUsageHead) + QString::fromUtf8(kAttentionInputUsage) + QString::fromUtf8(kUsageTail);
     if (auto exit = parseOrExit(p, args, usage))
         return *exit;

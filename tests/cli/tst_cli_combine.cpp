@@ -203,7 +203,7 @@ void TstCliCombine::memoryBudget_data()
     QTest::addColumn<QStringList>("options");
     QTest::addColumn<QString>("budget");
     QTest::addColumn<bool>("refused");
-    // [2, 2, 1024, 1024]: a 16 MiB input; fusing holds 24 MiB more, rollout 36 MiB (engine/combine.h).
+    // [2, 2, 1024, 1024]: a 16 MiB input; fusing holds 24 MiB more, rollout 36 MiB (engine/math/combine.h).
     QTest::newRow("fuse, 8M") << QStringList{} << "8M" << true;
     QTest::newRow("fuse, 64M") << QStringList{} << "64M" << false;
     QTest::newRow("rollout, 40M") << QStringList{"--rollout"} << "40M" << true;

@@ -26,6 +26,7 @@
 #include "attention.h"
 #include "attention_request.h"
 #include "npy.h"
+#include "tensor_compare.h"
 #include "tensor_file.h"
 
 using namespace attnscope;
@@ -41,42 +42,12 @@ struct Flat {
     std::vector<double> data;
 };
 
-QString shapeText(const Shape &s) { return QString::fromStdString(shapeToString(s)); }
-
-/// Empty when `got` matches `expected` within the tolerance; otherwise what differs. With
-/// `maskedBy` (the expected scores), weights where the scores are -inf must be exactly 0.
+/// compareValues for flat values.
 QString compareFlat(const QString &what, const Tensor &expected, const Flat &got, double rtol, double atol,
                     const Tensor *maskedBy = nullptr)
 {
-    if (expected.shape != got.shape)
-        return what + ": shape " + shapeText(got.shape) + ", expected " + shapeText(expected.shape);
-    double maxErr = 0;
-    QString first;
-    for (std::int64_t i = 0; i < expected.numel(); ++i) {
-        const double e = expected.at(i), g = got.data[std::size_t(i)];
-        QString bad;
-        if (std::isnan(g))
-            bad = QStringLiteral("NaN");
-        else if (std::isinf(e) || std::isinf(g))
-            bad = e == g ? QString() : QStringLiteral("infinity mismatch");
-        else if (maskedBy && std::isinf(maskedBy->at(i)))
-            bad = g == 0.0 ? QString() : QStringLiteral("masked weight is not exactly 0");
-        else {
-            const double err = std::abs(g - e);
-            maxErr = std::max(maxErr, err);
-            if (err > atol + rtol * std::abs(e))
-                bad = QStringLiteral("outside tolerance");
-        }
-        if (!bad.isEmpty() && first.isEmpty())
-            first = QStringLiteral("%1 at flat index %2: got %3, expected %4")
-                        .arg(bad)
-                        .arg(i)
-                        .arg(g, 0, 'g', 17)
-                        .arg(e, 0, 'g', 17);
-    }
-    if (first.isEmpty())
-        return {};
-    return what + ": " + first + QStringLiteral(" (max abs error %1, rtol %2, atol %3)").arg(maxErr).arg(rtol).arg(atol);
+    return test::compareValues(what, expected, got.shape, [&got](std::int64_t i) { return got.data[std::size_t(i)]; },
+                               rtol, atol, maskedBy);
 }
 
 QJsonArray manifestCases()

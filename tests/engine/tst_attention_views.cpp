@@ -1,4 +1,4 @@
-// Views of imported attention (engine/attention_views.h): special tokens, sub-word grouping in the
+// Views of imported attention (engine/math/attention_views.h): special tokens, sub-word grouping in the
 // three schemes (hand-written token lists), every case of fixtures/gen_views.py (an independent
 // numpy reference, float64) through readAttentionBundle → computeView, the order of operations,
 // differences, and the errors a user can provoke.

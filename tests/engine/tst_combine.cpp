@@ -1,4 +1,4 @@
-// Combining heads and layers (engine/combine.h) against numpy: every case of
+// Combining heads and layers (engine/math/combine.h) against numpy: every case of
 // fixtures/gen_combine.py (an independent float64 reference) through readAttentionBundle →
 // fuseHeads / rollout → hideTokens, and the normalisations; plus properties (rollout rows sum to
 // 1, the mean of identical heads is the head, the discard tie-break, hidden indices checked)

@@ -210,7 +210,7 @@ void TestImageAttention::blendHalfwayMixes()
     std::array<QRgb, 256> lut{};
     lut.fill(qRgb(200, 255, 0));
     const QImage out = blendOverlay(img, Mat<double>::Constant(1, 2, 0.5), lut, 0.5);
-    QCOMPARE(out.pixel(1, 0), qRgb(150, 128, 125)); // 127.5 rounds up
+    QCOMPARE(out.pixel(1, 0), qRgb(150, 127, 125)); // 127.5 rounds down: ⌊(0 + 255) / 2⌋
     QCOMPARE(qAlpha(out.pixel(0, 0)), 255);
 }
 

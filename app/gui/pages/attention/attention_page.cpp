@@ -22,20 +22,12 @@
 #include "controls_column.h"
 #include "head_grid.h"
 #include "heatmap_view.h"
+#include "text.h"
 
 namespace attnscope {
 namespace {
 
 enum ModeIndex { kSingle, kMean, kMax, kMin, kRollout };
-
-QStringList toQStrings(const std::vector<std::string> &v)
-{
-    QStringList out;
-    out.reserve(qsizetype(v.size()));
-    for (const auto &s : v)
-        out << QString::fromStdString(s);
-    return out;
-}
 
 QGroupBox *group(const QString &title, QFormLayout *&form, QWidget *parent)
 {
@@ -456,8 +448,8 @@ void AttentionPage::recompute()
         m_result = std::move(v.value());
         HeatmapView::Content c;
         c.values = std::make_shared<const Mat<double>>(m_result->values);
-        c.rowLabels = toQStrings(m_result->rowLabels);
-        c.colLabels = toQStrings(m_result->colLabels);
+        c.rowLabels = toQStringList(m_result->rowLabels);
+        c.colLabels = toQStringList(m_result->colLabels);
         const QString description = QString::fromStdString(m_result->description);
         c.title = tr("%1 — %2").arg(m_fileLabel->text(), description.section(';', 0, 0));
         c.diverging = m_result->diverging;

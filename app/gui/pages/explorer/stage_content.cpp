@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <string_view>
 
 #include "stage_stepper.h"
+#include "stages.h"
 
 namespace attnscope {
 namespace {
@@ -14,14 +16,6 @@ namespace {
 QString tr(const char *s) { return QObject::tr(s); }
 
 std::shared_ptr<const Mat<double>> share(const Mat<double> &m) { return std::make_shared<const Mat<double>>(m); }
-
-QStringList dims(Eigen::Index n, const QString &prefix)
-{
-    QStringList out;
-    for (Eigen::Index i = 0; i < n; ++i)
-        out << prefix + QString::number(i);
-    return out;
-}
 
 HeatmapView::Content make(const Mat<double> &m, const QString &title, const QStringList &rows, const QStringList &cols,
                           const QString &rowAxis, const QString &colAxis, bool diverging)
@@ -41,47 +35,36 @@ QString num(double v) { return std::isinf(v) ? (v < 0 ? QStringLiteral("−∞")
 
 } // namespace
 
-QStringList toQStringList(const std::vector<std::string> &v)
-{
-    QStringList out;
-    for (const auto &s : v)
-        out << QString::fromStdString(s);
-    return out;
-}
-
 std::vector<HeatmapView::Content> stageContents(const ExplorerState &s, Stage stage)
 {
     const ExplorerSetup &setup = *s.setup;
     const HeadResult<double> &r = s.result.stages;
-    const int h = s.result.head;
+    const auto h = std::size_t(s.result.head), g = std::size_t(r.kvHead);
     const QStringList q = toQStringList(setup.queryTokens), k = toQStringList(setup.keyTokens);
     const auto &in = setup.inputs;
-    const std::size_t g = std::size_t(r.kvHead);
-    const QString head = QObject::tr("head %1").arg(h);
-    switch (stage) {
-    case Stage::Inputs:
+    if (stage == Stage::Inputs) {
         if (setup.x.size() == 0)
-            return {make(in.q[std::size_t(h)], QObject::tr("Q (given), %1").arg(head), q, dims(in.q[0].cols(), "d"), tr("query"), tr("dimension"), true)};
+            return {make(in.q[h], QObject::tr("Q (given), %1").arg(QObject::tr("head %1").arg(h)), q, indexLabels(in.q[0].cols(), "d"), tr("query"), tr("dimension"), true)};
         if (setup.crossAttention)
-            return {make(setup.x, tr("X: query tokens"), q, dims(setup.x.cols(), "d"), tr("token"), tr("dimension"), true),
-                    make(setup.c, tr("C: context tokens"), k, dims(setup.c.cols(), "d"), tr("token"), tr("dimension"), true)};
-        return {make(setup.x, tr("X: token embeddings"), q, dims(setup.x.cols(), "d"), tr("token"), tr("dimension"), true)};
-    case Stage::Qkv:
-        return {make(in.q[std::size_t(h)], QObject::tr("Q, %1").arg(head), q, dims(in.q[0].cols(), "d"), tr("query"), tr("dimension"), true),
-                make(in.k[g], QObject::tr("K, key/value head %1").arg(g), k, dims(in.k[0].cols(), "d"), tr("key"), tr("dimension"), true),
-                make(in.v[g], QObject::tr("V, key/value head %1").arg(g), k, dims(in.v[0].cols(), "d"), tr("key"), tr("dimension"), true)};
-    case Stage::Scores:
-        return {make(r.scoresRaw, QObject::tr("Scores Q·Kᵀ, %1").arg(head), q, k, tr("query"), tr("key"), true)};
-    case Stage::Scaled:
-        return {make(r.scoresScaled, QObject::tr("Scaled scores, %1").arg(head), q, k, tr("query"), tr("key"), true)};
-    case Stage::Masked:
-        return {make(r.scoresMasked, QObject::tr("Masked scores (grey = −∞), %1").arg(head), q, k, tr("query"), tr("key"), true)};
-    case Stage::Weights:
-        return {make(r.weights, QObject::tr("Attention weights A, %1").arg(head), q, k, tr("query"), tr("key"), false)};
-    case Stage::Output:
-        return {make(r.output, QObject::tr("Output A·V, %1").arg(head), q, dims(r.output.cols(), "d"), tr("query"), tr("dimension"), true)};
+            return {make(setup.x, tr("X: query tokens"), q, indexLabels(setup.x.cols(), "d"), tr("token"), tr("dimension"), true),
+                    make(setup.c, tr("C: context tokens"), k, indexLabels(setup.c.cols(), "d"), tr("token"), tr("dimension"), true)};
+        return {make(setup.x, tr("X: token embeddings"), q, indexLabels(setup.x.cols(), "d"), tr("token"), tr("dimension"), true)};
     }
-    return {};
+    // Q, K, V and the later stages: the matrices of the stages' table (stages.h).
+    std::vector<HeatmapView::Content> out;
+    for (const StageMatrix &sm : stageMatrices(stage)) {
+        const std::string_view file = sm.file;
+        const Mat<double> &m = file == "q"   ? in.q[h]
+                               : file == "k" ? in.k[g]
+                               : file == "v" ? in.v[g]
+                                             : r.*headResultMember<double>(stage);
+        const QString title = sm.keyValueHead ? QObject::tr("%1, key/value head %2").arg(tr(sm.title)).arg(g)
+                                              : QObject::tr("%1, head %2").arg(tr(sm.title)).arg(h);
+        const QStringList rows = std::string_view(sm.rowAxis) == "query" ? q : k;
+        const QStringList cols = std::string_view(sm.colAxis) == "key" ? k : indexLabels(m.cols(), "d");
+        out.push_back(make(m, title, rows, cols, tr(sm.rowAxis), tr(sm.colAxis), sm.diverging));
+    }
+    return out;
 }
 
 QString stageExplanation(const ExplorerState &s, Stage stage)

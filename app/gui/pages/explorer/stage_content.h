@@ -9,6 +9,7 @@
 
 #include "explorer_session.h"
 #include "heatmap_view.h"
+#include "text.h" // toQStringList, indexLabels
 
 namespace attnscope {
 
@@ -21,7 +22,5 @@ QString stageExplanation(const ExplorerState &s, Stage stage);
 /// The status-bar text for a hovered cell of the stage's first heatmap: value, tokens and, for
 /// weights, the row sum, its entropy and the top-3 keys.
 QString hoverText(const ExplorerState &s, Stage stage, int row, int col);
-
-QStringList toQStringList(const std::vector<std::string> &v);
 
 } // namespace attnscope

@@ -18,6 +18,7 @@
 
 #include <algorithm>
 
+#include "attention_overlay.h"
 #include "controls_column.h"
 #include "heatmap_view.h"
 #include "image_overlay_view.h"
@@ -28,15 +29,6 @@ namespace attnscope {
 namespace {
 
 using Features = std::shared_ptr<const Mat<float>>;
-
-QStringList toQStrings(const std::vector<std::string> &v)
-{
-    QStringList out;
-    out.reserve(qsizetype(v.size()));
-    for (const auto &s : v)
-        out << QString::fromStdString(s);
-    return out;
-}
 
 /// The patch at the centre of a grid: the first thing shown after opening an image.
 int centrePatch(const PatchGrid &g) { return (g.rows / 2) * g.cols + g.cols / 2; }
@@ -317,7 +309,7 @@ void ImagePage::onReady(std::shared_ptr<const ExplorerState> state)
     if (cross) {
         for (int i = 0; i < int(state->setup->queryTokens.size()); ++i)
             m_tokenRows.push_back(i);
-        m_tokenLabels = toQStrings(state->setup->queryTokens);
+        m_tokenLabels = toQStringList(state->setup->queryTokens);
         m_token = std::clamp(m_token, 0, int(m_tokenRows.size()) - 1);
         m_tokenFocus = true;
     }
@@ -342,7 +334,7 @@ void ImagePage::showBundleMatrix()
     m_patchWeights = m_bundleMatrix->middleCols(cls, m_grid.count()); // the [CLS] key left out
     const bool patchQueries = b.queries() == b.keys();
     m_patchRow0 = patchQueries ? cls : -1;
-    const QStringList queries = b.tokens.empty() ? QStringList() : toQStrings(b.tokens);
+    const QStringList queries = b.tokens.empty() ? QStringList() : toQStringList(b.tokens);
     m_tokenRows.clear();
     m_tokenLabels.clear();
     const int nonPatchRows = patchQueries ? cls : int(b.queries());
@@ -366,15 +358,15 @@ void ImagePage::updateHeatmap()
     HeatmapView::Content c;
     if (mode() == Mode::Bundle && m_bundleMatrix) {
         c.values = m_bundleMatrix;
-        c.rowLabels = toQStrings(m_bundle->tokens);
-        c.colLabels = toQStrings(m_bundle->keyTokens);
+        c.rowLabels = toQStringList(m_bundle->tokens);
+        c.colLabels = toQStringList(m_bundle->keyTokens);
         c.title = tr("Layer %1, head %2 · weights").arg(m_layer->value()).arg(m_head->value());
     } else if (m_state) {
         const auto &st = m_state->result.stages;
         const Mat<double> *m[] = {&st.scoresRaw, &st.scoresScaled, &st.weights};
         c.values = std::shared_ptr<const Mat<double>>(m_state, m[m_stage->currentIndex()]); // shares m_state
-        c.rowLabels = toQStrings(m_state->setup->queryTokens);
-        c.colLabels = toQStrings(m_state->setup->keyTokens);
+        c.rowLabels = toQStringList(m_state->setup->queryTokens);
+        c.colLabels = toQStringList(m_state->setup->keyTokens);
         c.title = tr("Head %1 · %2").arg(m_state->result.head).arg(m_stage->currentText().toLower());
         c.rowAxis = m_state->setup->crossAttention ? tr("prompt token (query)") : tr("patch (query)");
         c.colAxis = tr("patch (key)");
@@ -388,8 +380,7 @@ void ImagePage::updateHeatmap()
 
 QImage ImagePage::blendOver(const QImage &base, const Vec<double> &values) const
 {
-    const Mat<double> perPixel = upsampleToImage(scaleToMax(values), m_grid, base.size(), upsampling());
-    return blendOverlay(base, perPixel, Colormap::get(colormap()).lut(), opacity());
+    return renderAttentionOverlay(base, values, m_grid, {colormap(), std::nullopt, opacity(), upsampling()});
 }
 
 void ImagePage::render()
@@ -442,7 +433,7 @@ void ImagePage::updateCaption()
                                : tr("Computing…"));
         return;
     }
-    const QStringList labels = toQStrings(patchLabels(m_grid));
+    const QStringList labels = toQStringList(patchLabels(m_grid));
     if (m_tokenFocus)
         what = tr("Where <b>“%1”</b> looks").arg(m_tokenLabels.value(m_token).toHtmlEscaped());
     else if (m_selection.size() == 1)

@@ -4,10 +4,8 @@
 
 #include <QComboBox>
 #include <QDragEnterEvent>
-#include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
-#include <QImageReader>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMimeData>
@@ -19,6 +17,7 @@
 #include <QVBoxLayout>
 
 #include "heatmap_view.h"
+#include "image_patches.h"
 
 namespace attnscope {
 
@@ -220,8 +219,8 @@ void ImagePage::updateEnabled()
 void ImagePage::openDialog()
 {
     QStringList patterns;
-    for (const QByteArray &f : QImageReader::supportedImageFormats())
-        patterns << QStringLiteral("*.") + QString::fromLatin1(f);
+    for (const std::string &suffix : imageSuffixes())
+        patterns << QStringLiteral("*.") + QString::fromStdString(suffix);
     const QString path = m_chooseOpenPath(this, tr("Open an image"), tr("Images (%1);;All files (*)").arg(patterns.join(' ')));
     if (!path.isEmpty())
         emit openRequested(path);
@@ -230,7 +229,7 @@ void ImagePage::openDialog()
 void ImagePage::dragEnterEvent(QDragEnterEvent *event)
 {
     const QList<QUrl> urls = event->mimeData()->urls();
-    if (urls.size() == 1 && urls.front().isLocalFile() && ImagePage::isImagePath(urls.front().toLocalFile()))
+    if (urls.size() == 1 && urls.front().isLocalFile() && hasImageSuffix(urls.front().toLocalFile().toStdString()))
         event->acceptProposedAction();
     else
         event->ignore(); // other files are the window's to open

@@ -13,6 +13,7 @@
 #include <QSpinBox>
 
 #include "image_overlay_view.h"
+#include "image_patches.h"
 #include "picture_export.h"
 
 namespace attnscope {
@@ -37,7 +38,7 @@ QString ImagePage::title() const { return tr("I&mage regions"); }
 
 bool ImagePage::isImagePath(const QString &path)
 {
-    return QImageReader::supportedImageFormats().contains(QFileInfo(path).suffix().toLower().toLatin1());
+    return hasImageSuffix(path.toStdString());
 }
 
 int ImagePage::claims(const QString &path) const { return isImagePath(path) ? 10 : 0; }

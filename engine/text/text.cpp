@@ -244,4 +244,22 @@ Result<std::vector<std::string>> readTokenFile(const std::string &path, TokenMod
     return parseTokens(std::string_view(reinterpret_cast<const char *>(bytes->data()), bytes->size()), path, mode);
 }
 
+QStringList toQStringList(const std::vector<std::string> &strings)
+{
+    QStringList out;
+    out.reserve(qsizetype(strings.size()));
+    for (const auto &s : strings)
+        out << QString::fromStdString(s);
+    return out;
+}
+
+QStringList indexLabels(qsizetype n, const QString &prefix)
+{
+    QStringList out;
+    out.reserve(n);
+    for (qsizetype i = 0; i < n; ++i)
+        out << prefix + QString::number(i);
+    return out;
+}
+
 } // namespace attnscope

@@ -75,7 +75,8 @@ Mat<double> upsampleToImage(const Vec<double> &values, const PatchGrid &grid, QS
 
 /// `image` with `perPixel` [image.height(), image.width()] drawn over it through `lut`: each
 /// pixel becomes (1 − opacity)·pixel + opacity·lut[index], index = clamp(⌊t·256⌋, 0, 255) as in
-/// Colormap::at (NaN → 0), opacity clamped to [0, 1], rounded to the nearest 8-bit value.
+/// Colormap::at (NaN → 0), opacity clamped to [0, 1], rounded to the nearest 8-bit value with
+/// halves rounded down (so opacity ½ gives ⌊(pixel + colour) / 2⌋, as `render --image` has).
 /// Opacity 0 returns the image's colours unchanged, 1 the colour map alone. The result is
 /// Format_ARGB32 with the image's alpha. A size mismatch is a bug (asserts).
 QImage blendOverlay(const QImage &image, const Mat<double> &perPixel, const std::array<QRgb, 256> &lut,

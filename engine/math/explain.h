@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "explorer.h"
+#include "explorer_setup.h"
 
 namespace attnscope {
 

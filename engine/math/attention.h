@@ -19,11 +19,10 @@
 
 #include "memory_budget.h"
 #include "result.h"
+#include "stages.h"
 #include "tensor.h"
 
 namespace attnscope {
-
-enum class Stage { Inputs, Qkv, Scores, Scaled, Masked, Weights, Output };
 
 /// Bit flags naming the T×T stages to keep (Output is always kept).
 enum KeepFlags : unsigned {
@@ -85,6 +84,23 @@ struct HeadResult {
     Mat<S> output;  ///< [Tq, dv]
     std::vector<std::int64_t> fullyMaskedRows;
 };
+
+/// The member of HeadResult that holds the matrix of `stage` (Scores, Scaled, Masked, Weights,
+/// Output); nullptr for Inputs and Qkv, whose matrices are the inputs.
+template <class S>
+constexpr Mat<S> HeadResult<S>::*headResultMember(Stage stage)
+{
+    switch (stage) {
+    case Stage::Scores: return &HeadResult<S>::scoresRaw;
+    case Stage::Scaled: return &HeadResult<S>::scoresScaled;
+    case Stage::Masked: return &HeadResult<S>::scoresMasked;
+    case Stage::Weights: return &HeadResult<S>::weights;
+    case Stage::Output: return &HeadResult<S>::output;
+    case Stage::Inputs:
+    case Stage::Qkv: break;
+    }
+    return nullptr;
+}
 
 template <class S>
 struct AttentionResult {

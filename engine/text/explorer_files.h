@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "bundle.h"
+#include "attention_bundle.h"
 #include "explorer.h"
 
 namespace attnscope {

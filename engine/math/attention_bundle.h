@@ -1,5 +1,7 @@
 #pragma once
-// Attention bundles: attention dumped from real models, with its tokens (docs/bundle-format.md).
+// An attention bundle in memory: attention dumped from a real model, with its tokens
+// (docs/bundle-format.md). Reading one from a file is formats/bundle.h; the views of imported
+// attention (attention_views.h) work on this struct alone.
 //
 //   attentions  [L, H, Tq, Tk] (fewer leading dimensions allowed)      required
 //   tokens, key_tokens  .npz: `<U…` arrays; .safetensors: JSON lists under __metadata__
@@ -7,15 +9,16 @@
 //   image_grid  [rows, cols]: the keys are image patches (Tk = rows·cols, or rows·cols + 1
 //               with a leading [CLS] key)                                      optional
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "result.h"
 #include "tensor.h"
 
 namespace attnscope {
 
+/// A bundle: `attentions` [L, H, Tq, Tk] with optional tokens, per-layer q/k/v and image grid.
 struct AttentionBundle {
     std::string path;
     Tensor attentions; ///< always [L, H, Tq, Tk]: missing leading dimensions are added as 1
@@ -33,13 +36,5 @@ struct AttentionBundle {
     std::int64_t queries() const { return attentions.shape[2]; }
     std::int64_t keys() const { return attentions.shape[3]; }
 };
-
-/// Whether layer `layer` of `b` attends causally: the bundle says so (`causal`), or, when it says
-/// nothing, Tq == Tk and every head of the layer is exactly 0 above the diagonal.
-bool layerIsCausal(const AttentionBundle &b, std::int64_t layer);
-
-/// Reads a bundle (.npz or .safetensors), or a bare attention tensor given as a TENSOR spec
-/// (then without tokens). Checks token counts and the grid against the attention's shape.
-Result<AttentionBundle> readAttentionBundle(const std::string &spec);
 
 } // namespace attnscope

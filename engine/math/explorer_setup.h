@@ -1,6 +1,8 @@
 #pragma once
-// What the explorer window computes: built-in embeddings for typed text, seeded projections,
-// and one head's every stage, kept for display. See docs/embeddings.md.
+// What the explorer window computes, without the text: seeded projections, the setup of one
+// computation (tokens, embeddings, projections, per-head Q, K, V and the mask), and one head's
+// every stage, kept for display. Typed text becomes a setup in text/explorer.h, files in
+// text/explorer_files.h, images in image/image_attention.h. See docs/embeddings.md.
 
 #include <atomic>
 #include <cstdint>
@@ -10,14 +12,6 @@
 #include "attention.h"
 
 namespace attnscope {
-
-/// Built-in embeddings of `tokens`, [T, dModel]: the content part is hashed character n-grams
-/// (n = 1..3 over "<token>", lower-cased), each adding ±1 to a bucket, scaled to unit length, so
-/// that equal tokens get equal vectors and similar spellings similar ones; the position part is
-/// the sinusoidal encoding of Vaswani et al. at `positionOffset + i`, times `positionWeight`, so
-/// that neighbours resemble each other.
-Mat<double> textEmbeddings(const std::vector<std::string> &tokens, int dModel, int positionOffset = 0,
-                           double positionWeight = 0.5);
 
 /// Seeded projections Wq, Wk [dModel, heads·dHead] and Wv [dModel, heads·dHead], entries
 /// N(0, 1) (the embeddings have about unit length). Wk = (Wq + N) / √2 shares half of its variance with Wq, so that Q·Kᵀ ≈ X·Wq·Wqᵀ·Xᵀ
@@ -58,20 +52,6 @@ struct ExplorerParams {
     bool operator==(const ExplorerParams &) const = default;
 };
 
-struct TextScenario {
-    std::vector<std::string> tokens;        ///< the queries (and keys, for self-attention)
-    std::vector<std::string> contextTokens; ///< non-empty: cross-attention keys
-    int dModel = 64;
-    int dHead = 16; ///< d_k = d_v of one head
-    int heads = 2;
-    std::uint64_t seed = 1;
-    bool causal = false;
-    std::vector<int> paddedKeys; ///< key indices treated as padding
-};
-
-/// Checks the scenario and builds embeddings, projections and per-head Q, K, V.
-Result<ExplorerSetup> buildTextSetup(const TextScenario &s);
-
 /// One head's stages (KeepAll) and the output of every head.
 struct ExplorerResult {
     int head = 0;
@@ -79,6 +59,8 @@ struct ExplorerResult {
     std::vector<std::string> warnings;
 };
 
+/// Head `head` of `setup` (with the K/V head it reads and its mask) through computeAttention,
+/// every stage kept. Refuses a head out of range.
 Result<ExplorerResult> computeExplorerHead(const ExplorerSetup &setup, int head, const ScaleSpec &scale,
                                            double temperature, const std::atomic<bool> *cancel = nullptr);
 

@@ -1,7 +1,8 @@
 #pragma once
 // Text input: strict UTF-8 decoding that names the byte offset of the first bad sequence, a
 // sentence tokenizer for display labels (Unicode word boundaries: words and punctuation; one
-// token per Han ideograph and hiragana), and token files (one token per line, or running text).
+// token per Han ideograph and hiragana), token files (one token per line, or running text), and
+// tokens as Qt strings for labels.
 
 #include <cstdint>
 #include <string>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include <QString>
+#include <QStringList>
 
 #include "result.h"
 
@@ -74,5 +76,12 @@ Result<std::vector<std::string>> parseTokens(std::string_view bytes, const std::
 
 /// Reads a UTF-8 token file (at most kMaxTokenFileBytes) and splits it by `mode`.
 Result<std::vector<std::string>> readTokenFile(const std::string &path, TokenMode mode = TokenMode::Auto);
+
+/// `strings` (UTF-8) as Qt strings, e.g. tokens as a heatmap's labels.
+QStringList toQStringList(const std::vector<std::string> &strings);
+
+/// `n` labels `prefix` + 0, …, `prefix` + (n − 1): "d0", "d1", … for dimensions, "0", "1", …
+/// for positions without tokens.
+QStringList indexLabels(qsizetype n, const QString &prefix = QString());
 
 } // namespace attnscope

@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "bundle.h"
+#include "attention_bundle.h"
 #include "combine.h"
 #include "result.h"
 #include "tensor.h"

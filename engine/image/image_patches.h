@@ -37,6 +37,13 @@ inline constexpr std::int64_t kMaxPatches = 65536;
 /// Format_ARGB32 when the image has an alpha channel, Format_RGB32 otherwise.
 Result<QImage> loadImage(const std::string &path, std::int64_t maxPixels = kDefaultMaxImagePixels);
 
+/// The file name suffixes of the formats loadImage() decodes, lower case without the dot
+/// ("png", "jpg", …): those of Qt's image plugins on this machine.
+std::vector<std::string> imageSuffixes();
+/// Whether `path` ends in one of imageSuffixes() (case-insensitive): how file dialogs and drops
+/// tell an image from other files.
+bool hasImageSuffix(const std::string &path);
+
 /// loadImage() for an image already in memory, named `what` in messages: the same format
 /// detection, limits, structural checks and result. Refuses empty data.
 Result<QImage> loadImageData(const QByteArray &data, const std::string &what,

@@ -203,19 +203,12 @@ using namespace session_detail;
 
 const char *stageKey(Stage stage)
 {
-    for (const auto &[name, v] : kStages)
-        if (v == stage)
-            return name;
-    assert(false && "every stage has a key");
-    return "";
+    return stageInfo(stage).key;
 }
 
 std::optional<Stage> stageFromKey(const std::string &key)
 {
-    for (const auto &[name, v] : kStages)
-        if (key == name)
-            return v;
-    return std::nullopt;
+    return stageForKey(key);
 }
 
 std::vector<std::byte> encodeSession(const SessionState &state)

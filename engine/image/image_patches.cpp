@@ -241,8 +241,8 @@ Status checkDimensions(Dimensions size, std::int64_t maxPixels, const std::strin
 std::string supportedFormats()
 {
     std::string list;
-    for (const QByteArray &f : QImageReader::supportedImageFormats())
-        list += (list.empty() ? "" : ", ") + f.toStdString();
+    for (const std::string &f : imageSuffixes())
+        list += (list.empty() ? "" : ", ") + f;
     return list;
 }
 
@@ -289,6 +289,21 @@ Result<QImage> decodeImage(QIODevice &device, Bytes bytes, const std::string &wh
 }
 
 } // namespace
+
+std::vector<std::string> imageSuffixes()
+{
+    std::vector<std::string> out;
+    for (const QByteArray &f : QImageReader::supportedImageFormats())
+        out.push_back(f.toLower().toStdString());
+    return out;
+}
+
+bool hasImageSuffix(const std::string &path)
+{
+    const std::string suffix = QFileInfo(QString::fromStdString(path)).suffix().toLower().toStdString();
+    const std::vector<std::string> known = imageSuffixes();
+    return !suffix.empty() && std::find(known.begin(), known.end(), suffix) != known.end();
+}
 
 Result<QImage> loadImage(const std::string &path, std::int64_t maxPixels)
 {

@@ -19,15 +19,18 @@
 
 #include "result.h"
 #include "session_file.h"
+#include "stages.h"
 
 namespace attnscope::session_detail {
 
 template <class E> using Names = std::vector<std::pair<const char *, E>>;
 
-inline const Names<Stage> kStages = {{"inputs", Stage::Inputs}, {"qkv", Stage::Qkv},
-                                     {"scores", Stage::Scores}, {"scaled", Stage::Scaled},
-                                     {"masked", Stage::Masked}, {"weights", Stage::Weights},
-                                     {"output", Stage::Output}};
+inline const Names<Stage> kStages = [] { // the stages' table (stages.h)
+    Names<Stage> out;
+    for (const StageInfo &s : kStageTable)
+        out.push_back({s.key, s.stage});
+    return out;
+}();
 inline const Names<SessionState::InputKind> kKinds = {{"text", SessionState::InputKind::Text},
                                                       {"files", SessionState::InputKind::Files},
                                                       {"bundle", SessionState::InputKind::Bundle},

@@ -190,7 +190,8 @@ QImage blendOverlay(const QImage &image, const Mat<double> &perPixel, const std:
     assert(perPixel.rows() == image.height() && perPixel.cols() == image.width());
     const double a = std::clamp(opacity, 0.0, 1.0);
     QImage out = image.convertToFormat(QImage::Format_ARGB32);
-    const auto mix = [a](int base, int over) { return int(std::lround((1 - a) * base + a * over)); };
+    // The nearest 8-bit value, halves down: at opacity ½ exactly ⌊(base + over) / 2⌋.
+    const auto mix = [a](int base, int over) { return int(std::ceil((1 - a) * base + a * over - 0.5)); };
     for (int y = 0; y < out.height(); ++y) {
         auto *line = reinterpret_cast<QRgb *>(out.scanLine(y));
         for (int x = 0; x < out.width(); ++x) {

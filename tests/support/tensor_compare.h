@@ -1,0 +1,64 @@
+#pragma once
+// Tensors compared against numpy references, for the engine and command-line tests.
+
+#include <QString>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "tensor.h"
+
+namespace attnscope::test {
+
+inline QString shapeText(const Shape &s) { return QString::fromStdString(shapeToString(s)); }
+
+/// Empty when the values `got(i)` (flat, C order) of shape `gotShape` match `expected` within
+/// |got − expected| <= atol + rtol·|expected|; otherwise what differs first, with the largest
+/// error. NaN in `got` always differs; infinities must be equal. With `maskedBy` (the expected
+/// scores), weights where the scores are -inf must be exactly 0.
+inline QString compareValues(const QString &what, const Tensor &expected, const Shape &gotShape,
+                             const std::function<double(std::int64_t)> &got, double rtol, double atol,
+                             const Tensor *maskedBy = nullptr)
+{
+    if (expected.shape != gotShape)
+        return what + ": shape " + shapeText(gotShape) + ", expected " + shapeText(expected.shape);
+    double maxErr = 0;
+    QString first;
+    for (std::int64_t i = 0; i < expected.numel(); ++i) {
+        const double e = expected.at(i), g = got(i);
+        QString bad;
+        if (std::isnan(g))
+            bad = QStringLiteral("NaN");
+        else if (std::isinf(e) || std::isinf(g))
+            bad = e == g ? QString() : QStringLiteral("infinity mismatch");
+        else if (maskedBy && std::isinf(maskedBy->at(i)))
+            bad = g == 0.0 ? QString() : QStringLiteral("masked weight is not exactly 0");
+        else {
+            const double err = std::abs(g - e);
+            maxErr = std::max(maxErr, err);
+            if (err > atol + rtol * std::abs(e))
+                bad = QStringLiteral("outside tolerance");
+        }
+        if (!bad.isEmpty() && first.isEmpty())
+            first = QStringLiteral("%1 at flat index %2: got %3, expected %4")
+                        .arg(bad)
+                        .arg(i)
+                        .arg(g, 0, 'g', 17)
+                        .arg(e, 0, 'g', 17);
+    }
+    if (first.isEmpty())
+        return {};
+    return what + ": " + first + QStringLiteral(" (max abs error %1, rtol %2, atol %3)").arg(maxErr).arg(rtol).arg(atol);
+}
+
+/// compareValues for a tensor read back from a file.
+inline QString compareTensors(const QString &what, const Tensor &expected, const Tensor &got, double rtol, double atol,
+                              const Tensor *maskedBy = nullptr)
+{
+    return compareValues(what, expected, got.shape, [&got](std::int64_t i) { return got.at(i); }, rtol, atol, maskedBy);
+}
+
+} // namespace attnscope::test
