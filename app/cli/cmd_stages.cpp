@@ -124,6 +124,8 @@ std::vector<StageData<S>> collectStages(const PreparedAttention<S> &prep, const 
     out.push_back({each(&HeadResult<S>::scoresRaw), single, make(QStringLiteral("Scores Q·Kᵀ, %1").arg(name), labels.queries, labels.keys, "query", "key", true), &h.scoresRaw});
     out.push_back({each(&HeadResult<S>::scoresScaled), single, make(QStringLiteral("Scaled scores, %1").arg(name), labels.queries, labels.keys, "query", "key", true), &h.scoresScaled});
     out.push_back({each(&HeadResult<S>::scoresMasked), single, make(QStringLiteral("Masked scores (grey = −∞), %1").arg(name), labels.queries, labels.keys, "query", "key", true), &h.scoresMasked});
+    // Where the mask blocks: −∞ there is drawn grey, other −∞ in their own colour (cell_values.h).
+    out.back().picture.masked = std::make_shared<const CellMask>(blockedPositions(in.mask, std::size_t(head), h.scoresMasked.rows(), h.scoresMasked.cols()));
     out.push_back({each(&HeadResult<S>::weights), single, make(QStringLiteral("Attention weights A, %1").arg(name), labels.queries, labels.keys, "query", "key", false), &h.weights});
     StageData<S> output{each(&HeadResult<S>::output), false, make(QStringLiteral("Output A·V, %1").arg(name), labels.queries, dv, "query", "dimension", true), &h.output};
     if (prep.layout != HeadLayout::Stacked) { // as `attention` writes it: heads side by side, [Tq, H·dv]
@@ -153,8 +155,9 @@ Status addNpy(OutputBatch &batch, const QString &path, const StageData<S> &stage
 }
 
 /// What `stages` holds beyond the stages computeAttention keeps (attentionBytesNeeded): the
-/// outputs of 2-D inputs joined side by side, and while one picture is drawn a double copy of
-/// the matrix it shows plus the picture itself (raster and encoding, 8 bytes per pixel).
+/// outputs of 2-D inputs joined side by side, the masked stage's mask (a byte per score), and
+/// while one picture is drawn a double copy of the matrix it shows plus the picture itself
+/// (raster and encoding, 8 bytes per pixel).
 /// The .npy files are written from the stages in place. Peak RSS checked in
 /// tests/cli/tst_cli_outputs.cpp (stagesPeakMemoryWithinBudget).
 template <class S>
@@ -166,7 +169,7 @@ std::uint64_t stagesExtraBytes(const AttentionInputs<S> &in, HeadLayout layout, 
     const std::uint64_t joined = layout == HeadLayout::Stacked ? 0 : satMul(satMul(satMul(tq, heads), dv), sizeof(S));
     const std::uint64_t largest = std::max({satMul(tq, tk), satMul(tq, dk), satMul(tk, dk), satMul(tq, dv), satMul(tk, dv)});
     const std::uint64_t picture = satMul(satMul(std::uint64_t(look.width), std::uint64_t(look.height)), 8);
-    return satAdd(satAdd(joined, satMul(largest, sizeof(double))), picture);
+    return satAdd(satAdd(satAdd(joined, satMul(largest, sizeof(double))), picture), satMul(tq, tk));
 }
 
 struct StagesArgs {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "cell_values.h"
 #include "stage_stepper.h"
 
 namespace attnscope {
@@ -74,8 +75,11 @@ std::vector<HeatmapView::Content> stageContents(const ExplorerState &s, Stage st
         return {make(r.scoresRaw, QObject::tr("Scores Q·Kᵀ, %1").arg(head), q, k, tr("query"), tr("key"), true)};
     case Stage::Scaled:
         return {make(r.scoresScaled, QObject::tr("Scaled scores, %1").arg(head), q, k, tr("query"), tr("key"), true)};
-    case Stage::Masked:
-        return {make(r.scoresMasked, QObject::tr("Masked scores (grey = −∞), %1").arg(head), q, k, tr("query"), tr("key"), true)};
+    case Stage::Masked: {
+        HeatmapView::Content c = make(r.scoresMasked, QObject::tr("Masked scores (grey = −∞), %1").arg(head), q, k, tr("query"), tr("key"), true);
+        c.masked = std::make_shared<const CellMask>(blockedPositions(in.mask, std::size_t(h), r.scoresMasked.rows(), r.scoresMasked.cols()));
+        return {c};
+    }
     case Stage::Weights:
         return {make(r.weights, QObject::tr("Attention weights A, %1").arg(head), q, k, tr("query"), tr("key"), false)};
     case Stage::Output:
@@ -138,7 +142,7 @@ QString hoverText(const ExplorerState &s, Stage stage, int row, int col)
     QString text = QObject::tr("%1 %2 “%3”, %4 %5 “%6”: %7")
                        .arg(c.rowAxis).arg(row).arg(c.rowLabels.value(row))
                        .arg(c.colAxis).arg(col).arg(c.colLabels.value(col))
-                       .arg(num(m(row, col)));
+                       .arg(c.valueText(row, col));
     if (stage == Stage::Weights) {
         const auto w = m.row(row);
         double entropy = 0;
@@ -153,7 +157,7 @@ QString hoverText(const ExplorerState &s, Stage stage, int row, int col)
         QStringList best;
         for (std::size_t i = 0; i < top; ++i)
             best << QStringLiteral("“%1” %2").arg(c.colLabels.value(int(order[i]))).arg(w(order[i]), 0, 'f', 3);
-        text += QObject::tr("   row sum %1, entropy %2 bits, top: %3").arg(num(w.sum())).arg(entropy, 0, 'f', 3).arg(best.join(", "));
+        text += QObject::tr("   row sum %1, entropy %2 bits, top: %3").arg(cellValueText(w.sum())).arg(entropy, 0, 'f', 3).arg(best.join(", "));
     }
     return text;
 }
