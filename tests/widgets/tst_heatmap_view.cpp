@@ -13,6 +13,7 @@
 
 #include "cell_values.h"
 #include "colormap.h"
+#include "heatmap_export.h"
 #include "heatmap_view.h"
 #include "matrix_reduce.h"
 
@@ -299,6 +300,12 @@ void TestHeatmapView::specialCellsHaveTheirOwnColours()
         names << qobject_cast<QCPPlottableLegendItem *>(legend->item(i))->plottable()->name();
     QCOMPARE(names, QStringList({"masked (−∞)", "NaN", "+∞", "−∞ (not masked)"}));
     QVERIFY(legend->outerRect().top() >= view->plot()->axisRect()->outerRect().bottom()); // under the plot
+
+    // Exported pictures carry the legend (SVG keeps its names as text).
+    auto svg = encodeHeatmap(c, ExportOptions{}, ExportFormat::Svg);
+    QVERIFY(svg.ok());
+    for (const char *name : {">NaN<", ">+∞<", ">−∞ (not masked)<", ">masked (−∞)<"})
+        QVERIFY2(svg->contains(QByteArray(name)), name);
 
     // Hovering names the value; the same matrix without a mask has no masked cell.
     QSignalSpy hovered(view.get(), &HeatmapView::cellHovered);
