@@ -49,8 +49,9 @@ struct ExportOptions {
 /// `content` with its values transformed so that HeatmapView, which maps min..max (or ±max|v|
 /// when diverging), shows the normalisation asked for: Row → each row scaled to 0..1 (coolwarm:
 /// divided by the row's max|v|), Log → log10 with values <= 0 at the smallest log of a positive
-/// value. Sets `diverging` for coolwarm. -inf (masked) cells stay -inf under Global and Row and
-/// draw grey, as in the window.
+/// value. Sets `diverging` for coolwarm. -inf cells stay -inf under Global and Row and draw as in
+/// the window: grey where `content.masked` blocks them, else in −∞'s own colour; NaN and +∞ too
+/// have their own colours, and the picture's legend names those present.
 HeatmapView::Content normalizedContent(const HeatmapView::Content &content, ColorNormalization n, ColormapId map);
 
 /// Draws `content` with a HeatmapView of exactly opt.width × opt.height (offscreen, never shown)

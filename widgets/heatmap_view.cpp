@@ -7,6 +7,7 @@
 
 #include <qcustomplot.h>
 
+#include <cassert>
 #include <cmath>
 #include <limits>
 
@@ -25,6 +26,22 @@ QCPRange centreRange(Eigen::Index first, Eigen::Index count, Eigen::Index n)
     return QCPRange(double(first) + w / 2 - 0.5, double(first + count) - w / 2 - 0.5);
 }
 
+/// Colour-map data of a reduced block (rows [r0, r0 + rows) shown as m.rows() cells, likewise the
+/// columns); -inf becomes NaN, drawn in the gradient's NaN colour (the special layer covers it).
+QCPColorMapData *mapDataOf(const Mat<double> &m, Eigen::Index r0, Eigen::Index rows, Eigen::Index c0, Eigen::Index cols)
+{
+    const int nx = int(std::max<Eigen::Index>(m.cols(), 2)), ny = int(std::max<Eigen::Index>(m.rows(), 2));
+    auto *data = new QCPColorMapData(nx, ny, centreRange(c0, cols, m.cols()), centreRange(r0, rows, m.rows()));
+    for (int y = 0; y < ny; ++y) {
+        const Eigen::Index i = std::min<Eigen::Index>(y, m.rows() - 1);
+        for (int x = 0; x < nx; ++x) {
+            const double v = m(i, std::min<Eigen::Index>(x, m.cols() - 1));
+            data->setCell(x, y, std::isinf(v) && v < 0 ? kNan : v);
+        }
+    }
+    return data;
+}
+
 } // namespace
 
 HeatmapView::HeatmapView(QWidget *parent) : QWidget(parent)
@@ -41,9 +58,11 @@ HeatmapView::HeatmapView(QWidget *parent) : QWidget(parent)
     m_title = new QCPTextElement(m_plot, QString(), QFont(font().family(), font().pointSize() + 1, QFont::Bold));
     m_plot->plotLayout()->addElement(0, 0, m_title);
 
+    m_plot->setAutoAddPlottableToLegend(false);
     m_map = new QCPColorMap(m_plot->xAxis, m_plot->yAxis);
     m_map->setInterpolate(false);
     m_map->setTightBoundary(false);
+    createSpecialLayer();
     m_scale = new QCPColorScale(m_plot);
     m_plot->plotLayout()->addElement(1, 1, m_scale);
     m_scale->setType(QCPAxis::atRight);
@@ -68,6 +87,12 @@ HeatmapView::HeatmapView(QWidget *parent) : QWidget(parent)
     m_cellRect->setPen(QPen(QColor(255, 255, 255), 2));
     m_cellRect->setBrush(Qt::NoBrush);
     m_cellRect->setVisible(false);
+    for (int i = 0; i < 2; ++i) { // the keyboard cursor: black dashes over white, on any colour
+        m_cursorRects[i] = new QCPItemRect(m_plot);
+        m_cursorRects[i]->setPen(i == 0 ? QPen(Qt::white, 2) : QPen(Qt::black, 2, Qt::DashLine));
+        m_cursorRects[i]->setBrush(Qt::NoBrush);
+        m_cursorRects[i]->setVisible(false);
+    }
 
     m_refreshTimer = new QTimer(this);
     m_refreshTimer->setSingleShot(true);
@@ -81,18 +106,69 @@ HeatmapView::HeatmapView(QWidget *parent) : QWidget(parent)
     setColormap(ColormapId::Viridis);
     applyPalette();
     setMouseTracking(true);
+    setFocusPolicy(Qt::StrongFocus);
+    m_plot->installEventFilter(this); // the pointer leaving the plot
 }
 
-HeatmapView::~HeatmapView() = default;
+/// The special cells drawn over the colour map, one level per kind, transparent elsewhere; and
+/// the legend under the plot, one entry (an empty graph's square) per kind present.
+void HeatmapView::createSpecialLayer()
+{
+    m_specialMap = new QCPColorMap(m_plot->xAxis, m_plot->yAxis);
+    m_specialMap->setInterpolate(false);
+    m_specialMap->setTightBoundary(false);
+    QCPColorGradient levels;
+    levels.clearColorStops();
+    for (int k = 0; k < kSpecialCellKinds; ++k)
+        levels.setColorStopAt(double(k) / (kSpecialCellKinds - 1), specialCellColor(CellKind(k + 1)));
+    levels.setLevelCount(kSpecialCellKinds);
+    levels.setNanHandling(QCPColorGradient::nhTransparent);
+    m_specialMap->setGradient(levels);
+    m_specialMap->setDataRange(QCPRange(1, kSpecialCellKinds)); // int(CellKind::Masked) .. int(NegInf)
+    m_specialMap->setVisible(false);
+
+    // The legend, left-aligned under the axis rect: a row of [legend | empty stretch], placed in
+    // the plot's layout only while there is something to explain.
+    QCPLegend *legend = m_plot->legend;
+    m_plot->axisRect()->insetLayout()->take(legend);
+    m_legendRow = new QCPLayoutGrid;
+    m_legendRow->addElement(0, 0, legend);
+    m_legendRow->addElement(0, 1, new QCPLayoutElement(m_plot));
+    m_legendRow->setColumnStretchFactors({0.001, 1});
+    m_legendRow->setMargins(QMargins(8, 2, 8, 4));
+    m_legendRow->setVisible(false);
+    legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    legend->setBorderPen(Qt::NoPen);
+    legend->setBrush(Qt::NoBrush);
+    legend->setIconSize(12, 12);
+    for (int k = 0; k < kSpecialCellKinds; ++k) {
+        const auto kind = CellKind(k + 1);
+        QCPGraph *g = m_plot->addGraph();
+        g->setName(specialCellName(kind));
+        g->setLineStyle(QCPGraph::lsNone);
+        g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssSquare, QPen(QColor(60, 60, 60)), QBrush(specialCellColor(kind)), 11));
+        m_legendItems[k] = g;
+    }
+}
+
+HeatmapView::~HeatmapView()
+{
+    if (!m_legendRow->layout()) // not in the plot's layout, which would delete it
+        delete m_legendRow;
+}
 
 void HeatmapView::clear()
 {
     m_content = Content();
     m_map->data()->clear();
+    m_specialMap->data()->clear();
     m_shownRows = m_shownCols = 0;
+    m_cursorRow = m_cursorCol = -1;
     m_title->setText(QString());
+    updateSpecialKinds();
     updateOverlays();
     m_plot->replot();
+    reportHover(true);
 }
 
 void HeatmapView::setContent(Content content)
@@ -109,11 +185,23 @@ void HeatmapView::setContent(Content content)
     m_plot->yAxis->setTickLabelFont(labels);
     if (m_highlightRow >= 0 && (!m_content.values || m_highlightRow >= m_content.values->rows()))
         m_highlightRow = -1;
+    assert(!m_content.masked || (m_content.values && m_content.masked->rows() == m_content.values->rows() &&
+                                 m_content.masked->cols() == m_content.values->cols()));
+    if (!m_content.values || m_content.values->size() == 0) {
+        m_cursorRow = m_cursorCol = -1;
+    } else if (m_cursorRow >= 0) { // the cursor stays, within the new shape
+        m_cursorRow = int(std::min<Eigen::Index>(m_cursorRow, m_content.values->rows() - 1));
+        m_cursorCol = int(std::min<Eigen::Index>(m_cursorCol, m_content.values->cols() - 1));
+    }
     updateColorRange();
+    updateSpecialKinds();
+    m_settingContent = true; // one report below, not one from refreshMap too
     if (sameShape)
         refreshMap();
     else
         resetView();
+    m_settingContent = false;
+    reportHover(true); // the values changed under a still pointer
 }
 
 void HeatmapView::setColormap(ColormapId id)
@@ -141,6 +229,10 @@ void HeatmapView::setHighlightedRow(int row)
 
 void HeatmapView::setSelectedCell(int row, int col)
 {
+    if (row >= 0 && col >= 0 && (row != m_selRow || col != m_selCol)) { // a new selection: the cursor goes on from it
+        m_cursorRow = row;
+        m_cursorCol = col;
+    }
     m_selRow = row;
     m_selCol = col;
     updateOverlays();
@@ -200,6 +292,8 @@ void HeatmapView::applyPalette()
         axis->setLabelFont(f);
     }
     m_title->setTextColor(fg);
+    m_plot->legend->setTextColor(fg);
+    m_plot->legend->setFont(font());
     QFont titleFont = font();
     titleFont.setBold(true);
     titleFont.setPointSizeF(font().pointSizeF() * 1.1);
@@ -244,6 +338,8 @@ void HeatmapView::refreshMap()
 {
     if (!m_content.values || m_content.values->size() == 0) {
         m_plot->replot();
+        if (!m_settingContent)
+            reportHover(false);
         return;
     }
     const Mat<double> &m = *m_content.values;
@@ -261,19 +357,76 @@ void HeatmapView::refreshMap()
                                           std::max<Eigen::Index>(pixelsX, 1), m_reduction, m_content.diverging);
     m_shownRows = shown.rows();
     m_shownCols = shown.cols();
-    const int nx = int(std::max<Eigen::Index>(shown.cols(), 2)), ny = int(std::max<Eigen::Index>(shown.rows(), 2));
-    auto *mapData = new QCPColorMapData(nx, ny, centreRange(c0, c1 - c0, shown.cols()), centreRange(r0, r1 - r0, shown.rows()));
-    for (int y = 0; y < ny; ++y) {
-        const Eigen::Index i = std::min<Eigen::Index>(y, shown.rows() - 1);
-        for (int x = 0; x < nx; ++x) {
-            const double v = shown(i, std::min<Eigen::Index>(x, shown.cols() - 1));
-            mapData->setCell(x, y, std::isinf(v) && v < 0 ? kNan : v);
-        }
+    m_map->setData(mapDataOf(shown, r0, r1 - r0, c0, c1 - c0), false);
+    m_specialMap->setVisible(m_specialKinds != 0);
+    if (m_specialKinds != 0) {
+        const Mat<double> kinds = reduceCellKinds(m, m_content.masked.get(), r0, r1 - r0, c0, c1 - c0, shown.rows(), shown.cols());
+        m_specialMap->setData(mapDataOf(kinds, r0, r1 - r0, c0, c1 - c0), false);
     }
-    m_map->setData(mapData, false);
     updateTicks();
     updateOverlays();
     m_plot->replot();
+    if (!m_settingContent)
+        reportHover(false); // a zoom or pan moves the cells under a still pointer
+}
+
+/// The kinds of special cell present in the whole content, and the legend entries for them.
+void HeatmapView::updateSpecialKinds()
+{
+    m_specialKinds = 0;
+    if (m_content.values) {
+        const Mat<double> &m = *m_content.values;
+        for (Eigen::Index i = 0; i < m.rows(); ++i)
+            for (Eigen::Index j = 0; j < m.cols(); ++j)
+                if (!std::isfinite(m(i, j)))
+                    m_specialKinds |= 1u << int(cellKind(m(i, j), m_content.isMasked(i, j)));
+    }
+    if (m_specialKinds == 0)
+        m_specialMap->data()->clear();
+    updateLegend();
+}
+
+/// The legend row under the plot, present only while special cells are.
+void HeatmapView::updateLegend()
+{
+    QCPLegend *legend = m_plot->legend;
+    legend->clearItems();
+    for (int k = 0; k < kSpecialCellKinds; ++k)
+        if (m_specialKinds & (1u << (k + 1)))
+            m_legendItems[k]->addToLegend(legend);
+    QCPLayoutGrid *grid = m_plot->plotLayout();
+    const bool show = m_specialKinds != 0, placed = m_legendRow->layout() == grid;
+    if (show && !placed) {
+        grid->addElement(2, 0, m_legendRow);
+        grid->setRowStretchFactor(2, 0.001); // as tall as its entries
+    } else if (!show && placed) {
+        grid->take(m_legendRow);
+        grid->simplify();
+    }
+    m_legendRow->setVisible(show);
+    legend->setVisible(show);
+}
+
+QList<CellKind> HeatmapView::specialKinds() const
+{
+    QList<CellKind> out;
+    for (int k = 1; k <= kSpecialCellKinds; ++k)
+        if (m_specialKinds & (1u << k))
+            out << CellKind(k);
+    return out;
+}
+
+CellKind HeatmapView::displayedKind(int i, int j) const
+{
+    if (!m_specialMap->visible())
+        return CellKind::Finite;
+    const double v = m_specialMap->data()->cell(j, i);
+    return std::isnan(v) ? CellKind::Finite : CellKind(int(v));
+}
+
+QString HeatmapView::Content::valueText(Eigen::Index row, Eigen::Index col, int digits) const
+{
+    return cellValueText((*values)(row, col), isMasked(row, col), digits);
 }
 
 void HeatmapView::updateTicks()
@@ -317,50 +470,17 @@ void HeatmapView::updateOverlays()
         m_cellRect->topLeft->setCoords(m_selCol - 0.5, m_selRow - 0.5);
         m_cellRect->bottomRight->setCoords(m_selCol + 0.5, m_selRow + 0.5);
     }
+    const bool cursor = has && hasFocus() && m_cursorRow >= 0 && m_cursorRow < rows && m_cursorCol < cols;
+    for (QCPItemRect *r : m_cursorRects) {
+        r->setVisible(cursor);
+        r->topLeft->setCoords(m_cursorCol - 0.5, m_cursorRow - 0.5);
+        r->bottomRight->setCoords(m_cursorCol + 0.5, m_cursorRow + 0.5);
+    }
 }
 
 double HeatmapView::displayedValue(int i, int j) const
 {
     return m_map->data()->cell(j, i);
-}
-
-QPoint HeatmapView::cellCenter(int row, int col) const
-{
-    const double x = m_plot->xAxis->coordToPixel(col), y = m_plot->yAxis->coordToPixel(row);
-    return m_plot->mapTo(this, QPoint(int(std::lround(x)), int(std::lround(y))));
-}
-
-QPoint HeatmapView::cellAt(const QPoint &pos) const
-{
-    if (!m_content.values)
-        return {-1, -1};
-    const QPoint p = m_plot->mapFrom(this, pos);
-    if (!m_plot->axisRect()->rect().contains(p))
-        return {-1, -1};
-    const auto col = Eigen::Index(std::lround(m_plot->xAxis->pixelToCoord(p.x())));
-    const auto row = Eigen::Index(std::lround(m_plot->yAxis->pixelToCoord(p.y())));
-    if (row < 0 || col < 0 || row >= m_content.values->rows() || col >= m_content.values->cols())
-        return {-1, -1};
-    return {int(col), int(row)};
-}
-
-void HeatmapView::onMouseMove(QMouseEvent *event)
-{
-    const QPoint cell = cellAt(m_plot->mapTo(this, event->position().toPoint()));
-    if (cell.y() != m_hoverRow || cell.x() != m_hoverCol) {
-        m_hoverRow = cell.y();
-        m_hoverCol = cell.x();
-        emit cellHovered(m_hoverRow, m_hoverCol);
-    }
-}
-
-void HeatmapView::onMousePress(QMouseEvent *event)
-{
-    if (event->button() != Qt::LeftButton)
-        return;
-    const QPoint cell = cellAt(m_plot->mapTo(this, event->position().toPoint()));
-    if (cell.x() >= 0)
-        emit cellClicked(cell.y(), cell.x());
 }
 
 } // namespace attnscope

@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "cell_values.h"
 #include "colormap.h"
 #include "matrix_reduce.h"
 #include "tensor.h"
@@ -11,7 +12,9 @@
 class QCustomPlot;
 class QCPColorMap;
 class QCPColorScale;
+class QCPGraph;
 class QCPItemRect;
+class QCPLayoutGrid;
 class QCPTextElement;
 class QTimer;
 
@@ -20,7 +23,16 @@ namespace attnscope {
 /// A matrix as a heatmap: rows are queries (top to bottom), columns keys (left to right), crisp
 /// cells, token labels on both axes, a colour scale, zoom (wheel) and pan (drag). Cells smaller
 /// than a screen pixel are reduced at screen resolution by us (max or mean), never sampled.
-/// -inf (masked) cells draw in a neutral grey. It shows; it does not compute.
+/// −∞ where the content's mask blocks the cell draws in a neutral grey; NaN, +∞ and −∞ where
+/// nothing masks each draw in their own colour (cell_values.h), explained by a legend under the
+/// plot while any is present. It shows; it does not compute.
+///
+/// The pointer's cell is reported by cellHovered, again whenever the content or the zoom changes
+/// under a still pointer. With keyboard focus (click or Tab), the arrow keys move a cell cursor
+/// (a dashed black-and-white outline), Home/End go to the row's first/last cell, Ctrl+Home/End to
+/// the first/last cell of the matrix; the cursor's cell is reported by cellHovered, Enter or
+/// Return emits cellClicked for it, and the view pans to keep it visible. Other keys (PageUp and
+/// PageDown among them) are left to the window.
 class HeatmapView : public QWidget {
     Q_OBJECT
 public:
@@ -30,6 +42,13 @@ public:
         QString title;
         QString rowAxis = QStringLiteral("query"), colAxis = QStringLiteral("key");
         bool diverging = false; ///< signed data: a colour range symmetric about zero
+        /// Where a mask blocks a cell (same shape as values): −∞ there is "masked" and grey.
+        /// Null: nothing is masked, and every −∞ is an unexpected value.
+        std::shared_ptr<const CellMask> masked;
+
+        bool isMasked(Eigen::Index row, Eigen::Index col) const { return masked && (*masked)(row, col); }
+        /// The hover text of a cell's value (cellValueText).
+        QString valueText(Eigen::Index row, Eigen::Index col, int digits = 5) const;
     };
 
     explicit HeatmapView(QWidget *parent = nullptr);
@@ -61,10 +80,22 @@ public:
     Eigen::Index displayedRows() const { return m_shownRows; }
     Eigen::Index displayedCols() const { return m_shownCols; }
     double displayedValue(int i, int j) const;
+    /// The special kind drawn over displayed cell (i, j) (CellKind::Finite: the colour map's colour).
+    CellKind displayedKind(int i, int j) const;
+    /// The special kinds present anywhere in the content, as legend entries are shown for them.
+    QList<CellKind> specialKinds() const;
+
+    /// The keyboard cell cursor, or -1 when there is none.
+    int cursorRow() const { return m_cursorRow; }
+    int cursorCol() const { return m_cursorCol; }
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
     void changeEvent(QEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
+    void focusInEvent(QFocusEvent *event) override;
+    void focusOutEvent(QFocusEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 signals:
     void cellHovered(int row, int col); ///< (-1, -1) when the pointer leaves the matrix
@@ -79,6 +110,17 @@ private:
     void updateOverlays();
     void onMouseMove(QMouseEvent *event);
     void onMousePress(QMouseEvent *event);
+    void createSpecialLayer();
+    void updateSpecialKinds();
+    void updateLegend();
+    void fillSpecialMap(Eigen::Index r0, Eigen::Index rows, Eigen::Index c0, Eigen::Index cols, Eigen::Index outRows,
+                        Eigen::Index outCols);
+    /// Emits cellHovered for the cell under a still pointer (or the keyboard cursor) when it
+    /// differs from the last one reported, or always when `force` (the values changed).
+    void reportHover(bool force);
+    void placeCursor();
+    void moveCursor(int row, int col);
+    void keepCursorVisible();
 
     QCustomPlot *m_plot = nullptr;
     QCPColorMap *m_map = nullptr;
@@ -86,14 +128,24 @@ private:
     QCPTextElement *m_title = nullptr;
     QCPItemRect *m_rowRect = nullptr;
     QCPItemRect *m_cellRect = nullptr;
+    QCPItemRect *m_cursorRects[2] = {nullptr, nullptr}; ///< white under black dashes
+    QCPColorMap *m_specialMap = nullptr; ///< special cells over the colour map; transparent elsewhere
+    QCPGraph *m_legendItems[kSpecialCellKinds] = {}; ///< empty graphs: their legend entries
+    QCPLayoutGrid *m_legendRow = nullptr; ///< the legend beside a stretch, under the axis rect
     QTimer *m_refreshTimer = nullptr;
     Content m_content;
     ColormapId m_colormap = ColormapId::Viridis;
     Reduction m_reduction = Reduction::Max;
     int m_highlightRow = -1, m_selRow = -1, m_selCol = -1;
     int m_hoverRow = -2, m_hoverCol = -2;
+    int m_cursorRow = -1, m_cursorCol = -1;
+    bool m_pointerInside = false;
+    bool m_keyboardHover = false; ///< the last cell reported came from the keyboard cursor
+    QPoint m_pointer; ///< the last pointer position over the plot, in its coordinates
+    unsigned m_specialKinds = 0; ///< bit int(kind) set for each special kind present
     Eigen::Index m_shownRows = 0, m_shownCols = 0;
     bool m_refreshing = false;
+    bool m_settingContent = false;
 };
 
 } // namespace attnscope

@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "attention_options.h"
+#include "cell_values.h"
 #include "cli_common.h"
 #include "commands.h"
 #include "file_io.h"
@@ -133,6 +134,11 @@ std::vector<StageData<S>> collectStages(const PreparedAttention<S> &prep, const 
         } else if (sm.stage == Stage::Output) {
             d.squeeze = false;
         }
+        if (sm.stage == Stage::Masked) {
+            // Where the mask blocks: −∞ there is drawn grey, other −∞ in their own colour (cell_values.h).
+            const Mat<S> &masked = r.heads[std::size_t(head)].scoresMasked;
+            d.picture.masked = std::make_shared<const CellMask>(blockedPositions(prep.inputs.mask, std::size_t(head), masked.rows(), masked.cols()));
+        }
         out.push_back(std::move(d));
     }
     return out;
@@ -153,8 +159,9 @@ Status addNpy(OutputBatch &batch, const QString &path, const StageData<S> &stage
 }
 
 /// What `stages` holds beyond the stages computeAttention keeps (attentionBytesNeeded): the
-/// outputs of 2-D inputs joined side by side, and while one picture is drawn a double copy of
-/// the matrix it shows plus the picture itself (raster and encoding, 8 bytes per pixel).
+/// outputs of 2-D inputs joined side by side, the masked stage's mask (a byte per score), and
+/// while one picture is drawn a double copy of the matrix it shows plus the picture itself
+/// (raster and encoding, 8 bytes per pixel).
 /// The .npy files are written from the stages in place. Peak RSS checked in
 /// tests/cli/tst_cli_outputs.cpp (stagesPeakMemoryWithinBudget).
 template <class S>
@@ -166,7 +173,7 @@ std::uint64_t stagesExtraBytes(const AttentionInputs<S> &in, HeadLayout layout, 
     const std::uint64_t joined = layout == HeadLayout::Stacked ? 0 : satMul(satMul(satMul(tq, heads), dv), sizeof(S));
     const std::uint64_t largest = std::max({satMul(tq, tk), satMul(tq, dk), satMul(tk, dk), satMul(tq, dv), satMul(tk, dv)});
     const std::uint64_t picture = satMul(satMul(std::uint64_t(look.width), std::uint64_t(look.height)), 8);
-    return satAdd(satAdd(joined, satMul(largest, sizeof(double))), picture);
+    return satAdd(satAdd(satAdd(joined, satMul(largest, sizeof(double))), picture), satMul(tq, tk));
 }
 
 struct StagesArgs {

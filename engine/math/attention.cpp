@@ -613,6 +613,34 @@ void applyMasks(Eigen::Ref<Mat<S>> blk, std::int64_t r0, const MaskSpec<S> &mask
     }
 }
 
+} // namespace
+
+template <class S>
+BoolMat blockedPositions(const MaskSpec<S> &mask, std::size_t head, std::int64_t tq, std::int64_t tk)
+{
+    constexpr S ninf = -std::numeric_limits<S>::infinity();
+    BoolMat out = BoolMat::Constant(tq, tk, false);
+    if (!mask.allowed.empty())
+        out = !mask.allowed[mask.allowed.size() == 1 ? 0 : head];
+    if (!mask.additive.empty() || !mask.keyAdditive.empty()) {
+        Mat<S> add = Mat<S>::Zero(tq, tk);
+        if (!mask.additive.empty())
+            add = mask.additive[mask.additive.size() == 1 ? 0 : head];
+        if (!mask.keyAdditive.empty())
+            add.rowwise() += Eigen::Map<const Eigen::Matrix<S, 1, Eigen::Dynamic>>(mask.keyAdditive.data(), tk);
+        out = out || add.array() == ninf;
+    }
+    if (mask.causal)
+        for (std::int64_t i = 0; i + 1 < tk && i < tq; ++i)
+            out.row(i).tail(tk - i - 1).setConstant(true);
+    for (std::size_t j = 0; j < mask.keyPadding.size(); ++j)
+        if (mask.keyPadding[j])
+            out.col(Eigen::Index(j)).setConstant(true);
+    return out;
+}
+
+namespace {
+
 template <class S>
 bool hasMask(const MaskSpec<S> &m)
 {
@@ -848,6 +876,8 @@ template Result<AttentionResult<float>> computeAttention(const AttentionInputs<f
 template Result<AttentionResult<double>> computeAttention(const AttentionInputs<double> &, const AttentionOptions &);
 template void softmaxRowsInPlace<float>(Eigen::Ref<Mat<float>>, std::vector<std::int64_t> &, std::int64_t);
 template void softmaxRowsInPlace<double>(Eigen::Ref<Mat<double>>, std::vector<std::int64_t> &, std::int64_t);
+template BoolMat blockedPositions(const MaskSpec<float> &, std::size_t, std::int64_t, std::int64_t);
+template BoolMat blockedPositions(const MaskSpec<double> &, std::size_t, std::int64_t, std::int64_t);
 template std::vector<Mat<float>> splitHeads(const Mat<float> &, int);
 template std::vector<Mat<double>> splitHeads(const Mat<double> &, int);
 template Mat<float> concatHeads(const std::vector<Mat<float>> &);

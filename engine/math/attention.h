@@ -120,6 +120,13 @@ std::uint64_t attentionBytesNeeded(std::int64_t heads, std::int64_t tq, std::int
 template <class S>
 Result<AttentionResult<S>> computeAttention(const AttentionInputs<S> &in, const AttentionOptions &opt);
 
+/// [Tq, Tk]: true where `mask` blocks query i from key j for query head `head` — causal, false in
+/// the boolean mask, a padded key, or −inf in an additive mask (the additive and key masks
+/// summed, as computeAttention adds them) — exactly the cells computeAttention sets to −inf.
+/// Requires the mask's shapes to match Tq × Tk (computeAttention's checks). No mask: all false.
+template <class S>
+BoolMat blockedPositions(const MaskSpec<S> &mask, std::size_t head, std::int64_t tq, std::int64_t tk);
+
 /// Splits the columns of `m` into `n` contiguous slices (nn.MultiheadAttention's layout).
 template <class S>
 std::vector<Mat<S>> splitHeads(const Mat<S> &m, int n);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cmath>
 #include <cstdio>
 #include <set>
 
@@ -380,6 +381,61 @@ Result<ViewResult> computeView(const AttentionBundle &bundle, const ViewRequest 
     }
     out.description = "A − B: " + selA + " minus " + selB + modsA;
     return out;
+}
+
+WeightRowsCheck checkWeightRows(const Tensor &t, double tolerance)
+{
+    assert(t.rank() >= 1);
+    WeightRowsCheck c;
+    const std::int64_t n = t.shape.back();
+    c.rows = n == 0 ? 0 : t.numel() / n;
+    std::vector<double> row(std::size_t(std::max<std::int64_t>(n, 0)));
+    for (std::int64_t r = 0; r < c.rows; ++r) {
+        t.copyTo(row.data(), r * n, n);
+        double sum = 0;
+        bool negative = false, zero = true, finite = true;
+        for (const double v : row) {
+            sum += v;
+            negative = negative || v < 0;
+            zero = zero && v == 0;
+            c.nanValues += std::isnan(v) ? 1 : 0;
+            c.infValues += std::isinf(v) ? 1 : 0;
+            finite = finite && std::isfinite(v);
+        }
+        c.negativeRows += negative ? 1 : 0;
+        if (!finite || zero)
+            continue;
+        if (std::abs(sum - 1) > tolerance)
+            ++c.badSumRows;
+        if (std::abs(sum - 1) > std::abs(c.worstSum - 1))
+            c.worstSum = sum;
+    }
+    return c;
+}
+
+std::string weightRowsWarning(const WeightRowsCheck &c)
+{
+    if (c.looksLikeWeights())
+        return {};
+    const auto rows = [](std::int64_t k) { return std::to_string(k) + (k == 1 ? " row" : " rows"); };
+    const auto values = [](std::int64_t k) { return std::to_string(k) + (k == 1 ? " value is " : " values are "); };
+    std::vector<std::string> parts;
+    if (c.badSumRows > 0) {
+        char worst[64];
+        std::snprintf(worst, sizeof worst, "%.3f", c.worstSum);
+        parts.push_back(std::to_string(c.badSumRows) + " of " + rows(c.rows) + (c.badSumRows == 1 ? " does" : " do") +
+                        " not sum to 1 (worst " + worst + ")");
+    }
+    if (c.negativeRows > 0)
+        parts.push_back(rows(c.negativeRows) + (c.negativeRows == 1 ? " has" : " have") + " negative values");
+    if (c.nanValues > 0)
+        parts.push_back(values(c.nanValues) + "NaN");
+    if (c.infValues > 0)
+        parts.push_back(values(c.infValues) + "infinite");
+    std::string text = "Warning: ";
+    for (std::size_t i = 0; i < parts.size(); ++i)
+        text += (i == 0 ? "" : i + 1 == parts.size() ? " and " : ", ") + parts[i];
+    return text + ": these may not be softmax weights.";
 }
 
 } // namespace attnscope

@@ -124,6 +124,29 @@ WordGroups mergeSubwords(const std::vector<std::string> &tokens,
 /// Requires rowGroups.tokenCount() == Tq and colGroups.tokenCount() == Tk (asserts).
 Mat<double> mergeMatrix(const Mat<double> &m, const WordGroups &rowGroups, const WordGroups &colGroups);
 
+/// What a tensor says about being softmax weights, over every row of its last dimension (for
+/// attentions [L, H, Tq, Tk]: every query of every head of every layer, as in the file).
+struct WeightRowsCheck {
+    std::int64_t rows = 0;         ///< numel / last dimension
+    std::int64_t negativeRows = 0; ///< rows holding a value < 0
+    /// Rows of finite values, not all zero (a fully masked query), whose sum differs from 1 by
+    /// more than the tolerance.
+    std::int64_t badSumRows = 0;
+    double worstSum = 1.0;         ///< of the finite rows that are not all zero, the sum furthest from 1
+    std::int64_t nanValues = 0, infValues = 0; ///< values; their rows count in neither of the above
+
+    bool looksLikeWeights() const { return negativeRows == 0 && badSumRows == 0 && nanValues == 0 && infValues == 0; }
+};
+
+/// Checks each row of `t` (rank >= 1; a rank-1 tensor is one row), converted to double, its sum
+/// accumulated in double. Reads the tensor once, a row at a time.
+WeightRowsCheck checkWeightRows(const Tensor &t, double tolerance = 1e-3);
+
+/// One line for a failed check, e.g. "Warning: 48 of 48 rows do not sum to 1 (worst 7.000) and
+/// 3 rows have negative values: these may not be softmax weights."; empty when it looks like
+/// weights.
+std::string weightRowsWarning(const WeightRowsCheck &c);
+
 /// The view `request` of `bundle` (see the order of operations above). With a difference, B is
 /// computed from `other` when given (a second input of the same shape), else from `bundle`.
 /// Errors (BadArgument, BadShape): a layer or head out of range, rollout on Tq != Tk or on

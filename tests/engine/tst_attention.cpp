@@ -130,6 +130,9 @@ private slots:
     void extremeLogitsPipeline();
     void fullyMaskedRows_data();
     void fullyMaskedRows();
+    void blockedPositionsByHand();
+    void blockedPositionsAreTheMaskedScores_data();
+    void blockedPositionsAreTheMaskedScores();
     void largeResults_data();
     void largeResults();
     void memoryBudget_data();
@@ -543,6 +546,81 @@ void TstAttention::fullyMaskedRows()
         QVERIFY2(w.startsWith(QStringLiteral("head %1:").arg(h)), qPrintable(w));
         QVERIFY2(w.contains("every key is masked"), qPrintable(w));
         QVERIFY2(w.contains(warningText), qPrintable(w));
+    }
+}
+
+void TstAttention::blockedPositionsByHand()
+{
+    constexpr double ninf = -std::numeric_limits<double>::infinity();
+    MaskSpec<double> m;
+    QVERIFY(!blockedPositions(m, 0, 2, 3).any()); // no mask: nothing blocked
+    m.causal = true;                 // 3 queries, 4 keys: query i sees keys 0..i
+    m.keyPadding = {false, false, true, false};
+    m.additive = {Mat<double>::Zero(3, 4), Mat<double>::Zero(3, 4)};
+    m.additive[1](2, 0) = ninf;      // head 1 only
+    m.additive[1](2, 1) = -1e9;      // large but finite: not blocked
+    const BoolMat b0 = blockedPositions(m, 0, 3, 4), b1 = blockedPositions(m, 1, 3, 4);
+    BoolMat expected(3, 4);
+    expected << false, true, true, true,   // keys 1..3 after query 0; key 2 padded
+                false, false, true, true,
+                false, false, true, true;
+    QVERIFY((b0 == expected).all());
+    expected(2, 0) = true;
+    QVERIFY((b1 == expected).all());
+    // A boolean mask and a key additive mask.
+    MaskSpec<float> f;
+    BoolMat allowed = BoolMat::Constant(2, 2, true);
+    allowed(0, 1) = false;
+    f.allowed = {allowed};
+    f.keyAdditive = {-std::numeric_limits<float>::infinity(), 0.5f};
+    BoolMat ef(2, 2);
+    ef << true, true, true, false;
+    QVERIFY((blockedPositions(f, 3, 2, 2) == ef).all()); // one boolean mask serves every head
+}
+
+void TstAttention::blockedPositionsAreTheMaskedScores_data()
+{
+    QTest::addColumn<bool>("causal");
+    QTest::addColumn<bool>("padding");
+    QTest::addColumn<bool>("boolean");
+    QTest::addColumn<bool>("additive");
+    QTest::newRow("causal") << true << false << false << false;
+    QTest::newRow("padding") << false << true << false << false;
+    QTest::newRow("boolean") << false << false << true << false;
+    QTest::newRow("additive -inf") << false << false << false << true;
+    QTest::newRow("all four") << true << true << true << true;
+}
+
+/// The property that makes the view's grey honest: blocked exactly where computeAttention put −∞.
+void TstAttention::blockedPositionsAreTheMaskedScores()
+{
+    QFETCH(bool, causal);
+    QFETCH(bool, padding);
+    QFETCH(bool, boolean);
+    QFETCH(bool, additive);
+    const int tq = 5, tk = 7;
+    auto in = randomInputs<double>(11, 2, 2, tq, tk, 4, 3);
+    in.mask.causal = causal;
+    if (padding)
+        in.mask.keyPadding = {false, true, false, false, false, false, true};
+    if (boolean) {
+        BoolMat allowed = BoolMat::Constant(tq, tk, true);
+        allowed(3, 2) = allowed(4, 0) = false;
+        in.mask.allowed = {allowed};
+    }
+    if (additive) {
+        Mat<double> add = Mat<double>::Constant(tq, tk, 0.25);
+        add(1, 0) = -std::numeric_limits<double>::infinity();
+        add(2, 5) = -3;
+        in.mask.additive = {add, Mat<double>::Zero(tq, tk)};
+    }
+    auto r = computeAttention<double>(in, options(KeepAll));
+    QVERIFY(r.ok());
+    for (std::size_t h = 0; h < 2; ++h) {
+        const BoolMat blocked = blockedPositions(in.mask, h, tq, tk);
+        const Mat<double> &s = r->heads[h].scoresMasked;
+        QVERIFY((blocked == (s.array() == -std::numeric_limits<double>::infinity())).all());
+        QVERIFY(h == 1 || blocked.any()); // head 1's additive mask is all zero
     }
 }
 

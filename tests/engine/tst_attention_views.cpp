@@ -13,6 +13,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <limits>
 
 #include "attention_views.h"
 #include "bundle.h"
@@ -100,6 +101,7 @@ const std::string SP = "\xE2\x96\x81";  // ▁
 Q_DECLARE_METATYPE(Strings)
 Q_DECLARE_METATYPE(std::vector<int>)
 Q_DECLARE_METATYPE(SubwordScheme)
+Q_DECLARE_METATYPE(std::vector<double>)
 
 class TstAttentionViews : public QObject {
     Q_OBJECT
@@ -122,6 +124,8 @@ private slots:
     void errors();
     void descriptionSaysWhatIsShown();
     void mergingWithoutMarkersWarns();
+    void checksWeightRows_data();
+    void checksWeightRows();
 
 private:
     QJsonObject m_manifest;
@@ -462,6 +466,71 @@ void TstAttentionViews::mergingWithoutMarkersWarns()
     QCOMPARE(v->warnings.size(), std::size_t(1));
     QVERIFY(v->description.find("none found") != std::string::npos);
     QCOMPARE(v->values.rows(), 2);
+}
+
+void TstAttentionViews::checksWeightRows_data()
+{
+    // Each case: a [2, 1, 2, 3] tensor (4 rows of 3), written row by row; then the counts by hand.
+    QTest::addColumn<std::vector<double>>("values");
+    QTest::addColumn<int>("negativeRows");
+    QTest::addColumn<int>("badSumRows");
+    QTest::addColumn<double>("worstSum");
+    QTest::addColumn<int>("nan");
+    QTest::addColumn<int>("inf");
+    QTest::addColumn<QString>("warning");
+    const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
+    QTest::newRow("softmax rows") << std::vector<double>{0.2, 0.3, 0.5, 1, 0, 0, 0.1, 0.1, 0.8, 0.3334, 0.3333, 0.3333}
+                                  << 0 << 0 << 1.0 << 0 << 0 << "";
+    QTest::newRow("an all-zero row is a fully masked query") << std::vector<double>{0.2, 0.3, 0.5, 0, 0, 0, 0, 0, 1, 0.5, 0.5, 0}
+                                                             << 0 << 0 << 1.0 << 0 << 0 << "";
+    QTest::newRow("within 1e-3") << std::vector<double>{0.2, 0.3, 0.5009, 1, 0, 0, 0.1, 0.1, 0.7995, 0.5, 0.5, 0}
+                                 << 0 << 0 << 1.0009 << 0 << 0 << "";
+    QTest::newRow("rows summing to 7") << std::vector<double>{1, 2, 4, 7, 0, 0, 3, 3, 1, 0, 0, 7}
+                                       << 0 << 4 << 7.0 << 0 << 0
+                                       << "Warning: 4 of 4 rows do not sum to 1 (worst 7.000): these may not be softmax weights.";
+    QTest::newRow("worst is furthest from 1, below") << std::vector<double>{0.2, 0.3, 0.5, 0.1, 0, 0, 0.5, 0.5, 0.5, 0.3, 0.3, 0.3}
+                                                     << 0 << 3 << 0.1 << 0 << 0
+                                                     << "Warning: 3 of 4 rows do not sum to 1 (worst 0.100): these may not be softmax weights.";
+    QTest::newRow("negative values summing to 1") << std::vector<double>{-0.5, 1, 0.5, 1, 0, 0, 2, -1, 0, 0.2, 0.3, 0.5}
+                                                  << 2 << 0 << 1.0 << 0 << 0
+                                                  << "Warning: 2 rows have negative values: these may not be softmax weights.";
+    QTest::newRow("one of each") << std::vector<double>{-1, 1, 3, 0.2, 0.3, 0.5, nan, 0.5, 0.5, inf, 0, 0}
+                                 << 1 << 1 << 3.0 << 1 << 1
+                                 << "Warning: 1 of 4 rows does not sum to 1 (worst 3.000), 1 row has negative values, "
+                                    "1 value is NaN and 1 value is infinite: these may not be softmax weights.";
+}
+
+void TstAttentionViews::checksWeightRows()
+{
+    QFETCH(std::vector<double>, values);
+    QFETCH(int, negativeRows);
+    QFETCH(int, badSumRows);
+    QFETCH(double, worstSum);
+    QFETCH(int, nan);
+    QFETCH(int, inf);
+    QFETCH(QString, warning);
+    std::vector<Mat<double>> ms;
+    for (int m = 0; m < 2; ++m)
+        ms.push_back(Eigen::Map<const Mat<double>>(values.data() + m * 6, 2, 3));
+    for (const bool asFloat : {false, true}) {
+        Tensor t = Tensor::fromMatrices(ms);
+        if (asFloat) {
+            std::vector<Mat<float>> fs;
+            for (const auto &m : ms)
+                fs.push_back(m.cast<float>());
+            t = Tensor::fromMatrices(fs);
+        }
+        t.shape = {2, 1, 2, 3};
+        const WeightRowsCheck c = checkWeightRows(t);
+        QCOMPARE(c.rows, std::int64_t(4));
+        QCOMPARE(c.negativeRows, std::int64_t(negativeRows));
+        QCOMPARE(c.badSumRows, std::int64_t(badSumRows));
+        QVERIFY2(std::abs(c.worstSum - worstSum) < (asFloat ? 1e-6 : 1e-12), qPrintable(QString::number(c.worstSum)));
+        QCOMPARE(c.nanValues, std::int64_t(nan));
+        QCOMPARE(c.infValues, std::int64_t(inf));
+        QCOMPARE(c.looksLikeWeights(), warning.isEmpty());
+        QCOMPARE(QString::fromStdString(weightRowsWarning(c)), warning);
+    }
 }
 
 QTEST_GUILESS_MAIN(TstAttentionViews)

@@ -12,6 +12,7 @@
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <qcustomplot.h>
@@ -21,6 +22,8 @@
 #include "combine.h"
 #include "head_grid.h"
 #include "heatmap_view.h"
+#include "npy.h"
+#include "test_files.h"
 
 using namespace attnscope;
 
@@ -52,6 +55,8 @@ private slots:
     void differenceIsDivergingAndExact();
     void recognisesSpecialsAndMergesSubwords();
     void hoverShowsValueAndTokens();
+    void hoverFollowsAModeChange();
+    void warnsWhenRowsAreNotWeights();
     void errorsAreShownNotThrown();
     void screenshot();
 
@@ -303,6 +308,66 @@ void TestAttentionPage::hoverShowsValueAndTokens()
                  text.contains(QString::number(head(0, 0)(3, 8), 'g', 4)),
              qPrintable(text));
     QCOMPARE(child<QLabel>("attentionHover")->text(), text);
+}
+
+void TestAttentionPage::hoverFollowsAModeChange()
+{
+    // The pointer stays on a cell while the view changes under it (issue 12, item 6: 0.378 shown
+    // over a rollout value of 0.2976): the hover line follows the new value.
+    HeatmapView *view = m_page->heatmap();
+    QTRY_VERIFY(view->displayedRows() == 10);
+    // (Moved elsewhere first: a move to where the last test left the pointer is no move.)
+    QTest::mouseMove(view->plot(), view->plot()->mapFrom(view, view->cellCenter(0, 0)));
+    QTest::mouseMove(view->plot(), view->plot()->mapFrom(view, view->cellCenter(3, 8)));
+    auto *hover = child<QLabel>("attentionHover");
+    QTRY_VERIFY2(hover->text().contains(QString::number(head(0, 0)(3, 8), 'g', 4)), qPrintable(hover->text()));
+    auto *mode = child<QComboBox>("modeCombo");
+    mode->setFocus();
+    QTest::keyClick(mode, Qt::Key_End); // "rollout up to this layer"
+    QCOMPARE(mode->currentIndex(), 4);
+    QVERIFY(m_page->result());
+    const double rollout = m_page->result()->values(3, 8);
+    QVERIFY(std::abs(rollout - head(0, 0)(3, 8)) > 1e-3);
+    QVERIFY2(hover->text().contains(QString::number(rollout, 'g', 4)) && hover->text().contains("“fox”"),
+             qPrintable(hover->text()));
+    // Another layer under the still pointer: the hover follows again.
+    child<QSpinBox>("layerSpin")->setValue(1);
+    QVERIFY2(hover->text().contains(QString::number(m_page->result()->values(3, 8), 'g', 4)), qPrintable(hover->text()));
+}
+
+void TestAttentionPage::warnsWhenRowsAreNotWeights()
+{
+    auto *warnings = child<QLabel>("attentionWarnings");
+    QVERIFY(!warnings->text().contains("softmax")); // the demo's rows are weights
+    // [2, 2, 3, 4]: every row sums to 7, one has a negative entry.
+    QTemporaryDir dir;
+    std::vector<Mat<double>> heads;
+    for (int i = 0; i < 4; ++i) {
+        Mat<double> m(3, 4);
+        m << 1, 2, 3, 1, 0.5, 0.5, 5, 1, 7, 0, 0, 0;
+        heads.push_back(m);
+    }
+    heads[2].row(1) << -1, 4, 3, 1;
+    Tensor t = Tensor::fromMatrices(heads);
+    t.shape = {2, 2, 3, 4};
+    const std::vector<std::byte> bytes = encodeNpy(t);
+    const QString path = dir.filePath("sums_to_7.npy");
+    QVERIFY(test::writeBytes(path, QByteArray(reinterpret_cast<const char *>(bytes.data()), qsizetype(bytes.size()))));
+    QString error;
+    QVERIFY2(m_page->openBundle(path, &error), qPrintable(error));
+    const QString expected = "Warning: 12 of 12 rows do not sum to 1 (worst 7.000) and 1 row has negative values: "
+                             "these may not be softmax weights.";
+    QVERIFY(warnings->isVisible());
+    QVERIFY2(warnings->text().contains(expected), qPrintable(warnings->text()));
+    // Computed on the file, not on what is shown: it stays when the rows are renormalised.
+    child<QLineEdit>("specialsEdit")->setText("#3");
+    clickBox("hideCheck");
+    clickBox("renormalizeCheck");
+    QVERIFY(std::abs(shown().row(0).sum() - 1) < 1e-12);
+    QVERIFY2(warnings->text().contains(expected), qPrintable(warnings->text()));
+    // A proper bundle again: no such line.
+    QVERIFY2(m_page->openBundle(kDemo, &error), qPrintable(error));
+    QVERIFY2(!warnings->text().contains("softmax"), qPrintable(warnings->text()));
 }
 
 void TestAttentionPage::errorsAreShownNotThrown()

@@ -24,6 +24,7 @@
 #include "attention_page.h"
 #include "image_page.h"
 #include "bundle.h"
+#include "cell_values.h"
 #include <QTabWidget>
 #include "stage_stepper.h"
 #include "text.h"
@@ -48,6 +49,8 @@ private slots:
     void controlsRecompute();
     void undoRestoresParameters();
     void causalMaskZeroesTheUpperTriangle();
+    void nanInQueriesIsNotGrey();
+    void arrowKeysAndEnterExplainACell();
     void chineseIsOneTokenPerCharacter();
     void labelsAreWordsWithoutFormatCharacters();
     void opensTensorFilesByRole();
@@ -232,6 +235,66 @@ void TestExplorerWindow::causalMaskZeroesTheUpperTriangle()
     explorerOf(m_window)->showStage(Stage::Masked);
     const auto &shown = *explorerOf(m_window)->heatmap(0)->content().values;
     QVERIFY(std::isinf(shown(0, 4)) && shown(0, 4) < 0);
+    // Masked: grey, and named so on hover.
+    HeatmapView *view = explorerOf(m_window)->heatmap(0);
+    QCOMPARE(view->displayedKind(0, 4), CellKind::Masked);
+    QTest::mouseMove(view->plot(), view->plot()->mapFrom(view, view->cellCenter(0, 4)));
+    QTRY_VERIFY2(m_window->statusBar()->currentMessage().contains("masked (−∞)"), qPrintable(m_window->statusBar()->currentMessage()));
+    const QImage shot = view->grab().toImage();
+    QCOMPARE(shot.pixelColor(view->cellCenter(0, 4) * shot.devicePixelRatio()), specialCellColor(CellKind::Masked));
+}
+
+void TestExplorerWindow::nanInQueriesIsNotGrey()
+{
+    // Q with a NaN in query 1: that query's scores are NaN, drawn in the NaN colour, not grey.
+    QTemporaryDir dir;
+    Mat<double> q = Mat<double>::Constant(3, 4, 0.5), k = Mat<double>::Constant(4, 4, 0.25), v = Mat<double>::Identity(4, 4);
+    q(1, 2) = std::numeric_limits<double>::quiet_NaN();
+    for (const auto &[name, m] : {std::pair{"q", &q}, std::pair{"k", &k}, std::pair{"v", &v}}) {
+        const std::vector<std::byte> bytes = encodeNpy(Tensor::fromMatrix(*m));
+        QVERIFY(writeBytes(dir.filePath(QString(name) + ".npy"), QByteArray(reinterpret_cast<const char *>(bytes.data()), qsizetype(bytes.size()))));
+    }
+    QString error;
+    QVERIFY2(m_window->openTensorFiles({dir.filePath("q.npy"), dir.filePath("k.npy"), dir.filePath("v.npy")}, &error),
+             qPrintable(error));
+    QVERIFY(waitForState());
+    explorerOf(m_window)->showStage(Stage::Scores);
+    HeatmapView *view = explorerOf(m_window)->heatmap(0);
+    QTRY_COMPARE(view->displayedRows(), 3);
+    QVERIFY(std::isnan((*view->content().values)(1, 0)));
+    const QImage shot = view->grab().toImage();
+    const QColor nan = shot.pixelColor(view->cellCenter(1, 0) * shot.devicePixelRatio());
+    QCOMPARE(nan, specialCellColor(CellKind::NaN));
+    QVERIFY(nan != specialCellColor(CellKind::Masked));
+    QCOMPARE(view->specialKinds(), QList<CellKind>({CellKind::NaN}));
+    QTest::mouseMove(view->plot(), view->plot()->mapFrom(view, view->cellCenter(1, 0)));
+    QTRY_VERIFY2(m_window->statusBar()->currentMessage().endsWith(": NaN"), qPrintable(m_window->statusBar()->currentMessage()));
+}
+
+void TestExplorerWindow::arrowKeysAndEnterExplainACell()
+{
+    explorerOf(m_window)->setSentence("one two three four");
+    QVERIFY(waitForState());
+    HeatmapView *view = explorerOf(m_window)->heatmap(0);
+    QTRY_VERIFY(view->displayedRows() == 4);
+    // Focus as Tab gives it, then arrows and Enter.
+    m_window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+    view->setFocus(Qt::TabFocusReason);
+    QTRY_VERIFY(view->hasFocus());
+    QTest::keyClick(view, Qt::Key_Down);
+    QTest::keyClick(view, Qt::Key_Down);
+    QTest::keyClick(view, Qt::Key_Right);
+    QVERIFY2(m_window->statusBar()->currentMessage().contains("“three”") && m_window->statusBar()->currentMessage().contains("“two”"),
+             qPrintable(m_window->statusBar()->currentMessage()));
+    QTest::keyClick(view, Qt::Key_Return);
+    QCOMPARE(explorerOf(m_window)->model()->selectedQuery(), 2);
+    const QString text = explorerOf(m_window)->detailPanel()->toPlainText();
+    QVERIFY2(text.contains("three") && text.contains("two") && text.contains("Softmax"), qPrintable(text));
+    // PageUp still steps the stage while the heatmap has the focus.
+    const Stage before = explorerOf(m_window)->stage();
+    QTest::keyClick(view, Qt::Key_PageUp);
+    QVERIFY(explorerOf(m_window)->stage() != before);
 }
 
 void TestExplorerWindow::chineseIsOneTokenPerCharacter()

@@ -19,6 +19,7 @@
 #include <array>
 #include <set>
 
+#include "cell_values.h"
 #include "controls_column.h"
 #include "head_grid.h"
 #include "heatmap_view.h"
@@ -286,6 +287,7 @@ bool AttentionPage::openBundle(const QString &path, QString *error)
         return reportError(QString::fromStdString(read.error().message), error);
     m_bundle = std::make_shared<const AttentionBundle>(std::move(read.value()));
     const AttentionBundle &b = *m_bundle;
+    m_fileWarning = QString::fromStdString(weightRowsWarning(checkWeightRows(b.attentions)));
 
     m_updating = true;
     for (QSpinBox *s : {m_layer, m_diffLayer})
@@ -425,6 +427,8 @@ void AttentionPage::recompute()
     }
     const ViewRequest r = request();
     QStringList notes;
+    if (!m_fileWarning.isEmpty())
+        notes << m_fileWarning;
     QStringList unknown;
     if (m_hide->isChecked())
         hiddenKeysFromText(&unknown);
@@ -441,7 +445,8 @@ void AttentionPage::recompute()
         const QString message = QString::fromStdString(v.error().message);
         m_statusPlain = tr("Cannot show this: %1").arg(message);
         m_status->setText(QStringLiteral("<span style='color:#b00020'>%1</span>").arg(m_statusPlain.toHtmlEscaped()));
-        m_warnings->setVisible(false);
+        m_warnings->setText(m_fileWarning);
+        m_warnings->setVisible(!m_fileWarning.isEmpty());
         emit statusMessage(message);
         emit failed(message);
     } else {
@@ -501,8 +506,7 @@ void AttentionPage::onHovered(int row, int col)
         return;
     }
     const double x = m_result->values(row, col);
-    const QString value = m_result->diverging ? tr("A − B = %1").arg(QString::number(x, 'g', 4).prepend(x >= 0 ? "+" : ""))
-                                              : QString::number(x, 'g', 4);
+    const QString value = m_result->diverging ? tr("A − B = %1").arg(cellValueText(x, false, 4, true)) : cellValueText(x, false, 4);
     const QString text = tr("query “%1” → key “%2”: %3   (row %4, column %5 as shown)")
                              .arg(QString::fromStdString(m_result->rowLabels[std::size_t(row)]),
                                   QString::fromStdString(m_result->colLabels[std::size_t(col)]), value)

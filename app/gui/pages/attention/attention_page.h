@@ -131,6 +131,9 @@ private:
     std::shared_ptr<const AttentionBundle> m_bundle;
     std::optional<AttentionBundle> m_other;
     QString m_otherPath; ///< the file m_other came from
+    /// The file's attentions checked as softmax weights (weightRowsWarning), before any view: empty
+    /// when every row looks like weights. Shown first among the warnings.
+    QString m_fileWarning;
     std::optional<ViewResult> m_result;
     ColormapId m_colormap = ColormapId::Viridis;
     QString m_statusPlain;

@@ -7,6 +7,7 @@
 #include <numeric>
 #include <string_view>
 
+#include "cell_values.h"
 #include "stage_stepper.h"
 #include "stages.h"
 
@@ -63,6 +64,8 @@ std::vector<HeatmapView::Content> stageContents(const ExplorerState &s, Stage st
         const QStringList rows = std::string_view(sm.rowAxis) == "query" ? q : k;
         const QStringList cols = std::string_view(sm.colAxis) == "key" ? k : indexLabels(m.cols(), "d");
         out.push_back(make(m, title, rows, cols, tr(sm.rowAxis), tr(sm.colAxis), sm.diverging));
+        if (stage == Stage::Masked) // −∞ where the mask blocks is grey; any other −∞ has its own colour
+            out.back().masked = std::make_shared<const CellMask>(blockedPositions(in.mask, h, m.rows(), m.cols()));
     }
     return out;
 }
@@ -121,7 +124,7 @@ QString hoverText(const ExplorerState &s, Stage stage, int row, int col)
     QString text = QObject::tr("%1 %2 “%3”, %4 %5 “%6”: %7")
                        .arg(c.rowAxis).arg(row).arg(c.rowLabels.value(row))
                        .arg(c.colAxis).arg(col).arg(c.colLabels.value(col))
-                       .arg(num(m(row, col)));
+                       .arg(c.valueText(row, col));
     if (stage == Stage::Weights) {
         const auto w = m.row(row);
         double entropy = 0;
@@ -136,7 +139,7 @@ QString hoverText(const ExplorerState &s, Stage stage, int row, int col)
         QStringList best;
         for (std::size_t i = 0; i < top; ++i)
             best << QStringLiteral("“%1” %2").arg(c.colLabels.value(int(order[i]))).arg(w(order[i]), 0, 'f', 3);
-        text += QObject::tr("   row sum %1, entropy %2 bits, top: %3").arg(num(w.sum())).arg(entropy, 0, 'f', 3).arg(best.join(", "));
+        text += QObject::tr("   row sum %1, entropy %2 bits, top: %3").arg(cellValueText(w.sum())).arg(entropy, 0, 'f', 3).arg(best.join(", "));
     }
     return text;
 }
