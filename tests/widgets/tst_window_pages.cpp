@@ -317,12 +317,14 @@ void TestWindowPages::smallWindowsKeepTheHeatmap()
 {
     explorer()->setSentence("the cat saw the dog");
     QVERIFY(waitForState(*m_window));
+    QTest::qWait(100); // the window's layout takes the new minimum sizes, as it does before any person's drag
     m_window->resize(800, 600);
     QTRY_COMPARE(m_window->size(), QSize(800, 600));
     QTest::qWait(100);
     HeatmapView *view = explorer()->heatmap(0);
     QVERIFY2(view->width() >= 300 && view->height() >= 200,
              qPrintable(QStringLiteral("%1 × %2").arg(view->width()).arg(view->height())));
+    QTest::qWait(100);
     m_window->resize(600, 400);
     QTest::qWait(100);
     QVERIFY(m_window->width() <= 640);

@@ -3,6 +3,8 @@
 
 #include <QScrollArea>
 
+#include <algorithm>
+
 namespace attnscope {
 
 /// `controls` in a vertical scroll area exactly as wide as they need, plus room for the scroll
@@ -12,8 +14,10 @@ inline QScrollArea *controlsColumn(QWidget *controls, QWidget *parent)
     auto *scroll = new QScrollArea(parent);
     scroll->setWidget(controls);
     scroll->setWidgetResizable(true);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setFixedWidth(controls->sizeHint().width() + 24);
+    // As wide as the controls; a narrow window may squeeze it, and it scrolls then.
+    const int width = controls->sizeHint().width() + 24;
+    scroll->setMaximumWidth(width);
+    scroll->setMinimumWidth(std::min(width, 150));
     return scroll;
 }
 

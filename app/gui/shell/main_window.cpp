@@ -6,6 +6,7 @@
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QFileInfo>
+#include <QLayout>
 #include <QLockFile>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -79,6 +80,9 @@ void MainWindow::addPage(Page *page)
     connect(page, &Page::failed, this, &MainWindow::reportFailure);
     connect(page, &Page::shown, this, &MainWindow::shown);
     connect(page, &Page::shown, this, &MainWindow::updateCapabilities);
+    // What a page shows changes the sizes its widgets can shrink to: the window's minimum follows
+    // (QMainWindow's layout keeps the one from its last activation otherwise).
+    connect(page, &Page::shown, this, [this] { layout()->invalidate(); });
     connect(page, &Page::capabilitiesChanged, this, &MainWindow::updateCapabilities);
     connect(page, &Page::modified, this, [this] {
         if (!m_restoring)
@@ -143,6 +147,7 @@ void MainWindow::onPageChanged()
     }
     updateCapabilities();
     fitDocksToWidth();
+    layout()->invalidate(); // the shown page's docks set the window's minimum width
 }
 
 void MainWindow::updateCapabilities()
@@ -346,6 +351,7 @@ void MainWindow::fitDocksToWidth()
     }
     for (const PageDock &d : docks)
         d.dock->setVisible(true);
+    layout()->invalidate(); // the minimum width changed with the docks' places
 }
 
 } // namespace attnscope

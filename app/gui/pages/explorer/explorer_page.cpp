@@ -127,7 +127,16 @@ QWidget *ExplorerPage::createCentral()
     auto *layout = new QVBoxLayout(central);
     layout->setContentsMargins(6, 6, 6, 6);
     m_stepper = new StageStepper(central);
-    layout->addWidget(m_stepper);
+    // In a narrow window the row of stage buttons scrolls rather than widening the window.
+    auto *stepperScroll = new QScrollArea(central);
+    stepperScroll->setWidget(m_stepper);
+    stepperScroll->setWidgetResizable(true);
+    stepperScroll->setFrameShape(QFrame::NoFrame);
+    stepperScroll->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    stepperScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    stepperScroll->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+    stepperScroll->setFixedHeight(m_stepper->sizeHint().height() + stepperScroll->horizontalScrollBar()->sizeHint().height());
+    layout->addWidget(stepperScroll);
     m_explanation = new QLabel(central);
     m_explanation->setObjectName("stageExplanation");
     m_explanation->setWordWrap(true);
@@ -201,7 +210,7 @@ void ExplorerPage::createDocks()
     scroll->setWidgetResizable(true);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     // Wide enough for the controls, but a narrow window may take it down to a usable minimum.
-    scroll->setMinimumWidth(std::min(240, m_controls->sizeHint().width()));
+    scroll->setMinimumWidth(std::min(150, m_controls->sizeHint().width()));
     auto *left = new QDockWidget(tr("Parameters"));
     left->setObjectName("parametersDock");
     left->setWidget(scroll);
@@ -209,7 +218,7 @@ void ExplorerPage::createDocks()
 
     m_detail = new DetailPanel;
     m_detail->setObjectName("detailPanel");
-    m_detail->setMinimumWidth(160);
+    m_detail->setMinimumWidth(100);
     auto *right = new QDockWidget(tr("Computation of the cell"));
     right->setObjectName("detailDock");
     right->setWidget(m_detail);

@@ -71,7 +71,7 @@ ImagePage::ImagePage(QWidget *parent) : Page(parent)
                              "Click a row to show that query's map."));
     split->addWidget(m_view);
     split->addWidget(m_heatmap);
-    m_heatmap->setMinimumWidth(360);
+    m_heatmap->setMinimumWidth(60); // a narrow window gives the picture the width first
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
     split->setSizes({600, 400}); // in proportion once the page has its size
