@@ -52,7 +52,7 @@ HeatmapView::HeatmapView(QWidget *parent) : QWidget(parent)
     layout->addWidget(m_plot);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     m_plot->setNoAntialiasingOnDrag(true);
-    m_plot->setMinimumSize(240, 200);
+    m_plot->setMinimumSize(160, 140); // still readable; small windows give the rest to the docks
 
     m_plot->plotLayout()->insertRow(0);
     m_title = new QCPTextElement(m_plot, QString(), QFont(font().family(), font().pointSize() + 1, QFont::Bold));

@@ -12,6 +12,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QResizeEvent>
+#include <QScreen>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -82,7 +83,10 @@ void MainWindow::addPage(Page *page)
     connect(page, &Page::shown, this, &MainWindow::updateCapabilities);
     // What a page shows changes the sizes its widgets can shrink to: the window's minimum follows
     // (QMainWindow's layout keeps the one from its last activation otherwise).
-    connect(page, &Page::shown, this, [this] { layout()->invalidate(); });
+    connect(page, &Page::shown, this, [this] {
+        layout()->invalidate();
+        QTimer::singleShot(0, this, &MainWindow::fitToScreen);
+    });
     connect(page, &Page::capabilitiesChanged, this, &MainWindow::updateCapabilities);
     connect(page, &Page::modified, this, [this] {
         if (!m_restoring)
@@ -265,8 +269,10 @@ void MainWindow::restoreSettings()
         p->restoreSettings();
         p->setViewOptions(viewOptions());
     }
-    if (!restoreGeometry(Settings::value(Settings::Key::Geometry).toByteArray()))
-        resize(1500, 900);
+    if (!restoreGeometry(Settings::value(Settings::Key::Geometry).toByteArray())) {
+        const QScreen *shown = screen() ? screen() : QGuiApplication::primaryScreen();
+        resize(shown ? QSize(1500, 900).boundedTo(shown->availableGeometry().size()) : QSize(1500, 900)); // a small screen: all of it
+    }
     restoreState(Settings::value(Settings::Key::WindowState).toByteArray());
     applyMemoryBudgetSetting();
     if (Settings::value(Settings::Key::PresenterMode).toBool())
@@ -337,6 +343,8 @@ void MainWindow::fitDocksToWidth()
     if (!p || p->docks().size() < 2)
         return;
     const bool narrow = width() < 1100;
+    if (narrow && width() < 800) // below 800 px the docks keep about a quarter of the width
+        resizeDocks({p->docks().front().dock}, {std::max(150, width() / 4)}, Qt::Horizontal);
     if (narrow == m_docksTabified)
         return;
     m_docksTabified = narrow;
@@ -352,6 +360,17 @@ void MainWindow::fitDocksToWidth()
     for (const PageDock &d : docks)
         d.dock->setVisible(true);
     layout()->invalidate(); // the minimum width changed with the docks' places
+    QTimer::singleShot(0, this, &MainWindow::fitToScreen);
+}
+
+void MainWindow::fitToScreen()
+{
+    // The layout's minimum can keep a window wider than its screen (docks side by side, a page's
+    // first content); once it has shrunk, the window fits its screen again.
+    layout()->activate();
+    if (const QScreen *on = screen(); on && !on->availableGeometry().size().expandedTo(size()).isEmpty()
+                                      && (width() > on->availableGeometry().width() || height() > on->availableGeometry().height()))
+        resize(size().boundedTo(on->availableGeometry().size()));
 }
 
 } // namespace attnscope

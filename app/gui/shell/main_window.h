@@ -137,6 +137,7 @@ private:
     void reportFailure(const QString &message);
     void setPresenterMode(bool on);
     void fitDocksToWidth();
+    void fitToScreen();
     void restoreSettings();
     void saveSettings();
     void setModified(bool modified);

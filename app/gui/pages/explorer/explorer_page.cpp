@@ -11,6 +11,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
+#include <QPointer>
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QSpinBox>
@@ -115,8 +116,10 @@ ExplorerPage::ExplorerPage(QWidget *parent) : Page(parent)
 
 ExplorerPage::~ExplorerPage()
 {
-    for (const PageDock &d : std::as_const(m_docks))
-        delete d.dock; // the window holds them while they are shown, but they are ours
+    // The docks are ours until a window adds them; then it owns them and may have deleted them.
+    for (const QPointer<QDockWidget> &dock : std::as_const(m_dockGuards))
+        if (dock && !dock->parent())
+            delete dock;
 }
 
 QString ExplorerPage::title() const { return tr("&Explorer: stage by stage"); }
@@ -172,7 +175,9 @@ QWidget *ExplorerPage::createCentral()
     m_tokens = new TokenStrip(central);
     m_tokens->setObjectName("tokenStrip");
     m_tokens->setToolTip(tr("The keys, tinted by how much the selected query attends to each; click one to select it as the query"));
-    m_tokens->setFixedHeight(m_tokens->fontMetrics().height() * 2 + 24);
+    // Two lines of tokens; a low window gives the heatmap the height first.
+    m_tokens->setMaximumHeight(m_tokens->fontMetrics().height() * 2 + 24);
+    m_tokens->setMinimumHeight(m_tokens->fontMetrics().height() + 12);
     layout->addWidget(m_tokens);
     connect(m_tokens, &TokenStrip::tokenClicked, this, [this](int i) {
         if (m_model->state() && !m_model->state()->setup->crossAttention)
@@ -223,6 +228,7 @@ void ExplorerPage::createDocks()
     right->setObjectName("detailDock");
     right->setWidget(m_detail);
     m_docks << PageDock{right, Qt::RightDockWidgetArea};
+    m_dockGuards = {left, right};
 }
 
 void ExplorerPage::createActions()

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <QDockWidget>
+#include <QPointer>
+
 #include <functional>
 #include <vector>
 
@@ -115,6 +118,7 @@ private:
     QWidget *m_layerRow = nullptr;
     DetailPanel *m_detail = nullptr;
     QList<PageDock> m_docks;
+    QList<QPointer<QDockWidget>> m_dockGuards; ///< the same docks, to know whether they still exist
     QMenu *m_stageMenu = nullptr;
     QList<QAction *> m_fileActions;
     QUndoStack *m_undo = nullptr;
