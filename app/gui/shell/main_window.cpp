@@ -343,7 +343,7 @@ void MainWindow::fitDocksToWidth()
     if (!p || p->docks().size() < 2)
         return;
     const bool narrow = width() < 1100;
-    if (narrow && width() < 800) // below 800 px the docks keep about a quarter of the width
+    if (narrow) // the docks keep about a quarter of a narrow window; the heatmap the rest
         resizeDocks({p->docks().front().dock}, {std::max(150, width() / 4)}, Qt::Horizontal);
     if (narrow == m_docksTabified)
         return;
