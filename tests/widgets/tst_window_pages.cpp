@@ -71,6 +71,8 @@ private slots:
     void tokenStripQueryDoesNotSnapBack();
     void arrowKeysAndEnterShowACell();
     void smallWindowsKeepTheHeatmap();
+    void versionOneSessionOpensConverted();
+    void foreignPagePartIsKept();
 
 private:
     std::unique_ptr<MainWindow> m_window;
@@ -330,6 +332,52 @@ void TestWindowPages::smallWindowsKeepTheHeatmap()
     QVERIFY(m_window->width() <= 640);
     QVERIFY2(view->isVisible() && view->width() >= 150 && view->height() >= 80,
              qPrintable(QStringLiteral("%1 × %2").arg(view->width()).arg(view->height())));
+}
+
+// A session written by the previous release (format version 1, flat parameters and view) opens
+// on the pages it names, with every value where it belongs.
+void TestWindowPages::versionOneSessionOpensConverted()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("old.attnscope");
+    QVERIFY(test::writeBytes(path, R"({"format": "attnscope-session", "version": 1,
+        "input": {"kind": "text", "text": "le chat dort ici", "context": "", "cross": false, "files": []},
+        "parameters": {"dModel": 32, "dHead": 8, "heads": 3, "head": 2, "seed": 7, "scale": "dim", "customScale": 1,
+                       "temperature": 0.5, "mask": "causal", "paddedKeys": []},
+        "view": {"stage": "scaled", "selectedQuery": 2, "selectedCell": [2, 1], "colormap": "magma",
+                 "reduction": "mean", "tab": 0, "pages": {"attention.normalization": "row"}}})"));
+    QString error;
+    QVERIFY2(m_window->openSession(path, &error), qPrintable(error));
+    QTRY_VERIFY(explorer()->state() && explorer()->state()->setup->queryTokens.size() == 4
+                && explorer()->state()->result.head == 2);
+    const ExplorerParams p = explorer()->model()->params();
+    QCOMPARE(p.text, std::string("le chat dort ici"));
+    QCOMPARE(p.dModel, 32);
+    QCOMPARE(p.heads, 3);
+    QCOMPARE(p.seed, std::uint64_t(7));
+    QCOMPARE(p.scale, ScaleSpec::Mode::Dim);
+    QCOMPARE(p.temperature, 0.5);
+    QCOMPARE(p.mask, ExplorerParams::Mask::Causal);
+    QCOMPARE(explorer()->stage(), Stage::Scaled);
+    QTRY_COMPARE(explorer()->model()->selectedRow(), 2);
+    QCOMPARE(explorer()->model()->selectedCol(), 1);
+    QCOMPARE(m_window->viewOptions().colormap, ColormapId::Magma);
+    QCOMPARE(m_window->viewOptions().reduction, Reduction::Mean);
+    QCOMPARE(attentionOf(m_window)->findChild<QComboBox *>("normCombo")->currentIndex(), 1);
+    // Saved again, it is version 2 and reads back the same.
+    QVERIFY2(m_window->saveSessionTo(dir.filePath("new.attnscope"), &error), qPrintable(error));
+    const QByteArray saved = test::fileBytes(dir.filePath("new.attnscope"));
+    QVERIFY(saved.contains("\"version\": 2"));
+    QVERIFY(saved.contains("\"scaled\""));
+}
+
+void TestWindowPages::foreignPagePartIsKept()
+{
+    SessionState s = m_window->captureSession();
+    s.pages["lesson"] = QJsonObject{{"step", 3}, {"title", "softmax"}};
+    QString error;
+    QVERIFY2(m_window->applySession(s, &error), qPrintable(error));
+    QCOMPARE(m_window->captureSession().pages.at("lesson"), (QJsonObject{{"step", 3}, {"title", "softmax"}}));
 }
 
 QTEST_MAIN(TestWindowPages)

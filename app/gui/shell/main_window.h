@@ -3,6 +3,7 @@
 #include <QMainWindow>
 
 #include <functional>
+#include <map>
 #include <memory>
 
 #include <QHash>
@@ -212,6 +213,9 @@ private:
     /// The copies written to m_sessionTemp (by absolute path), each with the input its session
     /// named (original paths, embedded bytes), which captureSession saves in the copy's place.
     QHash<QString, SessionInput> m_sessionCopies;
+    /// The parts of a session's pages this version does not have (from a later release), kept to
+    /// be written back unchanged.
+    std::map<std::string, QJsonObject> m_foreignPages;
 };
 
 } // namespace attnscope

@@ -142,6 +142,7 @@ SessionState MainWindow::captureSession() const
         s.page = p->key().toStdString();
     s.colormap = colormapChoices().nameOf(viewOptions().colormap).toStdString();
     s.reduction = viewOptions().reduction == Reduction::Mean ? SessionState::Reduction::Mean : SessionState::Reduction::Max;
+    s.pages = m_foreignPages; // the parts of pages this version does not have, written back as read
     for (const Page *p : m_pages)
         s.pages[p->key().toStdString()] = p->saveState();
     return s;
@@ -163,9 +164,12 @@ bool MainWindow::applySession(const SessionState &state, QString *error)
     chooseReduction(reductionChoices().nameOf(state.reduction), &warnings);
     for (Page *p : std::as_const(m_pages))
         p->setViewOptions(viewOptions());
-    for (Page *p : std::as_const(m_pages))
+    m_foreignPages = state.pages;
+    for (Page *p : std::as_const(m_pages)) {
+        m_foreignPages.erase(p->key().toStdString());
         if (auto it = state.pages.find(p->key().toStdString()); it != state.pages.end())
             warnings << p->restoreState(it->second);
+    }
     if (!showPage(QString::fromStdString(state.page)))
         warnings << tr("window.page \"%1\" is not a tab of this version; showing %2")
                         .arg(QString::fromStdString(state.page), currentPage()->key());
