@@ -676,6 +676,10 @@ void TstFormats::bundles()
     QCOMPARE(b->q.has_value(), expected["qkv"].toBool());
     QCOMPARE(b->k.has_value(), expected["qkv"].toBool());
     QCOMPARE(b->v.has_value(), expected["qkv"].toBool());
+    QCOMPARE(b->causal.has_value(), expected.contains("causal"));
+    if (b->causal)
+        QCOMPARE(*b->causal, expected["causal"].toBool());
+    QCOMPARE(layerIsCausal(*b, 0), expected["layer0_causal"].toBool());
     if (b->q) {
         const QJsonObject qkv = readManifest(kDir + "/bundles/expected.json")["qkv_hex"].toObject();
         QCOMPARE(hexOf(b->q->bytes), qkv["q"].toString().toLatin1());
