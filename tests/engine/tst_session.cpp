@@ -22,20 +22,11 @@
 
 using namespace attnscope;
 using attnscope::test::fileBytes;
+using attnscope::test::qbytes;
+using attnscope::test::vbytes;
 using attnscope::test::writeBytes;
 
 namespace {
-
-QByteArray qbytes(const std::vector<std::byte> &b)
-{
-    return QByteArray(reinterpret_cast<const char *>(b.data()), qsizetype(b.size()));
-}
-
-std::vector<std::byte> vbytes(const QByteArray &b)
-{
-    const auto *p = reinterpret_cast<const std::byte *>(b.constData());
-    return std::vector<std::byte>(p, p + b.size());
-}
 
 /// A small float32 .npy of shape [rows, 3] whose values depend on `salt`.
 QByteArray npyBytes(int rows, float salt)

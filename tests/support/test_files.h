@@ -7,6 +7,9 @@
 #include <QFileInfo>
 #include <QString>
 
+#include <cstddef>
+#include <vector>
+
 namespace attnscope::test {
 
 /// The file's bytes; empty when it cannot be read.
@@ -21,6 +24,17 @@ inline bool writeBytes(const QString &path, const QByteArray &bytes)
 {
     QFile f(path);
     return QDir().mkpath(QFileInfo(path).path()) && f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
+}
+
+/// The same bytes as Qt and as the engine hold them.
+inline QByteArray qbytes(const std::vector<std::byte> &b)
+{
+    return QByteArray(reinterpret_cast<const char *>(b.data()), qsizetype(b.size()));
+}
+inline std::vector<std::byte> vbytes(const QByteArray &b)
+{
+    const auto *p = reinterpret_cast<const std::byte *>(b.constData());
+    return std::vector<std::byte>(p, p + b.size());
 }
 
 } // namespace attnscope::test
