@@ -48,6 +48,7 @@ StageStepper::StageStepper(QWidget *parent) : QWidget(parent)
             auto *arrow = new QLabel(QStringLiteral("→"), this);
             arrow->setEnabled(false);
             layout->addWidget(arrow);
+            m_arrows.push_back(arrow);
         }
     }
     m_next = new QToolButton(this);
@@ -59,6 +60,30 @@ StageStepper::StageStepper(QWidget *parent) : QWidget(parent)
     connect(m_next, &QToolButton::clicked, this, &StageStepper::next);
     connect(m_group, &QButtonGroup::idClicked, this, [this](int id) { emit stageRequested(Stage(id)); });
     setStage(Stage::Weights);
+}
+
+QSize StageStepper::minimumSizeHint() const
+{
+    // Without the arrows between the buttons: what a narrow window can still show whole.
+    int arrows = 0;
+    for (const QLabel *a : m_arrows)
+        arrows += a->sizeHint().width() + layout()->spacing();
+    const QSize full = layout()->sizeHint();
+    const bool shown = !m_arrows.empty() && !m_arrows.front()->isHidden();
+    return QSize(full.width() - (shown ? arrows : 0), full.height());
+}
+
+void StageStepper::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    // The arrows between the stages go first when the row does not fit.
+    int arrows = 0;
+    for (const QLabel *a : m_arrows)
+        arrows += a->sizeHint().width() + layout()->spacing();
+    const int compact = minimumSizeHint().width();
+    const bool fits = width() >= compact + arrows;
+    for (QLabel *a : m_arrows)
+        a->setVisible(fits);
 }
 
 void StageStepper::setStage(Stage stage)

@@ -3,10 +3,12 @@
 #include <QWidget>
 
 #include <optional>
+#include <vector>
 
 #include "attention.h"
 
 class QButtonGroup;
+class QLabel;
 class QToolButton;
 
 namespace attnscope {
@@ -26,6 +28,8 @@ public:
     static QString key(Stage stage);       ///< "weights", as on the command line
     static std::optional<Stage> fromKey(const QString &key);
     static constexpr int kCount = int(kStageCount);
+    /// The row without the arrows between the stages, which give way first in a narrow window.
+    QSize minimumSizeHint() const override;
 
 public slots:
     void next();
@@ -34,7 +38,11 @@ public slots:
 signals:
     void stageRequested(attnscope::Stage stage);
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
+    std::vector<QLabel *> m_arrows;
     Stage m_stage = Stage::Weights;
     QButtonGroup *m_group = nullptr;
     QToolButton *m_back = nullptr, *m_next = nullptr;
