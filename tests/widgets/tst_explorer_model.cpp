@@ -4,6 +4,7 @@
 // (which numpy's softmax(q·kᵀ/√d) matches to 1.4e-8) within 1e-5, its float32.
 
 #include <QCoreApplication>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QtTest>
 
@@ -29,6 +30,7 @@ class TestExplorerModel : public QObject {
     Q_OBJECT
 private slots:
     void initTestCase() { testsupport::useTestIdentity(); }
+    void init() { QSettings().clear(); } // the text parameters a previous run remembered
     void selectionFitsTheStateShown();
     void bundleBringsItsParametersAndLayers();
 };
