@@ -81,9 +81,13 @@ void MainWindow::addPage(Page *page)
     connect(page, &Page::failed, this, &MainWindow::reportFailure);
     connect(page, &Page::shown, this, &MainWindow::shown);
     connect(page, &Page::shown, this, &MainWindow::updateCapabilities);
-    // What a page shows changes the sizes its widgets can shrink to: the window's minimum follows
-    // (QMainWindow's layout keeps the one from its last activation otherwise).
+    // The first result changes the sizes the pages' widgets can shrink to, and QMainWindow's
+    // layout would keep the minimum of its first activation: take it again once, and fit the
+    // screen. Page changes and the docks' moves do the same (onPageChanged, fitDocksToWidth).
     connect(page, &Page::shown, this, [this] {
+        if (m_firstResultShown)
+            return;
+        m_firstResultShown = true;
         layout()->invalidate();
         QTimer::singleShot(0, this, &MainWindow::fitToScreen);
     });
@@ -343,8 +347,6 @@ void MainWindow::fitDocksToWidth()
     if (!p || p->docks().size() < 2)
         return;
     const bool narrow = width() < 1100;
-    if (narrow) // the docks keep about a quarter of a narrow window; the heatmap the rest
-        resizeDocks({p->docks().front().dock}, {std::max(150, width() / 4)}, Qt::Horizontal);
     if (narrow == m_docksTabified)
         return;
     m_docksTabified = narrow;
@@ -353,6 +355,9 @@ void MainWindow::fitDocksToWidth()
         for (int i = 1; i < docks.size(); ++i)
             tabifyDockWidget(docks.front().dock, docks[i].dock);
         docks.front().dock->raise();
+        // The docks keep about a quarter of a narrow window, the heatmap the rest; the user may
+        // widen them again.
+        resizeDocks({docks.front().dock}, {std::max(150, width() / 4)}, Qt::Horizontal);
     } else {
         for (const PageDock &d : docks)
             addDockWidget(d.area, d.dock);

@@ -197,6 +197,7 @@ private:
     QPushButton *m_cancelButton = nullptr;
     QFont m_baseFont;
     bool m_docksTabified = false;
+    bool m_firstResultShown = false; ///< the window's minimum was taken again after the first result
 
     PageInput m_input;          ///< the window's input: what sessions save
     QString m_fileName;         ///< the input's name, for the title

@@ -370,7 +370,10 @@ void ExplorerPage::onParamsChanged()
 void ExplorerPage::onStateChanged()
 {
     const auto state = m_model->state();
-    m_controls->setKeyTokens(toQStringList(state->setup->keyTokens));
+    if (state->setup->keyTokens != m_paddingTokens) { // rebuilding the list on every keystroke is not free
+        m_paddingTokens = state->setup->keyTokens;
+        m_controls->setKeyTokens(toQStringList(m_paddingTokens));
+    }
     m_controls->setHeadCount(int(state->setup->inputs.q.size()));
     // Every warning the engine returns (fully masked rows, non-finite inputs or results), until
     // the next computation: a status-bar message would be overwritten by the next hover.

@@ -124,7 +124,7 @@ private:
     QUndoStack *m_undo = nullptr;
     ExplorerParams m_lastParams; ///< the parameters as of the last undo step
     bool m_restoring = false;    ///< undo, redo or a session is setting the controls
-    int m_hoverRow = -1, m_hoverCol = -1;
+    std::vector<std::string> m_paddingTokens; ///< the keys the Padded keys list shows
 };
 
 } // namespace attnscope
