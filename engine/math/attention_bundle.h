@@ -30,6 +30,13 @@ struct AttentionBundle {
     /// Whether the model masked causally, when the file says: the metadata entry `causal`
     /// ("true" / "false", .safetensors) or a scalar array `causal` (non-zero: true, .npz).
     std::optional<bool> causal;
+    /// `x` [L, Tq, d_model]: each layer's input to the attention, after the layer's norm (what
+    /// Q, K and V are projected from), when the bundle came from a model.
+    std::optional<Tensor> inputs;
+    std::vector<std::int64_t> inputIds; ///< `input_ids` [Tq], when the bundle came from a model
+    std::string model;                  ///< metadata `model`: the model that made it, or empty
+    /// metadata `sliding_window`: query i attends keys i − w + 1 … i only (Mistral); 0: no window.
+    int slidingWindow = 0;
 
     std::int64_t layers() const { return attentions.shape[0]; }
     std::int64_t heads() const { return attentions.shape[1]; }
