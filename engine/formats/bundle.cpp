@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 #include "tensor_file.h"
 
@@ -88,6 +89,60 @@ Status readCausal(TensorFile &file, const std::string &path, AttentionBundle &b)
     return okStatus();
 }
 
+/// What a model adds: `x` [L, Tq, d], `input_ids` [Tq], the metadata `model` and `sliding_window`.
+Status readModelParts(TensorFile &file, const std::string &path, AttentionBundle &b)
+{
+    if (file.has("x")) {
+        auto t = file.read("x");
+        if (!t)
+            return t.error();
+        if (t->rank() != 3 || t->shape[0] != b.layers() || t->shape[1] != b.queries())
+            return bundleError(path, "x must be [L, T, d] with L = " + std::to_string(b.layers()) + " and T = " +
+                                         std::to_string(b.queries()) + ", not " + shapeToString(t->shape));
+        b.inputs = std::move(t.value());
+    }
+    if (file.has("input_ids")) {
+        auto t = file.read("input_ids");
+        if (!t)
+            return t.error();
+        if (t->rank() != 1 || t->numel() != b.queries() || dtypeIsFloat(t->dtype))
+            return bundleError(path, "input_ids must be integers [T] with T = " + std::to_string(b.queries()) +
+                                         ", not " + dtypeName(t->dtype) + " " + shapeToString(t->shape));
+        b.inputIds.resize(std::size_t(t->numel()));
+        for (std::int64_t i = 0; i < t->numel(); ++i)
+            b.inputIds[std::size_t(i)] = std::int64_t(t->at(i)); // vocabulary ids stay far below 2⁵³
+    }
+    const auto badWindow = [&](const std::string &value) {
+        return bundleError(path, "sliding_window must be a whole number ≥ 0, not " + value);
+    };
+    for (const auto &[key, value] : file.info().metadata) {
+        if (key == "model")
+            b.model = value;
+        if (key != "sliding_window")
+            continue;
+        char *end = nullptr;
+        const long w = std::strtol(value.c_str(), &end, 10);
+        if (value.empty() || *end != '\0' || w < 0 || w > (1l << 30))
+            return badWindow("\"" + value + "\"");
+        b.slidingWindow = int(w);
+    }
+    if (file.has("model")) { // .npz: a one-element string array
+        auto names = file.readStrings("model");
+        if (names && names->size() == 1)
+            b.model = names->front();
+    }
+    if (file.has("sliding_window")) { // .npz: a scalar
+        auto t = file.read("sliding_window");
+        if (!t)
+            return t.error();
+        const double w = t->numel() == 1 ? t->at(0) : -1;
+        if (!(w >= 0 && w <= double(1 << 30) && w == std::floor(w)))
+            return badWindow(shapeToString(t->shape) + " " + dtypeName(t->dtype));
+        b.slidingWindow = int(w);
+    }
+    return okStatus();
+}
+
 } // namespace
 
 bool layerIsCausal(const AttentionBundle &b, std::int64_t layer)
@@ -153,6 +208,8 @@ Result<AttentionBundle> readAttentionBundle(const std::string &spec)
     if (auto st = readImageGrid(file, path, b); !st)
         return st.error();
     if (auto st = readCausal(file, path, b); !st)
+        return st.error();
+    if (auto st = readModelParts(file, path, b); !st)
         return st.error();
     return b;
 }

@@ -6,6 +6,9 @@
 #include <fstream>
 #include <string_view>
 
+#include <QList>
+#include <QString>
+
 #include "file_io.h"
 #include "memory_budget.h"
 #include "printable.h"
@@ -498,14 +501,15 @@ const char *npyDescr(DType t)
 
 } // namespace
 
-std::vector<std::byte> npyHeader(DType dtype, const Shape &shape)
+namespace {
+
+std::vector<std::byte> npyHeaderWithDescr(const std::string &descr, const Shape &shape)
 {
-    static_assert(std::endian::native == std::endian::little, "the .npy writer assumes a little-endian machine");
     std::string tuple = "(";
     for (std::size_t i = 0; i < shape.size(); ++i)
         tuple += std::to_string(shape[i]) + (shape.size() == 1 ? "," : (i + 1 < shape.size() ? ", " : ""));
     tuple += ")";
-    std::string dict = std::string("{'descr': '") + npyDescr(dtype) + "', 'fortran_order': False, 'shape': " + tuple + ", }";
+    std::string dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + tuple + ", }";
     const bool v2 = dict.size() + 11 > 65535;
     const std::size_t prefix = v2 ? 12 : 10;
     dict.append((64 - (prefix + dict.size() + 1) % 64) % 64, ' ');
@@ -518,6 +522,32 @@ std::vector<std::byte> npyHeader(DType dtype, const Shape &shape)
         out.push_back(std::byte((dict.size() >> (8 * i)) & 0xff));
     for (char c : dict)
         out.push_back(std::byte(static_cast<unsigned char>(c)));
+    return out;
+}
+
+} // namespace
+
+std::vector<std::byte> npyHeader(DType dtype, const Shape &shape)
+{
+    static_assert(std::endian::native == std::endian::little, "the .npy writer assumes a little-endian machine");
+    return npyHeaderWithDescr(npyDescr(dtype), shape);
+}
+
+std::vector<std::byte> encodeNpyStrings(const std::vector<std::string> &strings)
+{
+    std::vector<std::u32string> wide;
+    wide.reserve(strings.size());
+    std::size_t width = 1;
+    for (const std::string &s : strings) {
+        const QList<uint> ucs4 = QString::fromUtf8(s.data(), qsizetype(s.size())).toUcs4();
+        wide.emplace_back(ucs4.begin(), ucs4.end());
+        width = std::max(width, wide.back().size());
+    }
+    std::vector<std::byte> out = npyHeaderWithDescr("<U" + std::to_string(width), {std::int64_t(strings.size())});
+    const std::size_t start = out.size();
+    out.resize(start + strings.size() * width * 4); // zero-filled: numpy's padding
+    for (std::size_t i = 0; i < wide.size(); ++i)
+        std::memcpy(out.data() + start + i * width * 4, wide[i].data(), wide[i].size() * 4);
     return out;
 }
 

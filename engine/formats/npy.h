@@ -62,6 +62,9 @@ Result<Tensor> readNpy(const std::string &path);
 /// C order, for data of this dtype and shape that follows it directly. dtype must not be BF16.
 std::vector<std::byte> npyHeader(DType dtype, const Shape &shape);
 
+/// A 1-D numpy unicode array (`<U…`, UTF-32, as wide as the longest string) of UTF-8 `strings`.
+std::vector<std::byte> encodeNpyStrings(const std::vector<std::string> &strings);
+
 /// The .npy encoding (version 1.0, little-endian, C order) of `t`; BF16 is widened to float32.
 std::vector<std::byte> encodeNpy(const Tensor &t);
 
