@@ -28,6 +28,10 @@ struct ExplorerSetup {
     Mat<double> wq, wk, wv;    ///< empty when Q/K/V were given
     AttentionInputs<double> inputs; ///< per-head Q, K, V and the mask
     bool crossAttention = false;
+    /// Set when a real model made Q, K, V (a bundle with `model`): its name, and the layer. X is
+    /// then that layer's normed input and Q, K are after the bias, q_norm/k_norm and the rotation.
+    std::string model;
+    int layer = -1;
 };
 
 /// The explorer's parameters as one typed value: what the Parameters panel shows, and what

@@ -95,6 +95,17 @@ Result<ExplorerSetup> setupFromBundle(const AttentionBundle &b, int layer)
         return setup.error();
     // Whether the model masked causally is the bundle's to say (layerIsCausal), not the request's.
     setup->inputs.mask.causal = layerIsCausal(b, l);
+    if (b.slidingWindow > 0 && b.queries() == b.keys()) { // Mistral: keys i − w + 1 … i only
+        BoolMat allowed = BoolMat::Constant(b.queries(), b.keys(), true);
+        for (Eigen::Index i = 0; i < allowed.rows(); ++i)
+            for (Eigen::Index j = 0; j <= i - b.slidingWindow; ++j)
+                allowed(i, j) = false;
+        setup->inputs.mask.allowed = {std::move(allowed)};
+    }
+    if (b.inputs)
+        setup->x = b.inputs->matrix<double>(l);
+    setup->model = b.model;
+    setup->layer = int(l);
     return setup;
 }
 

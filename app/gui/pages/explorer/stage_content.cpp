@@ -49,7 +49,9 @@ std::vector<HeatmapView::Content> stageContents(const ExplorerState &s, Stage st
         if (setup.crossAttention)
             return {make(setup.x, tr("X: query tokens"), q, indexLabels(setup.x.cols(), "d"), tr("token"), tr("dimension"), true),
                     make(setup.c, tr("C: context tokens"), k, indexLabels(setup.c.cols(), "d"), tr("token"), tr("dimension"), true)};
-        return {make(setup.x, tr("X: token embeddings"), q, indexLabels(setup.x.cols(), "d"), tr("token"), tr("dimension"), true)};
+        const QString title = setup.model.empty() ? tr("X: token embeddings")
+                                                  : QObject::tr("X: layer %1's input after its norm").arg(setup.layer);
+        return {make(setup.x, title, q, indexLabels(setup.x.cols(), "d"), tr("token"), tr("dimension"), true)};
     }
     // Q, K, V and the later stages: the matrices of the stages' table (stages.h).
     std::vector<HeatmapView::Content> out;
@@ -85,10 +87,16 @@ QString stageExplanation(const ExplorerState &s, Stage stage)
     const QString tau = s.temperature != 1.0 ? QObject::tr(", then ÷ τ = %1").arg(num(s.temperature)) : QString();
     switch (stage) {
     case Stage::Inputs:
+        if (!s.setup->model.empty())
+            return QObject::tr("Inputs — layer %1 of %2: each token's hidden state after the layer's norm (d_model = %3), what Q, K and V are projected from.")
+                .arg(s.setup->layer).arg(QString::fromStdString(s.setup->model)).arg(s.setup->x.cols());
         return s.setup->x.size() == 0
                    ? QObject::tr("Inputs: Q, K and V were given directly (%1 queries, %2 keys, d_k = %3).").arg(in.q[0].rows()).arg(in.k[0].rows()).arg(dk)
                    : QObject::tr("Inputs — each token becomes a vector x: hashed character n-grams (what it is) plus a sinusoidal position code (where it is).");
     case Stage::Qkv:
+        if (!s.setup->model.empty())
+            return QObject::tr("Q = X·Wq, K = X·Wk, V = X·Wv of %1's layer %2 — Q and K as the scores use them: after the bias, q_norm/k_norm and the rotation (d_k = %3 per head; %4 query heads read %5 key/value heads).")
+                .arg(QString::fromStdString(s.setup->model)).arg(s.setup->layer).arg(dk).arg(in.q.size()).arg(in.k.size());
         return QObject::tr("Q = X·Wq, K = C·Wk, V = C·Wv — each token asks with its query, offers its key and carries its value (d_k = %1 per head).").arg(dk);
     case Stage::Scores:
         return QObject::tr("S = Q·Kᵀ — each score is the dot product of a query row and a key row: how well they match.");
@@ -99,7 +107,7 @@ QString stageExplanation(const ExplorerState &s, Stage stage)
         QStringList kinds;
         if (m.causal) kinds << QObject::tr("causal: query i sees keys 0..i");
         if (!m.keyPadding.empty()) kinds << QObject::tr("padding: checked keys are never attended");
-        if (!m.allowed.empty()) kinds << QObject::tr("boolean mask");
+        if (!m.allowed.empty()) kinds << (s.setup->model.empty() ? QObject::tr("boolean mask") : QObject::tr("sliding window"));
         if (!m.additive.empty()) kinds << QObject::tr("additive mask");
         return kinds.isEmpty() ? QObject::tr("Masked — no mask is set, so the scores pass unchanged.")
                                : QObject::tr("Masked — blocked scores become −∞ (grey), so they get zero weight (%1).").arg(kinds.join(QStringLiteral("; ")));
