@@ -1,5 +1,5 @@
 // attnscope: the AttnScope window.
-//   attnscope [FILE] [--text "SENTENCE"] [--layer L] [--head H]
+//   attnscope [FILE] [--model DIR] [--text "SENTENCE"] [--image IMAGE] [--layer L] [--head H]
 //             [--stage inputs|qkv|scores|scaled|masked|weights|output]
 //             [--memory-budget SIZE] [--screenshot FILE.png]
 
@@ -53,6 +53,12 @@ int main(int argc, char **argv)
                                                      "(or the cgroup or ulimit -v limit).", "SIZE");
     const QCommandLineOption layer("layer", "Show layer L (0-based; default: the last) on every tab that shows a layer.", "L");
     const QCommandLineOption head("head", "Show head H (0-based; default: 0) on every tab that shows a head.", "H");
+    const QCommandLineOption model("model", "Open this Hugging Face model folder (config.json, safetensors, tokenizer) and run it "
+                                            "on the sentence (--text) or, for an image model, on --image.", "DIR");
+    const QCommandLineOption image("image", "An image: with --model, the image a vit model runs on; without, the same as FILE.",
+                                   "IMAGE");
+    parser.addOption(model);
+    parser.addOption(image);
     parser.addOption(layer);
     parser.addOption(head);
     parser.addOption(budget);
@@ -82,8 +88,8 @@ int main(int argc, char **argv)
         if (!ok || *out < 0)
             return fail(QStringLiteral("%1: '%2' is not a whole number ≥ 0").arg(QLatin1String(name), parser.value(*option)));
     }
-    if (parser.positionalArguments().size() > 1)
-        return fail(QStringLiteral("give at most one FILE"));
+    if (parser.positionalArguments().size() > 1 || (parser.isSet(image) && !parser.isSet(model) && !parser.positionalArguments().isEmpty()))
+        return fail(QStringLiteral("give at most one FILE (--image without --model is a FILE)"));
     std::optional<std::uint64_t> budgetBytes;
     if (parser.isSet(budget)) {
         auto bytes = attnscope::parseByteSize(parser.value(budget).toStdString());
@@ -107,7 +113,20 @@ int main(int argc, char **argv)
             QMetaObject::invokeMethod(qApp, [] { QApplication::exit(2); }, Qt::QueuedConnection);
         });
     auto *explorer = window.page<attnscope::ExplorerPage>();
-    if (!parser.positionalArguments().isEmpty()) {
+    if (parser.isSet(model)) {
+        QString error;
+        explorer->setSentence(parser.isSet(text) ? parser.value(text)
+                                                 : QStringLiteral("The animal didn't cross the street because it was too tired."));
+        if (!window.openModel(parser.value(model), batch ? &error : nullptr) ||
+            (parser.isSet(image) && !window.runModel(QString(), parser.value(image), batch ? &error : nullptr))) {
+            if (batch)
+                return failed ? 2 : fail(error);
+        }
+    } else if (parser.isSet(image)) {
+        QString error;
+        if (!window.openFile(parser.value(image), batch ? &error : nullptr) && batch)
+            return failed ? 2 : fail(error);
+    } else if (!parser.positionalArguments().isEmpty()) {
         QString error;
         if (!window.openFile(parser.positionalArguments().first(), batch ? &error : nullptr) && batch)
             return failed ? 2 : fail(error);

@@ -34,7 +34,8 @@ inline const Names<Stage> kStages = [] { // the stages' table (stages.h)
 inline const Names<SessionState::InputKind> kKinds = {{"text", SessionState::InputKind::Text},
                                                       {"files", SessionState::InputKind::Files},
                                                       {"bundle", SessionState::InputKind::Bundle},
-                                                      {"image", SessionState::InputKind::Image}};
+                                                      {"image", SessionState::InputKind::Image},
+                                                      {"model", SessionState::InputKind::Model}};
 inline const Names<SessionState::Reduction> kReductions = {{"max", SessionState::Reduction::Max},
                                                            {"mean", SessionState::Reduction::Mean}};
 inline const Names<SessionInput::Encoding> kEncodings = {{"npy", SessionInput::Encoding::Npy},

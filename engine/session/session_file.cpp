@@ -35,7 +35,13 @@ QJsonObject inputJson(const SessionState &s)
         }
         files.append(f);
     }
-    return QJsonObject{{"kind", nameOf(kKinds, s.inputKind)}, {"files", files}};
+    QJsonObject input{{"kind", nameOf(kKinds, s.inputKind)}, {"files", files}};
+    if (s.inputKind == SessionState::InputKind::Model) {
+        input.insert("model", qs(s.modelDir));
+        if (!s.modelImage.empty())
+            input.insert("image", qs(s.modelImage));
+    }
+    return input;
 }
 
 QJsonObject windowJson(const SessionState &s)
@@ -134,7 +140,7 @@ bool readFiles(FieldReader &r, const QJsonArray &files, SessionState &s)
     }
     const bool primary =
         std::any_of(s.inputs.begin(), s.inputs.end(), [](const SessionInput &in) { return in.role.empty(); });
-    if (s.inputKind != SessionState::InputKind::Text && !primary)
+    if (s.inputKind != SessionState::InputKind::Text && s.inputKind != SessionState::InputKind::Model && !primary)
         return r.fail("input.files", "has no primary file (one without a role), but the input kind \"" +
                                          nameOf(kKinds, s.inputKind).toStdString() + "\" needs a file");
     return true;
@@ -147,8 +153,14 @@ bool readInput(FieldReader &r, const QJsonObject &root, SessionState &s)
 {
     QJsonObject o;
     QJsonArray files;
-    return r.object(root, "", "input", o) && r.choice(o, "input", "kind", kKinds, s.inputKind) &&
-           r.array(o, "input", "files", files) && readFiles(r, files, s);
+    if (!r.object(root, "", "input", o) || !r.choice(o, "input", "kind", kKinds, s.inputKind) ||
+        !r.array(o, "input", "files", files) || !readFiles(r, files, s))
+        return false;
+    if (s.inputKind != SessionState::InputKind::Model)
+        return true;
+    if (!r.string(o, "input", "model", s.modelDir) || (o.contains(QLatin1String("image")) && !r.string(o, "input", "image", s.modelImage)))
+        return false;
+    return !s.modelDir.empty() || r.fail("input.model", "is empty, but the input kind \"model\" needs a model folder");
 }
 
 bool readWindow(FieldReader &r, const QJsonObject &root, SessionState &s)

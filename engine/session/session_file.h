@@ -51,12 +51,15 @@ struct SessionInput {
 /// the bundle kind; a kind other than text has at least one primary input. The content of each
 /// page's object is not checked here: each page checks its own part (leniently, with notes).
 struct SessionState {
-    enum class InputKind { Text, Files, Bundle, Image };
+    enum class InputKind { Text, Files, Bundle, Image, Model };
     enum class Reduction { Max, Mean };
     int version = kSessionFormatVersion; ///< the file's version when read (1 or 2); writing writes 2
     std::string sessionPath;             ///< where it was read from; not stored
     InputKind inputKind = InputKind::Text;
     std::vector<SessionInput> inputs;    ///< unchanged from version 1 (roles etc.)
+    /// Kind model: the Hugging Face model folder, and the image it ran on (vit; else empty, and
+    /// the sentence is the explorer page's). Folders are referred to, never embedded.
+    std::string modelDir, modelImage;
     std::string page = "explorer";       ///< the page shown: "explorer", "attention", "image" or a
                                          ///< later page's key (any non-empty string)
     std::string colormap = "viridis";    ///< checked by the window

@@ -43,6 +43,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     createMenus();
     for (Page *page : createPages(m_tabs))
         addPage(page);
+    connectModelToPages();
     createCancelButton();
     restoreSettings();
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::onPageChanged);
@@ -180,6 +181,7 @@ void MainWindow::createMenus()
     open->setToolTip(tr("Open a text file, a tensor file, an attention bundle, an image or a session"));
     m_fileMenu->addAction(tr("Open &Q/K/V or X/W tensors…"), this, &MainWindow::openTensorsDialog)
         ->setShortcut(QKeySequence(tr("Ctrl+Shift+O")));
+    createModelActions(m_fileMenu);
     m_recentMenu = m_fileMenu->addMenu(tr("Open &Recent"));
     m_fileMenu->addSeparator();
     createSessionActions(m_fileMenu);

@@ -14,6 +14,7 @@
 
 class QAction;
 class QActionGroup;
+class QLabel;
 class QLockFile;
 class QMenu;
 class QPushButton;
@@ -23,6 +24,12 @@ class QTimer;
 class QUndoGroup;
 
 namespace attnscope {
+
+class ModelRunner;
+struct AttentionBundle;
+
+/// Whether `path` is a folder with a config.json: a Hugging Face model folder.
+bool isModelFolder(const QString &path);
 
 /// The window: a shell around the pages (app/gui/pages.cpp registers them), one per tab. It
 /// routes File → Open, drops, recent files, sessions, exports, the View menu and shortcuts to
@@ -68,6 +75,19 @@ public:
     const PageInput &input() const { return m_input; }
     /// Sets the layer and head of every page that shows one (--layer, --head; -1 keeps it).
     bool setLayerHead(int layer, int head, QString *error = nullptr);
+
+    // ---- a Hugging Face model (main_window_model.cpp; docs/models.md) ----
+    /// Loads the model folder `dir` (File → Open Model…, a dropped folder, --model) with progress
+    /// and cancel, and runs it on the Explorer's sentence (text models). The status bar's model
+    /// line names it; the Explorer's sentence box then feeds it. On failure the model before stays.
+    bool openModel(const QString &dir, QString *error = nullptr);
+    /// Runs the open model on `text`, or on the image at `imagePath` (vit), and waits until every
+    /// page shows the result.
+    bool runModel(const QString &text, const QString &imagePath, QString *error = nullptr);
+    /// Back to synthetic mode: the model is let go, the Explorer computes the sentence again.
+    void closeModel();
+    ModelRunner *modelRunner() const { return m_modelRunner; }
+    QLabel *modelLine() const { return m_modelLabel; }
 
     // ---- sessions (main_window_session.cpp; docs/session-format.md) ----
     /// The whole state as a session, and back. applySession reports missing inputs by name and
@@ -160,6 +180,12 @@ private:
     void addRecentFile(const QString &path);
     void updateRecentMenu();
 
+    // a model (main_window_model.cpp)
+    void createModelActions(QMenu *file);
+    void connectModelToPages();
+    bool loadModel(const QString &dir, QString *error);
+    void showModelResult(std::shared_ptr<const AttentionBundle> bundle, const QString &text, const QString &imagePath);
+
     // sessions (main_window_session.cpp)
     bool openSessionInputs(const SessionState &state, QStringList *warnings, QString *error);
     bool saveSessionInteractive(bool askForPath);
@@ -195,6 +221,10 @@ private:
     QActionGroup *m_colormapGroup = nullptr;
     QActionGroup *m_reductionGroup = nullptr;
     QPushButton *m_cancelButton = nullptr;
+    ModelRunner *m_modelRunner = nullptr;
+    QLabel *m_modelLabel = nullptr;
+    QAction *m_modelImageAction = nullptr, *m_closeModelAction = nullptr;
+    QString m_modelImagePath; ///< the image the model last ran on (vit), for sessions
     QFont m_baseFont;
     bool m_docksTabified = false;
     bool m_firstResultShown = false; ///< the window's minimum was taken again after the first result

@@ -3,6 +3,7 @@
 // sessions save.
 
 #include "main_window.h"
+#include "model_runner.h"
 
 #include <QDir>
 #include <QDragEnterEvent>
@@ -23,6 +24,8 @@ bool MainWindow::openFile(const QString &path, QString *error)
 {
     if (path.endsWith(QLatin1String(".attnscope"), Qt::CaseInsensitive))
         return openSession(path, error);
+    if (isModelFolder(path)) // a dropped folder, a recent entry, --model
+        return openModel(path, error);
     if (!checkFilesFit({path}, error)) // before any page reads the file
         return false;
     Page *best = nullptr;
@@ -65,6 +68,8 @@ bool MainWindow::openOn(Page *page, PageInput input, const QString &recent, bool
     // A text file's words are saved as the typed sentence they became.
     if (input.kind == SessionState::InputKind::Text)
         input.paths.clear();
+    if (m_modelRunner->isLoaded()) // another input replaces the model's: back to synthetic mode
+        closeModel();
     m_input = input;
     for (Page *p : std::as_const(m_pages))
         if (p != page)

@@ -1,6 +1,8 @@
 // MainWindow: sessions (.attnscope files), unsaved-change tracking and crash recovery.
 
+#include "explorer_page.h"
 #include "main_window.h"
+#include "model_runner.h"
 
 #include <algorithm>
 
@@ -123,8 +125,13 @@ SessionState MainWindow::captureSession() const
 {
     SessionState s;
     s.inputKind = m_input.kind;
-    for (const QString &path : m_input.paths)
-        addInput(s, m_sessionCopies, path);
+    if (m_input.kind == SessionState::InputKind::Model) { // a folder: referred to, never embedded
+        s.modelDir = m_modelRunner->dir().toStdString();
+        s.modelImage = m_modelImagePath.toStdString();
+    } else {
+        for (const QString &path : m_input.paths)
+            addInput(s, m_sessionCopies, path);
+    }
     // The secondary inputs belong to the bundle; primary files come first, as readers expect.
     if (m_input.kind == SessionState::InputKind::Bundle) {
         QList<QPair<QString, QString>> roles;
@@ -170,6 +177,11 @@ bool MainWindow::applySession(const SessionState &state, QString *error)
         if (auto it = state.pages.find(p->key().toStdString()); it != state.pages.end())
             warnings << p->restoreState(it->second);
     }
+    if (state.inputKind == SessionState::InputKind::Model) { // the sentence is the Explorer's, restored above
+        const QString text = QString::fromStdString(page<ExplorerPage>()->model()->params().text);
+        if (!runModel(m_modelRunner->folder().model->info().image ? QString() : text, QString::fromStdString(state.modelImage), &message))
+            warnings << message;
+    }
     if (!showPage(QString::fromStdString(state.page)))
         warnings << tr("window.page \"%1\" is not a tab of this version; showing %2")
                         .arg(QString::fromStdString(state.page), currentPage()->key());
@@ -192,7 +204,14 @@ bool MainWindow::openSessionInputs(const SessionState &state, QStringList *warni
     input.kind = state.inputKind;
     input.paths = paths.primary;
     input.fromSession = true;
-    if (state.inputKind == SessionState::InputKind::Text) {
+    if (state.inputKind == SessionState::InputKind::Model) {
+        if (!loadModel(QString::fromStdString(state.modelDir), error))
+            return false;
+        input.paths = {QString::fromStdString(state.modelDir)};
+        m_input = input; // the run, after the pages' parts, fills in the bundle
+    } else if (state.inputKind == SessionState::InputKind::Text) {
+        if (m_modelRunner->isLoaded())
+            closeModel();
         m_input = input;
         for (Page *p : std::as_const(m_pages))
             p->followInput(m_input);

@@ -285,7 +285,17 @@ bool AttentionPage::openBundle(const QString &path, QString *error)
     auto read = readAttentionBundle(path.toStdString());
     if (!read)
         return reportError(QString::fromStdString(read.error().message), error);
-    m_bundle = std::make_shared<const AttentionBundle>(std::move(read.value()));
+    showBundle(std::make_shared<const AttentionBundle>(std::move(read.value())), QFileInfo(path).fileName(), path);
+    emit statusMessage(tr("Opened %1").arg(QFileInfo(path).fileName()));
+    return true;
+}
+
+void AttentionPage::showBundle(std::shared_ptr<const AttentionBundle> bundle, const QString &label, const QString &toolTip)
+{
+    // A model's next run (the same model, another sentence) keeps the layer and head looked at.
+    const bool sameModel = m_bundle && !bundle->model.empty() && m_bundle->model == bundle->model &&
+                           m_bundle->layers() == bundle->layers() && m_bundle->heads() == bundle->heads();
+    m_bundle = std::move(bundle);
     const AttentionBundle &b = *m_bundle;
     m_fileWarning = QString::fromStdString(weightRowsWarning(checkWeightRows(b.attentions)));
 
@@ -294,8 +304,10 @@ bool AttentionPage::openBundle(const QString &path, QString *error)
         s->setRange(0, int(b.layers()) - 1);
     for (QSpinBox *s : {m_head, m_diffHead})
         s->setRange(0, int(b.heads()) - 1);
-    m_layer->setValue(int(b.layers()) - 1); // the last layer, where the Explorer starts too
-    m_head->setValue(0);
+    if (!sameModel) {
+        m_layer->setValue(int(b.layers()) - 1); // the last layer, where the Explorer starts too
+        m_head->setValue(0);
+    }
     // The special tokens present, in the order they first appear among the keys, then queries.
     QStringList present;
     for (const auto *list : {&b.keyTokens, &b.tokens})
@@ -305,8 +317,8 @@ bool AttentionPage::openBundle(const QString &path, QString *error)
     m_specials->setText(present.join(", "));
     m_updating = false;
 
-    m_fileLabel->setText(QFileInfo(path).fileName());
-    m_fileLabel->setToolTip(path);
+    m_fileLabel->setText(label);
+    m_fileLabel->setToolTip(toolTip);
     m_shapeLabel->setText(tr("%1 layers × %2 heads\n%3 queries × %4 keys%5")
                               .arg(b.layers())
                               .arg(b.heads())
@@ -314,8 +326,6 @@ bool AttentionPage::openBundle(const QString &path, QString *error)
                               .arg(b.keys())
                               .arg(b.tokens.empty() && b.keyTokens.empty() ? tr(", no tokens") : QString()));
     recompute();
-    emit statusMessage(tr("Opened %1").arg(QFileInfo(path).fileName()));
-    return true;
 }
 
 bool AttentionPage::openSecondBundle(const QString &path, QString *error)

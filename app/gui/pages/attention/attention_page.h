@@ -45,7 +45,10 @@ public:
     /// A bundle (.npz, .safetensors with `attentions`), or a tensor file of attention weights with
     /// more than one layer or head (a bare [Tq, Tk] .npy is the Explorer's).
     int claims(const QString &path) const override;
-    bool opensKind(SessionState::InputKind kind) const override { return kind == SessionState::InputKind::Bundle; }
+    bool opensKind(SessionState::InputKind kind) const override
+    {
+        return kind == SessionState::InputKind::Bundle || kind == SessionState::InputKind::Model;
+    }
     bool openInput(PageInput &input, QString *error) override;
     void followInput(const PageInput &input) override { (void)input; }
     /// Role "secondInput": B of the difference A − B (openSecondBundle).
@@ -78,6 +81,9 @@ public:
     /// readAttentionBundle reads them. On failure the page is unchanged and `error` (when given)
     /// holds the message; otherwise a dialog shows it.
     bool openBundle(const QString &path, QString *error = nullptr);
+    /// Shows a bundle already in memory (a model's run), labelled `label`. A bundle of the same
+    /// model as the one shown keeps the layer and head chosen.
+    void showBundle(std::shared_ptr<const AttentionBundle> bundle, const QString &label, const QString &toolTip);
     /// Opens a second input of the same shape as B of the difference A − B ("other input").
     bool openSecondBundle(const QString &path, QString *error = nullptr);
     /// The file of the second input, as given to openSecondBundle; empty while none is open.

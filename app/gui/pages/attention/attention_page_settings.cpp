@@ -76,6 +76,11 @@ int AttentionPage::claims(const QString &path) const { return opensAsAttention(p
 
 bool AttentionPage::openInput(PageInput &input, QString *error)
 {
+    if (input.kind == SessionState::InputKind::Model && input.bundle) { // a model's run: already in memory
+        showBundle(input.bundle, QString::fromStdString(input.bundle->model),
+                   tr("%1, run on the sentence typed in the Explorer").arg(input.paths.value(0)));
+        return true;
+    }
     if (!openBundle(input.paths.value(0), error))
         return false;
     input.kind = SessionState::InputKind::Bundle;

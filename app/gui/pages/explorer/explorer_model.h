@@ -40,6 +40,13 @@ public:
     /// (and nothing changed) when it has none or the layer is out of range.
     bool useBundle(std::shared_ptr<const AttentionBundle> bundle, int layer, QString *error);
     bool isFileInput() const { return m_setup != nullptr; }
+    /// Model mode: `text` is the sentence the model runs on; kept as the typed text's and the
+    /// shown bundle's sentence (sessions save it), without computing anything here.
+    void setModelSentence(const std::string &text)
+    {
+        m_textParams.text = text;
+        m_fileParams.text = text;
+    }
     /// The bundle whose q/k/v are shown, or null.
     const AttentionBundle *bundle() const { return m_bundle.get(); }
     QString inputName() const { return m_inputName; }

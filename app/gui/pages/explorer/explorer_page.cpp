@@ -100,6 +100,8 @@ ExplorerPage::ExplorerPage(QWidget *parent) : Page(parent)
     connect(m_model, &ExplorerModel::inputChanged, this, [this] {
         m_undo->clear(); // the steps belonged to the previous input's parameters
         m_controls->setTextMode(!m_model->isFileInput());
+        if (m_modelMode) // the sentence runs through the model; its sizes are the model's
+            m_controls->textEdit()->setEnabled(!m_modelImage);
     });
     connect(m_model, &ExplorerModel::failed, this, &Page::failed);
     connect(m_model, &ExplorerModel::failed, this, [this](const QString &m) { emit statusMessage(m, 0); });
@@ -127,6 +129,14 @@ QWidget *ExplorerPage::createCentral()
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
     layout->setContentsMargins(6, 6, 6, 6);
+    // Which mode the Explorer is in: the built-in embeddings, or a real model's layer.
+    m_modeLine = new QLabel(central);
+    m_modeLine->setObjectName("modeLine");
+    m_modeLine->setWordWrap(true);
+    m_modeLine->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_modeLine->setContentsMargins(6, 2, 6, 2);
+    layout->addWidget(m_modeLine);
+    setModelMode(QString(), false);
     m_stepper = new StageStepper(central);
     // In a narrow window the row of stage buttons scrolls rather than widening the window.
     auto *stepperScroll = new QScrollArea(central);
@@ -295,8 +305,40 @@ bool ExplorerPage::openRoleFiles(const QStringList &paths, QString *error)
     return true;
 }
 
+void ExplorerPage::setModelMode(const QString &description, bool imageModel)
+{
+    m_modelMode = !description.isEmpty();
+    m_modelImage = imageModel;
+    if (m_modelMode)
+        m_modeLine->setText(imageModel ? tr("<b>Model:</b> %1 — the image's patches through the model's layers; choose the layer and head.").arg(description.toHtmlEscaped())
+                                       : tr("<b>Model:</b> %1 — the sentence runs through the model; its real Q, K, V at the layer chosen.").arg(description.toHtmlEscaped()));
+    else
+        m_modeLine->setText(tr("<b>Synthetic mode:</b> built-in embeddings and seeded random projections, to show the mechanism. File → Open Model… shows a real model."));
+    m_modeLine->setStyleSheet(m_modelMode ? QStringLiteral("background: #e3f2e1; border-radius: 3px")
+                                          : QStringLiteral("background: #eeeeee; border-radius: 3px"));
+    if (m_modelMode)
+        m_controls->textEdit()->setEnabled(!imageModel);
+}
+
 void ExplorerPage::followInput(const PageInput &input)
 {
+    if (input.kind == SessionState::InputKind::Model && input.bundle && input.bundle->q) {
+        // The next run of the same model keeps the layer and head looked at.
+        const AttentionBundle *old = m_model->bundle();
+        const bool same = old && old->model == input.bundle->model && old->layers() == input.bundle->layers();
+        const int layer = same ? m_model->layer() : -1, head = m_model->params().head;
+        QString error;
+        if (!m_model->useBundle(input.bundle, layer, &error)) {
+            emit statusMessage(error, 8000);
+            return;
+        }
+        if (same && head < m_model->params().heads) {
+            ExplorerParams p = m_model->params();
+            p.head = head;
+            m_model->setParams(p);
+        }
+        return;
+    }
     if (input.kind == SessionState::InputKind::Bundle && input.bundle && input.bundle->q) {
         QString error;
         if (!m_model->useBundle(input.bundle, -1, &error))
@@ -339,6 +381,11 @@ void ExplorerPage::onControlsChanged()
     const ExplorerParams now = m_controls->values();
     if (m_restoring)
         return;
+    if (m_modelMode && now.text != m_model->params().text) { // the model, not the embeddings, reads it
+        m_model->setModelSentence(now.text);
+        emit modelSentenceEdited(QString::fromStdString(now.text));
+        emit modified();
+    }
     if (!(now == m_lastParams)) {
         m_undo->push(new ParameterChange(
             [this](const ExplorerParams &p) {

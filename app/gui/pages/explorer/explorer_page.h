@@ -66,6 +66,12 @@ public:
     bool openRoleFiles(const QStringList &paths, QString *error);
     /// Types `text` as the sentence (back to typed text if a file was shown).
     void setSentence(const QString &text);
+    /// Model mode (a non-empty `description` of the loaded model): the sentence box feeds the
+    /// model (modelSentenceEdited) instead of the built-in embeddings; disabled for an image model.
+    /// Empty: synthetic mode. The mode line above the stages says which.
+    void setModelMode(const QString &description, bool imageModel);
+    bool modelMode() const { return m_modelMode; }
+    QLabel *modeLine() const { return m_modeLine; }
     void showStage(Stage stage) { m_model->setStage(stage); }
 
     ExplorerModel *model() const { return m_model; }
@@ -86,6 +92,10 @@ public:
     bool exportAllStages(const QString &dir, QString *error);
     /// frame_01_inputs.png … frame_07_output.png: each stage's first heatmap.
     bool exportFrames(const QString &dir, QString *error);
+
+signals:
+    /// In model mode, the user changed the sentence: the window runs the model on it.
+    void modelSentenceEdited(const QString &text);
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -108,6 +118,8 @@ private:
     ExplorerModel *m_model = nullptr;
     ViewOptions m_viewOptions;
     StageStepper *m_stepper = nullptr;
+    QLabel *m_modeLine = nullptr;   ///< synthetic mode, or the model loaded
+    bool m_modelMode = false, m_modelImage = false;
     QLabel *m_explanation = nullptr;
     QLabel *m_comparison = nullptr; ///< a bundle's recomputed weights against its own
     QLabel *m_warnings = nullptr;   ///< the engine's warnings about the shown computation

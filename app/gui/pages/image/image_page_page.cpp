@@ -54,7 +54,8 @@ bool ImagePage::openInput(PageInput &input, QString *error)
 void ImagePage::followInput(const PageInput &input)
 {
     m_overlayPath.clear(); // the picture belonged to the previous input
-    m_inputBundle = input.kind == SessionState::InputKind::Bundle && input.bundle && input.bundle->gridRows > 0 ? input.bundle : nullptr;
+    const bool bundleInput = input.kind == SessionState::InputKind::Bundle || input.kind == SessionState::InputKind::Model;
+    m_inputBundle = bundleInput && input.bundle && input.bundle->gridRows > 0 ? input.bundle : nullptr;
 }
 
 void ImagePage::askAfterOpen(const PageInput &input)
