@@ -19,6 +19,7 @@
 #include <QTreeWidget>
 
 #include "open_model_dialog.h"
+#include "settings.h"
 
 using namespace attnscope;
 
@@ -257,6 +258,7 @@ void TstOpenModelDialog::emptyCacheSaysWhereAndHow()
     QVERIFY(text.contains("git clone"));
     QVERIFY(!okOf(d)->isEnabled());
     QVERIFY(d.findChild<QPushButton *>("browse")->isEnabled());
+    QVERIFY(d.grab().save(QCoreApplication::applicationDirPath() + "/../open_model_dialog_empty.png"));
 }
 
 void TstOpenModelDialog::staticHelper()
@@ -282,7 +284,7 @@ void TstOpenModelDialog::staticHelper()
 
 void TstOpenModelDialog::screenshot()
 {
-    // For a person to look at: build/tests/open_model_dialog.png.
+    // For a person to look at: build/tests/open_model_dialog.png (and _empty.png, above).
     OpenModelDialog d;
     d.show();
     QVERIFY(QTest::qWaitForWindowExposed(&d));

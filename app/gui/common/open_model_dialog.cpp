@@ -52,10 +52,12 @@ OpenModelDialog::OpenModelDialog(QWidget *parent) : QDialog(parent), m_chooseFol
     m_list->setRootIsDecorated(false);
     m_list->setUniformRowHeights(true);
     m_list->setAllColumnsShowFocus(true);
+    m_list->setTextElideMode(Qt::ElideMiddle); // a snapshot folder's ends say the most
     m_list->header()->setStretchLastSection(true);
     m_empty = new QLabel(this);
     m_empty->setObjectName(QStringLiteral("empty"));
     m_empty->setWordWrap(true);
+    m_empty->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     m_empty->setTextFormat(Qt::RichText);
     m_empty->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_browse = new QPushButton(tr("Browse for a folder…"), this);
