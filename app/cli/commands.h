@@ -11,5 +11,6 @@ int combineCommand(const QStringList &args);
 int inspectCommand(const QStringList &args);
 int renderCommand(const QStringList &args);
 int stagesCommand(const QStringList &args);
+int tokenizeCommand(const QStringList &args);
 
 } // namespace attnscope::cli

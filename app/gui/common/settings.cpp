@@ -24,6 +24,7 @@ const Entry &entry(Settings::Key key)
         {Settings::Key::RecentFiles, "files/recent", QStringList()},
         {Settings::Key::Stage, "view/stage", QStringLiteral("weights")},
         {Settings::Key::MemoryBudget, "memory/budget", QString()},
+        {Settings::Key::LastModelFolder, "files/lastModelFolder", QString()},
     };
     return table[int(key)];
 }

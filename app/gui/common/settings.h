@@ -18,6 +18,7 @@ public:
         RecentFiles,
         Stage,
         MemoryBudget, ///< "" for the default, else a size parseByteSize reads ("4G")
+        LastModelFolder, ///< the model folder the Open Model dialog gave last, "" for none
     };
     static QVariant value(Key key);
     static void setValue(Key key, const QVariant &value);

@@ -1,0 +1,129 @@
+// attnscope-cli tokenize: a Hugging Face tokenizer's ids and tokens for a text, as one JSON line.
+
+#include <QCommandLineParser>
+#include <QFile>
+
+#include <cstdio>
+#include <string>
+
+#include "cli_common.h"
+#include "commands.h"
+#include "hf_tokenizer.h"
+#include "memory_budget.h"
+#include "printable.h"
+#include "text.h"
+
+namespace attnscope::cli {
+namespace {
+
+const char *kUsage = R"(Usage: attnscope-cli tokenize --model DIR (--text TEXT | --text-file FILE) [--no-special]
+    [--memory-budget SIZE]
+
+Tokenizes TEXT as Hugging Face tokenizers would (Tokenizer.from_file(...).encode(text).ids and
+.tokens) and writes one line of compact JSON to stdout: {"ids":[...],"tokens":[...]}, UTF-8.
+
+DIR is a model folder (tokenizer.json; else vocab.txt as BertTokenizer; else vocab.json +
+merges.txt as GPT2Tokenizer) or a tokenizer.json file. --text-file is read as UTF-8 (a BOM is
+removed, a final newline is part of the text). --no-special is add_special_tokens=False: no
+[CLS]/[SEP] or <s> around the text; special tokens written in the text are matched either way.
+Empty text gives {"ids":[],"tokens":[]}.
+)";
+
+/// `s` as a JSON string: quotes, backslashes and control characters escaped, UTF-8 kept.
+std::string jsonString(const std::string &s)
+{
+    std::string out = "\"";
+    for (const char c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (c == '\n') {
+            out += "\\n";
+        } else if (c == '\r') {
+            out += "\\r";
+        } else if (c == '\t') {
+            out += "\\t";
+        } else if (u < 0x20 || u == 0x7F) {
+            char code[8];
+            std::snprintf(code, sizeof code, "\\u%04x", u);
+            out += code;
+        } else {
+            out += c;
+        }
+    }
+    return out + "\"";
+}
+
+std::string encodingJson(const TokenizerEncoding &e)
+{
+    std::string out = "{\"ids\":[";
+    for (std::size_t i = 0; i < e.ids.size(); ++i) {
+        if (i > 0)
+            out += ',';
+        out += std::to_string(e.ids[i]);
+    }
+    out += "],\"tokens\":[";
+    for (std::size_t i = 0; i < e.tokens.size(); ++i) {
+        if (i > 0)
+            out += ',';
+        out += jsonString(e.tokens[i]);
+    }
+    return out + "]}";
+}
+
+/// The text of --text or --text-file (UTF-8 bytes; a file's BOM removed).
+Result<std::string> readText(const QCommandLineParser &p)
+{
+    if (p.isSet("text") == p.isSet("text-file"))
+        return makeError(Error::Code::BadArgument, "give exactly one of --text and --text-file (see 'attnscope-cli tokenize --help')");
+    if (p.isSet("text"))
+        return p.value("text").toStdString();
+    const std::string path = p.value("text-file").toStdString();
+    QFile file(p.value("text-file"));
+    if (!file.open(QIODevice::ReadOnly))
+        return makeError(Error::Code::ReadFailed, printableName(path) + ": cannot read: " + file.errorString().toStdString());
+    if (auto s = reserveMemory(satMul(std::uint64_t(file.size()), 2), printableName(path)); !s)
+        return s.error();
+    std::string bytes = file.readAll().toStdString();
+    if (auto valid = decodeUtf8(bytes, printableName(path)); !valid)
+        return valid.error();
+    if (bytes.rfind("\xEF\xBB\xBF", 0) == 0)
+        bytes.erase(0, 3);
+    return bytes;
+}
+
+} // namespace
+
+int tokenizeCommand(const QStringList &args)
+{
+    QCommandLineParser p;
+    addValueOption(p, "model", "The model folder, or its tokenizer.json.", "DIR");
+    addValueOption(p, "text", "The text to tokenize.", "TEXT");
+    addValueOption(p, "text-file", "A UTF-8 file holding the text.", "FILE");
+    addFlagOption(p, "no-special", "Do not add the special tokens of the post-processor (add_special_tokens=False).");
+    addMemoryBudgetOption(p);
+    if (auto exit = parseOrExit(p, args, QString::fromUtf8(kUsage)))
+        return *exit;
+    if (!p.isSet("model") || p.value("model").isEmpty())
+        return fail("tokenize needs --model DIR (see 'attnscope-cli tokenize --help')");
+    if (auto st = applyMemoryBudgetOption(p); !st)
+        return fail(st.error());
+    auto text = readText(p);
+    if (!text)
+        return fail(text.error());
+    auto tokenizer = HfTokenizer::load(p.value("model").toStdString());
+    if (!tokenizer)
+        return fail(tokenizer.error());
+    TokenizerEncoding encoding;
+    if (!text->empty()) {
+        auto encoded = (*tokenizer)->encode(*text, !p.isSet("no-special"));
+        if (!encoded)
+            return fail(encoded.error());
+        encoding = std::move(*encoded);
+    }
+    std::printf("%s\n", encodingJson(encoding).c_str());
+    return kExitOk;
+}
+
+} // namespace attnscope::cli

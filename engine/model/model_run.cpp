@@ -1,0 +1,113 @@
+// What every architecture's run shares: the bundle, one layer's attention through the staged
+// kernel (heads split over threads), progress and cancellation.
+#include <cstring>
+
+#include "model_internal.h"
+
+namespace attnscope {
+
+std::string layerName(const char *prefix, int layer, const char *rest)
+{
+    return std::string(prefix) + std::to_string(layer) + "." + rest;
+}
+
+Status RunContext::layerDone(int layer)
+{
+    if (options.progress)
+        options.progress(layer + 1, int(bundle.attentions.shape[0]));
+    if (options.cancel && options.cancel->load())
+        return makeError(Error::Code::Cancelled, bundle.model + ": run cancelled");
+    return okStatus();
+}
+
+namespace {
+
+Tensor zeros(const Shape &shape)
+{
+    Tensor t;
+    t.dtype = DType::F32;
+    t.shape = shape;
+    t.bytes.resize(std::size_t(t.numel()) * 4);
+    return t;
+}
+
+/// Copies the T × d slice of columns [col, col + d) of `m` into the float tensor at element `at`.
+void putColumns(Tensor &t, std::int64_t at, const Mat<float> &m, std::int64_t col, std::int64_t d)
+{
+    auto *dst = reinterpret_cast<float *>(t.bytes.data()) + at;
+    for (Eigen::Index r = 0; r < m.rows(); ++r)
+        std::memcpy(dst + r * d, m.row(r).data() + col, std::size_t(d) * 4);
+}
+
+} // namespace
+
+void prepareBundle(RunContext &ctx, const ModelConfig &c)
+{
+    const auto &i = c.info;
+    const std::int64_t T = ctx.tokens, L = i.layers, H = i.heads, Hkv = i.kvHeads, hd = i.headDim;
+    auto &b = ctx.bundle;
+    b.path.clear();
+    b.attentions = zeros({L, H, T, T});
+    if (ctx.options.keepQkv) {
+        b.q = zeros({L, H, T, hd});
+        b.k = zeros({L, Hkv, T, hd});
+        b.v = zeros({L, Hkv, T, hd});
+    }
+    if (ctx.options.keepInputs)
+        b.inputs = zeros({L, T, std::int64_t(i.hidden)});
+    b.causal = i.causal;
+    b.model = i.name;
+    b.slidingWindow = i.slidingWindow;
+}
+
+Result<Mat<float>> attendLayer(RunContext &ctx, const ModelConfig &c, int layer, const Mat<float> &x, const Mat<float> &q,
+                               const Mat<float> &k, const Mat<float> &v, const ScaleSpec &scale, const MaskSpec<float> &mask)
+{
+    const auto &i = c.info;
+    const std::int64_t T = ctx.tokens, H = i.heads, Hkv = i.kvHeads, hd = i.headDim;
+    const std::int64_t group = H / Hkv;
+    auto &b = ctx.bundle;
+    Mat<float> out(T, H * hd);
+    std::vector<Status> status(std::size_t(H), okStatus());
+    // One query head per kernel call, with the key/value head it reads (h / (H / Hkv)): the heads
+    // are independent, so they split over threads in any grouping.
+    parallelRanges(H, ctx.options.threads, [&](std::int64_t begin, std::int64_t end) {
+        for (std::int64_t h = begin; h < end; ++h) {
+            AttentionInputs<float> in;
+            in.q.push_back(q.middleCols(h * hd, hd));
+            in.k.push_back(k.middleCols((h / group) * hd, hd));
+            in.v.push_back(v.middleCols((h / group) * hd, hd));
+            in.mask = mask;
+            AttentionOptions opt;
+            opt.scale = scale;
+            opt.keep = KeepWeights;
+            opt.memoryBudget = ctx.options.memoryBudget;
+            opt.cancel = ctx.options.cancel;
+            auto r = computeAttention(in, opt);
+            if (!r) {
+                status[std::size_t(h)] = r.error();
+                continue;
+            }
+            const auto &head = r->heads[0];
+            std::memcpy(reinterpret_cast<float *>(b.attentions.bytes.data()) + (layer * H + h) * T * T, head.weights.data(),
+                        std::size_t(T * T) * 4);
+            out.middleCols(h * hd, hd) = head.output;
+        }
+    });
+    for (const auto &s : status)
+        if (!s)
+            return s.error();
+    if (ctx.options.keepQkv) {
+        for (std::int64_t h = 0; h < H; ++h)
+            putColumns(*b.q, (layer * H + h) * T * hd, q, h * hd, hd);
+        for (std::int64_t h = 0; h < Hkv; ++h) {
+            putColumns(*b.k, (layer * Hkv + h) * T * hd, k, h * hd, hd);
+            putColumns(*b.v, (layer * Hkv + h) * T * hd, v, h * hd, hd);
+        }
+    }
+    if (ctx.options.keepInputs)
+        putColumns(*b.inputs, std::int64_t(layer) * T * i.hidden, x, 0, i.hidden);
+    return out;
+}
+
+} // namespace attnscope
