@@ -2,7 +2,10 @@
 
 #include <cstdio>
 
+#include <QFile>
+
 #include "memory_budget.h"
+#include "printable.h"
 #include "tensor_file.h"
 #include "text.h"
 
@@ -116,6 +119,27 @@ Result<long long> integerOption(const QCommandLineParser &parser, const QString 
                                                        "' is not a whole number from " + std::to_string(min) + " to " +
                                                        std::to_string(max));
     return v;
+}
+
+Result<std::string> textOption(const QCommandLineParser &p, const char *command)
+{
+    if (p.isSet("text") == p.isSet("text-file"))
+        return makeError(Error::Code::BadArgument, std::string("give exactly one of --text and --text-file (see 'attnscope-cli ") +
+                                                       command + " --help')");
+    if (p.isSet("text"))
+        return p.value("text").toStdString();
+    const std::string path = p.value("text-file").toStdString();
+    QFile file(p.value("text-file"));
+    if (!file.open(QIODevice::ReadOnly))
+        return makeError(Error::Code::ReadFailed, printableName(path) + ": cannot read: " + file.errorString().toStdString());
+    if (auto s = reserveMemory(satMul(std::uint64_t(file.size()), 2), printableName(path)); !s)
+        return s.error();
+    std::string bytes = file.readAll().toStdString();
+    if (auto valid = decodeUtf8(bytes, printableName(path)); !valid)
+        return valid.error();
+    if (bytes.rfind("\xEF\xBB\xBF", 0) == 0)
+        bytes.erase(0, 3);
+    return bytes;
 }
 
 } // namespace attnscope::cli

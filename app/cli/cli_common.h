@@ -49,6 +49,10 @@ void addFlagOption(QCommandLineParser &parser, const char *name, const char *hel
 Result<QStringList> tokenFileLabels(const QString &path, const char *option, qsizetype expected, const char *what,
                                     const char *holder, const QStringList &fallback);
 
+/// The text of --text or --text-file (UTF-8 bytes; a file's BOM removed, a final newline kept),
+/// exactly one of which must be given to `command`. Invalid UTF-8 is an error naming the file.
+Result<std::string> textOption(const QCommandLineParser &parser, const char *command);
+
 /// A whole number option in [min, max]; `fallback` when absent.
 Result<long long> integerOption(const QCommandLineParser &parser, const QString &name, long long fallback,
                                 long long min, long long max);

@@ -21,7 +21,7 @@ namespace {
 
 const char *kHelp = R"(Usage: attnscope-cli COMMAND [options]
 
-AttnScope's command line: attention, stage by stage, on tensor files; tokenizers of model folders.
+AttnScope's command line: attention, stage by stage, on tensor files; Hugging Face model folders' tokenizers and attention.
 
 Commands:
   attention   compute scores, weights and outputs from Q/K/V or X and projections
@@ -29,6 +29,7 @@ Commands:
   inspect     list the arrays (name, dtype, shape) and metadata of a tensor file
   render      draw an attention matrix as PNG, SVG or PDF (or over an image's patches)
   stages      write every stage of attention as .npy and as a picture
+  model       a Hugging Face model folder's attention on a text or an image, as a bundle
   tokenize    a Hugging Face tokenizer's ids and tokens for a text, as one JSON line
 
 TENSOR arguments name a .npy, .npz, .safetensors, .csv or .tsv file, as PATH or PATH:NAME
@@ -117,6 +118,7 @@ int main(int argc, char **argv)
         {"render", attnscope::cli::renderCommand},
         {"stages", attnscope::cli::stagesCommand},
         {"tokenize", attnscope::cli::tokenizeCommand},
+        {"model", attnscope::cli::modelCommand},
     };
     const QString name = args.value(1);
     if (name.isEmpty() || name == "--help" || name == "-h" || name == "help") {

@@ -46,9 +46,8 @@ int modelCommand(const QStringList &args)
         return fail("model needs --model DIR (see 'attnscope-cli model --help')");
     if (!p.isSet("out"))
         return fail("model needs --out BUNDLE.npz or BUNDLE.safetensors");
-    const int inputs = int(p.isSet("text")) + int(p.isSet("text-file")) + int(p.isSet("image"));
-    if (inputs != 1)
-        return fail("model takes exactly one of --text, --text-file and --image");
+    if (p.isSet("image") && (p.isSet("text") || p.isSet("text-file")))
+        return fail("model takes --image or a text (--text, --text-file), not both");
     const std::string out = p.value("out").toStdString();
     if (!out.ends_with(".npz") && !out.ends_with(".safetensors"))
         return fail(out + ": the bundle is written as .npz or .safetensors");
@@ -57,15 +56,12 @@ int modelCommand(const QStringList &args)
         return fail(threads.error());
     if (auto st = applyMemoryBudgetOption(p); !st)
         return fail(st.error());
-
     std::string text;
-    if (p.isSet("text-file")) {
-        auto read = readTextArgumentFile(p.value("text-file"));
+    if (!p.isSet("image")) {
+        auto read = textOption(p, "model");
         if (!read)
             return fail(read.error());
         text = std::move(read.value());
-    } else {
-        text = p.value("text").toStdString();
     }
     auto folder = openModelFolder(p.value("model").toStdString());
     if (!folder)

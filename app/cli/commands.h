@@ -9,6 +9,7 @@ namespace attnscope::cli {
 int attentionCommand(const QStringList &args);
 int combineCommand(const QStringList &args);
 int inspectCommand(const QStringList &args);
+int modelCommand(const QStringList &args);
 int renderCommand(const QStringList &args);
 int stagesCommand(const QStringList &args);
 int tokenizeCommand(const QStringList &args);

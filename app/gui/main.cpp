@@ -112,6 +112,10 @@ int main(int argc, char **argv)
             fail(message);
             QMetaObject::invokeMethod(qApp, [] { QApplication::exit(2); }, Qt::QueuedConnection);
         });
+    // A model's run waits for its result in an event loop, where the first computation may
+    // already be shown: --screenshot remembers it rather than waiting for a second one.
+    bool shownEarly = false;
+    const auto early = QObject::connect(&window, &attnscope::MainWindow::shown, &window, [&shownEarly] { shownEarly = true; });
     auto *explorer = window.page<attnscope::ExplorerPage>();
     if (parser.isSet(model)) {
         QString error;
@@ -148,9 +152,10 @@ int main(int argc, char **argv)
     window.show();
     if (!batch)
         window.offerRecovery();
+    QObject::disconnect(early);
     if (batch) {
         const QString path = parser.value(screenshot);
-        QObject::connect(&window, &attnscope::MainWindow::shown, &window, [&window, path] {
+        const auto grab = [&window, path] {
             // Let the layout settle and the plots replot before grabbing.
             QTimer::singleShot(300, &window, [&window, path] {
                 if (!window.grab().save(path, "PNG")) {
@@ -160,7 +165,11 @@ int main(int argc, char **argv)
                 }
                 QApplication::exit(0);
             });
-        }, Qt::SingleShotConnection);
+        };
+        if (shownEarly && !explorer->busy())
+            grab();
+        else
+            QObject::connect(&window, &attnscope::MainWindow::shown, &window, grab, Qt::SingleShotConnection);
         QTimer::singleShot(30000, &window, [] {
             std::fprintf(stderr, "error: no computation was shown within 30 s\n");
             QApplication::exit(2);

@@ -6,10 +6,12 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenu>
 #include <QProgressDialog>
 #include <QStatusBar>
 
+#include "controls_panel.h"
 #include "explorer_page.h"
 #include "image_patches.h"
 #include "main_window.h"
