@@ -60,6 +60,8 @@ public:
     void askAfterOpen(const PageInput &input) override;
     /// Role "overlayImage": the picture the window's bundle is shown over (showBundleOverlay).
     bool openRole(const QString &role, const QString &path, QString *error) override;
+    /// The picture the shown bundle is drawn over (role overlayImage), or empty.
+    QString overlayPath() const { return m_overlayPath; }
     QList<QPair<QString, QString>> roleInputs() const override;
     bool setLayerHead(int layer, int head, QString *error) override;
     /// The controls' settings() without their "image." prefix, as JSON strings.
