@@ -205,7 +205,9 @@ void ExplorerPage::createDocks()
     m_layerBox = new QSpinBox(m_layerRow);
     m_layerBox->setObjectName("explorerLayer");
     m_layerBox->setToolTip(tr("The bundle's layer whose q, k and v the stages are computed from (0 is the first)"));
-    layerForm->addRow(tr("Bundle &layer"), m_layerBox);
+    m_layerLabel = new QLabel(tr("Bundle &layer"), m_layerRow);
+    m_layerLabel->setBuddy(m_layerBox);
+    layerForm->addRow(m_layerLabel, m_layerBox);
     m_layerRow->setVisible(false);
     layout->addWidget(m_layerRow);
     connect(m_layerBox, &QSpinBox::valueChanged, this, [this](int layer) {
@@ -318,6 +320,8 @@ void ExplorerPage::setModelMode(const QString &description, bool imageModel)
                                           : QStringLiteral("background: #eeeeee; border-radius: 3px"));
     if (m_modelMode)
         m_controls->textEdit()->setEnabled(!imageModel);
+    if (m_layerLabel)
+        m_layerLabel->setText(m_modelMode ? tr("Model &layer") : tr("Bundle &layer"));
 }
 
 void ExplorerPage::followInput(const PageInput &input)

@@ -128,6 +128,7 @@ private:
     ControlsPanel *m_controls = nullptr;
     QSpinBox *m_layerBox = nullptr;
     QWidget *m_layerRow = nullptr;
+    QLabel *m_layerLabel = nullptr; ///< "Bundle layer", or "Model layer" in model mode
     DetailPanel *m_detail = nullptr;
     QList<PageDock> m_docks;
     QList<QPointer<QDockWidget>> m_dockGuards; ///< the same docks, to know whether they still exist
