@@ -31,9 +31,7 @@ HfImageProcessor classDefaults(const QString &type)
         p.resizeHeight = p.resizeWidth = 256;
         p.resample = PilResample::Bicubic;
         p.doCenterCrop = true;
-        p.cropHeight = p.cropWidth = 224;
-        p.imageMean = {0.485f, 0.456f, 0.406f}; // IMAGENET_DEFAULT_MEAN
-        p.imageStd = {0.229f, 0.224f, 0.225f};
+        p.cropHeight = p.cropWidth = 224; // mean and std stay 0.5 (IMAGENET_STANDARD_*), as ViT's
     }
     return p;
 }
