@@ -83,7 +83,8 @@ RgbImage centerCropLikeHf(const RgbImage &in, int width, int height);
 /// `image` through `p`: RGB, resize, centre crop, then x·rescaleFactor (in double, stored as
 /// float32) and (x − mean) / std in float32, as transformers computes them. An image already at
 /// the resize size is used pixel for pixel. Refuses (BadShape, naming both sizes) a result that is
-/// not imageSize × imageSize, and a null image.
+/// not imageSize × imageSize, a null image, and (OverBudget) an image whose 6 bytes a pixel of
+/// working copies do not fit the memory budget.
 Result<Tensor> preprocessImage(const QImage &image, const HfImageProcessor &p, int imageSize);
 
 } // namespace attnscope
