@@ -8,6 +8,8 @@
 #include <QJsonObject>
 #include <QJsonParseError>
 
+#include "memory_budget.h"
+
 #include <cmath>
 #include <cstring>
 
@@ -31,9 +33,7 @@ HfImageProcessor classDefaults(const QString &type)
         p.resizeHeight = p.resizeWidth = 256;
         p.resample = PilResample::Bicubic;
         p.doCenterCrop = true;
-        p.cropHeight = p.cropWidth = 224;
-        p.imageMean = {0.485f, 0.456f, 0.406f}; // IMAGENET_DEFAULT_MEAN
-        p.imageStd = {0.229f, 0.224f, 0.225f};
+        p.cropHeight = p.cropWidth = 224; // mean and std stay 0.5 (IMAGENET_STANDARD_*), as ViT's
     }
     return p;
 }
@@ -183,14 +183,22 @@ Result<HfImageProcessor> loadImageProcessor(const std::string &dir)
 
 RgbImage toRgbImage(const QImage &image)
 {
-    // RGBA8888 is unpremultiplied, so the colour channels are the file's; alpha is then dropped.
-    const QImage src = image.convertToFormat(QImage::Format_RGBA8888);
-    RgbImage out{src.width(), src.height(), std::vector<std::uint8_t>(std::size_t(src.width()) * std::size_t(src.height()) * 3)};
+    // ARGB32 is unpremultiplied, so the colour channels are the file's; alpha is then dropped.
+    // (Read as QRgb here: Qt's own conversion to RGB888 takes ten times as long.)
+    const QImage::Format f = image.format();
+    const QImage src = f == QImage::Format_RGB32 || f == QImage::Format_ARGB32
+                           ? image
+                           : image.convertToFormat(image.hasAlphaChannel() ? QImage::Format_ARGB32 : QImage::Format_RGB32);
+    const std::size_t w = std::size_t(src.width());
+    RgbImage out{src.width(), src.height(), std::vector<std::uint8_t>(w * std::size_t(src.height()) * 3)};
     for (int y = 0; y < src.height(); ++y) {
-        const uchar *line = src.constScanLine(y);
-        std::uint8_t *dst = &out.pixels[std::size_t(y) * std::size_t(src.width()) * 3];
-        for (int x = 0; x < src.width(); ++x)
-            std::memcpy(dst + std::size_t(x) * 3, line + std::size_t(x) * 4, 3);
+        const QRgb *line = reinterpret_cast<const QRgb *>(src.constScanLine(y));
+        std::uint8_t *dst = &out.pixels[std::size_t(y) * w * 3];
+        for (std::size_t x = 0; x < w; ++x, dst += 3) {
+            dst[0] = std::uint8_t(qRed(line[x]));
+            dst[1] = std::uint8_t(qGreen(line[x]));
+            dst[2] = std::uint8_t(qBlue(line[x]));
+        }
     }
     return out;
 }
@@ -237,12 +245,11 @@ std::string sizeText(int w, int h) { return std::to_string(w) + " × " + std::to
 
 } // namespace
 
-Result<Tensor> preprocessImage(const QImage &image, const HfImageProcessor &p, int imageSize)
+namespace {
+
+/// The image after resize and centre crop, as transformers has it before rescaling.
+RgbImage resizedAndCropped(const QImage &image, const HfImageProcessor &p, int imageSize)
 {
-    if (image.isNull() || image.width() < 1 || image.height() < 1)
-        return makeError(Error::Code::BadArgument, "the image is empty");
-    if (imageSize < 1 || imageSize > kMaxSide)
-        return makeError(Error::Code::BadArgument, "image_size " + std::to_string(imageSize) + " is out of range");
     RgbImage rgb = toRgbImage(image);
     if (p.doResize) {
         auto [h, w] = p.shortestEdge > 0 ? shortestEdgeSize(rgb.height, rgb.width, p.shortestEdge)
@@ -255,30 +262,50 @@ Result<Tensor> preprocessImage(const QImage &image, const HfImageProcessor &p, i
         const int ch = p.cropHeight > 0 ? p.cropHeight : imageSize, cw = p.cropWidth > 0 ? p.cropWidth : imageSize;
         rgb = centerCropLikeHf(rgb, cw, ch);
     }
-    if (rgb.width != imageSize || rgb.height != imageSize)
-        return makeError(Error::Code::BadShape,
-                         "the preprocessed image is " + sizeText(rgb.width, rgb.height) + " pixels, but the model reads " +
-                             sizeText(imageSize, imageSize) + " (image_size " + std::to_string(imageSize) +
-                             "); check size and crop_size in " + (p.source.empty() ? "preprocessor_config.json" : p.source));
-    const std::size_t plane = std::size_t(imageSize) * std::size_t(imageSize);
-    std::vector<float> values(plane * 3);
+    return rgb;
+}
+
+/// float32 [3, H, W]: x·rescaleFactor in float64 stored as float32, then (x − mean) / std in
+/// float32, as transformers' numpy computes them.
+Tensor pixelValues(const RgbImage &rgb, const HfImageProcessor &p)
+{
+    const std::size_t plane = std::size_t(rgb.width) * std::size_t(rgb.height);
+    Tensor t;
+    t.dtype = DType::F32;
+    t.shape = {3, rgb.height, rgb.width};
+    t.bytes.resize(plane * 3 * sizeof(float));
+    auto *values = reinterpret_cast<float *>(t.bytes.data());
     for (std::size_t i = 0; i < plane; ++i) {
         for (std::size_t c = 0; c < 3; ++c) {
-            // rescale in float64, stored as float32; normalise in float32 (transformers' numpy).
-            float v = float(rgb.pixels[i * 3 + c]);
-            if (p.doRescale)
-                v = float(double(rgb.pixels[i * 3 + c]) * p.rescaleFactor);
+            const std::uint8_t u = rgb.pixels[i * 3 + c];
+            float v = p.doRescale ? float(double(u) * p.rescaleFactor) : float(u);
             if (p.doNormalize)
                 v = (v - p.imageMean[c]) / p.imageStd[c];
             values[c * plane + i] = v;
         }
     }
-    Tensor t;
-    t.dtype = DType::F32;
-    t.shape = {3, imageSize, imageSize};
-    t.bytes.resize(values.size() * sizeof(float));
-    std::memcpy(t.bytes.data(), values.data(), t.bytes.size());
     return t;
+}
+
+} // namespace
+
+Result<Tensor> preprocessImage(const QImage &image, const HfImageProcessor &p, int imageSize)
+{
+    if (image.isNull() || image.width() < 1 || image.height() < 1)
+        return makeError(Error::Code::BadArgument, "the image is empty");
+    if (imageSize < 1 || imageSize > kMaxSide)
+        return makeError(Error::Code::BadArgument, "image_size " + std::to_string(imageSize) + " is out of range");
+    // The RGB copy, and at most as much again for the passes of the resize.
+    const std::uint64_t pixels = std::uint64_t(image.width()) * std::uint64_t(image.height());
+    if (Status s = reserveMemory(satMul(pixels, 6), "preprocessing the " + sizeText(image.width(), image.height()) + " image"); !s)
+        return s.error();
+    const RgbImage rgb = resizedAndCropped(image, p, imageSize);
+    if (rgb.width != imageSize || rgb.height != imageSize)
+        return makeError(Error::Code::BadShape,
+                         "the preprocessed image is " + sizeText(rgb.width, rgb.height) + " pixels, but the model reads " +
+                             sizeText(imageSize, imageSize) + " (image_size " + std::to_string(imageSize) +
+                             "); check size and crop_size in " + (p.source.empty() ? "preprocessor_config.json" : p.source));
+    return pixelValues(rgb, p);
 }
 
 } // namespace attnscope

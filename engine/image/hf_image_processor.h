@@ -50,8 +50,8 @@ struct HfImageProcessor {
 /// Reads `dir`/preprocessor_config.json (at most 1 MiB). Without the file: ViT's defaults
 /// (resize to image_size, bilinear, rescale 1/255, mean and std 0.5). Keys left out take the
 /// defaults of the class `image_processor_type` (or `feature_extractor_type`) names: DeiT's
-/// (256 × 256 bicubic, centre crop 224, ImageNet mean and std) or ViT's (224 × 224 bilinear,
-/// no crop, mean and std 0.5). `size` and `crop_size` may be {"height","width"},
+/// (256 × 256 bicubic, centre crop 224) or ViT's (224 × 224 bilinear, no crop); both rescale by
+/// 1/255 and normalise with mean and std 0.5 (transformers' IMAGENET_STANDARD_*). `size` and `crop_size` may be {"height","width"},
 /// {"shortest_edge"}, an int or [height, width]. Errors name the file and the key: broken JSON,
 /// a key of the wrong type, a size out of range, an unknown `resample` code, a zero std.
 Result<HfImageProcessor> loadImageProcessor(const std::string &dir);
@@ -83,7 +83,8 @@ RgbImage centerCropLikeHf(const RgbImage &in, int width, int height);
 /// `image` through `p`: RGB, resize, centre crop, then x·rescaleFactor (in double, stored as
 /// float32) and (x − mean) / std in float32, as transformers computes them. An image already at
 /// the resize size is used pixel for pixel. Refuses (BadShape, naming both sizes) a result that is
-/// not imageSize × imageSize, and a null image.
+/// not imageSize × imageSize, a null image, and (OverBudget) an image whose 6 bytes a pixel of
+/// working copies do not fit the memory budget.
 Result<Tensor> preprocessImage(const QImage &image, const HfImageProcessor &p, int imageSize);
 
 } // namespace attnscope

@@ -18,6 +18,7 @@
 
 #include "hf_image_processor.h"
 #include "image_patches.h"
+#include "memory_budget.h"
 #include "npy.h"
 
 using namespace attnscope;
@@ -66,6 +67,7 @@ private slots:
     void sizeMismatchNamesBothSizes();
     void badConfigs_data();
     void badConfigs();
+    void overBudgetRefused();
     void nullImageRefused();
 };
 
@@ -194,6 +196,19 @@ void TstImagePreprocess::badConfigs()
     QVERIFY(!proc.ok());
     const QString msg = QString::fromStdString(proc.error().message);
     QVERIFY2(msg.contains("preprocessor_config.json") && msg.contains(fragment), qPrintable(msg));
+}
+
+void TstImagePreprocess::overBudgetRefused()
+{
+    const QImage img = fixtureImage("rgb_64x48.png");
+    QVERIFY(!img.isNull());
+    const std::uint64_t before = memoryBudget();
+    setMemoryBudget(heapInUse() + 4096); // less than 64 × 48 × 6 bytes left
+    auto got = preprocessImage(img, HfImageProcessor{}, 32);
+    setMemoryBudget(before);
+    QVERIFY(!got.ok());
+    QCOMPARE(got.error().code, Error::Code::OverBudget);
+    QVERIFY2(QString::fromStdString(got.error().message).contains("64 × 48"), got.error().message.c_str());
 }
 
 void TstImagePreprocess::nullImageRefused()

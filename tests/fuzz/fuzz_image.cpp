@@ -1,5 +1,6 @@
 // libFuzzer target: image loading from memory (Qt's image plugins behind our size limits and
-// structural checks), then patch features of what loaded.
+// structural checks), then patch features of what loaded, and a ViT's preprocessing of it (PIL's
+// resampling, centre crop) with a filter and sizes taken from the input's last bytes.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -7,6 +8,7 @@
 #include <QByteArray>
 #include <QGuiApplication>
 
+#include "hf_image_processor.h"
 #include "image_patches.h"
 
 extern "C" int LLVMFuzzerInitialize(int *, char ***)
@@ -32,5 +34,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         attnscope::PatchGrid::fromRowsCols(dims, std::min(4, dims.height()), std::min(4, dims.width()));
     if (grid)
         (void)attnscope::patchFeatures(*image, *grid);
+    attnscope::HfImageProcessor p;
+    const std::uint8_t last = size > 0 ? data[size - 1] : 0;
+    p.resample = attnscope::PilResample(last % 6);
+    p.resizeHeight = p.resizeWidth = 1 + (last >> 3); // 1 … 32
+    p.doCenterCrop = (last & 4) != 0;
+    p.cropHeight = p.cropWidth = 1 + (last >> 4);
+    (void)attnscope::preprocessImage(*image, p, p.doCenterCrop ? p.cropHeight : p.resizeHeight);
     return 0;
 }

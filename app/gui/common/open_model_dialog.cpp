@@ -105,18 +105,8 @@ void OpenModelDialog::fill()
     const QString last = Settings::value(Settings::Key::LastModelFolder).toString();
     QTreeWidgetItem *remembered = nullptr;
     for (const HfCachedModel &m : scanHfCaches()) {
-        const QString folder = QString::fromStdString(m.snapshotDir);
-        const QString size = m.weightBytes > 0 ? QLocale().formattedDataSize(m.weightBytes) : QString();
-        auto *item = new QTreeWidgetItem(m_list, {QString::fromStdString(m.name), QString::fromStdString(m.modelType),
-                                                  size, QDir::toNativeSeparators(folder)});
-        item->setData(NameColumn, FolderRole, folder);
-        item->setTextAlignment(SizeColumn, Qt::AlignRight | Qt::AlignVCenter);
-        const QString tip = m.problem.empty() ? QDir::toNativeSeparators(folder)
-                                              : tr("Cannot be opened: %1").arg(QString::fromStdString(m.problem));
-        for (int c = 0; c < m_list->columnCount(); ++c)
-            item->setToolTip(c, tip);
-        item->setDisabled(!m.problem.empty());
-        if (!remembered && !last.isEmpty() && folder == last && !item->isDisabled())
+        QTreeWidgetItem *item = addItem(m);
+        if (!remembered && !last.isEmpty() && item->data(NameColumn, FolderRole).toString() == last && selectable(item))
             remembered = item;
     }
     for (int c = 0; c < FolderColumn; ++c)
@@ -138,6 +128,22 @@ void OpenModelDialog::fill()
     m_empty->setVisible(empty);
     m_list->setCurrentItem(remembered);
     applyFilter(m_filter->text());
+}
+
+QTreeWidgetItem *OpenModelDialog::addItem(const HfCachedModel &m)
+{
+    const QString folder = QString::fromStdString(m.snapshotDir);
+    const QString size = m.weightBytes > 0 ? QLocale().formattedDataSize(m.weightBytes) : QString();
+    auto *item = new QTreeWidgetItem(m_list, {QString::fromStdString(m.name), QString::fromStdString(m.modelType), size,
+                                              QDir::toNativeSeparators(folder)});
+    item->setData(NameColumn, FolderRole, folder);
+    item->setTextAlignment(SizeColumn, Qt::AlignRight | Qt::AlignVCenter);
+    const QString tip = m.problem.empty() ? QDir::toNativeSeparators(folder)
+                                          : tr("Cannot be opened: %1").arg(QString::fromStdString(m.problem));
+    for (int c = 0; c < m_list->columnCount(); ++c)
+        item->setToolTip(c, tip);
+    item->setDisabled(!m.problem.empty());
+    return item;
 }
 
 void OpenModelDialog::applyFilter(const QString &text)

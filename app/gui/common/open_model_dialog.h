@@ -19,6 +19,8 @@ class QTreeWidgetItem;
 
 namespace attnscope {
 
+struct HfCachedModel;
+
 class OpenModelDialog : public QDialog {
     Q_OBJECT
 public:
@@ -50,6 +52,7 @@ protected:
 
 private:
     void fill();
+    QTreeWidgetItem *addItem(const HfCachedModel &model);
     void applyFilter(const QString &text);
     void updateOk();
     void chooseItem(QTreeWidgetItem *item);
