@@ -256,6 +256,9 @@ Result<QImage> decodeImage(QIODevice &device, Bytes bytes, const std::string &wh
 {
     QImageReader reader(&device);
     reader.setDecideFormatFromContent(true);
+    // A phone photo upright, as viewers show it and as transformers' load_image reads it
+    // (PIL's ImageOps.exif_transpose): the EXIF orientation is applied.
+    reader.setAutoTransform(true);
     if (!reader.canRead())
         return makeError(Error::Code::BadFormat, what + ": not an image in a format Qt can read (" +
                                                      supportedFormats() + ")");
