@@ -150,6 +150,8 @@ class TestSession : public QObject {
     Q_OBJECT
 private slots:
     void encodeDecodeRestoresEveryField();
+    void modelInputRoundTrips();
+    void modelInputNeedsItsFolder();
     void saveAndOpenRestoresTheState();
     void defaultStateRoundTrips();
     void embeddedTensorsRoundTripByteIdentically();
@@ -193,6 +195,41 @@ void TestSession::encodeDecodeRestoresEveryField()
     QCOMPARE(back->pages.at("ünïcode page").value("big").toInteger(), 9007199254740993LL); // above 2^53, exact
     QCOMPARE(back->pages, s.pages);
     QVERIFY(*back == s);
+}
+
+void TestSession::modelInputRoundTrips()
+{
+    SessionState s;
+    s.inputKind = SessionState::InputKind::Model;
+    s.modelDir = "/models/models--gpt2/snapshots/abc";
+    s.modelImage = "/pictures/cat ü.png";
+    s.pages["explorer"] = QJsonObject{{"text", "The cat sat."}};
+    const std::vector<std::byte> bytes = encodeSession(s);
+    const QJsonObject input = QJsonDocument::fromJson(QByteArray(reinterpret_cast<const char *>(bytes.data()), qsizetype(bytes.size())))
+                                  .object()
+                                  .value("input")
+                                  .toObject();
+    QCOMPARE(input.value("kind").toString(), QString("model"));
+    QCOMPARE(input.value("model").toString(), QString("/models/models--gpt2/snapshots/abc"));
+    QCOMPARE(input.value("image").toString(), QString("/pictures/cat ü.png"));
+    auto back = decodeSession(bytes, "/tmp/s.attnscope");
+    QVERIFY2(back.ok(), back.ok() ? "" : back.error().message.c_str());
+    QCOMPARE(back->modelDir, s.modelDir);
+    QCOMPARE(back->modelImage, s.modelImage);
+    QCOMPARE(back->inputKind, SessionState::InputKind::Model);
+}
+
+void TestSession::modelInputNeedsItsFolder()
+{
+    SessionState s;
+    s.inputKind = SessionState::InputKind::Model;
+    s.modelDir = "/m";
+    QByteArray json = QByteArray(reinterpret_cast<const char *>(encodeSession(s).data()), qsizetype(encodeSession(s).size()));
+    json.replace("\"model\": \"/m\"", "\"modelx\": \"/m\"");
+    const auto *p = reinterpret_cast<const std::byte *>(json.constData());
+    auto back = decodeSession(std::vector<std::byte>(p, p + json.size()), "/tmp/s.attnscope");
+    QVERIFY(!back.ok());
+    QVERIFY2(back.error().message.find("input.model") != std::string::npos, back.error().message.c_str());
 }
 
 void TestSession::saveAndOpenRestoresTheState()
