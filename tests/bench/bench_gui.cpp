@@ -4,6 +4,7 @@
 // one frame at 60 Hz (16 ms) at T ≤ 512. Runs offscreen; not a CTest test.
 #include <QApplication>
 #include <QEventLoop>
+#include <QLineEdit>
 
 #include <benchmark/benchmark.h>
 
@@ -11,7 +12,10 @@
 
 #include "explorer.h"
 #include "explorer_session.h"
+#include "controls_panel.h"
+#include "explorer_page.h"
 #include "heatmap_view.h"
+#include "main_window.h"
 
 using namespace attnscope;
 
@@ -107,8 +111,43 @@ void BM_WindowUpdate(benchmark::State &state)
     }
 }
 
+/// A typed change with a model loaded, as the user sees it: the sentence box edited, the model run
+/// on a worker thread (tokenizer, every layer, attention kept), every page given the result, and
+/// the Explorer's stages of the layer shown. The model folder is $ATTNSCOPE_BENCH_MODEL (e.g. the
+/// GPT-2-small-shaped folder of tools/bench_torch_model.py --write, with a tokenizer.json copied
+/// in); the sentence is `state.range(0)` tokens of that tokenizer's test sentence.
+void BM_ModelTyping(benchmark::State &state)
+{
+    const QString dir = qEnvironmentVariable("ATTNSCOPE_BENCH_MODEL");
+    if (dir.isEmpty()) {
+        state.SkipWithError("set ATTNSCOPE_BENCH_MODEL to a model folder");
+        return;
+    }
+    MainWindow window;
+    window.resize(1400, 900);
+    window.show();
+    QString error;
+    if (!window.openModel(dir, &error)) {
+        state.SkipWithError(qPrintable(error));
+        return;
+    }
+    auto *explorer = window.page<ExplorerPage>();
+    QLineEdit *edit = explorer->controls()->textEdit();
+    QEventLoop loop;
+    QObject::connect(explorer, &Page::shown, &loop, &QEventLoop::quit);
+    const QString base = QStringLiteral("The animal didn't cross the street because it was too tired. ");
+    int n = 0;
+    for (auto _ : state) {
+        // Distinct sentences of the same length: `range` tokens, the last one changing.
+        edit->setText(base.repeated(4).left(int(state.range(0)) * 4) + (n++ % 2 ? "x" : "y"));
+        loop.exec();
+    }
+    state.counters["tokens"] = double(window.page<ExplorerPage>()->state()->setup->queryTokens.size());
+}
+
 } // namespace
 
+BENCHMARK(BM_ModelTyping)->Arg(32)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_WindowUpdate)->Arg(128)->Arg(256)->Arg(512)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Compute)->Arg(128)->Arg(256)->Arg(512)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Redraw)->Arg(128)->Arg(256)->Arg(512)->Unit(benchmark::kMillisecond);
