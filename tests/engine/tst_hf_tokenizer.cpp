@@ -64,13 +64,37 @@ std::shared_ptr<const HfTokenizer> loadOrFail(const std::string &path, std::uint
     return t ? *t : nullptr;
 }
 
+/// Texts on which the JavaScript port is known to differ from Hugging Face tokenizers, and why
+/// (Hugging Face is followed; the behaviour is checked by hand in componentsByHand).
+struct PortDivergence {
+    const char *tokenizer;
+    const char *textStart;
+    const char *reason;
+};
+const PortDivergence kPortDivergences[] = {
+    {"component-nfkc_lowercase_replace", "a\xEF\xBB\xBF" "b",
+     "WhitespaceSplit: JS's \\s takes U+FEFF for a space and not U+0085; Rust's char::is_whitespace (White_Space) "
+     "the other way round"},
+    {"component-nfd_strip_accents", "a\xEF\xBB\xBF" "b", "BertPreTokenizer: the same two characters, as above"},
+};
+
+bool divergent(const QString &tokenizer, const std::string &text)
+{
+    for (const auto &d : kPortDivergences)
+        if (tokenizer == QLatin1String(d.tokenizer) && text.rfind(d.textStart, 0) == 0)
+            return true;
+    return false;
+}
+
 /// Compares every case of the reference file with our encoding; returns the mismatches.
-QStringList compareWithReference(const HfTokenizer &tok, const QJsonArray &cases)
+QStringList compareWithReference(const HfTokenizer &tok, const QJsonArray &cases, const QString &name = {})
 {
     QStringList problems;
     for (const auto &c : cases) {
         const QJsonObject o = c.toObject();
         const std::string text = o.value("text").toString().toStdString();
+        if (divergent(name, text))
+            continue;
         const bool special = o.value("special").toBool();
         auto got = tok.encode(text, special);
         if (!got) {
@@ -112,6 +136,11 @@ private slots:
         QTest::addColumn<QString>("name");
         for (const char *name : {"qwen3", "llama3", "llama2", "gemma3", "gpt2", "bert"})
             QTest::newRow(name) << QString::fromLatin1(name);
+        // The components where the JavaScript port follows Hugging Face; the others are checked
+        // by hand in componentsByHand (see kPortDivergences there).
+        for (const char *name : {"metaspace_first", "metaspace_always", "nfkc_lowercase_replace", "nfd_strip_accents",
+                                 "byte_level_roberta"})
+            QTest::newRow(name) << QString("component-") + name;
     }
 
     /// Every corpus text, with and without special tokens, ids and tokens exactly.
@@ -123,7 +152,7 @@ private slots:
         QVERIFY(cases.size() >= 40);
         const auto tok = loadOrFail(ref.value("tokenizer").toString().toStdString());
         QVERIFY(tok);
-        const QStringList problems = compareWithReference(*tok, cases);
+        const QStringList problems = compareWithReference(*tok, cases, name);
         QVERIFY2(problems.isEmpty(), qPrintable(QString::number(problems.size()) + " mismatches:\n" + problems.join('\n')));
     }
 
@@ -176,6 +205,53 @@ private slots:
         QVERIFY(got);
         QCOMPARE(QString::fromStdString(join(got->tokens)),
                  QString("un | ##believ | ##ably | , | the | cafe | ' | s | 机 | 器 | 学 | 习 | !"));
+    }
+
+    void componentsByHand_data()
+    {
+        QTest::addColumn<QString>("component");
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("pieces");
+        // The component tokenizers' model is WordPiece over single characters, so the tokens
+        // c ##c ##c show each pre-tokenised piece; pieces below are joined back from them.
+        // Where the JavaScript port differs (it has no Split behaviours but Isolated and Removed,
+        // groups runs of punctuation, uses ASCII \w, never splits Metaspace, matches normalized
+        // added tokens on the raw text), Hugging Face's documented behaviour is worked out here.
+        QTest::newRow("Metaspace first, split, special at start")
+            << "metaspace_split_first" << "<s>a b" << "<s>|a|▁b";
+        QTest::newRow("Metaspace first, split") << "metaspace_split_first" << "a b  c" << "▁a|▁b|▁|▁c";
+        QTest::newRow("Split: Removed, MergedWithPrevious, MergedWithNext, Contiguous")
+            << "split_behaviors" << "a,b,,c 12ab 3 4,5 x  \t y" << "a|,b|,|,c|12|ab|3|4|,5|x|\t|y";
+        QTest::newRow("Digits contiguous, Punctuation isolated one by one")
+            << "digits_punctuation" << "x):** 12ab3" << "x|)|:|*|*|12|ab|3";
+        QTest::newRow("Whitespace (Unicode \\w), Digits individual")
+            << "digits_individual_whitespace" << "我爱。ab12, c" << "我爱|。|ab|1|2|,|c";
+        QTest::newRow("added tokens: rstrip, lstrip, single_word, normalized")
+            << "added_token_flags" << "Hello, <r>   x   <l>y ab abc xab ab." << "hello|,|<r>|x|<l>|y|ab|abc|xab|ab|.";
+        QTest::newRow("WhitespaceSplit: U+FEFF is no space, U+0085 is")
+            << "nfkc_lowercase_replace" << "a\uFEFFb c\u0085d" << "▁a\uFEFFb|c|d";
+        QTest::newRow("StripAccents drops every mark, Mc included")
+            << "nfd_strip_accents" << "Café हिन्दी" << "cafe|हनद";
+    }
+
+    void componentsByHand()
+    {
+        QFETCH(QString, component);
+        QFETCH(QString, text);
+        QFETCH(QString, pieces);
+        const auto tok = loadOrFail((kSourceDir + "/components/" + component + ".json").toStdString());
+        QVERIFY(tok);
+        auto got = tok->encode(text.toStdString(), false);
+        QVERIFY2(got, got ? "" : got.error().message.c_str());
+        QStringList joined;
+        for (const auto &t : got->tokens) {
+            const QString token = QString::fromStdString(t);
+            if (token.startsWith("##") && !joined.isEmpty())
+                joined.last() += token.mid(2);
+            else
+                joined << token;
+        }
+        QCOMPARE(joined.join('|'), pieces);
     }
 
     void displayTokens()

