@@ -301,6 +301,9 @@ private slots:
                                           << "merge 1 is neither";
         QTest::newRow("negative id") << QByteArray("{\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":-1},\"merges\":[]}}") << "no valid id";
         QTest::newRow("id past 2^31") << QByteArray("{\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":1e12},\"merges\":[]}}") << "no valid id";
+        QTest::newRow("Metaspace add_prefix_space against prepend_scheme")
+            << QByteArray("{\"pre_tokenizer\":{\"type\":\"Metaspace\",\"replacement\":\"_\",\"add_prefix_space\":false},\"model\":" + bpe + "[]}}")
+            << "add_prefix_space does not match declared prepend_scheme";
         QTest::newRow("bad regex") << QByteArray("{\"pre_tokenizer\":{\"type\":\"Split\",\"pattern\":{\"Regex\":\"((\"},\"behavior\":\"Isolated\"},\"model\":" + bpe + "[]}}")
                                    << "bad regular expression";
     }
