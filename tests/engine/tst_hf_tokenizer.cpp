@@ -269,6 +269,21 @@ private slots:
         QCOMPARE(QString::fromStdString(join(labels)), QString(" Hello | <0xF0> | <s>"));
     }
 
+    /// Qwen3: 151,643 vocabulary entries and 26 added tokens outside them (counted in the file by
+    /// Python); our BERT vocab.txt: 250 lines, its special tokens inside.
+    void vocabularySizeAndSource()
+    {
+        const std::string qwenFile = readJson(kRefDir + "/qwen3.json").value("tokenizer").toString().toStdString();
+        const auto qwen = loadOrFail(qwenFile);
+        QVERIFY(qwen);
+        QCOMPARE(qwen->vocabularySize(), std::int64_t(151669));
+        QCOMPARE(qwen->source(), qwenFile);
+        const auto bert = loadOrFail((kSourceDir + "/bert").toStdString());
+        QVERIFY(bert);
+        QCOMPARE(bert->vocabularySize(), std::int64_t(250));
+        QVERIFY2(QString::fromStdString(bert->source()).endsWith("bert/tokenizer.json"), bert->source().c_str());
+    }
+
     void invalidUtf8IsAnError()
     {
         const auto tok = loadOrFail((kSourceDir + "/bert/tokenizer.json").toStdString());
@@ -361,6 +376,30 @@ private slots:
         std::vector<std::string> expected(2999, "a");
         expected.insert(expected.end(), {"aba", "ba", "b"});
         QCOMPARE(got->tokens, expected);
+    }
+
+    /// The older files: vocab.json + merges.txt with a bad line or a merge naming a missing token,
+    /// vocab.json that is not JSON, vocab.txt without [CLS].
+    void legacyHostileFiles()
+    {
+        writeFile("gpt-bad-line/vocab.json", "{\"a\": 0, \"b\": 1, \"ab\": 2}");
+        writeFile("gpt-bad-line/merges.txt", "#version: 0.2\na b c\n");
+        writeFile("gpt-missing/vocab.json", "{\"a\": 0}");
+        writeFile("gpt-missing/merges.txt", "#version: 0.2\na b\n");
+        writeFile("gpt-broken/vocab.json", "{\"a\": ");
+        writeFile("gpt-broken/merges.txt", "");
+        writeFile("bert-no-cls/vocab.txt", "[UNK]\n[SEP]\na\n");
+        const std::pair<const char *, const char *> cases[] = {
+            {"gpt-bad-line", "gpt-bad-line/merges.txt: line 2 is not two tokens separated by one space"},
+            {"gpt-missing", "gpt-missing/merges.txt: merge 1 'a b': 'b' is not in the vocabulary"},
+            {"gpt-broken", "gpt-broken/vocab.json: broken JSON at byte offset"},
+            {"bert-no-cls", "bert-no-cls/vocab.txt: the vocabulary has no '[CLS]' token"},
+        };
+        for (const auto &[folder, expected] : cases) {
+            auto t = HfTokenizer::load(m_dir.filePath(folder).toStdString());
+            QVERIFY2(!t, folder);
+            QVERIFY2(t.error().message.find(expected) != std::string::npos, t.error().message.c_str());
+        }
     }
 
     void noTokenizerInFolder()
