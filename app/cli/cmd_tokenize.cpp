@@ -29,7 +29,8 @@ removed, a final newline is part of the text). --no-special is add_special_token
 Empty text gives {"ids":[],"tokens":[]}.
 )";
 
-/// `s` as a JSON string: quotes, backslashes and control characters escaped, UTF-8 kept.
+/// `s` as a JSON string: quotes, backslashes and control characters escaped (as JavaScript's
+/// JSON.stringify escapes them), UTF-8 kept.
 std::string jsonString(const std::string &s)
 {
     std::string out = "\"";
@@ -44,7 +45,11 @@ std::string jsonString(const std::string &s)
             out += "\\r";
         } else if (c == '\t') {
             out += "\\t";
-        } else if (u < 0x20 || u == 0x7F) {
+        } else if (c == '\b') {
+            out += "\\b";
+        } else if (c == '\f') {
+            out += "\\f";
+        } else if (u < 0x20) {
             char code[8];
             std::snprintf(code, sizeof code, "\\u%04x", u);
             out += code;

@@ -51,6 +51,21 @@ void AddedTokens::Trie::insert(const QString &key, int token)
         nodes[std::size_t(node)].token = token;
 }
 
+std::pair<int, qsizetype> AddedTokens::Trie::longest(const QString &s, qsizetype from) const
+{
+    int node = 0, best = -1;
+    qsizetype end = from;
+    for (qsizetype j = from; j < s.size(); ++j) {
+        const auto it = nodes[std::size_t(node)].next.find(s.at(j).unicode());
+        if (it == nodes[std::size_t(node)].next.end())
+            break;
+        node = it->second;
+        if (nodes[std::size_t(node)].token >= 0)
+            best = nodes[std::size_t(node)].token, end = j + 1;
+    }
+    return {best, end};
+}
+
 void AddedTokens::add(const AddedToken &token, const Normalizer *normalizer)
 {
     if (token.content.isEmpty())
@@ -74,16 +89,7 @@ std::vector<Segment> AddedTokens::split(const Segment &segment, bool normalizedK
             out.push_back({s.mid(b, e - b), std::nullopt, segment.atStart && b == 0});
     };
     for (qsizetype i = 0; i < s.size();) {
-        int node = 0, best = -1;
-        qsizetype bestEnd = i;
-        for (qsizetype j = i; j < s.size(); ++j) {
-            const auto it = trie.nodes[std::size_t(node)].next.find(s.at(j).unicode());
-            if (it == trie.nodes[std::size_t(node)].next.end())
-                break;
-            node = it->second;
-            if (trie.nodes[std::size_t(node)].token >= 0)
-                best = trie.nodes[std::size_t(node)].token, bestEnd = j + 1;
-        }
+        const auto [best, bestEnd] = trie.longest(s, i);
         if (best < 0) {
             ++i;
             continue;

@@ -74,6 +74,24 @@ std::vector<std::string> lines(const QByteArray &bytes)
     return out;
 }
 
+/// merges.txt: an optional "#version" line, then "a b" per line.
+Result<std::vector<std::pair<std::string, std::string>>> parseMergesTxt(const QByteArray &bytes, const std::string &file)
+{
+    std::vector<std::pair<std::string, std::string>> merges;
+    const std::vector<std::string> mergeLines = lines(bytes);
+    for (std::size_t i = 0; i < mergeLines.size(); ++i) {
+        const std::string &line = mergeLines[i];
+        if ((i == 0 && line.rfind("#version", 0) == 0) || line.empty())
+            continue;
+        const auto space = line.find(' ');
+        if (space == std::string::npos || space == 0 || line.find(' ', space + 1) != std::string::npos)
+            return makeError(Error::Code::BadFormat, printableName(file) + ": line " + std::to_string(i + 1) +
+                                                         " is not two tokens separated by one space");
+        merges.emplace_back(line.substr(0, space), line.substr(space + 1));
+    }
+    return merges;
+}
+
 } // namespace
 
 Result<Pipeline> loadBertVocab(const std::string &dir, const std::string &vocabFile, std::uint64_t budget)
@@ -133,23 +151,14 @@ Result<Pipeline> loadGpt2Vocab(const std::string &dir, const std::string &vocabF
     auto mergeBytes = readFileWithinBudget(mergesFile, 8.0, budget);
     if (!mergeBytes)
         return mergeBytes.error();
-    std::vector<std::pair<std::string, std::string>> merges;
-    const std::vector<std::string> mergeLines = lines(*mergeBytes);
-    for (std::size_t i = 0; i < mergeLines.size(); ++i) {
-        const std::string &line = mergeLines[i];
-        if ((i == 0 && line.rfind("#version", 0) == 0) || line.empty())
-            continue;
-        const auto space = line.find(' ');
-        if (space == std::string::npos || space == 0 || line.find(' ', space + 1) != std::string::npos)
-            return makeError(Error::Code::BadFormat, printableName(mergesFile) + ": line " + std::to_string(i + 1) +
-                                                         " is not two tokens separated by one space");
-        merges.emplace_back(line.substr(0, space), line.substr(space + 1));
-    }
+    auto merges = parseMergesTxt(*mergeBytes, mergesFile);
+    if (!merges)
+        return merges.error();
     Pipeline p;
     p.preTokenizer = makeByteLevelPreTokenizer(boolOr(*config, "add_prefix_space", false));
     addSpecials(p, vocab, {specialToken(*config, "unk_token", "<|endoftext|>"), specialToken(*config, "bos_token", "<|endoftext|>"),
                            specialToken(*config, "eos_token", "<|endoftext|>")});
-    auto bpe = makeByteLevelBpe(std::move(vocab), merges, Context{mergesFile, {}});
+    auto bpe = makeByteLevelBpe(std::move(vocab), *merges, Context{mergesFile, {}});
     if (!bpe)
         return bpe.error();
     p.model = std::move(*bpe);

@@ -40,13 +40,19 @@ bool isChineseChar(char32_t c)
            (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x2F800 && c <= 0x2FA1F);
 }
 
-/// Drops the non-spacing marks (category Mn), as StripAccents does (after NFD in BERT).
-QString dropNonSpacingMarks(const QString &text)
+/// Drops the marks: only the non-spacing ones (Mn) for BertNormalizer's strip_accents (as BERT's
+/// Python code), every mark (Mn, Mc, Me: unicode-normalization's is_combining_mark) for the
+/// StripAccents normalizer.
+QString dropMarks(const QString &text, bool allMarks)
 {
     std::u32string out;
-    for (const char32_t c : text.toUcs4())
-        if (QChar::category(c) != QChar::Mark_NonSpacing)
+    for (const char32_t c : text.toUcs4()) {
+        const auto cat = QChar::category(c);
+        const bool mark = cat == QChar::Mark_NonSpacing ||
+                          (allMarks && (cat == QChar::Mark_SpacingCombining || cat == QChar::Mark_Enclosing));
+        if (!mark)
             out.push_back(c);
+    }
     return QString::fromUcs4(out.data(), qsizetype(out.size()));
 }
 
@@ -79,7 +85,7 @@ public:
         }
         QString s = QString::fromUcs4(out.data(), qsizetype(out.size()));
         if (m_strip)
-            s = dropNonSpacingMarks(s.normalized(QString::NormalizationForm_D));
+            s = dropMarks(s.normalized(QString::NormalizationForm_D), false);
         if (m_lower)
             s = lowercase(s);
         return s;
@@ -105,7 +111,7 @@ public:
 
 class StripAccentsNormalizer final : public Normalizer {
 public:
-    QString normalize(const QString &text) const override { return dropNonSpacingMarks(text); }
+    QString normalize(const QString &text) const override { return dropMarks(text, true); }
 };
 
 class ReplaceNormalizer final : public Normalizer {

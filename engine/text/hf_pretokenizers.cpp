@@ -248,22 +248,23 @@ Result<std::unique_ptr<PreTokenizer>> makeSplit(const QJsonObject &o, const Cont
     return std::unique_ptr<PreTokenizer>(new BehaviorSplit(find, *behavior, boolOr(o, "invert", false)));
 }
 
+/// As tokenizers' Metaspace deserializer: prepend_scheme defaults to "always"; the older
+/// add_prefix_space may only say false together with "never"; split defaults to true.
 Result<std::unique_ptr<PreTokenizer>> makeMetaspace(const QJsonObject &o, const Context &ctx)
 {
     const QString replacement = stringOr(o, "replacement", QStringLiteral("\u2581"));
-    if (replacement.isEmpty())
-        return ctx.error("Metaspace has an empty \"replacement\"");
-    MetaspacePreTokenizer::Prepend prepend = boolOr(o, "add_prefix_space", true) ? MetaspacePreTokenizer::Prepend::Always
-                                                                                : MetaspacePreTokenizer::Prepend::Never;
-    const QString scheme = stringOr(o, "prepend_scheme");
-    if (scheme == "always")
-        prepend = MetaspacePreTokenizer::Prepend::Always;
-    else if (scheme == "first")
+    if (replacement.toUcs4().size() != 1)
+        return ctx.error("Metaspace's \"replacement\" must be one character");
+    const QString scheme = stringOr(o, "prepend_scheme", "always");
+    MetaspacePreTokenizer::Prepend prepend = MetaspacePreTokenizer::Prepend::Always;
+    if (scheme == "first")
         prepend = MetaspacePreTokenizer::Prepend::First;
     else if (scheme == "never")
         prepend = MetaspacePreTokenizer::Prepend::Never;
-    else if (!scheme.isEmpty())
+    else if (scheme != "always")
         return ctx.error("unknown Metaspace prepend_scheme '" + scheme.toStdString() + "'");
+    if (!boolOr(o, "add_prefix_space", true) && prepend != MetaspacePreTokenizer::Prepend::Never)
+        return ctx.error("Metaspace's add_prefix_space does not match declared prepend_scheme");
     return std::unique_ptr<PreTokenizer>(new MetaspacePreTokenizer(replacement, prepend, boolOr(o, "split", true)));
 }
 

@@ -131,6 +131,8 @@ private:
         };
         std::vector<Node> nodes{Node{}};
         void insert(const QString &key, int token);
+        /// The longest key that starts at `from` in `s`: its token and end, or {-1, from}.
+        std::pair<int, qsizetype> longest(const QString &s, qsizetype from) const;
     };
     std::vector<AddedToken> m_tokens;
     Trie m_raw;
