@@ -1,7 +1,6 @@
 // attnscope-cli tokenize: a Hugging Face tokenizer's ids and tokens for a text, as one JSON line.
 
 #include <QCommandLineParser>
-#include <QFile>
 
 #include <cstdio>
 #include <string>
@@ -9,9 +8,6 @@
 #include "cli_common.h"
 #include "commands.h"
 #include "hf_tokenizer.h"
-#include "memory_budget.h"
-#include "printable.h"
-#include "text.h"
 
 namespace attnscope::cli {
 namespace {
@@ -77,27 +73,6 @@ std::string encodingJson(const TokenizerEncoding &e)
     return out + "]}";
 }
 
-/// The text of --text or --text-file (UTF-8 bytes; a file's BOM removed).
-Result<std::string> readText(const QCommandLineParser &p)
-{
-    if (p.isSet("text") == p.isSet("text-file"))
-        return makeError(Error::Code::BadArgument, "give exactly one of --text and --text-file (see 'attnscope-cli tokenize --help')");
-    if (p.isSet("text"))
-        return p.value("text").toStdString();
-    const std::string path = p.value("text-file").toStdString();
-    QFile file(p.value("text-file"));
-    if (!file.open(QIODevice::ReadOnly))
-        return makeError(Error::Code::ReadFailed, printableName(path) + ": cannot read: " + file.errorString().toStdString());
-    if (auto s = reserveMemory(satMul(std::uint64_t(file.size()), 2), printableName(path)); !s)
-        return s.error();
-    std::string bytes = file.readAll().toStdString();
-    if (auto valid = decodeUtf8(bytes, printableName(path)); !valid)
-        return valid.error();
-    if (bytes.rfind("\xEF\xBB\xBF", 0) == 0)
-        bytes.erase(0, 3);
-    return bytes;
-}
-
 } // namespace
 
 int tokenizeCommand(const QStringList &args)
@@ -114,7 +89,7 @@ int tokenizeCommand(const QStringList &args)
         return fail("tokenize needs --model DIR (see 'attnscope-cli tokenize --help')");
     if (auto st = applyMemoryBudgetOption(p); !st)
         return fail(st.error());
-    auto text = readText(p);
+    auto text = textOption(p, "tokenize");
     if (!text)
         return fail(text.error());
     auto tokenizer = HfTokenizer::load(p.value("model").toStdString());
