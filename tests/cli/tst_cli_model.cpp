@@ -16,6 +16,7 @@
 
 #include "bundle.h"
 #include "cli_run.h"
+#include "tensor_file.h"
 #include "test_files.h"
 
 using namespace attnscope;
@@ -71,6 +72,7 @@ private slots:
     void zeroTokensAndTooLong();
     void overTheBudget();
     void imageModelRefusesText();
+    void vitImageMatchesTorch();
 };
 
 void TstCliModel::matchesTorch_data()
@@ -188,6 +190,32 @@ void TstCliModel::imageModelRefusesText()
     QTemporaryDir tmp;
     const auto r = runCli({"model", "--model", kModels + "/vit_f32", "--text", "a cat", "--out", "b.npz"}, tmp.path());
     QVERIFY2(isOneErrorLine(r) && r.err.contains("image"), qPrintable(r.err));
+}
+
+void TstCliModel::vitImageMatchesTorch()
+{
+    // gen_models_vit_image.py: a 48×40 PNG resized by PIL, normalised by numpy, run by torch.
+    const QString dir = kModels + "/vit_f32";
+    QTemporaryDir tmp;
+    const auto r = runCli({"model", "--model", dir, "--image", dir + "/image.png", "--qkv", "--out", "b.npz"}, tmp.path());
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    auto b = readAttentionBundle(tmp.filePath("b.npz").toStdString());
+    QVERIFY2(b, b ? "" : b.error().message.c_str());
+    QCOMPARE(b->gridRows, 4); // image_size 32, patch 8
+    QCOMPARE(b->gridCols, 4);
+    QVERIFY(b->leadingClsKey);
+    QCOMPARE(b->tokens.front(), std::string("[CLS]"));
+    QCOMPARE(b->tokens.at(1), std::string("patch 0,0"));
+    QCOMPARE(b->tokens.back(), std::string("patch 3,3"));
+    QVERIFY(b->causal.has_value() && !*b->causal);
+    const std::string ref = (dir + "/reference_image.npz").toStdString();
+    for (auto [name, mine] : {std::pair{"attentions", &b->attentions}, {"q", &*b->q}, {"k", &*b->k}, {"x", &*b->inputs}}) {
+        auto expected = readTensor(ref + ":" + name);
+        QVERIFY2(expected, expected ? "" : expected.error().message.c_str());
+        // The resized bytes equal PIL's; the rest is float32 rounding (measured below 1e-5).
+        const double d = maxDiff(*mine, expected->tensor);
+        QVERIFY2(d < 1e-4, qPrintable(QString("%1: %2").arg(name).arg(d)));
+    }
 }
 
 QTEST_GUILESS_MAIN(TstCliModel)
