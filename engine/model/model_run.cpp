@@ -1,6 +1,11 @@
 // What every architecture's run shares: the bundle, one layer's attention through the staged
 // kernel (heads split over threads), progress and cancellation.
+#include <cstdint>
 #include <cstring>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #include "model_internal.h"
 
@@ -22,12 +27,33 @@ Status RunContext::layerDone(int layer)
 
 namespace {
 
+/// Asks for transparent huge pages over the whole 2 MiB pages inside [p, p + n), where the
+/// system leaves it to madvise. A fresh allocation is faulted in 512 times less often: the kept
+/// attentions of GPT-2 small at T = 1024 are 576 MiB, and faulting them in 4 KiB pages took
+/// about a third of the forward pass (perf, this machine).
+void adviseHugePages(void *p, std::size_t n)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    constexpr std::uintptr_t huge = std::uintptr_t(2) << 20;
+    const std::uintptr_t first = (std::uintptr_t(p) + huge - 1) / huge * huge, last = (std::uintptr_t(p) + n) / huge * huge;
+    if (last > first)
+        madvise(reinterpret_cast<void *>(first), last - first, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)n;
+#endif
+}
+
+/// A float32 tensor of zeros; large ones on huge pages (advised before the zeros touch them).
 Tensor zeros(const Shape &shape)
 {
     Tensor t;
     t.dtype = DType::F32;
     t.shape = shape;
-    t.bytes.resize(std::size_t(t.numel()) * 4);
+    const std::size_t n = std::size_t(t.numel()) * 4;
+    t.bytes.reserve(n);
+    adviseHugePages(t.bytes.data(), n);
+    t.bytes.resize(n);
     return t;
 }
 
