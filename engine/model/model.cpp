@@ -70,6 +70,7 @@ Result<std::shared_ptr<const TransformerModel>> TransformerModel::load(const std
     auto config = readModelConfig(dir);
     if (!config)
         return config.error();
+    keepWorkingMemory();
     auto files = WeightFiles::open(dir);
     if (!files)
         return files.error();

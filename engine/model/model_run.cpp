@@ -3,13 +3,30 @@
 #include <cstdint>
 #include <cstring>
 
+#include <mutex>
+
 #if defined(__linux__)
 #include <sys/mman.h>
+#endif
+#if defined(__GLIBC__)
+#include <malloc.h>
 #endif
 
 #include "model_internal.h"
 
 namespace attnscope {
+
+void keepWorkingMemory()
+{
+#if defined(__GLIBC__)
+    static std::once_flag once;
+    std::call_once(once, [] {
+        mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's largest; the kept results above it stay mmapped
+        mallopt(M_TRIM_THRESHOLD, 128 << 20);
+        mallopt(M_TOP_PAD, 16 << 20);
+    });
+#endif
+}
 
 std::string layerName(const char *prefix, int layer, const char *rest)
 {
