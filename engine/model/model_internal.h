@@ -42,6 +42,10 @@ struct WeightSpec {
     bool optional = false; ///< read when present (e.g. lm_head), never required
 };
 
+/// Whether the weight of `spec` is held transposed, [in, out]: every nn.Linear weight (2-D, named
+/// *.weight, not an embedding) of every architecture but GPT-2, whose Conv1D is stored so.
+bool storedTransposed(const ModelConfig &c, const WeightSpec &spec);
+
 /// The tensors of each architecture, from the config's sizes.
 std::vector<WeightSpec> bertWeightSpecs(const ModelConfig &c);
 std::vector<WeightSpec> gpt2WeightSpecs(const ModelConfig &c);
@@ -50,7 +54,8 @@ std::vector<WeightSpec> vitWeightSpecs(const ModelConfig &c);
 
 struct TransformerModel::Impl {
     ModelConfig config;
-    std::unordered_map<std::string, Mat<float>> weights; ///< vectors are 1 × n, matrices [out, in] as stored
+    /// Vectors 1 × n; matrices [in, out] (nn.Linear weights transposed at load, storedTransposed)
+    std::unordered_map<std::string, Mat<float>> weights;
     /// The weight `name`; it was required by the architecture's specs, so it exists (asserts).
     const Mat<float> &w(const std::string &name) const;
     /// The weight `name`, or nullptr when absent (optional biases).
