@@ -82,6 +82,24 @@ void putColumns(Tensor &t, std::int64_t at, const Mat<float> &m, std::int64_t co
         std::memcpy(dst + r * d, m.row(r).data() + col, std::size_t(d) * 4);
 }
 
+/// Copies the layer's q, k, v (split by head) and its input into the bundle, as asked.
+void keepLayerInputs(RunContext &ctx, const ModelInfo &i, int layer, const Mat<float> &x, const Mat<float> &q,
+                     const Mat<float> &k, const Mat<float> &v)
+{
+    auto &b = ctx.bundle;
+    const std::int64_t T = ctx.tokens, H = i.heads, Hkv = i.kvHeads, hd = i.headDim;
+    if (ctx.options.keepQkv) {
+        for (std::int64_t h = 0; h < H; ++h)
+            putColumns(*b.q, (layer * H + h) * T * hd, q, h * hd, hd);
+        for (std::int64_t h = 0; h < Hkv; ++h) {
+            putColumns(*b.k, (layer * Hkv + h) * T * hd, k, h * hd, hd);
+            putColumns(*b.v, (layer * Hkv + h) * T * hd, v, h * hd, hd);
+        }
+    }
+    if (ctx.options.keepInputs)
+        putColumns(*b.inputs, std::int64_t(layer) * T * i.hidden, x, 0, i.hidden);
+}
+
 } // namespace
 
 void prepareBundle(RunContext &ctx, const ModelConfig &c)
@@ -140,16 +158,7 @@ Result<Mat<float>> attendLayer(RunContext &ctx, const ModelConfig &c, int layer,
     for (const auto &s : status)
         if (!s)
             return s.error();
-    if (ctx.options.keepQkv) {
-        for (std::int64_t h = 0; h < H; ++h)
-            putColumns(*b.q, (layer * H + h) * T * hd, q, h * hd, hd);
-        for (std::int64_t h = 0; h < Hkv; ++h) {
-            putColumns(*b.k, (layer * Hkv + h) * T * hd, k, h * hd, hd);
-            putColumns(*b.v, (layer * Hkv + h) * T * hd, v, h * hd, hd);
-        }
-    }
-    if (ctx.options.keepInputs)
-        putColumns(*b.inputs, std::int64_t(layer) * T * i.hidden, x, 0, i.hidden);
+    keepLayerInputs(ctx, i, layer, x, q, k, v);
     return out;
 }
 
