@@ -31,6 +31,13 @@ const ModelInfo &TransformerModel::info() const
     return d->config.info;
 }
 
+bool storedTransposed(const ModelConfig &c, const WeightSpec &spec)
+{
+    const std::string &n = spec.name;
+    const bool weight = n.size() > 7 && n.compare(n.size() - 7, 7, ".weight") == 0;
+    return c.info.type != "gpt2" && spec.shape.size() == 2 && weight && n.find("embed") == std::string::npos;
+}
+
 namespace {
 
 std::vector<WeightSpec> specsFor(const ModelConfig &c)
@@ -70,6 +77,7 @@ Result<std::shared_ptr<const TransformerModel>> TransformerModel::load(const std
     auto config = readModelConfig(dir);
     if (!config)
         return config.error();
+    keepWorkingMemory();
     auto files = WeightFiles::open(dir);
     if (!files)
         return files.error();
@@ -92,6 +100,8 @@ Result<std::shared_ptr<const TransformerModel>> TransformerModel::load(const std
         if (!m)
             return m.error();
         params += m->size();
+        if (storedTransposed(impl->config, specs[i]))
+            *m = m->transpose().eval();
         impl->weights.emplace(specs[i].name, std::move(*m));
         if (options.progress)
             options.progress(double(i + 1) / double(specs.size()));

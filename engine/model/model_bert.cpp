@@ -46,18 +46,18 @@ Status bertForward(const TransformerModel::Impl &m, const std::vector<std::int64
     x = layerNorm(x, m.w("embeddings.LayerNorm.weight"), m.w("embeddings.LayerNorm.bias"), c.normEps);
     for (int l = 0; l < c.info.layers; ++l) {
         auto w = [&](const char *rest) -> const Mat<float> & { return m.w(layerName("encoder.layer.", l, rest)); };
-        const Mat<float> q = linear(x, w("attention.self.query.weight"), &w("attention.self.query.bias"), threads);
-        const Mat<float> k = linear(x, w("attention.self.key.weight"), &w("attention.self.key.bias"), threads);
-        const Mat<float> v = linear(x, w("attention.self.value.weight"), &w("attention.self.value.bias"), threads);
+        const Mat<float> q = affine(x, w("attention.self.query.weight"), &w("attention.self.query.bias"), threads);
+        const Mat<float> k = affine(x, w("attention.self.key.weight"), &w("attention.self.key.bias"), threads);
+        const Mat<float> v = affine(x, w("attention.self.value.weight"), &w("attention.self.value.bias"), threads);
         auto heads = attendLayer(ctx, c, l, x, q, k, v, ScaleSpec{}, MaskSpec<float>{});
         if (!heads)
             return heads.error();
-        Mat<float> a = linear(*heads, w("attention.output.dense.weight"), &w("attention.output.dense.bias"), threads);
+        Mat<float> a = affine(*heads, w("attention.output.dense.weight"), &w("attention.output.dense.bias"), threads);
         a += x;
         x = layerNorm(a, w("attention.output.LayerNorm.weight"), w("attention.output.LayerNorm.bias"), c.normEps);
-        Mat<float> h = linear(x, w("intermediate.dense.weight"), &w("intermediate.dense.bias"), threads);
+        Mat<float> h = affine(x, w("intermediate.dense.weight"), &w("intermediate.dense.bias"), threads);
         activate(h, c.activation, threads);
-        Mat<float> o = linear(h, w("output.dense.weight"), &w("output.dense.bias"), threads);
+        Mat<float> o = affine(h, w("output.dense.weight"), &w("output.dense.bias"), threads);
         o += x;
         x = layerNorm(o, w("output.LayerNorm.weight"), w("output.LayerNorm.bias"), c.normEps);
         if (auto s = ctx.layerDone(l); !s)

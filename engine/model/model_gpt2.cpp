@@ -62,15 +62,15 @@ Status gpt2Forward(const TransformerModel::Impl &m, const std::vector<std::int64
     for (int l = 0; l < c.info.layers; ++l) {
         auto w = [&](const char *rest) -> const Mat<float> & { return m.w(layerName("h.", l, rest)); };
         const Mat<float> h = layerNorm(x, w("ln_1.weight"), w("ln_1.bias"), c.normEps);
-        const Mat<float> qkv = conv1d(h, w("attn.c_attn.weight"), w("attn.c_attn.bias"), threads);
+        const Mat<float> qkv = affine(h, w("attn.c_attn.weight"), &w("attn.c_attn.bias"), threads);
         auto heads = attendLayer(ctx, c, l, h, qkv.leftCols(D), qkv.middleCols(D, D), qkv.rightCols(D), gpt2Scale(c, l), mask);
         if (!heads)
             return heads.error();
-        x += conv1d(*heads, w("attn.c_proj.weight"), w("attn.c_proj.bias"), threads);
+        x += affine(*heads, w("attn.c_proj.weight"), &w("attn.c_proj.bias"), threads);
         const Mat<float> h2 = layerNorm(x, w("ln_2.weight"), w("ln_2.bias"), c.normEps);
-        Mat<float> f = conv1d(h2, w("mlp.c_fc.weight"), w("mlp.c_fc.bias"), threads);
+        Mat<float> f = affine(h2, w("mlp.c_fc.weight"), &w("mlp.c_fc.bias"), threads);
         activate(f, c.activation, threads);
-        x += conv1d(f, w("mlp.c_proj.weight"), w("mlp.c_proj.bias"), threads);
+        x += affine(f, w("mlp.c_proj.weight"), &w("mlp.c_proj.bias"), threads);
         if (auto s = ctx.layerDone(l); !s)
             return s;
     }

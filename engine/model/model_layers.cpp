@@ -47,13 +47,14 @@ Mat<float> linear(const Mat<float> &x, const Mat<float> &w, const Mat<float> *bi
     return y;
 }
 
-Mat<float> conv1d(const Mat<float> &x, const Mat<float> &w, const Mat<float> &bias, int threads)
+Mat<float> affine(const Mat<float> &x, const Mat<float> &w, const Mat<float> *bias, int threads)
 {
     Mat<float> y(x.rows(), w.cols());
     parallelRanges(x.rows(), threadsFor(x.rows(), threads), [&](std::int64_t b, std::int64_t e) {
         auto rows = y.middleRows(b, e - b);
         rows.noalias() = x.middleRows(b, e - b) * w;
-        rows.rowwise() += bias.row(0);
+        if (bias)
+            rows.rowwise() += bias->row(0);
     });
     return y;
 }

@@ -76,9 +76,9 @@ Status llamaForward(const TransformerModel::Impl &m, const std::vector<std::int6
         auto w = [&](const char *rest) -> const Mat<float> & { return m.w(name(rest)); };
         auto b = [&](const char *rest) { return m.find(name(rest)); };
         const Mat<float> h = rmsNorm(x, w("input_layernorm.weight"), c.normEps);
-        Mat<float> q = linear(h, w("self_attn.q_proj.weight"), b("self_attn.q_proj.bias"), threads);
-        Mat<float> k = linear(h, w("self_attn.k_proj.weight"), b("self_attn.k_proj.bias"), threads);
-        const Mat<float> v = linear(h, w("self_attn.v_proj.weight"), b("self_attn.v_proj.bias"), threads);
+        Mat<float> q = affine(h, w("self_attn.q_proj.weight"), b("self_attn.q_proj.bias"), threads);
+        Mat<float> k = affine(h, w("self_attn.k_proj.weight"), b("self_attn.k_proj.bias"), threads);
+        const Mat<float> v = affine(h, w("self_attn.v_proj.weight"), b("self_attn.v_proj.bias"), threads);
         if (c.qkNorm) {
             rmsNormHeads(q, hd, w("self_attn.q_norm.weight"), c.normEps);
             rmsNormHeads(k, hd, w("self_attn.k_norm.weight"), c.normEps);
@@ -88,12 +88,12 @@ Status llamaForward(const TransformerModel::Impl &m, const std::vector<std::int6
         auto heads = attendLayer(ctx, c, l, h, q, k, v, ScaleSpec{}, mask);
         if (!heads)
             return heads.error();
-        x += linear(*heads, w("self_attn.o_proj.weight"), b("self_attn.o_proj.bias"), threads);
+        x += affine(*heads, w("self_attn.o_proj.weight"), b("self_attn.o_proj.bias"), threads);
         const Mat<float> h2 = rmsNorm(x, w("post_attention_layernorm.weight"), c.normEps);
-        Mat<float> gate = linear(h2, w("mlp.gate_proj.weight"), b("mlp.gate_proj.bias"), threads);
+        Mat<float> gate = affine(h2, w("mlp.gate_proj.weight"), b("mlp.gate_proj.bias"), threads);
         activate(gate, c.activation, threads);
-        gate.array() *= linear(h2, w("mlp.up_proj.weight"), b("mlp.up_proj.bias"), threads).array();
-        x += linear(gate, w("mlp.down_proj.weight"), b("mlp.down_proj.bias"), threads);
+        gate.array() *= affine(h2, w("mlp.up_proj.weight"), b("mlp.up_proj.bias"), threads).array();
+        x += affine(gate, w("mlp.down_proj.weight"), b("mlp.down_proj.bias"), threads);
         if (auto s = ctx.layerDone(l); !s)
             return s;
     }

@@ -76,17 +76,17 @@ Status vitForward(const TransformerModel::Impl &m, const Tensor &pixels, RunCont
         auto name = [&](const char *rest) { return layerName("encoder.layer.", l, rest); };
         auto w = [&](const char *rest) -> const Mat<float> & { return m.w(name(rest)); };
         const Mat<float> h = layerNorm(x, w("layernorm_before.weight"), w("layernorm_before.bias"), c.normEps);
-        const Mat<float> q = linear(h, w("attention.attention.query.weight"), m.find(name("attention.attention.query.bias")), threads);
-        const Mat<float> k = linear(h, w("attention.attention.key.weight"), m.find(name("attention.attention.key.bias")), threads);
-        const Mat<float> v = linear(h, w("attention.attention.value.weight"), m.find(name("attention.attention.value.bias")), threads);
+        const Mat<float> q = affine(h, w("attention.attention.query.weight"), m.find(name("attention.attention.query.bias")), threads);
+        const Mat<float> k = affine(h, w("attention.attention.key.weight"), m.find(name("attention.attention.key.bias")), threads);
+        const Mat<float> v = affine(h, w("attention.attention.value.weight"), m.find(name("attention.attention.value.bias")), threads);
         auto heads = attendLayer(ctx, c, l, h, q, k, v, ScaleSpec{}, MaskSpec<float>{});
         if (!heads)
             return heads.error();
-        x += linear(*heads, w("attention.output.dense.weight"), &w("attention.output.dense.bias"), threads);
+        x += affine(*heads, w("attention.output.dense.weight"), &w("attention.output.dense.bias"), threads);
         const Mat<float> h2 = layerNorm(x, w("layernorm_after.weight"), w("layernorm_after.bias"), c.normEps);
-        Mat<float> f = linear(h2, w("intermediate.dense.weight"), &w("intermediate.dense.bias"), threads);
+        Mat<float> f = affine(h2, w("intermediate.dense.weight"), &w("intermediate.dense.bias"), threads);
         activate(f, c.activation, threads);
-        x += linear(f, w("output.dense.weight"), &w("output.dense.bias"), threads);
+        x += affine(f, w("output.dense.weight"), &w("output.dense.bias"), threads);
         if (auto s = ctx.layerDone(l); !s)
             return s;
     }

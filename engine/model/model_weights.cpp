@@ -9,6 +9,11 @@
 #include <cstring>
 #include <set>
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
+
 namespace attnscope {
 
 struct WeightFiles::File {
@@ -48,8 +53,8 @@ Error noWeights(const QDir &dir)
     if (dir.exists(QStringLiteral("pytorch_model.bin")) || dir.exists(QStringLiteral("pytorch_model.bin.index.json")))
         return makeError(Error::Code::Unsupported,
                          d + ": only pytorch_model.bin (a Python pickle) is there, which AttnScope does not read; convert it "
-                             "to model.safetensors, e.g. in Python: `from transformers import AutoModel; "
-                             "AutoModel.from_pretrained(DIR).save_pretrained(DIR, safe_serialization=True)`");
+                             "to model.safetensors, e.g. in Python: `from transformers import AutoModel; d = '" + d +
+                             "'; AutoModel.from_pretrained(d).save_pretrained(d, safe_serialization=True)`");
     return makeError(Error::Code::FileNotFound, d + ": no model.safetensors or model.safetensors.index.json");
 }
 
@@ -144,6 +149,25 @@ const std::string &WeightFiles::path(const Entry &e) const
     return m_files[e.file]->path;
 }
 
+namespace {
+
+/// Drops the mapped pages of a converted tensor from the process (they stay in the page cache),
+/// so that loading holds the float32 weights and not the file's pages besides.
+void releasePages(const uchar *p, std::size_t n)
+{
+#if defined(__linux__)
+    const auto page = std::uintptr_t(sysconf(_SC_PAGESIZE));
+    const auto first = (std::uintptr_t(p) + page - 1) / page * page, last = (std::uintptr_t(p) + n) / page * page;
+    if (last > first)
+        madvise(reinterpret_cast<void *>(first), last - first, MADV_DONTNEED);
+#else
+    (void)p;
+    (void)n;
+#endif
+}
+
+} // namespace
+
 Result<Mat<float>> WeightFiles::read(const Entry &e) const
 {
     const File &f = *m_files[e.file];
@@ -178,6 +202,7 @@ Result<Mat<float>> WeightFiles::read(const Entry &e) const
             dst[i] = t.dtype == DType::F16 ? halfToFloat(h) : bfloat16ToFloat(h);
         }
     }
+    releasePages(src, std::size_t(t.end - t.begin));
     return m;
 }
 
