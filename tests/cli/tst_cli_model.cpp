@@ -17,6 +17,7 @@
 #include "bundle.h"
 #include "cli_run.h"
 #include "tensor_file.h"
+#include "tensor_compare.h"
 #include "test_files.h"
 
 using namespace attnscope;
@@ -28,15 +29,6 @@ const QString kModels = QStringLiteral(ATTNSCOPE_FIXTURE_DIR "/models");
 
 QJsonObject jsonFile(const QString &path) { return QJsonDocument::fromJson(test::fileBytes(path)).object(); }
 
-double maxDiff(const Tensor &a, const Tensor &b)
-{
-    if (a.shape != b.shape)
-        return std::numeric_limits<double>::infinity();
-    double m = 0;
-    for (std::int64_t i = 0; i < a.numel(); ++i)
-        m = std::max(m, std::abs(a.at(i) - b.at(i)));
-    return m;
-}
 
 std::vector<std::int64_t> ids(const QJsonArray &a)
 {
@@ -109,11 +101,11 @@ void TstCliModel::matchesTorch()
     // float32 against torch's float32 (bf16/f16 weights are converted exactly to float32 on both
     // sides): the differences are rounding of the summation order, measured below 2e-6.
     const double tol = 1e-4;
-    QVERIFY2(maxDiff(b->attentions, ref->attentions) < tol, qPrintable(QString::number(maxDiff(b->attentions, ref->attentions))));
-    QVERIFY2(maxDiff(*b->q, *ref->q) < tol, qPrintable(QString::number(maxDiff(*b->q, *ref->q))));
-    QVERIFY(maxDiff(*b->k, *ref->k) < tol);
-    QVERIFY(maxDiff(*b->v, *ref->v) < tol);
-    QVERIFY(maxDiff(*b->inputs, *ref->inputs) < tol);
+    QVERIFY2(test::maxAbsDiff(b->attentions, ref->attentions) < tol, qPrintable(QString::number(test::maxAbsDiff(b->attentions, ref->attentions))));
+    QVERIFY2(test::maxAbsDiff(*b->q, *ref->q) < tol, qPrintable(QString::number(test::maxAbsDiff(*b->q, *ref->q))));
+    QVERIFY(test::maxAbsDiff(*b->k, *ref->k) < tol);
+    QVERIFY(test::maxAbsDiff(*b->v, *ref->v) < tol);
+    QVERIFY(test::maxAbsDiff(*b->inputs, *ref->inputs) < tol);
     QVERIFY(b->causal.has_value());
     QCOMPARE(*b->causal, name.startsWith("bert") ? false : true);
     QVERIFY(!b->model.empty());
@@ -213,7 +205,7 @@ void TstCliModel::vitImageMatchesTorch()
         auto expected = readTensor(ref + ":" + name);
         QVERIFY2(expected, expected ? "" : expected.error().message.c_str());
         // The resized bytes equal PIL's; the rest is float32 rounding (measured below 1e-5).
-        const double d = maxDiff(*mine, expected->tensor);
+        const double d = test::maxAbsDiff(*mine, expected->tensor);
         QVERIFY2(d < 1e-4, qPrintable(QString("%1: %2").arg(name).arg(d)));
     }
 }

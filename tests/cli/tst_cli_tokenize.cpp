@@ -12,6 +12,7 @@
 #include <QTest>
 
 #include "cli_run.h"
+#include "test_files.h"
 
 using namespace attnscope::test;
 
@@ -40,9 +41,7 @@ private:
     QString writeFile(const QString &name, const QByteArray &bytes)
     {
         const QString path = m_dir.filePath(name);
-        QDir().mkpath(QFileInfo(path).absolutePath());
-        QFile f(path);
-        if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size())
+        if (!attnscope::test::writeBytes(path, bytes))
             qFatal("cannot write %s", qPrintable(path));
         return path;
     }

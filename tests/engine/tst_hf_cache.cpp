@@ -11,17 +11,13 @@
 #include <utime.h>
 
 #include "hf_cache.h"
+#include "test_files.h"
 
 using namespace attnscope;
 
 namespace {
 
-bool writeFile(const QString &path, const QByteArray &content)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly) && f.write(content) == content.size();
-}
+bool writeFile(const QString &path, const QByteArray &content) { return test::writeBytes(path, content); }
 
 /// ROOT/models--REPO/snapshots/REV/FILE as a link to ROOT/models--REPO/blobs/<FILE-REV>.
 bool writeLinked(const QString &root, const QString &repo, const QString &rev, const QString &file, const QByteArray &content)

@@ -15,6 +15,7 @@
 
 #include "hf_tokenizer.h"
 #include "memory_budget.h"
+#include "test_files.h"
 
 using namespace attnscope;
 
@@ -121,9 +122,7 @@ private:
     QString writeFile(const QString &name, const QByteArray &bytes)
     {
         const QString path = m_dir.filePath(name);
-        QDir().mkpath(QFileInfo(path).absolutePath());
-        QFile f(path);
-        if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size())
+        if (!attnscope::test::writeBytes(path, bytes))
             qFatal("cannot write %s", qPrintable(path));
         return path;
     }

@@ -14,6 +14,7 @@
 
 #include "memory_budget.h"
 #include "text.h"
+#include "test_files.h"
 
 using namespace attnscope;
 
@@ -45,8 +46,7 @@ private:
     QString writeFile(const QString &name, const QByteArray &bytes)
     {
         const QString path = m_dir.filePath(name);
-        QFile f(path);
-        if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size())
+        if (!attnscope::test::writeBytes(path, bytes))
             qFatal("cannot write %s", qPrintable(path));
         return path;
     }

@@ -7,11 +7,23 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <vector>
 
 #include "tensor.h"
 
 namespace attnscope::test {
+
+/// max |a − b| over two tensors of the same shape, converted to double; +∞ when the shapes differ.
+inline double maxAbsDiff(const Tensor &a, const Tensor &b)
+{
+    if (a.shape != b.shape)
+        return std::numeric_limits<double>::infinity();
+    double m = 0;
+    for (std::int64_t i = 0; i < a.numel(); ++i)
+        m = std::max(m, std::abs(a.at(i) - b.at(i)));
+    return m;
+}
 
 inline QString shapeText(const Shape &s) { return QString::fromStdString(shapeToString(s)); }
 

@@ -20,17 +20,13 @@
 
 #include "open_model_dialog.h"
 #include "settings.h"
+#include "test_files.h"
 
 using namespace attnscope;
 
 namespace {
 
-bool writeFile(const QString &path, const QByteArray &content)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly) && f.write(content) == content.size();
-}
+bool writeFile(const QString &path, const QByteArray &content) { return test::writeBytes(path, content); }
 
 /// A snapshot ROOT/models--REPO/snapshots/REV with the given files (content = name).
 bool addModel(const QString &root, const QString &repo, const QByteArray &config, const QStringList &files)

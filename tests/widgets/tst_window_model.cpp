@@ -10,6 +10,7 @@
 
 #include "bundle.h"
 #include "model_runner.h"
+#include "tensor_compare.h"
 #include "window_test_support.h"
 
 using namespace attnscope;
@@ -19,16 +20,6 @@ namespace {
 
 QString modelDir(const char *name) { return QStringLiteral(ATTNSCOPE_FIXTURE_DIR "/models/") + name; }
 
-/// max |a − b| over two tensors of the same shape (float32 as read); +∞ when the shapes differ.
-double maxDiff(const Tensor &a, const Tensor &b)
-{
-    if (a.shape != b.shape)
-        return std::numeric_limits<double>::infinity();
-    double m = 0;
-    for (std::int64_t i = 0; i < a.numel(); ++i)
-        m = std::max(m, std::abs(a.at(i) - b.at(i)));
-    return m;
-}
 
 /// Waits until the model's run is shown on every page.
 bool waitForRun(MainWindow &w)
@@ -73,9 +64,9 @@ void TstWindowModel::openModelMatchesTorch()
     QVERIFY2(ref, ref ? "" : ref.error().message.c_str());
     QCOMPARE(b->inputIds, ref->inputIds);
     const double tol = 1e-4; // float32, two layers: measured ≤ 1e-6
-    QVERIFY2(maxDiff(b->attentions, ref->attentions) < tol, qPrintable(QString::number(maxDiff(b->attentions, ref->attentions))));
-    QVERIFY(maxDiff(*b->q, *ref->q) < tol);
-    QVERIFY(maxDiff(*b->k, *ref->k) < tol);
+    QVERIFY2(test::maxAbsDiff(b->attentions, ref->attentions) < tol, qPrintable(QString::number(test::maxAbsDiff(b->attentions, ref->attentions))));
+    QVERIFY(test::maxAbsDiff(*b->q, *ref->q) < tol);
+    QVERIFY(test::maxAbsDiff(*b->k, *ref->k) < tol);
     QVERIFY(waitForState(*w) || explorerOf(w)->state());
     // The Explorer shows the last layer's real stages: its weights are the bundle's.
     QVERIFY(explorerOf(w)->comparisonText().contains("equal"));
