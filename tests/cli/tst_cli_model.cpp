@@ -27,8 +27,6 @@ namespace {
 
 const QString kModels = QStringLiteral(ATTNSCOPE_FIXTURE_DIR "/models");
 
-QJsonObject jsonFile(const QString &path) { return QJsonDocument::fromJson(test::fileBytes(path)).object(); }
-
 
 std::vector<std::int64_t> ids(const QJsonArray &a)
 {
@@ -71,7 +69,7 @@ void TstCliModel::matchesTorch_data()
 {
     QTest::addColumn<QString>("name");
     QTest::addColumn<QString>("out");
-    const QJsonObject manifest = jsonFile(kModels + "/manifest.json");
+    const QJsonObject manifest = test::jsonObjectFile(kModels + "/manifest.json");
     QVERIFY(!manifest.isEmpty());
     int i = 0;
     for (auto it = manifest.begin(); it != manifest.end(); ++it) {
@@ -87,7 +85,7 @@ void TstCliModel::matchesTorch()
     QFETCH(QString, name);
     QFETCH(QString, out);
     const QString dir = kModels + "/" + name;
-    const QJsonObject expected = jsonFile(dir + "/expected_ids.json");
+    const QJsonObject expected = test::jsonObjectFile(dir + "/expected_ids.json");
     QTemporaryDir tmp;
     const auto r = runCli({"model", "--model", dir, "--text", expected.value("text").toString(), "--qkv", "--out", out}, tmp.path());
     QVERIFY2(r.exitCode == 0 && !r.crashed, qPrintable(r.err));
@@ -121,7 +119,7 @@ void TstCliModel::matchesTorch()
 void TstCliModel::noSpecialTokens()
 {
     const QString dir = kModels + "/bert_f32";
-    const QJsonObject expected = jsonFile(dir + "/expected_ids.json");
+    const QJsonObject expected = test::jsonObjectFile(dir + "/expected_ids.json");
     QTemporaryDir tmp;
     const auto r = runCli({"model", "--model", dir, "--text", expected.value("text").toString(), "--no-special", "--out", "b.npz"},
                           tmp.path());
@@ -135,7 +133,7 @@ void TstCliModel::noSpecialTokens()
 
 void TstCliModel::hostileFolders()
 {
-    const QJsonObject expected = jsonFile(kModels + "/hostile/expected.json");
+    const QJsonObject expected = test::jsonObjectFile(kModels + "/hostile/expected.json");
     QVERIFY(expected.size() >= 10);
     QTemporaryDir tmp;
     QVERIFY(test::writeBytes(tmp.filePath("keep.npz"), "old"));
@@ -155,7 +153,7 @@ void TstCliModel::zeroTokensAndTooLong()
     const QString dir = kModels + "/gpt2_f32";
     auto r = runCli({"model", "--model", dir, "--text", "", "--out", "b.npz"}, tmp.path());
     QVERIFY2(isOneErrorLine(r) && r.err.contains("no tokens"), qPrintable(r.err));
-    const QJsonObject config = jsonFile(dir + "/config.json");
+    const QJsonObject config = test::jsonObjectFile(dir + "/config.json");
     const int positions = config.value("n_positions").toInt();
     QVERIFY(positions > 0);
     QString text;

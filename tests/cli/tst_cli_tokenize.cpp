@@ -21,14 +21,7 @@ namespace {
 const QString kRefDir = QStringLiteral(ATTNSCOPE_TOKENIZER_REF_DIR);
 const QString kBert = QStringLiteral(ATTNSCOPE_SOURCE_DIR "/tests/tokenizers/bert");
 
-QJsonObject readJson(const QString &path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("cannot read %s (run tests/tokenizers/reference.mjs)", qPrintable(path));
-    // Qt 6.4's JSON parser drops a raw U+FEFF that starts a string; its escape reads correctly.
-    return QJsonDocument::fromJson(f.readAll().replace("\xEF\xBB\xBF", "\\ufeff")).object();
-}
+QJsonObject readJson(const QString &path) { return attnscope::test::jsonObjectFile(path); }
 
 } // namespace
 

@@ -24,14 +24,7 @@ namespace {
 const QString kRefDir = QStringLiteral(ATTNSCOPE_TOKENIZER_REF_DIR);
 const QString kSourceDir = QStringLiteral(ATTNSCOPE_SOURCE_DIR "/tests/tokenizers");
 
-QJsonObject readJson(const QString &path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("cannot read %s (run tests/tokenizers/reference.mjs)", qPrintable(path));
-    // Qt 6.4's JSON parser drops a raw U+FEFF that starts a string; its escape reads correctly.
-    return QJsonDocument::fromJson(f.readAll().replace("\xEF\xBB\xBF", "\\ufeff")).object();
-}
+QJsonObject readJson(const QString &path) { return attnscope::test::jsonObjectFile(path); }
 
 std::vector<std::int64_t> ids(const QJsonArray &a)
 {

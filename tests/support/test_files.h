@@ -5,6 +5,8 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QString>
 
 #include <cstddef>
@@ -24,6 +26,16 @@ inline bool writeBytes(const QString &path, const QByteArray &bytes)
 {
     QFile f(path);
     return QDir().mkpath(QFileInfo(path).path()) && f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
+}
+
+/// The JSON object in the file at `path`; stops the test (qFatal) when it cannot be read. Qt 6.4's
+/// parser drops a raw U+FEFF that starts a string, so such BOMs are read as their escape.
+inline QJsonObject jsonObjectFile(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        qFatal("cannot read %s", qPrintable(path));
+    return QJsonDocument::fromJson(f.readAll().replace("\xEF\xBB\xBF", "\\ufeff")).object();
 }
 
 /// The same bytes as Qt and as the engine hold them.
