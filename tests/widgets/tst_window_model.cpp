@@ -42,6 +42,7 @@ private slots:
     void sessionKeepsModelAndSentence();
     void brokenFolderKeepsThePreviousModel();
     void otherInputEndsModelMode();
+    void droppedFolderOpensTheModel();
     void vitOverItsImage();
 };
 
@@ -154,6 +155,20 @@ void TstWindowModel::otherInputEndsModelMode()
     QVERIFY(!w->modelLine()->isVisible());
     QVERIFY(explorerOf(w)->modeLine()->text().contains("Synthetic"));
     QCOMPARE(w->input().kind, SessionState::InputKind::Bundle);
+}
+
+void TstWindowModel::droppedFolderOpensTheModel()
+{
+    auto w = freshWindow();
+    QVERIFY(dropFile(w.get(), modelDir("qwen3_norm")));
+    QVERIFY(w->modelRunner()->waitForIdle());
+    QVERIFY(w->modelRunner()->isLoaded());
+    QVERIFY(w->modelLine()->text().contains("qwen3"));
+    QCOMPARE(w->input().kind, SessionState::InputKind::Model);
+    QVERIFY(attentionOf(w)->bundle());
+    // qwen3_norm's head_dim (16) is not hidden / heads (8): the Explorer's d_k is the config's.
+    QVERIFY(waitForState(*w) || explorerOf(w)->state());
+    QCOMPARE(explorerOf(w)->model()->params().dHead, 16);
 }
 
 void TstWindowModel::vitOverItsImage()
