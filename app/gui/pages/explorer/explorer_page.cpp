@@ -318,8 +318,11 @@ void ExplorerPage::setModelMode(const QString &description, bool imageModel)
         m_modeLine->setText(tr("<b>Synthetic mode:</b> built-in embeddings and seeded random projections, to show the mechanism. File → Open Model… shows a real model."));
     m_modeLine->setStyleSheet(m_modelMode ? QStringLiteral("background: #e3f2e1; border-radius: 3px")
                                           : QStringLiteral("background: #eeeeee; border-radius: 3px"));
-    if (m_modelMode)
+    if (m_modelMode) {
         m_controls->textEdit()->setEnabled(!imageModel);
+        m_controls->textEdit()->setToolTip(imageModel ? tr("An image model reads no sentence: File → Run the Model on an Image…")
+                                                      : tr("The sentence the model runs on"));
+    }
     if (m_layerLabel)
         m_layerLabel->setText(m_modelMode ? tr("Model &layer") : tr("Bundle &layer"));
 }
