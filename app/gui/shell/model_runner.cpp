@@ -70,7 +70,7 @@ bool ModelRunner::load(const QString &dir, QString *error)
             return makeError(Error::Code::OverBudget, dir.toStdString() + ": not enough memory to load the model");
         }
     }));
-    loop.exec(QEventLoop::ExcludeUserInputEvents);
+    loop.exec(); // the window-modal progress dialog keeps its Cancel button working, the window out of reach
     --m_running;
     emit busyChanged(false);
     Result<ModelFolder> opened = watcher.result();
