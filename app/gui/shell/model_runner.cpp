@@ -26,8 +26,10 @@ ModelRunner::ModelRunner(QObject *parent) : QObject(parent) {}
 
 ModelRunner::~ModelRunner()
 {
+    // No waiting (that would run events inside the window's destructor): a run still going owns
+    // its model, tokenizer and flag through shared pointers, its watcher goes with this object, and
+    // its progress reaches this object only through a QPointer.
     cancel();
-    waitForIdle(60000);
 }
 
 QString ModelRunner::description() const

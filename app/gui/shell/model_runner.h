@@ -17,7 +17,7 @@ class ModelRunner : public QObject {
     Q_OBJECT
 public:
     explicit ModelRunner(QObject *parent = nullptr);
-    ~ModelRunner() override; ///< cancels and waits for the work in flight
+    ~ModelRunner() override; ///< cancels the work in flight (which then finishes on its own)
 
     /// Loads `dir` (config, weights, tokenizer or image processor). Blocks the caller in an event
     /// loop while a worker reads (progress() keeps coming; cancel() stops it). On failure the
