@@ -16,6 +16,11 @@ set(ATTNSCOPE_ARCH_FLAGS "")
 set(_avx512_quiet "")
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
   set(_avx512_quiet -Wno-maybe-uninitialized)
+  # With ASan and UBSan, GCC 12 words some of the same false positives as -Wuninitialized
+  # (engine/model's float transposes through _mm512_unpacklo_ps).
+  if(ATTNSCOPE_SANITIZE)
+    list(APPEND _avx512_quiet -Wno-uninitialized)
+  endif()
 endif()
 if(ATTNSCOPE_ARCH STREQUAL "native")
   set(ATTNSCOPE_ARCH_FLAGS -march=native ${_avx512_quiet})
