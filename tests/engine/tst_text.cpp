@@ -45,10 +45,7 @@ private:
 
     QString writeFile(const QString &name, const QByteArray &bytes)
     {
-        const QString path = m_dir.filePath(name);
-        if (!attnscope::test::writeBytes(path, bytes))
-            qFatal("cannot write %s", qPrintable(path));
-        return path;
+        return attnscope::test::writeInDir(QDir(m_dir.path()), name, bytes);
     }
 
 private slots:

@@ -28,6 +28,15 @@ inline bool writeBytes(const QString &path, const QByteArray &bytes)
     return QDir().mkpath(QFileInfo(path).path()) && f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
 }
 
+/// Writes `bytes` to `name` inside `dir` and returns its path; stops the test (qFatal) on failure.
+inline QString writeInDir(const QDir &dir, const QString &name, const QByteArray &bytes)
+{
+    const QString path = dir.filePath(name);
+    if (!writeBytes(path, bytes))
+        qFatal("cannot write %s", qPrintable(path));
+    return path;
+}
+
 /// The JSON object in the file at `path`; stops the test (qFatal) when it cannot be read. Qt 6.4's
 /// parser drops a raw U+FEFF that starts a string, so such BOMs are read as their escape.
 inline QJsonObject jsonObjectFile(const QString &path)
