@@ -46,6 +46,7 @@ void ExplorerModel::useText() { useText(m_textParams); }
 
 void ExplorerModel::useText(const ExplorerParams &params)
 {
+    leaveStoryAndOverrides();
     m_setup.reset();
     m_bundle.reset();
     m_layer = -1;
@@ -72,6 +73,7 @@ ExplorerParams ExplorerModel::fileParams(const ExplorerSetup &setup, const Explo
 
 void ExplorerModel::useSetup(std::shared_ptr<const ExplorerSetup> setup, const QString &name)
 {
+    leaveStoryAndOverrides();
     m_bundle.reset();
     m_layer = -1;
     adoptSetup(std::move(setup), name);
@@ -97,6 +99,7 @@ bool ExplorerModel::useBundle(std::shared_ptr<const AttentionBundle> bundle, int
         return false;
     }
     const bool sameBundle = m_bundle == bundle;
+    leaveStoryAndOverrides(); // another layer has other Q and K: the edited vectors go too
     const ExplorerParams kept = m_fileParams;
     m_layer = layer < 0 ? int(bundle->layers()) - 1 : layer;
     const QString name = QFileInfo(QString::fromStdString(bundle->path)).fileName();
@@ -153,6 +156,12 @@ void ExplorerModel::setParams(const ExplorerParams &params)
     // A new sentence is a new input: the old selection would name another sentence's tokens.
     if (!m_setup && (p.text != current.text || p.context != current.context || p.cross != current.cross))
         m_inputIsNew = true;
+    // Other tokens or other sizes: the hand-edited vectors no longer belong to this Q and K.
+    if (!m_setup && (m_inputIsNew || p.dModel != current.dModel || p.dHead != current.dHead || p.heads != current.heads
+                     || p.seed != current.seed) && !m_overrides.empty()) {
+        m_overrides.clear();
+        emit overridesChanged();
+    }
     current = p;
     emit paramsChanged();
     recompute();
@@ -219,10 +228,69 @@ void ExplorerModel::fitSelection()
         m_row = m_col = -1;
 }
 
+bool ExplorerModel::useStory(const StoryTable &table, QString *error)
+{
+    auto setup = buildStorySetup(table);
+    if (!setup) {
+        if (error)
+            *error = QString::fromStdString(setup.error().message);
+        return false;
+    }
+    leaveStoryAndOverrides();
+    m_bundle.reset();
+    m_layer = -1;
+    m_story = table; // before inputChanged, so that its receivers see the story
+    adoptSetup(std::make_shared<const ExplorerSetup>(std::move(setup.value())), tr("the story"));
+    emit storyChanged();
+    return true;
+}
+
+bool ExplorerModel::setStoryTable(const StoryTable &table, QString *error)
+{
+    if (!m_story) {
+        if (error)
+            *error = tr("the Explorer does not show the story");
+        return false;
+    }
+    auto setup = buildStorySetup(table);
+    if (!setup || table.tokens != m_story->tokens) {
+        if (error)
+            *error = setup ? tr("story: the tokens cannot change") : QString::fromStdString(setup.error().message);
+        return false;
+    }
+    m_story = table;
+    m_setup = std::make_shared<const ExplorerSetup>(std::move(setup.value()));
+    emit storyChanged();
+    recompute();
+    return true;
+}
+
+void ExplorerModel::setOverrides(const std::vector<VectorOverride> &overrides)
+{
+    if (overrides == m_overrides)
+        return;
+    m_overrides = overrides;
+    emit overridesChanged();
+    recompute();
+}
+
+void ExplorerModel::leaveStoryAndOverrides()
+{
+    if (m_story) {
+        m_story.reset();
+        emit storyChanged();
+    }
+    if (!m_overrides.empty()) {
+        m_overrides.clear();
+        emit overridesChanged();
+    }
+}
+
 ExplorerRequest ExplorerModel::request() const
 {
     const ExplorerParams &p = params();
     ExplorerRequest r;
+    r.overrides = m_overrides;
     r.head = p.head;
     r.temperature = p.temperature;
     r.scale.mode = p.scale;

@@ -10,6 +10,7 @@
 
 #include "bundle.h"
 #include "explorer_session.h"
+#include "story.h"
 
 namespace attnscope {
 
@@ -40,6 +41,20 @@ public:
     /// (and nothing changed) when it has none or the layer is out of range.
     bool useBundle(std::shared_ptr<const AttentionBundle> bundle, int layer, QString *error);
     bool isFileInput() const { return m_setup != nullptr; }
+    /// Computes the built-in story from `table` (docs/story.md): a new input, shown as tensors
+    /// with the story's one head. False with a message (and nothing changed) for a bad table.
+    bool useStory(const StoryTable &table, QString *error = nullptr);
+    /// While the story is shown: its feature table edited; the tokens, selection and overrides
+    /// stay. False with a message (and nothing changed) without a story or for a bad table.
+    bool setStoryTable(const StoryTable &table, QString *error = nullptr);
+    /// The story's feature table, or null when the story is not the input.
+    const StoryTable *story() const { return m_story ? &*m_story : nullptr; }
+
+    // ---- what if ----
+    /// Hand-edited rows of Q or K, applied before the scores. A new input (or a new sentence or
+    /// new sizes of typed text) clears them.
+    const std::vector<VectorOverride> &overrides() const { return m_overrides; }
+    void setOverrides(const std::vector<VectorOverride> &overrides);
     /// Model mode: `text` is the sentence the model runs on; kept as the typed text's and the
     /// shown bundle's sentence (sessions save it), without computing anything here.
     void setModelSentence(const std::string &text)
@@ -105,6 +120,10 @@ signals:
     void failed(const QString &message);
     void cancelled();
     void busyChanged(bool busy);
+    /// The story's feature table changed (or the story was left).
+    void storyChanged();
+    /// overrides() changed (set, or cleared by a new input).
+    void overridesChanged();
 
 private:
     void adoptSetup(std::shared_ptr<const ExplorerSetup> setup, const QString &name);
@@ -114,12 +133,15 @@ private:
     void onReady(std::shared_ptr<const ExplorerState> state);
     void fitSelection();
     void compareWithBundle();
+    void leaveStoryAndOverrides();
 
     ExplorerSession *m_session = nullptr;
     std::shared_ptr<const ExplorerState> m_state;
     ExplorerParams m_textParams, m_fileParams;
     std::shared_ptr<const ExplorerSetup> m_setup; ///< tensors from files, or null for text
     std::shared_ptr<const AttentionBundle> m_bundle;
+    std::optional<StoryTable> m_story;
+    std::vector<VectorOverride> m_overrides;
     QString m_inputName;
     int m_layer = -1;
     Stage m_stage = Stage::Weights;

@@ -109,6 +109,7 @@ ExplorerPage::ExplorerPage(QWidget *parent) : Page(parent)
             [this] { emit statusMessage(tr("Computation cancelled; the previous result stays shown."), 8000); });
     connect(m_model, &ExplorerModel::busyChanged, this, &Page::busyChanged);
     connect(m_controls, &ControlsPanel::changed, this, &ExplorerPage::onControlsChanged);
+    connectStory();
     m_controls->setValues(m_model->params());
     m_lastParams = m_model->params();
     m_model->useText(); // a new window computes the sentence typed last time
@@ -239,6 +240,7 @@ void ExplorerPage::createDocks()
     right->setWidget(m_detail);
     m_docks << PageDock{right, Qt::RightDockWidgetArea};
     m_dockGuards = {left, right};
+    createStoryDocks();
 }
 
 void ExplorerPage::createActions()
@@ -265,6 +267,7 @@ void ExplorerPage::createActions()
         emit modified();
     });
     m_fileActions << backToText;
+    createExampleActions();
 }
 
 int ExplorerPage::claims(const QString &path) const

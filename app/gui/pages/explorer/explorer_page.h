@@ -18,7 +18,9 @@ namespace attnscope {
 class ControlsPanel;
 class DetailPanel;
 class StageStepper;
+class StoryPanel;
 class TokenStrip;
+class WhatIfPanel;
 
 /// "Explorer: stage by stage": one head's every stage, from typed text (built-in embeddings) or
 /// tensors from files (q/k/v, x/wq/wk/wv, a bundle's q/k/v at one layer). The stage stepper and
@@ -93,6 +95,14 @@ public:
     /// frame_01_inputs.png … frame_07_output.png: each stage's first heatmap.
     bool exportFrames(const QString &dir, QString *error);
 
+    /// Opens the built-in story ("en" or "zh_CN"; docs/story.md) at the weights stage with its
+    /// pronoun selected, and shows its feature table.
+    void showStory(const QString &lang);
+    StoryPanel *storyPanel() const { return m_storyPanel; }
+    WhatIfPanel *whatIfPanel() const { return m_whatIf; }
+    /// Where the story's pronoun looks most ("“it” attends most to “animal” (0.77)"), or empty.
+    QString storyVerdict() const;
+
 signals:
     /// In model mode, the user changed the sentence: the window runs the model on it.
     void modelSentenceEdited(const QString &text);
@@ -104,6 +114,12 @@ private:
     QWidget *createCentral();
     void createDocks();
     void createActions();
+    // explorer_page_story.cpp: the story and "what if" docks, File → Examples, their undo steps.
+    void createStoryDocks();
+    void createExampleActions();
+    void connectStory();
+    void editStory(const StoryTable &after);
+    void editOverrides(const std::vector<VectorOverride> &after);
     void onControlsChanged();
     void onParamsChanged();
     void onStateChanged();
@@ -130,6 +146,8 @@ private:
     QWidget *m_layerRow = nullptr;
     QLabel *m_layerLabel = nullptr; ///< "Bundle layer", or "Model layer" in model mode
     DetailPanel *m_detail = nullptr;
+    StoryPanel *m_storyPanel = nullptr;
+    WhatIfPanel *m_whatIf = nullptr;
     QList<PageDock> m_docks;
     QList<QPointer<QDockWidget>> m_dockGuards; ///< the same docks, to know whether they still exist
     QMenu *m_stageMenu = nullptr;

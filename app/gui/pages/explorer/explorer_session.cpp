@@ -127,6 +127,14 @@ Outcome compute(const ExplorerRequest &r, std::shared_ptr<const ExplorerSetup> s
         out.builtSetup = s;
         out.scenario = r.scenario;
     }
+    if (!r.overrides.empty()) { // the cached setup stays as built; the state shows the edited copy
+        auto edited = applyOverrides(*s, r.overrides);
+        if (!edited) {
+            out.error = QString::fromStdString(edited.error().message);
+            return out;
+        }
+        s = std::make_shared<const ExplorerSetup>(std::move(edited.value()));
+    }
     if (cancel->load()) {
         out.cancelled = true;
         return out;

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "explorer.h"
+#include "what_if.h"
 
 namespace attnscope {
 
@@ -17,12 +18,13 @@ struct ExplorerRequest {
     int head = 0;
     ScaleSpec scale;
     double temperature = 1.0;
+    std::vector<VectorOverride> overrides; ///< "what if" rows of Q or K, applied before the scores
 };
 
 /// A computed state, handed to the views as a whole; never changed after it is made.
 struct ExplorerState {
     quint64 generation = 0;
-    std::shared_ptr<const ExplorerSetup> setup;
+    std::shared_ptr<const ExplorerSetup> setup; ///< with the request's overrides applied
     ExplorerResult result;
     ScaleSpec scale;
     double temperature = 1.0;
