@@ -29,7 +29,46 @@ QString dotTerms(const std::vector<double> &a, const std::vector<double> &b)
     return s;
 }
 
+/// How the scale factor is written: "/√16", "/16", "·1" or "×0.5", then "/τ" when τ ≠ 1.
+QString scaleWritten(const CellExplanation &e)
+{
+    const auto dk = double(e.q.size());
+    QString s;
+    if (dk > 0 && std::abs(e.factor - 1 / std::sqrt(dk)) < 1e-12)
+        s = QStringLiteral(" / √%1").arg(e.q.size());
+    else if (dk > 0 && std::abs(e.factor - 1 / dk) < 1e-12)
+        s = QStringLiteral(" / %1").arg(e.q.size());
+    else if (e.factor == 1)
+        s = QStringLiteral(" · 1");
+    else
+        s = QStringLiteral(" × %1").arg(num(e.factor));
+    if (e.temperature != 1)
+        s += QStringLiteral(" / %1").arg(num(e.temperature));
+    return s;
+}
+
 } // namespace
+
+QString DetailPanel::formulaHtml(const CellExplanation &e)
+{
+    const QString box = QStringLiteral("<p style=\"background-color:#fff3c4; color:#000000\">%1</p>");
+    if (e.stage == Stage::Output) {
+        QStringList terms;
+        for (std::size_t j = 0; j < e.rowWeights.size() && j < 6; ++j)
+            terms << QStringLiteral("%1·%2").arg(num(e.rowWeights[j]), num(e.vColumn[j]));
+        if (e.rowWeights.size() > 6)
+            terms << QStringLiteral("…");
+        return box.arg(tr("o = (A·V)<sub>%1,%2</sub> = %3 = <b>%4</b>").arg(e.row).arg(e.col).arg(terms.join(QStringLiteral(" + ")), num(e.output)));
+    }
+    const QString mask = e.blocked ? tr("−∞ (masked)") : e.additive != 0 ? num(e.additive) : tr("0 (not masked)");
+    QString h = tr("a = softmax(<b>%1</b>%2 + %3)").arg(num(e.raw), scaleWritten(e), mask);
+    if (e.blocked || !std::isfinite(e.rowMax))
+        h += tr(" = <b>0</b>");
+    else
+        h += tr(" = e<sup>%1 − %2</sup> / %3 = <b>%4</b>").arg(num(e.masked), num(e.rowMax), num(e.expSum), num(e.weight));
+    return box.arg(tr("s = q·k = %1; s%2 = %3; + %4 = %5<br>%6")
+                       .arg(num(e.raw), scaleWritten(e), num(e.scaled), mask, num(e.masked), h));
+}
 
 DetailPanel::DetailPanel(QWidget *parent) : QTextBrowser(parent)
 {
@@ -51,6 +90,7 @@ QString DetailPanel::html(const CellExplanation &e, const QString &query, const 
     const QString q = query.toHtmlEscaped(), k = key.toHtmlEscaped();
     if (e.stage == Stage::Output) {
         h += tr("<h3>Output [%1, %2]</h3><p>query <b>%3</b>, value dimension %2</p>").arg(e.row).arg(e.col).arg(q);
+        h += formulaHtml(e);
         h += tr("<p>o = Σ<sub>j</sub> a<sub>j</sub> · v<sub>j,%1</sub></p><table cellspacing=4>").arg(e.col);
         h += tr("<tr><th>key j</th><th>a<sub>j</sub></th><th>v<sub>j,%1</sub></th><th>a·v</th></tr>").arg(e.col);
         for (std::size_t j = 0; j < e.rowWeights.size() && j < 64; ++j)
@@ -64,6 +104,7 @@ QString DetailPanel::html(const CellExplanation &e, const QString &query, const 
         return h;
     }
     h += tr("<h3>Query <b>%1</b> → key <b>%2</b></h3><p>cell [%3, %4]</p>").arg(q, k).arg(e.row).arg(e.col);
+    h += formulaHtml(e);
     h += tr("<p><b>1. Score</b> s = q·k = %1 = <b>%2</b></p>").arg(dotTerms(e.q, e.k), num(e.raw));
     QString scale = tr("<p><b>2. Scale</b> s × %1").arg(num(e.factor));
     if (e.temperature != 1)

@@ -1,5 +1,7 @@
 #include "heatmap_view.h"
 
+#include "cell_numbers.h"
+
 #include <QEvent>
 #include <QMouseEvent>
 #include <QTimer>
@@ -63,6 +65,7 @@ HeatmapView::HeatmapView(QWidget *parent) : QWidget(parent)
     m_map->setInterpolate(false);
     m_map->setTightBoundary(false);
     createSpecialLayer();
+    m_numbers = new CellNumbersLayer(this, m_plot); // above the colours, below the outlines
     m_scale = new QCPColorScale(m_plot);
     m_plot->plotLayout()->addElement(1, 1, m_scale);
     m_scale->setType(QCPAxis::atRight);
@@ -311,6 +314,10 @@ void HeatmapView::updateColorRange()
 {
     if (!m_content.values)
         return;
+    if (m_content.fixedRange) {
+        m_map->setDataRange(QCPRange(m_content.fixedRange->first, m_content.fixedRange->second));
+        return;
+    }
     double lo = std::numeric_limits<double>::infinity(), hi = -lo;
     const Mat<double> &m = *m_content.values;
     for (Eigen::Index i = 0; i < m.size(); ++i) {
@@ -482,5 +489,22 @@ double HeatmapView::displayedValue(int i, int j) const
 {
     return m_map->data()->cell(j, i);
 }
+
+std::pair<double, double> HeatmapView::colorRange() const
+{
+    const QCPRange r = m_map->dataRange();
+    return {r.lower, r.upper};
+}
+
+QColor HeatmapView::cellColor(int row, int col) const
+{
+    const double v = (*m_content.values)(row, col);
+    const bool masked = m_content.isMasked(row, col);
+    if (!std::isfinite(v))
+        return specialCellColor(cellKind(v, masked));
+    return QColor::fromRgb(m_map->gradient().color(v, m_map->dataRange()));
+}
+
+bool HeatmapView::numbersDrawn() const { return m_numbers->fontPixels() > 0; }
 
 } // namespace attnscope

@@ -3,6 +3,8 @@
 #include <QWidget>
 
 #include <memory>
+#include <optional>
+#include <utility>
 
 #include "cell_values.h"
 #include "colormap.h"
@@ -19,6 +21,8 @@ class QCPTextElement;
 class QTimer;
 
 namespace attnscope {
+
+class CellNumbersLayer;
 
 /// A matrix as a heatmap: rows are queries (top to bottom), columns keys (left to right), crisp
 /// cells, token labels on both axes, a colour scale, zoom (wheel) and pan (drag). Cells smaller
@@ -45,6 +49,11 @@ public:
         /// Where a mask blocks a cell (same shape as values): −∞ there is "masked" and grey.
         /// Null: nothing is masked, and every −∞ is an unexpected value.
         std::shared_ptr<const CellMask> masked;
+        /// Write each cell's value in it (cellNumberText) where the cells are large enough to
+        /// read (CellNumbersLayer); a picture drawn from the content does the same.
+        bool numbers = false;
+        /// A colour range fixed by the caller (e.g. 0..1 for weights) instead of the values' own.
+        std::optional<std::pair<double, double>> fixedRange;
 
         bool isMasked(Eigen::Index row, Eigen::Index col) const { return masked && (*masked)(row, col); }
         /// The hover text of a cell's value (cellValueText).
@@ -84,6 +93,14 @@ public:
     CellKind displayedKind(int i, int j) const;
     /// The special kinds present anywhere in the content, as legend entries are shown for them.
     QList<CellKind> specialKinds() const;
+
+    /// The colour range the map uses now (the fixed range when the content gives one).
+    std::pair<double, double> colorRange() const;
+    /// The colour cell (row, col) of the content is drawn in (a special kind's own colour).
+    QColor cellColor(int row, int col) const;
+    /// Whether numbers are written in the cells now: asked for by the content, and legible at
+    /// the current size and zoom (cells at least CellNumbersLayer::kMinCellWidth wide).
+    bool numbersDrawn() const;
 
     /// The keyboard cell cursor, or -1 when there is none.
     int cursorRow() const { return m_cursorRow; }
@@ -129,6 +146,7 @@ private:
     QCPItemRect *m_rowRect = nullptr;
     QCPItemRect *m_cellRect = nullptr;
     QCPItemRect *m_cursorRects[2] = {nullptr, nullptr}; ///< white under black dashes
+    CellNumbersLayer *m_numbers = nullptr; ///< the values written in the cells
     QCPColorMap *m_specialMap = nullptr; ///< special cells over the colour map; transparent elsewhere
     QCPGraph *m_legendItems[kSpecialCellKinds] = {}; ///< empty graphs: their legend entries
     QCPLayoutGrid *m_legendRow = nullptr; ///< the legend beside a stretch, under the axis rect

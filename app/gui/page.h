@@ -50,6 +50,8 @@ struct PageDock {
 struct ViewOptions {
     ColormapId colormap = ColormapId::Viridis; ///< for weights; signed data always uses coolwarm
     Reduction reduction = Reduction::Max;      ///< cells smaller than a pixel
+    bool numbersInCells = true;    ///< View → Numbers in cells: values written in cells large enough
+    bool fixedWeightScale = false; ///< View → Weights colour scale → fixed 0–1 (else each view its own range)
 };
 
 class Page : public QWidget {

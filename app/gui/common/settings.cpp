@@ -25,6 +25,8 @@ const Entry &entry(Settings::Key key)
         {Settings::Key::Stage, "view/stage", QStringLiteral("weights")},
         {Settings::Key::MemoryBudget, "memory/budget", QString()},
         {Settings::Key::LastModelFolder, "files/lastModelFolder", QString()},
+        {Settings::Key::NumbersInCells, "view/numbersInCells", true},
+        {Settings::Key::FixedWeightScale, "view/fixedWeightScale", false},
     };
     return table[int(key)];
 }

@@ -19,6 +19,8 @@ public:
         Stage,
         MemoryBudget, ///< "" for the default, else a size parseByteSize reads ("4G")
         LastModelFolder, ///< the model folder the Open Model dialog gave last, "" for none
+        NumbersInCells,  ///< View → Numbers in cells
+        FixedWeightScale, ///< View → Weights colour scale: fixed 0–1 (true) or per view
     };
     static QVariant value(Key key);
     static void setValue(Key key, const QVariant &value);

@@ -258,6 +258,7 @@ void MainWindow::createViewMenu()
     connect(m_reductionGroup, &QActionGroup::triggered, this, applyToPages);
     chooseColormap(QString());
     chooseReduction(QString());
+    createCellViewActions();
     m_viewMenu->addSeparator();
     m_viewMenu->addAction(tr("&Memory budget…"), this, &MainWindow::memoryBudgetDialog)
         ->setToolTip(tr("The most memory the window may use; larger inputs are refused"));
@@ -267,10 +268,48 @@ void MainWindow::createViewMenu()
     presenter->setObjectName("presenterAction");
 }
 
+/// View → Numbers in cells, and View → Weights colour scale (per view, fixed 0–1).
+void MainWindow::createCellViewActions()
+{
+    const auto applyToPages = [this] { // window settings, not part of a session: nothing to save
+        for (Page *p : std::as_const(m_pages))
+            p->setViewOptions(viewOptions());
+    };
+    m_numbersAction = m_viewMenu->addAction(tr("&Numbers in cells"));
+    m_numbersAction->setObjectName("numbersInCellsAction");
+    m_numbersAction->setCheckable(true);
+    m_numbersAction->setChecked(Settings::defaultValue(Settings::Key::NumbersInCells).toBool());
+    m_numbersAction->setToolTip(tr("Write each cell's value in it when the cells are large enough to read"));
+    connect(m_numbersAction, &QAction::toggled, this, applyToPages);
+    QMenu *scale = m_viewMenu->addMenu(tr("&Weights colour scale"));
+    auto *group = new QActionGroup(this);
+    m_perViewScaleAction = scale->addAction(tr("&Per view (each view's own range)"));
+    m_fixedScaleAction = scale->addAction(tr("&Fixed 0–1 (comparable across views)"));
+    m_fixedScaleAction->setObjectName("fixedWeightScaleAction");
+    for (QAction *a : {m_perViewScaleAction, m_fixedScaleAction}) {
+        a->setCheckable(true);
+        group->addAction(a);
+    }
+    m_perViewScaleAction->setChecked(true);
+    connect(group, &QActionGroup::triggered, this, applyToPages);
+}
+
+void MainWindow::setNumbersInCells(bool on) { m_numbersAction->setChecked(on); }
+
+void MainWindow::setFixedWeightScale(bool on)
+{
+    if (on == m_fixedScaleAction->isChecked())
+        return;
+    (on ? m_fixedScaleAction : m_perViewScaleAction)->trigger();
+}
+
 void MainWindow::restoreSettings()
 {
     chooseColormap(Settings::value(Settings::Key::Colormap).toString());
     chooseReduction(Settings::value(Settings::Key::Reduction).toString());
+    const QSignalBlocker quiet(m_numbersAction); // the pages follow just below
+    m_numbersAction->setChecked(Settings::value(Settings::Key::NumbersInCells).toBool());
+    (Settings::value(Settings::Key::FixedWeightScale).toBool() ? m_fixedScaleAction : m_perViewScaleAction)->setChecked(true);
     for (Page *p : std::as_const(m_pages)) {
         p->restoreSettings();
         p->setViewOptions(viewOptions());
@@ -291,6 +330,8 @@ void MainWindow::saveSettings()
     Settings::setValue(Settings::Key::WindowState, saveState());
     Settings::setValue(Settings::Key::Colormap, colormapChoices().nameOf(viewOptions().colormap));
     Settings::setValue(Settings::Key::Reduction, viewOptions().reduction == Reduction::Mean ? QStringLiteral("mean") : QStringLiteral("max"));
+    Settings::setValue(Settings::Key::NumbersInCells, m_numbersAction->isChecked());
+    Settings::setValue(Settings::Key::FixedWeightScale, m_fixedScaleAction->isChecked());
     Settings::setValue(Settings::Key::PresenterMode, findChild<QAction *>("presenterAction")->isChecked());
     for (Page *p : std::as_const(m_pages))
         p->saveSettings();

@@ -133,6 +133,11 @@ public:
     /// `notes` naming the ignored value (session_values.h); every page that honours it follows.
     void chooseColormap(const QString &name, QStringList *notes = nullptr);
     void chooseReduction(const QString &name, QStringList *notes = nullptr);
+    /// View → Numbers in cells (remembered; on by default): every page that honours it follows.
+    void setNumbersInCells(bool on);
+    /// View → Weights colour scale: fixed 0–1 (true) or each view its own range (remembered;
+    /// per view by default). Presenter mode may turn it on.
+    void setFixedWeightScale(bool on);
 
 signals:
     /// A page has shown a result (tests and --screenshot wait for it).
@@ -153,6 +158,7 @@ private:
     void updateCapabilities();
     void createMenus();
     void createViewMenu();
+    void createCellViewActions();
     void showError(const QString &message);
     /// A failure the status bar says (no dialog: typing must not pop one up per key), and errorShown.
     void reportFailure(const QString &message);
@@ -220,6 +226,9 @@ private:
     QMenu *m_colormapMenu = nullptr, *m_reductionMenu = nullptr;
     QActionGroup *m_colormapGroup = nullptr;
     QActionGroup *m_reductionGroup = nullptr;
+    QAction *m_numbersAction = nullptr;    ///< View → Numbers in cells
+    QAction *m_fixedScaleAction = nullptr; ///< View → Weights colour scale → Fixed 0–1
+    QAction *m_perViewScaleAction = nullptr;
     QPushButton *m_cancelButton = nullptr;
     ModelRunner *m_modelRunner = nullptr;
     QLabel *m_modelLabel = nullptr;

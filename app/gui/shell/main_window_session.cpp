@@ -358,6 +358,8 @@ ViewOptions MainWindow::viewOptions() const
                           == SessionState::Reduction::Mean
                       ? Reduction::Mean
                       : Reduction::Max;
+    o.numbersInCells = m_numbersAction && m_numbersAction->isChecked();
+    o.fixedWeightScale = m_fixedScaleAction && m_fixedScaleAction->isChecked();
     return o;
 }
 

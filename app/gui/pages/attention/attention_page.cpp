@@ -469,6 +469,7 @@ void AttentionPage::recompute()
         c.title = tr("%1 — %2").arg(m_fileLabel->text(), description.section(';', 0, 0));
         c.diverging = m_result->diverging;
         m_view->setColormap(c.diverging ? ColormapId::Coolwarm : m_colormap);
+        applyCellOptions(c);
         m_view->setContent(std::move(c));
         // What is shown in bold, then how it was processed.
         m_statusPlain = description;

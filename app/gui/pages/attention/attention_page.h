@@ -8,6 +8,7 @@
 #include "attention_views.h"
 #include "bundle.h"
 #include "colormap.h"
+#include "heatmap_view.h"
 #include "open_path_chooser.h"
 #include "page.h"
 #include "page_settings.h"
@@ -142,6 +143,10 @@ private:
     QString m_fileWarning;
     std::optional<ViewResult> m_result;
     ColormapId m_colormap = ColormapId::Viridis;
+    bool m_numbersInCells = true, m_fixedWeightScale = false; ///< View → Numbers in cells, Weights colour scale
+    /// `c` with the numbers-in-cells switch, and the fixed 0–1 scale when chosen and every value
+    /// shown lies in 0..1 (weights, not differences or logarithms).
+    void applyCellOptions(HeatmapView::Content &c) const;
     QString m_statusPlain;
     bool m_updating = false; ///< controls being set programmatically: no recompute per change
 

@@ -3,6 +3,8 @@
 
 #include "attention_page.h"
 
+#include <cmath>
+
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -53,6 +55,26 @@ void AttentionPage::setViewOptions(const ViewOptions &options)
 {
     m_view->setReduction(options.reduction);
     setColormap(options.colormap);
+    m_numbersInCells = options.numbersInCells;
+    m_fixedWeightScale = options.fixedWeightScale;
+    if (m_view->content().values) {
+        HeatmapView::Content c = m_view->content();
+        applyCellOptions(c);
+        m_view->setContent(std::move(c));
+    }
+}
+
+void AttentionPage::applyCellOptions(HeatmapView::Content &c) const
+{
+    c.numbers = m_numbersInCells;
+    c.fixedRange.reset();
+    if (!m_fixedWeightScale || c.diverging || !c.values)
+        return;
+    const Mat<double> &m = *c.values;
+    for (Eigen::Index i = 0; i < m.size(); ++i)
+        if (std::isfinite(m.data()[i]) && (m.data()[i] < 0 || m.data()[i] > 1))
+            return;
+    c.fixedRange = std::make_pair(0.0, 1.0);
 }
 
 void AttentionPage::resetZoom() { m_view->resetView(); }

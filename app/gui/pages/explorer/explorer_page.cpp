@@ -28,8 +28,10 @@
 #include "explain.h"
 #include "explorer_files.h"
 #include "explorer_params.h"
+#include "formula_line.h"
 #include "heatmap_view.h"
 #include "picture_export.h"
+#include "scale_comparison_view.h"
 #include "session_values.h"
 #include "settings.h"
 #include "stage_content.h"
@@ -158,6 +160,7 @@ QWidget *ExplorerPage::createCentral()
     m_explanation->setFont(big);
     m_explanation->setContentsMargins(6, 4, 6, 4);
     layout->addWidget(m_explanation);
+    layout->addWidget(createTeachingRow(central));
     const auto line = [central, layout](const char *name, const QString &style) {
         auto *label = new QLabel(central);
         label->setObjectName(name);
@@ -171,16 +174,19 @@ QWidget *ExplorerPage::createCentral()
     };
     m_comparison = line("bundleComparison", QString());
     m_warnings = line("explorerWarnings", QStringLiteral("color: #b00020"));
-    auto *maps = new QHBoxLayout;
+    m_mapsBox = new QWidget(central);
+    auto *maps = new QHBoxLayout(m_mapsBox);
+    maps->setContentsMargins(0, 0, 0, 0);
     for (int i = 0; i < 3; ++i) {
-        auto *view = new HeatmapView(central);
+        auto *view = new HeatmapView(m_mapsBox);
         view->setObjectName(QStringLiteral("heatmap%1").arg(i));
         maps->addWidget(view, 1);
         m_views.push_back(view);
     }
     connect(m_views[0], &HeatmapView::cellHovered, this, &ExplorerPage::onCellHovered);
     connect(m_views[0], &HeatmapView::cellClicked, m_model, &ExplorerModel::selectCell);
-    layout->addLayout(maps, 1);
+    layout->addWidget(m_mapsBox, 1);
+    layout->addWidget(m_comparisonView, 1);
     m_tokens = new TokenStrip(central);
     m_tokens->setObjectName("tokenStrip");
     m_tokens->setToolTip(tr("The keys, tinted by how much the selected query attends to each; click one to select it as the query"));
@@ -475,12 +481,16 @@ void ExplorerPage::render()
         v->setColormap(mapFor(contents[i]));
         if (v->reduction() != m_viewOptions.reduction)
             v->setReduction(m_viewOptions.reduction);
-        v->setContent(contents[i]);
+        v->setContent(decorated(contents[i]));
     }
     const int query = m_model->selectedQuery();
     m_views[0]->setHighlightedRow(query);
     m_views[0]->setSelectedCell(m_model->selectedRow(), m_model->selectedCol());
     m_explanation->setText(stageExplanation(*state, stage));
+    m_formula->setScale(state->scale, state->temperature);
+    m_formula->setStage(stage);
+    if (scaleComparisonShown())
+        updateComparison();
 
     // The token strip: where the selected query looks.
     std::vector<double> weights;

@@ -11,12 +11,15 @@
 #include "page.h"
 
 class QLabel;
+class QPushButton;
 class QSpinBox;
 
 namespace attnscope {
 
 class ControlsPanel;
 class DetailPanel;
+class FormulaLine;
+class ScaleComparisonView;
 class StageStepper;
 class StoryPanel;
 class TokenStrip;
@@ -92,8 +95,27 @@ public:
     bool exportAllHeads(const QString &dir, QString *error, const std::function<bool(int, int)> &progress = {});
     /// q, k, v, scores, scaled, masked, weights, output .npy of the shown head into `dir`.
     bool exportAllStages(const QString &dir, QString *error);
-    /// frame_01_inputs.png … frame_07_output.png: each stage's first heatmap.
+    /// frame_01_inputs.png … frame_07_output.png: each stage's heatmaps under the formula with
+    /// the stage's part highlighted, and Q, K and V beside them (renderFrame).
     bool exportFrames(const QString &dir, QString *error);
+    /// The heatmaps one frame shows: Inputs X (and C); Q, K, V the three; a later stage its
+    /// matrix, then Q, K and V.
+    std::vector<HeatmapView::Content> frameContents(Stage stage) const;
+    /// One frame of `size` pixels: the formula on top, then frameContents side by side (a later
+    /// stage's matrix large, Q, K, V stacked beside it). Null when nothing is computed.
+    QImage renderFrame(Stage stage, QSize size) const;
+
+    // ---- teaching (explorer_page_scaling.cpp) ----
+    /// The formula line above the heatmaps.
+    FormulaLine *formulaLine() const { return m_formula; }
+    /// Shows (or hides) the comparison of 1/√d_k, 1/d_k and no scaling in place of the stage's
+    /// heatmaps; the "Compare scalings" button follows.
+    void showScaleComparison(bool on);
+    bool scaleComparisonShown() const;
+    /// The d_k the comparison shows (the scores rescaled as if the head had d_k dimensions).
+    void setComparisonDk(int dk);
+    ScaleComparisonView *comparisonView() const { return m_comparisonView; }
+    QPushButton *compareButton() const { return m_compareButton; }
 
     /// Opens the built-in story ("en" or "zh_CN"; docs/story.md) at the weights stage with its
     /// pronoun selected, and shows its feature table.
@@ -127,6 +149,11 @@ private:
     void renderDetail();
     void onCellHovered(int row, int col);
     ColormapId mapFor(const HeatmapView::Content &content) const;
+    /// `content` with the view options applied: numbers in cells, and the fixed 0–1 scale for
+    /// weights when chosen.
+    HeatmapView::Content decorated(HeatmapView::Content content) const;
+    QWidget *createTeachingRow(QWidget *parent);
+    void updateComparison();
     void exportAllHeadsDialog();
     void exportFolderDialog(const QString &title, bool (ExplorerPage::*exporter)(const QString &, QString *),
                             const QString &done);
@@ -140,6 +167,11 @@ private:
     QLabel *m_comparison = nullptr; ///< a bundle's recomputed weights against its own
     QLabel *m_warnings = nullptr;   ///< the engine's warnings about the shown computation
     std::vector<HeatmapView *> m_views;
+    QWidget *m_mapsBox = nullptr; ///< the stage's heatmaps, hidden while the comparison shows
+    FormulaLine *m_formula = nullptr;
+    QPushButton *m_compareButton = nullptr;
+    ScaleComparisonView *m_comparisonView = nullptr;
+    int m_comparisonDk = 0; ///< 0: the head's own d_k
     TokenStrip *m_tokens = nullptr;
     ControlsPanel *m_controls = nullptr;
     QSpinBox *m_layerBox = nullptr;

@@ -9,9 +9,12 @@
 #include <QFileDialog>
 #include <QMenu>
 #include <QMessageBox>
+#include <QPainter>
 #include <QProgressDialog>
+#include <QTextDocument>
 
 #include "file_io.h"
+#include "formula_line.h"
 #include "heatmap_export.h"
 #include "heatmap_view.h"
 #include "npy.h"
@@ -58,7 +61,7 @@ QImage ExplorerPage::renderPicture(QSize size, double scale) const
     const auto state = m_model->state();
     if (!state)
         return QImage();
-    const HeatmapView::Content content = stageContents(*state, m_model->stage()).front();
+    const HeatmapView::Content content = decorated(stageContents(*state, m_model->stage()).front());
     return drawHeatmapPicture(content, mapFor(content), size, scale);
 }
 
@@ -67,7 +70,7 @@ bool ExplorerPage::exportPicture(const QString &path, QSize size, double scale, 
     const auto state = m_model->state();
     if (!state)
         return failWith(error, tr("Nothing is computed yet."));
-    const HeatmapView::Content content = stageContents(*state, m_model->stage()).front();
+    const HeatmapView::Content content = decorated(stageContents(*state, m_model->stage()).front());
     return exportHeatmapPicture(content, mapFor(content), path, size, scale, error);
 }
 
@@ -122,7 +125,7 @@ bool ExplorerPage::exportAllHeads(const QString &dir, QString *error, const std:
             return failWith(error, QString::fromStdString(result.error().message));
         ExplorerState state = *current;
         state.result = std::move(result.value());
-        const HeatmapView::Content content = stageContents(state, Stage::Weights).front();
+        const HeatmapView::Content content = decorated(stageContents(state, Stage::Weights).front());
         ExportOptions opt;
         opt.width = size.width();
         opt.height = size.height();
@@ -142,6 +145,60 @@ bool ExplorerPage::exportAllHeads(const QString &dir, QString *error, const std:
     return s ? true : failWith(error, QString::fromStdString(s.error().message));
 }
 
+std::vector<HeatmapView::Content> ExplorerPage::frameContents(Stage stage) const
+{
+    const auto state = m_model->state();
+    if (!state)
+        return {};
+    std::vector<HeatmapView::Content> out = stageContents(*state, stage);
+    if (stage != Stage::Inputs && stage != Stage::Qkv) // the matrix, then what it is made of
+        for (HeatmapView::Content &c : stageContents(*state, Stage::Qkv))
+            out.push_back(std::move(c));
+    for (HeatmapView::Content &c : out)
+        c = decorated(std::move(c));
+    return out;
+}
+
+QImage ExplorerPage::renderFrame(Stage stage, QSize size) const
+{
+    const auto state = m_model->state();
+    const std::vector<HeatmapView::Content> contents = frameContents(stage);
+    if (!state || contents.empty() || !checkPictureSize(size, 1.0).isEmpty())
+        return QImage();
+    QImage frame(size, QImage::Format_RGB32);
+    frame.fill(Qt::white);
+    QPainter painter(&frame);
+    // The formula, its part highlighted, across the top.
+    QTextDocument formula;
+    QFont font = this->font();
+    font.setPixelSize(std::max(12, size.height() / 32));
+    formula.setDefaultFont(font);
+    formula.setTextWidth(size.width() - 16);
+    formula.setHtml(FormulaLine::html(stage, state->scale, state->temperature));
+    painter.translate(8, 6);
+    formula.drawContents(&painter);
+    painter.resetTransform();
+    const int top = int(formula.size().height()) + 12;
+    const QRect area(0, top, size.width(), size.height() - top);
+    const auto draw = [&](const HeatmapView::Content &c, const QRect &r) {
+        if (r.width() >= 16 && r.height() >= 16)
+            painter.drawImage(r.topLeft(), drawHeatmapPicture(c, mapFor(c), r.size(), 1.0));
+    };
+    const bool sideColumn = stage != Stage::Inputs && stage != Stage::Qkv;
+    const int n = int(contents.size());
+    if (!sideColumn) { // equal widths, side by side
+        for (int i = 0; i < n; ++i)
+            draw(contents[std::size_t(i)], QRect(area.x() + i * area.width() / n, area.y(), area.width() / n, area.height()));
+        return frame;
+    }
+    const int mainWidth = area.width() * 62 / 100, side = n - 1;
+    draw(contents.front(), QRect(area.topLeft(), QSize(mainWidth, area.height())));
+    for (int i = 0; i < side; ++i)
+        draw(contents[std::size_t(i + 1)], QRect(area.x() + mainWidth, area.y() + i * area.height() / side,
+                                                 area.width() - mainWidth, area.height() / side));
+    return frame;
+}
+
 bool ExplorerPage::exportFrames(const QString &dir, QString *error)
 {
     const auto state = m_model->state();
@@ -153,14 +210,10 @@ bool ExplorerPage::exportFrames(const QString &dir, QString *error)
     const QDir d(dir);
     OutputBatch batch;
     for (int i = 0; i < StageStepper::kCount; ++i) {
-        const auto contents = stageContents(*state, Stage(i));
-        if (contents.empty())
+        const QImage frame = renderFrame(Stage(i), size);
+        if (frame.isNull())
             continue;
-        ExportOptions opt;
-        opt.width = size.width();
-        opt.height = size.height();
-        opt.colormap = mapFor(contents.front());
-        auto png = encodeHeatmap(contents.front(), opt, ExportFormat::Png);
+        auto png = encodeImage(frame, ExportFormat::Png);
         if (!png)
             return failWith(error, QString::fromStdString(png.error().message));
         const QString name = QStringLiteral("frame_%1_%2.png").arg(i + 1, 2, 10, QLatin1Char('0')).arg(StageStepper::key(Stage(i)));
