@@ -37,8 +37,8 @@ WhatIfPanel::WhatIfPanel(QWidget *parent) : QWidget(parent)
     m_values->verticalHeader()->setVisible(false);
     m_values->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed
                               | QAbstractItemView::AnyKeyPressed);
-    m_values->setFixedHeight(m_values->horizontalHeader()->sizeHint().height() + m_values->verticalHeader()->defaultSectionSize()
-                             + m_values->horizontalScrollBar()->sizeHint().height() + 4);
+    m_values->setFixedHeight(m_values->horizontalHeader()->sizeHint().height() + 2 * m_values->verticalHeader()->defaultSectionSize()
+                             + m_values->horizontalScrollBar()->sizeHint().height());
     m_values->setToolTip(tr("The vector's numbers, one per dimension of d_k; type a number to replace one"));
     layout->addWidget(m_values);
     m_active = new QLabel(this);
@@ -122,7 +122,12 @@ void WhatIfPanel::fillValues()
         if (edited)
             item->setBackground(QColor(0xff, 0xf3, 0xc4));
         m_values->setItem(0, int(j), item);
+        m_values->setHorizontalHeaderItem(int(j), new QTableWidgetItem(QString::number(j))); // dimensions from 0
     }
+    m_values->resizeColumnsToContents();
+    m_values->resizeRowsToContents();
+    m_values->setFixedHeight(m_values->horizontalHeader()->sizeHint().height() + m_values->rowHeight(0)
+                             + m_values->horizontalScrollBar()->sizeHint().height() + 2 * m_values->frameWidth() + 2);
 }
 
 void WhatIfPanel::onItemChanged(int col)

@@ -124,6 +124,8 @@ void TestStoryWindow::storyOpensFromTheMenu()
     QCOMPARE(page()->storyPanel()->tableModel()->rowCount(), 12);
     QVERIFY2(page()->storyVerdict().contains("“animal”"), qPrintable(page()->storyVerdict()));
     QVERIFY(page()->storyPanel()->findChild<QLabel *>("storyVerdict")->text().contains("“it”"));
+    QVERIFY(page()->modeLine()->text().contains("Story example"));
+    QCOMPARE(page()->whatIfPanel()->tokenBox()->currentIndex(), en["pronoun"].toInt()); // ready to edit q(it)
     if (const QString dir = qEnvironmentVariable("ATTNSCOPE_STORY_SHOTS"); !dir.isEmpty())
         QVERIFY(QTest::qWaitFor([] { return false; }, 300) || m_window->grab().save(dir + "/story_en.png")); // replots are queued
 
@@ -143,6 +145,7 @@ void TestStoryWindow::storyOpensFromTheMenu()
     QVERIFY(waitForState());
     QVERIFY(!page()->model()->story());
     QCOMPARE(page()->storyPanel()->tableModel()->rowCount(), 0);
+    QVERIFY(page()->modeLine()->text().contains("Synthetic mode"));
 }
 
 void TestStoryWindow::featureEditFollowsNumpyAndUndoes()

@@ -180,6 +180,7 @@ private:
     DetailPanel *m_detail = nullptr;
     StoryPanel *m_storyPanel = nullptr;
     WhatIfPanel *m_whatIf = nullptr;
+    QString m_modeBeforeStory; ///< the mode line the story replaced
     QList<PageDock> m_docks;
     QList<QPointer<QDockWidget>> m_dockGuards; ///< the same docks, to know whether they still exist
     QMenu *m_stageMenu = nullptr;

@@ -6,6 +6,7 @@
 
 #include <QAction>
 #include <QDockWidget>
+#include <QLabel>
 #include <QMenu>
 #include <QPushButton>
 #include <QUndoStack>
@@ -68,7 +69,18 @@ void ExplorerPage::createExampleActions()
 
 void ExplorerPage::connectStory()
 {
-    connect(m_model, &ExplorerModel::storyChanged, this, [this] { m_storyPanel->setTable(m_model->story()); });
+    connect(m_model, &ExplorerModel::storyChanged, this, [this] {
+        m_storyPanel->setTable(m_model->story());
+        // The mode line: not random projections while the story is shown.
+        if (m_model->story() && m_modeBeforeStory.isEmpty()) {
+            m_modeBeforeStory = m_modeLine->text();
+            m_modeLine->setText(tr("<b>Story example:</b> every word is a row of features set by hand (the Story features "
+                                   "dock), and Wq, Wk, Wv are chosen by hand so that a pronoun seeks an animate noun."));
+        } else if (!m_model->story() && !m_modeBeforeStory.isEmpty()) {
+            m_modeLine->setText(m_modeBeforeStory);
+            m_modeBeforeStory.clear();
+        }
+    });
     connect(m_model, &ExplorerModel::stateChanged, this, [this] {
         const auto state = m_model->state();
         m_whatIf->setState(state->setup, state->result.head, m_model->overrides());
@@ -126,7 +138,11 @@ void ExplorerPage::showStory(const QString &lang)
         return;
     }
     m_model->setStage(Stage::Weights);
-    m_model->restoreSelection(storyPronoun(*m_model->story()), -1, -1); // once computed
+    const int pronoun = storyPronoun(*m_model->story());
+    m_model->restoreSelection(pronoun, -1, -1); // once computed
+    // After the What if panel has the story's tokens (its stateChanged receiver was connected before this one).
+    connect(m_model, &ExplorerModel::stateChanged, this, [this, pronoun] { m_whatIf->choose(false, pronoun); },
+            Qt::SingleShotConnection);
     // The table is the point: shown even if closed, in front if tabbed with other docks.
     auto *dock = qobject_cast<QDockWidget *>(m_storyPanel->parentWidget());
     if (dock && isVisible()) {
