@@ -160,6 +160,8 @@ void TstExplorerTeaching::comparison()
             QCOMPARE(page()->comparisonView()->entropyTable()->item(int(i), v)->text(), QString::number(h, 'f', 3));
         }
     }
+    if (const QString shots = qEnvironmentVariable("ATTNSCOPE_SHOT_DIR"); !shots.isEmpty()) // README pictures, looked at by hand
+        m_window->grab().save(shots + "/explorer-compare-scalings.png");
     page()->showScaleComparison(false);
     QVERIFY(!page()->compareButton()->isChecked());
     QVERIFY(page()->heatmap(0)->isVisible());
@@ -190,6 +192,8 @@ void TstExplorerTeaching::frames()
             for (int x = 0; x < img.width(); ++x)
                 highlight += img.pixel(x, y) == qRgb(0xff, 0xd5, 0x4f);
         QVERIFY2(highlight > 20, qPrintable(f));
+        if (const QString shots = qEnvironmentVariable("ATTNSCOPE_SHOT_DIR"); !shots.isEmpty())
+            img.save(shots + "/" + f);
     }
 }
 
