@@ -19,6 +19,7 @@ public:
         Stage,
         MemoryBudget, ///< "" for the default, else a size parseByteSize reads ("4G")
         LastModelFolder, ///< the model folder the Open Model dialog gave last, "" for none
+        Language, ///< View → Language: "system" (the locale's), "en" or "zh_CN" (language.h)
     };
     static QVariant value(Key key);
     static void setValue(Key key, const QVariant &value);

@@ -22,6 +22,7 @@
 #include <QUndoStack>
 
 #include "about_box.h"
+#include "language.h"
 #include "pages.h"
 #include "session_values.h"
 #include "settings.h"
@@ -265,6 +266,8 @@ void MainWindow::createViewMenu()
     presenter->setCheckable(true);
     presenter->setShortcut(QKeySequence(Qt::Key_F5));
     presenter->setObjectName("presenterAction");
+    m_viewMenu->addSeparator();
+    m_viewMenu->addMenu(createLanguageMenu(this));
 }
 
 void MainWindow::restoreSettings()
