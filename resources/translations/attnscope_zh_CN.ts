@@ -715,6 +715,26 @@
         <source>head %1 is not within 0..%2 of %3</source>
         <translation>head %1 is not within 0..%2 of %3</translation>
     </message>
+    <message>
+        <source>mean</source>
+        <translation>平均</translation>
+    </message>
+    <message>
+        <source>max</source>
+        <translation>最大</translation>
+    </message>
+    <message>
+        <source>min</source>
+        <translation>最小</translation>
+    </message>
+    <message>
+        <source>query</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <source>key</source>
+        <translation>键</translation>
+    </message>
 </context>
 <context>
     <name>attnscope::ControlsPanel</name>
@@ -804,7 +824,7 @@
     </message>
     <message>
         <source>none</source>
-        <translation>不缩放</translation>
+        <translation>无</translation>
     </message>
     <message>
         <source>custom</source>
@@ -812,7 +832,7 @@
     </message>
     <message>
         <source>How the scores are scaled. 1/√d_k keeps their spread independent of d_k; 1/d_k, which a widely copied tutorial uses, flattens the weights as d_k grows; none sharpens them.</source>
-        <translation>分数如何缩放。1/√d_k 使分数的离散程度与 d_k 无关；1/d_k 是一份流传很广的教程的做法，d_k 越大权重越平坦；不缩放则使权重更尖锐。</translation>
+        <translation>分数如何缩放。1/√d_k 使分数的离散程度与 d_k 无关；1/d_k 是一份流传很广的教程的做法，d_k 越大权重越平坦；选“无”（不缩放）则使权重更尖锐。</translation>
     </message>
     <message>
         <source>The multiplier used by the custom scale.</source>

@@ -6,12 +6,14 @@
 // That every tr() string has a translation is checked by tests/tools/test_translations.py.
 
 #include <QAction>
+#include <QComboBox>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTimer>
+#include <QToolBar>
 #include <QToolButton>
 #include <QtTest>
 
@@ -95,6 +97,8 @@ private slots:
     void localeGivesTheLanguage();
     void savedChoiceComesBeforeTheLocale();
     void chineseWindow();
+    void toolBarTextHasNoAccelerator_data();
+    void toolBarTextHasNoAccelerator();
     void engineNamesAreTranslated();
     void englishAgainWithoutTranslations();
     void unknownLanguageIsRefused();
@@ -157,8 +161,39 @@ void TestWindowLanguage::chineseWindow()
     // The heatmap's title comes from the engine's table through the translation.
     QTest::mouseClick(window->findChild<QToolButton *>("stage_scores"), Qt::LeftButton);
     QTRY_VERIFY(explorerOf(window)->heatmap(0)->content().title.startsWith(QStringLiteral("分数 Q·Kᵀ，头 ")));
+    // One English word, two meanings: "none" of the scale and of the mask reads right in both.
+    auto *mask = window->findChild<QComboBox *>("mask");
+    QVERIFY(mask);
+    QCOMPARE(mask->itemText(0), QStringLiteral("无"));
+    // The tool bar shows the menu texts without their accelerators, brackets and all.
+    auto *bar = window->findChild<QToolBar *>("mainToolBar");
+    QVERIFY(bar);
+    QStringList shown;
+    for (QAction *a : bar->actions())
+        if (auto *b = qobject_cast<QToolButton *>(bar->widgetForAction(a)))
+            shown << b->text();
+    QVERIFY2(shown.contains(QStringLiteral("打开…")) && shown.contains(QStringLiteral("重置缩放")), qPrintable(shown.join(" | ")));
     // Qt's own strings (message box buttons) follow: qtbase_zh_CN from qt6-translations-l10n.
     QCOMPARE(QCoreApplication::translate("QPlatformTheme", "Cancel"), QStringLiteral("取消"));
+}
+
+void TestWindowLanguage::toolBarTextHasNoAccelerator_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("shown");
+    QTest::newRow("English") << "&Open…" << "Open…";
+    QTest::newRow("English, inside") << "Zoom &in" << "Zoom in";
+    QTest::newRow("Chinese") << "打开(&O)…" << "打开…";
+    QTest::newRow("Chinese, full-width brackets") << "演示模式（大字体）（&P）" << "演示模式（大字体）";
+    QTest::newRow("a literal &") << "Q && K" << "Q & K";
+    QTest::newRow("none") << "输入" << "输入";
+}
+
+void TestWindowLanguage::toolBarTextHasNoAccelerator()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, shown);
+    QCOMPARE(withoutAccelerator(text), shown);
 }
 
 void TestWindowLanguage::engineNamesAreTranslated()

@@ -6,6 +6,7 @@
 #include <QLocale>
 #include <QMenu>
 #include <QMessageBox>
+#include <QRegularExpression>
 #include <QTranslator>
 
 #include <memory>
@@ -82,6 +83,14 @@ bool installTranslations(QApplication &app, const QString &lang)
 }
 
 QString uiLanguage() { return g_language; }
+
+QString withoutAccelerator(QString text)
+{
+    static const QRegularExpression bracketed(QStringLiteral("[(（]&[^&\\s][)）]"));
+    text.remove(bracketed);
+    static const QRegularExpression single(QStringLiteral("&(.)"));
+    return text.replace(single, QStringLiteral("\\1")); // "&&" → "&"
+}
 
 QMenu *createLanguageMenu(QWidget *parent)
 {

@@ -37,6 +37,10 @@ bool installTranslations(QApplication &app, const QString &lang);
 /// for the texts that come in both languages (the lesson, the story).
 QString uiLanguage();
 
+/// `text` without its keyboard accelerator, for a tool bar: "&Open…" → "Open…", and the Chinese
+/// form with the letter in brackets, "打开(&O)…" → "打开…" (Qt would show "打开(O)…").
+QString withoutAccelerator(QString text);
+
 /// View → Language: English, 简体中文 and System (the locale's), the saved choice checked.
 /// Choosing one saves it and says it applies when AttnScope starts again.
 QMenu *createLanguageMenu(QWidget *parent);

@@ -211,6 +211,8 @@ void MainWindow::createMenus()
     bar->addSeparator();
     bar->addAction(m_resetZoom);
     bar->addAction(findChild<QAction *>("presenterAction"));
+    for (QAction *a : bar->actions())
+        a->setIconText(withoutAccelerator(a->text()));
     updateRecentMenu();
 }
 
