@@ -290,6 +290,10 @@ void TestWindowLanguage::langOptionWinsAndIsNotSaved()
     QVERIFY2(en.code == 0 && !en.shot.isNull(), qPrintable(en.err));
     QVERIFY(menuStrip(en.shot) != menuStrip(zh.shot));
     QVERIFY(!QSettings(third.filePath("AttnScope/AttnScope.conf"), QSettings::IniFormat).contains("view/language"));
+    // The saved English (the first run's settings) beats the Chinese locale when --lang is not given.
+    const Run saved = runWindow(config.path(), "zh_CN.UTF-8", {});
+    QVERIFY2(saved.code == 0 && !saved.shot.isNull(), qPrintable(saved.err));
+    QCOMPARE(menuStrip(saved.shot), menuStrip(en.shot));
 }
 
 QTEST_MAIN(TestWindowLanguage)
