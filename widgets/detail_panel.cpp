@@ -17,6 +17,13 @@ QString num(double v)
 
 constexpr int kMaxTerms = 16;
 
+// The engine's names of what blocks a score (explain.cpp), for lupdate; the panel translates them.
+[[maybe_unused]] constexpr const char *kMaskNames[] = {
+    QT_TRANSLATE_NOOP("attnscope::DetailPanel", "causal"),
+    QT_TRANSLATE_NOOP("attnscope::DetailPanel", "mask"),
+    QT_TRANSLATE_NOOP("attnscope::DetailPanel", "padding"),
+};
+
 /// "q·k = (a)(b) + (c)(d) + … = s", at most kMaxTerms terms shown.
 QString dotTerms(const std::vector<double> &a, const std::vector<double> &b)
 {
@@ -112,7 +119,7 @@ QString DetailPanel::html(const CellExplanation &e, const QString &query, const 
     scale += tr(" = <b>%1</b></p>").arg(num(e.scaled));
     h += scale;
     if (e.blocked)
-        h += tr("<p><b>3. Mask</b> blocked by the %1 mask: −∞, so exp gives 0</p>").arg(QString::fromStdString(e.blockedBy));
+        h += tr("<p><b>3. Mask</b> blocked by the %1 mask: −∞, so exp gives 0</p>").arg(tr(e.blockedBy.c_str()));
     else if (e.additive != 0)
         h += tr("<p><b>3. Mask</b> %1 + (%2) = <b>%3</b></p>").arg(num(e.scaled), num(e.additive), num(e.masked));
     else

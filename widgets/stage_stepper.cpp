@@ -6,6 +6,17 @@
 #include <QToolButton>
 
 namespace attnscope {
+namespace {
+
+// The engine's stage titles (stages.h), for lupdate; title() translates them.
+[[maybe_unused]] constexpr const char *kStageTitles[] = {
+    QT_TRANSLATE_NOOP("attnscope::StageStepper", "Inputs"),  QT_TRANSLATE_NOOP("attnscope::StageStepper", "Q, K, V"),
+    QT_TRANSLATE_NOOP("attnscope::StageStepper", "Scores QKᵀ"), QT_TRANSLATE_NOOP("attnscope::StageStepper", "Scaled"),
+    QT_TRANSLATE_NOOP("attnscope::StageStepper", "Masked"),  QT_TRANSLATE_NOOP("attnscope::StageStepper", "Softmax weights"),
+    QT_TRANSLATE_NOOP("attnscope::StageStepper", "Output A·V"),
+};
+
+} // namespace
 
 QString StageStepper::title(Stage stage)
 {

@@ -1,7 +1,7 @@
 // attnscope: the AttnScope window.
 //   attnscope [FILE] [--model DIR] [--text "SENTENCE"] [--image IMAGE] [--layer L] [--head H]
 //             [--stage inputs|qkv|scores|scaled|masked|weights|output]
-//             [--memory-budget SIZE] [--screenshot FILE.png]
+//             [--lang en|zh_CN] [--memory-budget SIZE] [--screenshot FILE.png]
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -14,6 +14,7 @@
 
 #include "explorer_page.h"
 #include "explorer_session.h"
+#include "language.h"
 #include "main_window.h"
 #include "memory_budget.h"
 #include "stage_stepper.h"
@@ -57,6 +58,8 @@ int main(int argc, char **argv)
                                             "on the sentence (--text) or, for an image model, on --image.", "DIR");
     const QCommandLineOption image("image", "An image: with --model, the image a vit model runs on; without, the same as FILE.",
                                    "IMAGE");
+    const QCommandLineOption lang("lang", "The interface language for this run only, over View → Language and the "
+                                          "system's: en or zh_CN. Not saved.", "LANG");
     parser.addOption(model);
     parser.addOption(image);
     parser.addOption(layer);
@@ -65,12 +68,20 @@ int main(int argc, char **argv)
     parser.addOption(text);
     parser.addOption(stage);
     parser.addOption(screenshot);
+    parser.addOption(lang);
     if (!parser.parse(QApplication::arguments()))
         return fail(parser.errorText());
     if (parser.isSet("help"))
         parser.showHelp(0);
     if (parser.isSet("version"))
         parser.showVersion();
+    if (parser.isSet(lang) && !attnscope::isUiLanguage(parser.value(lang)))
+        return fail(QStringLiteral("--lang: '%1' is not en or zh_CN").arg(parser.value(lang)));
+    // Before the first widget: every widget takes its text when it is built.
+    const QString language = parser.isSet(lang) ? parser.value(lang) : attnscope::startupLanguage();
+    if (!attnscope::installTranslations(app, language))
+        std::fprintf(stderr, "warning: the %s translation could not be loaded; the interface stays English\n",
+                     qPrintable(language));
     const bool batch = parser.isSet(screenshot);
     std::optional<attnscope::Stage> startStage;
     if (parser.isSet(stage)) {

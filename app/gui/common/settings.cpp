@@ -27,6 +27,7 @@ const Entry &entry(Settings::Key key)
         {Settings::Key::LastModelFolder, "files/lastModelFolder", QString()},
         {Settings::Key::NumbersInCells, "view/numbersInCells", true},
         {Settings::Key::FixedWeightScale, "view/fixedWeightScale", false},
+        {Settings::Key::Language, "view/language", QStringLiteral("system")},
     };
     return table[int(key)];
 }

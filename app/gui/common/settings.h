@@ -21,6 +21,7 @@ public:
         LastModelFolder, ///< the model folder the Open Model dialog gave last, "" for none
         NumbersInCells,  ///< View → Numbers in cells
         FixedWeightScale, ///< View → Weights colour scale: fixed 0–1 (true) or per view
+        Language, ///< View → Language: "system" (the locale's), "en" or "zh_CN" (language.h)
     };
     static QVariant value(Key key);
     static void setValue(Key key, const QVariant &value);

@@ -22,6 +22,7 @@
 #include <QUndoStack>
 
 #include "about_box.h"
+#include "language.h"
 #include "pages.h"
 #include "session_values.h"
 #include "settings.h"
@@ -210,6 +211,8 @@ void MainWindow::createMenus()
     bar->addSeparator();
     bar->addAction(m_resetZoom);
     bar->addAction(findChild<QAction *>("presenterAction"));
+    for (QAction *a : bar->actions())
+        a->setIconText(withoutAccelerator(a->text()));
     updateRecentMenu();
 }
 
@@ -266,6 +269,8 @@ void MainWindow::createViewMenu()
     presenter->setCheckable(true);
     presenter->setShortcut(QKeySequence(Qt::Key_F5));
     presenter->setObjectName("presenterAction");
+    m_viewMenu->addSeparator();
+    m_viewMenu->addMenu(createLanguageMenu(this));
 }
 
 /// View → Numbers in cells, and View → Weights colour scale (per view, fixed 0–1).

@@ -139,7 +139,7 @@ QWidget *AttentionPage::createControls()
     form->addRow(tr("Head"), m_head);
     m_rolloutFusion = new QComboBox(show);
     m_rolloutFusion->setObjectName("rolloutFusionCombo");
-    m_rolloutFusion->addItems({"mean", "max", "min"});
+    m_rolloutFusion->addItems({tr("mean"), tr("max"), tr("min")});
     nameComboItems(m_rolloutFusion, {"mean", "max", "min"});
     m_rolloutFusion->setToolTip(tr("How rollout combines the heads of each layer before multiplying the layers"));
     form->addRow(tr("Rollout heads"), m_rolloutFusion);
@@ -465,6 +465,8 @@ void AttentionPage::recompute()
         c.values = std::make_shared<const Mat<double>>(m_result->values);
         c.rowLabels = toQStringList(m_result->rowLabels);
         c.colLabels = toQStringList(m_result->colLabels);
+        c.rowAxis = tr("query");
+        c.colAxis = tr("key");
         const QString description = QString::fromStdString(m_result->description);
         c.title = tr("%1 — %2").arg(m_fileLabel->text(), description.section(';', 0, 0));
         c.diverging = m_result->diverging;

@@ -137,6 +137,8 @@ bool AttentionPage::exportBundleHeads(const QString &dir, QString *error, const 
             c.values = std::make_shared<const Mat<double>>(m);
             c.rowLabels = toQStringList(b->tokens);
             c.colLabels = toQStringList(b->keyTokens);
+            c.rowAxis = tr("query");
+            c.colAxis = tr("key");
             c.title = tr("%1 — layer %2, head %3").arg(QFileInfo(QString::fromStdString(b->path)).fileName()).arg(l).arg(h);
             ExportOptions opt;
             opt.width = 1000;

@@ -14,7 +14,16 @@
 namespace attnscope {
 namespace {
 
-QString tr(const char *s) { return QObject::tr(s); }
+// The engine's matrix titles and axis names (stages.h), for lupdate; matrixText translates them.
+[[maybe_unused]] constexpr const char *kEngineTexts[] = {
+    QT_TRANSLATE_NOOP("QObject", "Q"), QT_TRANSLATE_NOOP("QObject", "K"), QT_TRANSLATE_NOOP("QObject", "V"),
+    QT_TRANSLATE_NOOP("QObject", "Scores Q·Kᵀ"), QT_TRANSLATE_NOOP("QObject", "Scaled scores"),
+    QT_TRANSLATE_NOOP("QObject", "Masked scores (grey = −∞)"), QT_TRANSLATE_NOOP("QObject", "Attention weights A"),
+    QT_TRANSLATE_NOOP("QObject", "Output A·V"), QT_TRANSLATE_NOOP("QObject", "query"),
+    QT_TRANSLATE_NOOP("QObject", "key"), QT_TRANSLATE_NOOP("QObject", "dimension"),
+};
+
+QString matrixText(const char *s) { return QObject::tr(s); }
 
 std::shared_ptr<const Mat<double>> share(const Mat<double> &m) { return std::make_shared<const Mat<double>>(m); }
 
@@ -45,13 +54,13 @@ std::vector<HeatmapView::Content> stageContents(const ExplorerState &s, Stage st
     const auto &in = setup.inputs;
     if (stage == Stage::Inputs) {
         if (setup.x.size() == 0)
-            return {make(in.q[h], QObject::tr("Q (given), %1").arg(QObject::tr("head %1").arg(h)), q, indexLabels(in.q[0].cols(), "d"), tr("query"), tr("dimension"), true)};
+            return {make(in.q[h], QObject::tr("Q (given), %1").arg(QObject::tr("head %1").arg(h)), q, indexLabels(in.q[0].cols(), "d"), QObject::tr("query"), QObject::tr("dimension"), true)};
         if (setup.crossAttention)
-            return {make(setup.x, tr("X: query tokens"), q, indexLabels(setup.x.cols(), "d"), tr("token"), tr("dimension"), true),
-                    make(setup.c, tr("C: context tokens"), k, indexLabels(setup.c.cols(), "d"), tr("token"), tr("dimension"), true)};
-        const QString title = setup.model.empty() ? tr("X: token embeddings")
+            return {make(setup.x, QObject::tr("X: query tokens"), q, indexLabels(setup.x.cols(), "d"), QObject::tr("token"), QObject::tr("dimension"), true),
+                    make(setup.c, QObject::tr("C: context tokens"), k, indexLabels(setup.c.cols(), "d"), QObject::tr("token"), QObject::tr("dimension"), true)};
+        const QString title = setup.model.empty() ? QObject::tr("X: token embeddings")
                                                   : QObject::tr("X: layer %1's input after its norm").arg(setup.layer);
-        return {make(setup.x, title, q, indexLabels(setup.x.cols(), "d"), tr("token"), tr("dimension"), true)};
+        return {make(setup.x, title, q, indexLabels(setup.x.cols(), "d"), QObject::tr("token"), QObject::tr("dimension"), true)};
     }
     // Q, K, V and the later stages: the matrices of the stages' table (stages.h).
     std::vector<HeatmapView::Content> out;
@@ -61,11 +70,11 @@ std::vector<HeatmapView::Content> stageContents(const ExplorerState &s, Stage st
                                : file == "k" ? in.k[g]
                                : file == "v" ? in.v[g]
                                              : r.*headResultMember<double>(stage);
-        const QString title = sm.keyValueHead ? QObject::tr("%1, key/value head %2").arg(tr(sm.title)).arg(g)
-                                              : QObject::tr("%1, head %2").arg(tr(sm.title)).arg(h);
+        const QString title = sm.keyValueHead ? QObject::tr("%1, key/value head %2").arg(matrixText(sm.title)).arg(g)
+                                              : QObject::tr("%1, head %2").arg(matrixText(sm.title)).arg(h);
         const QStringList rows = std::string_view(sm.rowAxis) == "query" ? q : k;
         const QStringList cols = std::string_view(sm.colAxis) == "key" ? k : indexLabels(m.cols(), "d");
-        out.push_back(make(m, title, rows, cols, tr(sm.rowAxis), tr(sm.colAxis), sm.diverging));
+        out.push_back(make(m, title, rows, cols, matrixText(sm.rowAxis), matrixText(sm.colAxis), sm.diverging));
         if (stage == Stage::Masked) // −∞ where the mask blocks is grey; any other −∞ has its own colour
             out.back().masked = std::make_shared<const CellMask>(blockedPositions(in.mask, h, m.rows(), m.cols()));
     }
