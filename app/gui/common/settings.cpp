@@ -25,6 +25,7 @@ const Entry &entry(Settings::Key key)
         {Settings::Key::Stage, "view/stage", QStringLiteral("weights")},
         {Settings::Key::MemoryBudget, "memory/budget", QString()},
         {Settings::Key::LastModelFolder, "files/lastModelFolder", QString()},
+        {Settings::Key::LessonStep, "lesson/step", 1},
     };
     return table[int(key)];
 }

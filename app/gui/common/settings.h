@@ -19,6 +19,7 @@ public:
         Stage,
         MemoryBudget, ///< "" for the default, else a size parseByteSize reads ("4G")
         LastModelFolder, ///< the model folder the Open Model dialog gave last, "" for none
+        LessonStep, ///< the guided lesson's step shown last (1-based), where Help → Lesson reopens
     };
     static QVariant value(Key key);
     static void setValue(Key key, const QVariant &value);
