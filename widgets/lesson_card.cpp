@@ -122,7 +122,9 @@ void LessonCard::fit()
     const int h = std::min(layout()->hasHeightForWidth() ? layout()->totalHeightForWidth(w) : sizeHint().height(),
                            std::max(80, area.height() - 2 * kMargin));
     resize(w, h);
-    moveWithin(m_moved ? pos() : QPoint(area.width() - w - kMargin, kMargin + 36)); // below the tab bar
+    // Bottom right until dragged: there it hides the end of the token strip and the last
+    // columns' labels, not the stage buttons, the formula line or the tinted sentence.
+    moveWithin(m_moved ? pos() : QPoint(area.width() - w - kMargin, area.height() - h - kMargin));
     m_fitting = false;
 }
 

@@ -18,7 +18,7 @@ public:
     /// The colour of the card's frame.
     static constexpr const char *kFrameColour = "#2f6fd6";
 
-    /// A card over `parent`, at its top-right corner until moved.
+    /// A card over `parent`, at its bottom-right corner until moved.
     explicit LessonCard(QWidget *parent);
 
     /// Shows step `number` (1-based) of `count`: Back is enabled after the first, Next before the last.

@@ -346,15 +346,15 @@ void TestLesson::cardDragsAndStaysInside()
     QWidget *area = card->parentWidget();
     const QPoint before = card->pos();
     QVERIFY(QRect(QPoint(), area->size()).contains(card->geometry()));
-    // Drag by the step line (the card's background, not a button) 200 px left and 150 down.
+    // Drag by the step line (the card's background, not a button) 200 px left and 150 up.
     const QPoint grab = card->stepLabel()->geometry().center() + QPoint(card->stepLabel()->width() / 2 - 4, 0);
     QTest::mousePress(card, Qt::LeftButton, {}, grab);
     const auto moveTo = [card](QPoint at) {
         QMouseEvent move(QEvent::MouseMove, at, card->mapToGlobal(at), Qt::NoButton, Qt::LeftButton, Qt::NoModifier);
         QApplication::sendEvent(card, &move);
     };
-    moveTo(grab + QPoint(-200, 150));
-    QCOMPARE(card->pos(), before + QPoint(-200, 150));
+    moveTo(grab + QPoint(-200, -150));
+    QCOMPARE(card->pos(), before + QPoint(-200, -150));
     QVERIFY(card->wasMoved());
     // Far past the bottom-left corner: it stops at the edges.
     moveTo(card->mapFromParent(QPoint(-5000, 5000)) + grab);
