@@ -1,7 +1,7 @@
 // attnscope: the AttnScope window.
 //   attnscope [FILE] [--model DIR] [--text "SENTENCE"] [--image IMAGE] [--layer L] [--head H]
 //             [--stage inputs|qkv|scores|scaled|masked|weights|output]
-//             [--lang en|zh_CN] [--memory-budget SIZE] [--screenshot FILE.png]
+//             [--lang en|zh_CN] [--lesson N] [--memory-budget SIZE] [--screenshot FILE.png]
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -15,6 +15,8 @@
 #include "explorer_page.h"
 #include "explorer_session.h"
 #include "language.h"
+#include "lesson.h"
+#include "lesson_content.h"
 #include "main_window.h"
 #include "memory_budget.h"
 #include "stage_stepper.h"
@@ -60,6 +62,9 @@ int main(int argc, char **argv)
                                    "IMAGE");
     const QCommandLineOption lang("lang", "The interface language for this run only, over View → Language and the "
                                           "system's: en or zh_CN. Not saved.", "LANG");
+    const QCommandLineOption lesson("lesson", "Open the built-in lesson at step N (1-based); not with FILE, --model, --text "
+                                              "or --stage.", "N");
+    parser.addOption(lesson);
     parser.addOption(model);
     parser.addOption(image);
     parser.addOption(layer);
@@ -109,6 +114,21 @@ int main(int argc, char **argv)
         budgetBytes = *bytes;
     }
 
+    int lessonStep = 0;
+    if (parser.isSet(lesson)) {
+        if (!parser.positionalArguments().isEmpty() || parser.isSet(image) || parser.isSet(model) || parser.isSet(text) ||
+            parser.isSet(stage))
+            return fail(QStringLiteral("--lesson sets the input and stage itself: not with FILE, --image, --model, --text or --stage"));
+        QString error;
+        const attnscope::LessonContent *content = attnscope::builtInLesson(&error);
+        if (!content)
+            return fail(error);
+        bool ok = false;
+        lessonStep = parser.value(lesson).toInt(&ok);
+        if (!ok || lessonStep < 1 || lessonStep > int(content->steps.size()))
+            return fail(QStringLiteral("--lesson: '%1' is not a step within 1..%2").arg(parser.value(lesson)).arg(content->steps.size()));
+    }
+
     attnscope::MainWindow window; // sets the budget of the preferences
     if (budgetBytes)
         attnscope::setMemoryBudget(*budgetBytes);
@@ -147,7 +167,7 @@ int main(int argc, char **argv)
             return failed ? 2 : fail(error);
     } else if (parser.isSet(text)) {
         explorer->setSentence(parser.value(text));
-    } else if (batch) {
+    } else if (batch && lessonStep == 0) {
         explorer->setSentence(QStringLiteral("The cat sat on the mat because it was tired ."));
     }
     if (failed)
@@ -161,6 +181,8 @@ int main(int argc, char **argv)
             return fail(error);
     }
     window.show();
+    if (lessonStep > 0)
+        window.openLesson(lessonStep); // after show(): the card is sized for the window it floats in
     if (!batch)
         window.offerRecovery();
     QObject::disconnect(early);
@@ -177,7 +199,11 @@ int main(int argc, char **argv)
                 QApplication::exit(0);
             });
         };
-        if (shownEarly && !explorer->busy())
+        // A lesson's step is shown once its own computation and selection are: --screenshot waits
+        // for that (its signal comes later than openLesson, computations run off this thread).
+        if (lessonStep > 0)
+            QObject::connect(window.lesson(), &attnscope::Lesson::stepShown, &window, grab, Qt::SingleShotConnection);
+        else if (shownEarly && !explorer->busy())
             grab();
         else
             QObject::connect(&window, &attnscope::MainWindow::shown, &window, grab, Qt::SingleShotConnection);

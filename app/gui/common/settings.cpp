@@ -28,6 +28,7 @@ const Entry &entry(Settings::Key key)
         {Settings::Key::NumbersInCells, "view/numbersInCells", true},
         {Settings::Key::FixedWeightScale, "view/fixedWeightScale", false},
         {Settings::Key::Language, "view/language", QStringLiteral("system")},
+        {Settings::Key::LessonStep, "lesson/step", 1},
     };
     return table[int(key)];
 }

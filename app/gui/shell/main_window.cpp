@@ -203,6 +203,7 @@ void MainWindow::createMenus()
 
     createViewMenu();
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    createLessonActions(help);
     help->addAction(tr("&About AttnScope"), this, [this] { showAboutBox(this); });
 
     QToolBar *bar = addToolBar(tr("Main"));

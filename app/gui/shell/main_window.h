@@ -25,6 +25,7 @@ class QUndoGroup;
 
 namespace attnscope {
 
+class Lesson;
 class ModelRunner;
 struct AttentionBundle;
 
@@ -139,6 +140,18 @@ public:
     /// per view by default). Presenter mode may turn it on.
     void setFixedWeightScale(bool on);
 
+    // ---- the guided lesson (main_window_lesson.cpp; README, "Teaching with AttnScope") ----
+    /// Opens the built-in lesson at `step` (1-based), or goes there when one is open, and
+    /// remembers the step. False with a message (and nothing changed) when `step` is not within
+    /// 1 … the number of steps; given `error`, no dialog.
+    bool openLesson(int step, QString *error = nullptr);
+    /// Closes the lesson (its card goes; the window stays as the last step set it).
+    void closeLesson();
+    /// The open lesson, or null.
+    Lesson *lesson() const { return m_lesson; }
+    /// The step Help → Lesson opens at: the one shown last, 1 at first.
+    static int rememberedLessonStep();
+
 signals:
     /// A page has shown a result (tests and --screenshot wait for it).
     void shown();
@@ -201,6 +214,9 @@ private:
     /// Deletes this window's copy and the restored one: the work is saved or was let go.
     void discardAutosaves();
 
+    // the guided lesson (main_window_lesson.cpp)
+    void createLessonActions(QMenu *help);
+
     // exports (main_window_export.cpp): the menu, and dialogs that ask for paths
     void createExportMenu(QMenu *file);
     void exportPictureDialog();
@@ -231,6 +247,7 @@ private:
     QAction *m_perViewScaleAction = nullptr;
     QPushButton *m_cancelButton = nullptr;
     ModelRunner *m_modelRunner = nullptr;
+    Lesson *m_lesson = nullptr;
     QLabel *m_modelLabel = nullptr;
     QAction *m_modelImageAction = nullptr, *m_closeModelAction = nullptr;
     QString m_modelImagePath; ///< the image the model last ran on (vit), for sessions
