@@ -1,12 +1,12 @@
 #include "lesson.h"
 
-#include <QLocale>
 
 #include <algorithm>
 
 #include "explorer_page.h"
 #include "explorer_params.h"
 #include "image_page.h"
+#include "language.h"
 #include "lesson_card.h"
 #include "main_window.h"
 
@@ -31,8 +31,7 @@ int findToken(const std::vector<std::string> &tokens, const QString &wanted)
 
 QString lessonUiLanguage()
 {
-    // TODO(i18n merge): return attnscope::uiLanguage();
-    return QLocale::system().name().startsWith(QLatin1String("zh")) ? QStringLiteral("zh_CN") : QStringLiteral("en");
+    return uiLanguage();
 }
 
 Lesson::Lesson(MainWindow *window, const LessonContent &content, QWidget *cardParent)
@@ -103,17 +102,22 @@ void Lesson::applyExplorer(const LessonSetup &setup, const LessonInput &input)
     if (explorer->modelMode())
         m_window->closeModel(); // the lesson's numbers are the built-in embeddings'
     m_window->showPage(explorer->key());
-    ExplorerParams p = defaultTextParams();
-    p.text = input.text.toStdString();
+    ExplorerModel *model = explorer->model();
+    // The story (docs/story.md) where the step names it: its attention means something by
+    // construction. Otherwise the sentence with the built-in embeddings (the heads step: the story
+    // has one head).
+    if (!input.story.isEmpty())
+        explorer->showStory(input.story);
+    ExplorerParams p = input.story.isEmpty() ? defaultTextParams() : model->params();
+    if (input.story.isEmpty())
+        p.text = input.text.toStdString();
     p.scale = setup.scale;
     p.mask = setup.mask;
     p.heads = setup.heads;
     p.head = setup.head;
-    // TODO(story merge): when input.story is set, explorer->showStory(input.story) instead of the
-    // typed sentence, then the parameters above but the text.
-    // TODO(formula merge): the fixed 0–1 weights scale (setup.fixedScale) and
-    // explorer->showScaleComparison(setup.comparison).
-    ExplorerModel *model = explorer->model();
+    if (setup.fixedScale)
+        m_window->setFixedWeightScale(true);
+    explorer->showScaleComparison(setup.comparison);
     const int step = m_step;
     m_waiting = connect(model, &ExplorerModel::stateChanged, this, [this, model, input, step] {
         disconnect(m_waiting);
@@ -126,7 +130,10 @@ void Lesson::applyExplorer(const LessonSetup &setup, const LessonInput &input)
             model->selectQuery(query);
         emit stepShown(step);
     });
-    model->useText(p); // always computes: the wait above ends
+    if (input.story.isEmpty())
+        model->useText(p); // always computes: the wait above ends
+    else
+        model->setParams(p); // the story's computation, or a newer one with these parameters, ends it
     explorer->showStage(setup.stage);
 }
 
