@@ -1,7 +1,8 @@
 // attnscope: the AttnScope window.
 //   attnscope [FILE] [--model DIR] [--text "SENTENCE"] [--image IMAGE] [--layer L] [--head H]
 //             [--stage inputs|qkv|scores|scaled|masked|weights|output]
-//             [--memory-budget SIZE] [--screenshot FILE.png]
+//             [--presenter] [--memory-budget SIZE] [--screenshot FILE.png]
+//   --presenter starts in presenter mode: full screen on the screen the window opens on.
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -57,6 +58,9 @@ int main(int argc, char **argv)
                                             "on the sentence (--text) or, for an image model, on --image.", "DIR");
     const QCommandLineOption image("image", "An image: with --model, the image a vit model runs on; without, the same as FILE.",
                                    "IMAGE");
+    const QCommandLineOption presenter("presenter", "Start in presenter mode: full screen on the screen the window opens "
+                                                    "on, large text, high contrast (F5 or Esc leaves it).");
+    parser.addOption(presenter);
     parser.addOption(model);
     parser.addOption(image);
     parser.addOption(layer);
@@ -150,6 +154,8 @@ int main(int argc, char **argv)
             return fail(error);
     }
     window.show();
+    if (parser.isSet(presenter))
+        window.setPresenterMode(true);
     if (!batch)
         window.offerRecovery();
     QObject::disconnect(early);
