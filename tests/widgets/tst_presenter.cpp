@@ -95,6 +95,8 @@ void TestPresenter::initTestCase()
     m_screen = QSize(wh[0].toInt(), wh[1].toInt());
     QVERIFY(QGuiApplication::primaryScreen());
     QCOMPARE(QGuiApplication::primaryScreen()->geometry().size(), m_screen); // the screens config file was read
+    qInfo("screen %dx%d, %.0f dpi; text lines %d px", m_screen.width(), m_screen.height(),
+          QGuiApplication::primaryScreen()->logicalDotsPerInchY(), QFontMetrics(QApplication::font()).height());
 }
 
 void TestPresenter::init()
