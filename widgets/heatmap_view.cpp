@@ -9,6 +9,7 @@
 
 #include <qcustomplot.h>
 
+#include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <limits>
@@ -182,10 +183,7 @@ void HeatmapView::setContent(Content content)
     m_title->setText(m_content.title);
     m_plot->xAxis->setLabel(m_content.colAxis);
     m_plot->yAxis->setLabel(m_content.rowAxis);
-    QFont labels = font();
-    labels.setFamilies({font().family(), QStringLiteral("Noto Sans CJK SC"), QStringLiteral("WenQuanYi Micro Hei")});
-    m_plot->xAxis->setTickLabelFont(labels);
-    m_plot->yAxis->setTickLabelFont(labels);
+    applyFonts();
     if (m_highlightRow >= 0 && (!m_content.values || m_highlightRow >= m_content.values->rows()))
         m_highlightRow = -1;
     assert(!m_content.masked || (m_content.values && m_content.masked->rows() == m_content.values->rows() &&
@@ -291,18 +289,41 @@ void HeatmapView::applyPalette()
         axis->setSubTickPen(QPen(fg));
         axis->setTickLabelColor(fg);
         axis->setLabelColor(fg);
-        QFont f = font();
-        axis->setLabelFont(f);
     }
     m_title->setTextColor(fg);
     m_plot->legend->setTextColor(fg);
+    applyFonts();
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+/// Every text of the plot follows the widget's font (presenter mode scales it): axis labels, tick
+/// labels, the colour bar's numbers and width, the legend and the title.
+void HeatmapView::applyFonts()
+{
+    QFont labels = font();
+    labels.setFamilies({font().family(), QStringLiteral("Noto Sans CJK SC"), QStringLiteral("WenQuanYi Micro Hei")});
+    for (QCPAxis *axis : {m_plot->xAxis, m_plot->yAxis, m_scale->axis()}) {
+        axis->setLabelFont(font());
+        axis->setTickLabelFont(labels);
+    }
+    m_scale->setBarWidth(std::max(12, fontMetrics().height()));
     m_plot->legend->setFont(font());
     QFont titleFont = font();
     titleFont.setBold(true);
     titleFont.setPointSizeF(font().pointSizeF() * 1.1);
     m_title->setFont(titleFont);
+}
+
+void HeatmapView::setOutlineWidth(double px)
+{
+    m_rowRect->setPen(QPen(QColor(255, 80, 40), px));
+    m_cellRect->setPen(QPen(QColor(255, 255, 255), px));
+    m_cursorRects[0]->setPen(QPen(Qt::white, px));
+    m_cursorRects[1]->setPen(QPen(Qt::black, px, Qt::DashLine));
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
+
+double HeatmapView::outlineWidth() const { return m_cellRect->pen().widthF(); }
 
 void HeatmapView::scheduleRefresh()
 {

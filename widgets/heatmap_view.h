@@ -75,6 +75,9 @@ public:
     void setHighlightedRow(int row); ///< -1: none
     int highlightedRow() const { return m_highlightRow; }
     void setSelectedCell(int row, int col); ///< -1: none
+    /// The width in pixels of the selected row's and cell's outlines (2; high contrast: thicker).
+    void setOutlineWidth(double px);
+    double outlineWidth() const;
 
     /// Zoom to show the whole matrix.
     void resetView();
@@ -121,6 +124,7 @@ signals:
 private:
     void scheduleRefresh();
     void applyPalette();
+    void applyFonts();
     void refreshMap();
     void updateTicks();
     void updateColorRange();

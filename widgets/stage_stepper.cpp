@@ -1,9 +1,12 @@
 #include "stage_stepper.h"
 
 #include <QButtonGroup>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QToolButton>
+
+#include <iterator>
 
 namespace attnscope {
 namespace {
@@ -47,7 +50,7 @@ StageStepper::StageStepper(QWidget *parent) : QWidget(parent)
     m_group->setExclusive(true);
     for (int i = 0; i < kCount; ++i) {
         auto *b = new QToolButton(this);
-        b->setText(QStringLiteral("%1  %2").arg(i + 1).arg(title(Stage(i))));
+        b->setText(buttonText(i, Labels::Full));
         b->setCheckable(true);
         b->setAutoRaise(false);
         b->setObjectName(QStringLiteral("stage_%1").arg(key(Stage(i))));
@@ -73,28 +76,93 @@ StageStepper::StageStepper(QWidget *parent) : QWidget(parent)
     setStage(Stage::Weights);
 }
 
+QString StageStepper::buttonText(int i, Labels labels) const
+{
+    static const char *const shortTitles[] = {QT_TR_NOOP("Inputs"), QT_TR_NOOP("Q K V"), QT_TR_NOOP("Scores"),
+                                              QT_TR_NOOP("Scaled"), QT_TR_NOOP("Masked"), QT_TR_NOOP("Weights"),
+                                              QT_TR_NOOP("Output")};
+    static_assert(std::size(shortTitles) == std::size_t(kCount));
+    switch (labels) {
+    case Labels::Full:
+    case Labels::NoArrows: return QStringLiteral("%1  %2").arg(i + 1).arg(title(Stage(i)));
+    case Labels::Short: return QStringLiteral("%1 %2").arg(i + 1).arg(tr(shortTitles[i]));
+    case Labels::Numbers: return QString::number(i + 1);
+    }
+    return {};
+}
+
+int StageStepper::widthFor(Labels labels) const
+{
+    const QMargins m = layout()->contentsMargins();
+    int w = m.left() + m.right();
+    int items = 0;
+    // A button's width is its text's plus the style's padding, which the present text tells.
+    const auto buttonWidth = [](const QToolButton *b, const QString &text) {
+        return b->sizeHint().width() - b->fontMetrics().horizontalAdvance(b->text()) + b->fontMetrics().horizontalAdvance(text);
+    };
+    const bool narrow = labels == Labels::Numbers;
+    w += buttonWidth(m_back, narrow ? QStringLiteral("◀") : tr("◀ Back"));
+    w += buttonWidth(m_next, narrow ? QStringLiteral("▶") : tr("Next ▶"));
+    items += 2;
+    for (int i = 0; i < kCount; ++i)
+        w += buttonWidth(static_cast<const QToolButton *>(m_group->button(i)), buttonText(i, labels));
+    items += kCount;
+    if (labels == Labels::Full) {
+        for (const QLabel *a : m_arrows)
+            w += a->sizeHint().width();
+        items += int(m_arrows.size());
+    }
+    return w + layout()->spacing() * (items - 1);
+}
+
 QSize StageStepper::minimumSizeHint() const
 {
-    // Without the arrows between the buttons: what a narrow window can still show whole.
-    int arrows = 0;
-    for (const QLabel *a : m_arrows)
-        arrows += a->sizeHint().width() + layout()->spacing();
-    const QSize full = layout()->sizeHint();
-    const bool shown = !m_arrows.empty() && !m_arrows.front()->isHidden();
-    return QSize(full.width() - (shown ? arrows : 0), full.height());
+    return QSize(widthFor(Labels::Numbers), layout()->sizeHint().height());
+}
+
+QSize StageStepper::sizeHint() const
+{
+    return QSize(widthFor(Labels::Full), layout()->sizeHint().height());
+}
+
+void StageStepper::applyLabels(Labels labels)
+{
+    m_labels = labels;
+    for (int i = 0; i < kCount; ++i)
+        m_group->button(i)->setText(buttonText(i, labels));
+    const bool narrow = labels == Labels::Numbers;
+    m_back->setText(narrow ? QStringLiteral("◀") : tr("◀ Back"));
+    m_next->setText(narrow ? QStringLiteral("▶") : tr("Next ▶"));
+    for (QLabel *a : m_arrows)
+        a->setVisible(labels == Labels::Full);
+}
+
+/// The widest labels that fit the row's width (the numbers when nothing else does).
+void StageStepper::fitLabels()
+{
+    Labels chosen = Labels::Numbers;
+    for (Labels l : {Labels::Full, Labels::NoArrows, Labels::Short})
+        if (width() >= widthFor(l)) {
+            chosen = l;
+            break;
+        }
+    if (chosen != m_labels)
+        applyLabels(chosen);
 }
 
 void StageStepper::resizeEvent(QResizeEvent *event)
 {
     QWidget::resizeEvent(event);
-    // The arrows between the stages go first when the row does not fit.
-    int arrows = 0;
-    for (const QLabel *a : m_arrows)
-        arrows += a->sizeHint().width() + layout()->spacing();
-    const int compact = minimumSizeHint().width();
-    const bool fits = width() >= compact + arrows;
-    for (QLabel *a : m_arrows)
-        a->setVisible(fits);
+    fitLabels();
+}
+
+void StageStepper::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange) { // presenter mode: the labels are measured anew
+        updateGeometry();
+        fitLabels();
+    }
 }
 
 void StageStepper::setStage(Stage stage)

@@ -28,8 +28,13 @@ public:
     static QString key(Stage stage);       ///< "weights", as on the command line
     static std::optional<Stage> fromKey(const QString &key);
     static constexpr int kCount = int(kStageCount);
-    /// The row without the arrows between the stages, which give way first in a narrow window.
+    /// How the row is labelled; a narrow row drops the arrows between the stages first, then
+    /// uses short titles ("6 Weights"), then numbers only ("6"), the full title in the tooltip.
+    enum class Labels { Full, NoArrows, Short, Numbers };
+    Labels labels() const { return m_labels; }
+    /// The narrowest row: numbers only, no arrows.
     QSize minimumSizeHint() const override;
+    QSize sizeHint() const override;
 
 public slots:
     void next();
@@ -41,8 +46,18 @@ signals:
 protected:
     void resizeEvent(QResizeEvent *event) override;
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    /// The width the row needs with `labels`, measured with the buttons' present font.
+    int widthFor(Labels labels) const;
+    void applyLabels(Labels labels);
+    void fitLabels();
+    QString buttonText(int i, Labels labels) const;
+
     std::vector<QLabel *> m_arrows;
+    Labels m_labels = Labels::Full;
     Stage m_stage = Stage::Weights;
     QButtonGroup *m_group = nullptr;
     QToolButton *m_back = nullptr, *m_next = nullptr;

@@ -1,7 +1,8 @@
 // attnscope: the AttnScope window.
 //   attnscope [FILE] [--model DIR] [--text "SENTENCE"] [--image IMAGE] [--layer L] [--head H]
 //             [--stage inputs|qkv|scores|scaled|masked|weights|output]
-//             [--lang en|zh_CN] [--lesson N] [--memory-budget SIZE] [--screenshot FILE.png]
+//             [--lang en|zh_CN] [--presenter] [--lesson N] [--memory-budget SIZE] [--screenshot FILE.png]
+//   --presenter starts in presenter mode: full screen on the screen the window opens on.
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -65,6 +66,9 @@ int main(int argc, char **argv)
     const QCommandLineOption lesson("lesson", "Open the built-in lesson at step N (1-based); not with FILE, --model, --text "
                                               "or --stage.", "N");
     parser.addOption(lesson);
+    const QCommandLineOption presenter("presenter", "Start in presenter mode: full screen on the screen the window opens "
+                                                    "on, large text, high contrast (F5 or Esc leaves it).");
+    parser.addOption(presenter);
     parser.addOption(model);
     parser.addOption(image);
     parser.addOption(layer);
@@ -181,6 +185,8 @@ int main(int argc, char **argv)
             return fail(error);
     }
     window.show();
+    if (parser.isSet(presenter))
+        window.setPresenterMode(true);
     if (lessonStep > 0)
         window.openLesson(lessonStep); // after show(): the card is sized for the window it floats in
     if (!batch)

@@ -44,6 +44,7 @@ struct PageInput {
 struct PageDock {
     QDockWidget *dock = nullptr;
     Qt::DockWidgetArea area = Qt::LeftDockWidgetArea;
+    bool presenter = false; ///< shown in presenter mode too (the others are hidden there)
 };
 
 /// The window-wide view options, which a page honours or not (viewOptions()).

@@ -20,7 +20,6 @@ const Entry &entry(Settings::Key key)
         {Settings::Key::ExplorerParams, "explorer/params", QString()},
         {Settings::Key::Colormap, "view/colormap", QStringLiteral("viridis")},
         {Settings::Key::Reduction, "view/reduction", QStringLiteral("max")},
-        {Settings::Key::PresenterMode, "view/presenter", false},
         {Settings::Key::RecentFiles, "files/recent", QStringList()},
         {Settings::Key::Stage, "view/stage", QStringLiteral("weights")},
         {Settings::Key::MemoryBudget, "memory/budget", QString()},

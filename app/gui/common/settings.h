@@ -14,7 +14,6 @@ public:
         ExplorerParams, ///< the Explorer's parameters for typed text, as JSON (explorer_params.h)
         Colormap,
         Reduction,
-        PresenterMode,
         RecentFiles,
         Stage,
         MemoryBudget, ///< "" for the default, else a size parseByteSize reads ("4G")

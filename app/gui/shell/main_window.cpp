@@ -36,6 +36,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     setAcceptDrops(true);
     setDockOptions(dockOptions() | QMainWindow::AllowTabbedDocks);
     m_baseFont = QApplication::font();
+    m_basePalette = QApplication::palette();
     m_undo = new QUndoGroup(this);
     m_tabs = new QTabWidget(this);
     m_tabs->setObjectName("tabs");
@@ -128,10 +129,9 @@ bool MainWindow::showPage(const QString &key)
 void MainWindow::onPageChanged()
 {
     Page *shown = currentPage();
+    showPageDocks();
     for (Page *p : m_pages) {
         const bool on = p == shown;
-        for (const PageDock &d : p->docks())
-            d.dock->setVisible(on);
         for (QMenu *menu : p->menus()) {
             menu->menuAction()->setVisible(on);
             for (QAction *a : menu->actions()) // hidden menus must not keep their shortcuts
@@ -206,14 +206,28 @@ void MainWindow::createMenus()
     createLessonActions(help);
     help->addAction(tr("&About AttnScope"), this, [this] { showAboutBox(this); });
 
-    QToolBar *bar = addToolBar(tr("Main"));
-    bar->setObjectName("mainToolBar");
-    bar->addAction(open);
-    bar->addSeparator();
-    bar->addAction(m_resetZoom);
-    bar->addAction(findChild<QAction *>("presenterAction"));
-    for (QAction *a : bar->actions())
-        a->setIconText(withoutAccelerator(a->text()));
+    m_mainBar = addToolBar(tr("Main"));
+    m_mainBar->setObjectName("mainToolBar");
+    m_mainBar->addAction(open);
+    m_mainBar->addSeparator();
+    m_mainBar->addAction(m_resetZoom);
+    m_mainBar->addAction(m_presenterAction);
+    m_mainBar->addAction(m_playAction);
+    // Presenter mode's own toolbar, instead of the main one: what a talk needs, large.
+    m_presenterBar = addToolBar(tr("Presenter"));
+    m_presenterBar->setObjectName("presenterToolBar");
+    m_presenterBar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_presenterBar->addAction(m_stepBackAction);
+    m_presenterBar->addAction(m_playAction);
+    m_presenterBar->addAction(m_stepForwardAction);
+    m_presenterBar->addSeparator();
+    m_presenterBar->addAction(m_blankAction);
+    m_presenterBar->addAction(m_highContrastAction);
+    m_presenterBar->addAction(m_presenterAction);
+    m_presenterBar->setVisible(false);
+    for (QToolBar *t : {m_mainBar, m_presenterBar})
+        for (QAction *a : t->actions())
+            a->setIconText(withoutAccelerator(a->text()));
     updateRecentMenu();
 }
 
@@ -266,10 +280,7 @@ void MainWindow::createViewMenu()
     m_viewMenu->addSeparator();
     m_viewMenu->addAction(tr("&Memory budget…"), this, &MainWindow::memoryBudgetDialog)
         ->setToolTip(tr("The most memory the window may use; larger inputs are refused"));
-    QAction *presenter = m_viewMenu->addAction(tr("&Presenter mode (large text)"), this, &MainWindow::setPresenterMode);
-    presenter->setCheckable(true);
-    presenter->setShortcut(QKeySequence(Qt::Key_F5));
-    presenter->setObjectName("presenterAction");
+    createPresenterActions();
     m_viewMenu->addSeparator();
     m_viewMenu->addMenu(createLanguageMenu(this));
 }
@@ -326,19 +337,19 @@ void MainWindow::restoreSettings()
     }
     restoreState(Settings::value(Settings::Key::WindowState).toByteArray());
     applyMemoryBudgetSetting();
-    if (Settings::value(Settings::Key::PresenterMode).toBool())
-        findChild<QAction *>("presenterAction")->trigger();
+    // Presenter mode is not entered from a setting: a window that opens full screen on a laptop
+    // after a talk would surprise; F5 or --presenter enter it.
 }
 
 void MainWindow::saveSettings()
 {
-    Settings::setValue(Settings::Key::Geometry, saveGeometry());
-    Settings::setValue(Settings::Key::WindowState, saveState());
+    // In presenter mode, the window as it was before (full screen is not how to open next time).
+    Settings::setValue(Settings::Key::Geometry, m_presenter ? m_savedGeometry : saveGeometry());
+    Settings::setValue(Settings::Key::WindowState, m_presenter ? m_savedState : saveState());
     Settings::setValue(Settings::Key::Colormap, colormapChoices().nameOf(viewOptions().colormap));
     Settings::setValue(Settings::Key::Reduction, viewOptions().reduction == Reduction::Mean ? QStringLiteral("mean") : QStringLiteral("max"));
     Settings::setValue(Settings::Key::NumbersInCells, m_numbersAction->isChecked());
     Settings::setValue(Settings::Key::FixedWeightScale, m_fixedScaleAction->isChecked());
-    Settings::setValue(Settings::Key::PresenterMode, findChild<QAction *>("presenterAction")->isChecked());
     for (Page *p : std::as_const(m_pages))
         p->saveSettings();
 }
@@ -374,17 +385,11 @@ void MainWindow::reportFailure(const QString &message)
     emit errorShown(message);
 }
 
-void MainWindow::setPresenterMode(bool on)
-{
-    QFont f = m_baseFont;
-    if (on)
-        f.setPointSizeF(f.pointSizeF() * 1.6);
-    QApplication::setFont(f);
-}
-
 void MainWindow::resizeEvent(QResizeEvent *event)
 {
     QMainWindow::resizeEvent(event);
+    if (m_blank)
+        m_blank->setGeometry(rect());
     fitDocksToWidth();
 }
 
@@ -411,8 +416,7 @@ void MainWindow::fitDocksToWidth()
         for (const PageDock &d : docks)
             addDockWidget(d.area, d.dock);
     }
-    for (const PageDock &d : docks)
-        d.dock->setVisible(true);
+    showPageDocks();
     layout()->invalidate(); // the minimum width changed with the docks' places
     QTimer::singleShot(0, this, &MainWindow::fitToScreen);
 }

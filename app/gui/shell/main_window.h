@@ -7,7 +7,12 @@
 #include <memory>
 
 #include <QHash>
+#include <QPalette>
+#include <QPointer>
 #include <QStringList>
+
+#include <utility>
+#include <vector>
 
 #include "page.h"
 #include "session_file.h"
@@ -21,6 +26,7 @@ class QPushButton;
 class QTabWidget;
 class QTemporaryDir;
 class QTimer;
+class QToolBar;
 class QUndoGroup;
 
 namespace attnscope {
@@ -152,6 +158,35 @@ public:
     /// The step Help → Lesson opens at: the one shown last, 1 at first.
     static int rememberedLessonStep();
 
+    // ---- presenter mode and a clicker's keys (main_window_presenter.cpp) ----
+    /// Presenter mode (F5, --presenter): full screen on the window's screen, every text scaled
+    /// together by presenterScale() of that screen (shrunk further until the window's minimum fits
+    /// it), high contrast on, the docks a page does not mark for presenting hidden, the toolbar
+    /// reduced to Play, Blank screen and Leave. Leaving restores the geometry, the window state,
+    /// the docks and the high-contrast choice from before.
+    bool presenterMode() const { return m_presenter; }
+    void setPresenterMode(bool on);
+    /// The factor text is scaled by now (1 outside presenter mode).
+    double textScale() const { return m_textScale; }
+    /// The factor presenter mode starts from on a screen of `size`, for text whose lines are
+    /// `lineHeight` pixels high: a line about 1/36 of the screen's height.
+    static double presenterScale(QSize size, int lineHeight);
+    /// High contrast (View menu): black on white, bolder text, thicker selection outlines.
+    bool highContrast() const;
+    void setHighContrast(bool on);
+    /// Page Down / Page Up: the next / previous step. Today the Explorer's stage; a lesson, once
+    /// open, goes first (the one place for it is marked in stepForward()).
+    void stepForward();
+    void stepBack();
+    /// Space: Play or Pause on the Explorer.
+    void togglePlay();
+    /// B or . : a black screen over the whole window; any key or click brings the window back.
+    void setBlanked(bool on);
+    bool isBlanked() const;
+    /// Whether `w` takes typed text (a line edit, spin box, editable text, a table's cell editor):
+    /// the clicker's keys then go to it.
+    static bool takesText(const QWidget *focus);
+
 signals:
     /// A page has shown a result (tests and --screenshot wait for it).
     void shown();
@@ -164,6 +199,7 @@ protected:
     void dragEnterEvent(QDragEnterEvent *event) override;
     void dropEvent(QDropEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     void addPage(Page *page);
@@ -175,8 +211,15 @@ private:
     void showError(const QString &message);
     /// A failure the status bar says (no dialog: typing must not pop one up per key), and errorShown.
     void reportFailure(const QString &message);
-    void setPresenterMode(bool on);
     void fitDocksToWidth();
+    /// Shows the shown page's docks (in presenter mode only those marked for it), hides the rest.
+    void showPageDocks();
+    void createPresenterActions();
+    /// Sets the application's font to the window's first one × `scale` (bolder with high contrast),
+    /// and scales the widgets that set their own font the same way.
+    void applyTextScale(double scale);
+    void enterPresenterMode();
+    void leavePresenterMode();
     void fitToScreen();
     void restoreSettings();
     void saveSettings();
@@ -252,6 +295,20 @@ private:
     QAction *m_modelImageAction = nullptr, *m_closeModelAction = nullptr;
     QString m_modelImagePath; ///< the image the model last ran on (vit), for sessions
     QFont m_baseFont;
+    QPalette m_basePalette;
+    bool m_presenter = false;
+    double m_textScale = 1.0;
+    bool m_highContrast = false;
+    /// Before presenter mode: what leaving it restores.
+    QByteArray m_savedGeometry, m_savedState;
+    Qt::WindowStates m_savedWindowState;
+    bool m_savedHighContrast = false;
+    /// The widgets that set their own font, with that font as it was before scaling.
+    std::vector<std::pair<QPointer<QWidget>, QFont>> m_ownFonts;
+    QWidget *m_blank = nullptr;
+    QToolBar *m_mainBar = nullptr, *m_presenterBar = nullptr;
+    QAction *m_presenterAction = nullptr, *m_highContrastAction = nullptr, *m_playAction = nullptr,
+            *m_blankAction = nullptr, *m_stepForwardAction = nullptr, *m_stepBackAction = nullptr;
     bool m_docksTabified = false;
     bool m_firstResultShown = false; ///< the window's minimum was taken again after the first result
 

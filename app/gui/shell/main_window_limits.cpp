@@ -28,7 +28,13 @@ void MainWindow::createCancelButton()
     connect(m_cancelButton, &QPushButton::clicked, this, cancel);
     auto *esc = new QShortcut(QKeySequence(Qt::Key_Escape), this);
     esc->setContext(Qt::WindowShortcut);
-    connect(esc, &QShortcut::activated, this, cancel);
+    // Esc stops a computation in flight; else it leaves presenter mode (main_window_presenter.cpp).
+    connect(esc, &QShortcut::activated, this, [this, cancel] {
+        const bool busy = currentPage() && currentPage()->busy();
+        cancel();
+        if (!busy && m_presenter)
+            setPresenterMode(false);
+    });
 }
 
 void MainWindow::applyMemoryBudgetSetting()

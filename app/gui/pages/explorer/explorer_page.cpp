@@ -15,6 +15,7 @@
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QSpinBox>
+#include <QTimer>
 #include <QUndoStack>
 #include <QVBoxLayout>
 
@@ -35,6 +36,7 @@
 #include "session_values.h"
 #include "settings.h"
 #include "stage_content.h"
+#include "stage_player.h"
 #include "stage_stepper.h"
 #include "token_strip.h"
 
@@ -85,6 +87,8 @@ ExplorerPage::ExplorerPage(QWidget *parent) : Page(parent)
 {
     setObjectName("explorerPage");
     m_model = new ExplorerModel(this);
+    m_player = new StagePlayer(m_model, this);
+    connect(m_player, &StagePlayer::sumChanged, this, &ExplorerPage::render);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(createCentral());
@@ -161,6 +165,12 @@ QWidget *ExplorerPage::createCentral()
     m_explanation->setContentsMargins(6, 4, 6, 4);
     layout->addWidget(m_explanation);
     layout->addWidget(createTeachingRow(central));
+    m_sumLine = new QLabel(central);
+    m_sumLine->setObjectName("sumLine");
+    m_sumLine->setWordWrap(true);
+    m_sumLine->setContentsMargins(6, 0, 6, 4);
+    m_sumLine->setVisible(false);
+    layout->addWidget(m_sumLine);
     const auto line = [central, layout](const char *name, const QString &style) {
         auto *label = new QLabel(central);
         label->setObjectName(name);
@@ -244,7 +254,7 @@ void ExplorerPage::createDocks()
     auto *right = new QDockWidget(tr("Computation of the cell"));
     right->setObjectName("detailDock");
     right->setWidget(m_detail);
-    m_docks << PageDock{right, Qt::RightDockWidgetArea};
+    m_docks << PageDock{right, Qt::RightDockWidgetArea, true};
     m_dockGuards = {left, right};
     createStoryDocks();
 }
@@ -254,11 +264,12 @@ void ExplorerPage::createActions()
     m_undo = new QUndoStack(this);
     m_stageMenu = new QMenu(tr("&Stage"), this);
     m_stageMenu->setObjectName("stageMenu");
+    // Page Up and Page Down are the window's (MainWindow::stepBack/stepForward: a clicker's keys).
     QAction *back = m_stageMenu->addAction(tr("&Back"), m_stepper, &StageStepper::back);
-    back->setShortcuts({QKeySequence(Qt::Key_PageUp), QKeySequence(Qt::ALT | Qt::Key_Left)});
+    back->setShortcut(QKeySequence(Qt::ALT | Qt::Key_Left));
     back->setObjectName("stageBack");
     QAction *next = m_stageMenu->addAction(tr("&Next"), m_stepper, &StageStepper::next);
-    next->setShortcuts({QKeySequence(Qt::Key_PageDown), QKeySequence(Qt::ALT | Qt::Key_Right)});
+    next->setShortcut(QKeySequence(Qt::ALT | Qt::Key_Right));
     next->setObjectName("stageNext");
     m_stageMenu->addSeparator();
     for (int i = 0; i < StageStepper::kCount; ++i) {
@@ -472,7 +483,8 @@ void ExplorerPage::render()
     if (!state)
         return;
     const Stage stage = m_model->stage();
-    const auto contents = stageContents(*state, stage);
+    auto contents = stageContents(*state, stage);
+    applyPartialSum(contents);
     for (std::size_t i = 0; i < m_views.size(); ++i) {
         HeatmapView *v = m_views[i];
         v->setVisible(i < contents.size());
@@ -544,8 +556,35 @@ void ExplorerPage::onCellHovered(int row, int col)
 void ExplorerPage::changeEvent(QEvent *event)
 {
     Page::changeEvent(event);
-    if (event->type() == QEvent::FontChange) // presenter mode: the labels are laid out anew
+    if (event->type() == QEvent::FontChange) { // presenter mode: the labels are laid out anew
         render();
+        QTimer::singleShot(0, this, &ExplorerPage::fitHeightsToFont); // once every child has its font
+    }
+}
+
+void ExplorerPage::fitHeightsToFont()
+{
+    if (auto *scroll = qobject_cast<QScrollArea *>(m_stepper->parentWidget() ? m_stepper->parentWidget()->parentWidget() : nullptr))
+        scroll->setFixedHeight(m_stepper->sizeHint().height() + scroll->horizontalScrollBar()->sizeHint().height());
+    m_tokens->setMaximumHeight(m_tokens->fontMetrics().height() * 2 + 24);
+    m_tokens->setMinimumHeight(m_tokens->fontMetrics().height() + 12);
+}
+
+void ExplorerPage::play() { m_player->play(); }
+void ExplorerPage::pause() { m_player->pause(); }
+bool ExplorerPage::isPlaying() const { return m_player->isPlaying(); }
+
+void ExplorerPage::applyPartialSum(std::vector<HeatmapView::Content> &contents)
+{
+    const auto state = m_model->state();
+    const bool summing = state && m_model->stage() == Stage::Output && m_player->sumRow() >= 0 && !contents.empty();
+    m_sumLine->setVisible(summing);
+    if (!summing)
+        return;
+    const int row = m_player->sumRow(), terms = m_player->sumTerms();
+    contents.front().values = std::make_shared<const Mat<double>>(partialOutput(*state, row, terms));
+    contents.front().title = tr("%1 — row %2 summed term by term").arg(contents.front().title).arg(row);
+    m_sumLine->setText(partialSumText(*state, row, terms));
 }
 
 } // namespace attnscope

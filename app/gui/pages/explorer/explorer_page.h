@@ -20,6 +20,7 @@ class ControlsPanel;
 class DetailPanel;
 class FormulaLine;
 class ScaleComparisonView;
+class StagePlayer;
 class StageStepper;
 class StoryPanel;
 class TokenStrip;
@@ -78,6 +79,14 @@ public:
     bool modelMode() const { return m_modelMode; }
     QLabel *modeLine() const { return m_modeLine; }
     void showStage(Stage stage) { m_model->setStage(stage); }
+    /// Play (Space): the stages one after another from the one shown, then the selected row's
+    /// terms of A·V added one by one (stage_player.h); pause() stops, as does any change by hand.
+    void play();
+    void pause();
+    bool isPlaying() const;
+    StagePlayer *player() const { return m_player; }
+    /// The line under the stage's explanation that shows the sum being built ("… 3 of 11 terms").
+    QLabel *sumLine() const { return m_sumLine; }
 
     ExplorerModel *model() const { return m_model; }
     Stage stage() const { return m_model->stage(); }
@@ -147,6 +156,10 @@ private:
     void onStateChanged();
     void render();
     void renderDetail();
+    /// The Output stage's matrix while Play builds a row's sum (its partial sum instead).
+    void applyPartialSum(std::vector<HeatmapView::Content> &contents);
+    /// Sizes that follow the font (presenter mode): the stage row's and the token strip's heights.
+    void fitHeightsToFont();
     void onCellHovered(int row, int col);
     ColormapId mapFor(const HeatmapView::Content &content) const;
     /// `content` with the view options applied: numbers in cells, and the fixed 0–1 scale for
@@ -164,6 +177,8 @@ private:
     QLabel *m_modeLine = nullptr;   ///< synthetic mode, or the model loaded
     bool m_modelMode = false, m_modelImage = false;
     QLabel *m_explanation = nullptr;
+    QLabel *m_sumLine = nullptr;    ///< Play's partial sum of A·V, at the Output stage
+    StagePlayer *m_player = nullptr;
     QLabel *m_comparison = nullptr; ///< a bundle's recomputed weights against its own
     QLabel *m_warnings = nullptr;   ///< the engine's warnings about the shown computation
     std::vector<HeatmapView *> m_views;

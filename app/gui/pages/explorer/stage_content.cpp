@@ -161,4 +161,44 @@ QString hoverText(const ExplorerState &s, Stage stage, int row, int col)
     return text;
 }
 
+Mat<double> partialOutput(const ExplorerState &s, int row, int terms)
+{
+    const HeadResult<double> &r = s.result.stages;
+    const Mat<double> &v = s.setup->inputs.v[std::size_t(r.kvHead)];
+    Mat<double> out = r.output;
+    if (row < 0 || row >= out.rows())
+        return out;
+    out.row(row).setZero();
+    for (Eigen::Index j = 0; j < std::min<Eigen::Index>(terms, r.weights.cols()); ++j)
+        out.row(row) += r.weights(row, j) * v.row(j);
+    return out;
+}
+
+QString partialSumText(const ExplorerState &s, int row, int terms)
+{
+    const HeadResult<double> &r = s.result.stages;
+    const auto keys = int(r.weights.cols());
+    if (row < 0 || row >= r.weights.rows())
+        return {};
+    const QString query = QString::fromStdString(s.setup->queryTokens[std::size_t(row)]);
+    const auto term = [row](int j) { return QStringLiteral("a<sub>%1,%2</sub>·v<sub>%2</sub>").arg(row).arg(j); };
+    QString sum;
+    if (terms <= 0)
+        sum = QStringLiteral("0");
+    else if (terms <= 3)
+        for (int j = 0; j < terms; ++j)
+            sum += (j ? QStringLiteral(" + ") : QString()) + term(j);
+    else
+        sum = term(0) + QStringLiteral(" + ") + term(1) + QStringLiteral(" + … + ") + term(terms - 1);
+    QString text = QObject::tr("o<sub>%1</sub> (“%2”) = %3 — <b>%4 of %5 terms</b>")
+                       .arg(row).arg(query.toHtmlEscaped(), sum).arg(std::max(0, terms)).arg(keys);
+    if (terms > 0) {
+        const int j = terms - 1;
+        text += QObject::tr("; the last added: a<sub>%1,%2</sub> = %3 × v<sub>%2</sub> (“%4”)")
+                    .arg(row).arg(j).arg(num(r.weights(row, j)))
+                    .arg(QString::fromStdString(s.setup->keyTokens[std::size_t(j)]).toHtmlEscaped());
+    }
+    return text;
+}
+
 } // namespace attnscope

@@ -23,4 +23,12 @@ QString stageExplanation(const ExplorerState &s, Stage stage);
 /// weights, the row sum, its entropy and the top-3 keys.
 QString hoverText(const ExplorerState &s, Stage stage, int row, int col);
 
+/// The Output stage's matrix A·V with row `row` replaced by the sum of its first `terms` terms,
+/// Σ_{j < terms} a_row,j · v_j (Play builds the sum up one term at a time).
+Mat<double> partialOutput(const ExplorerState &s, int row, int terms);
+
+/// The line that says which terms are in the sum: "o_3 (“sat”) = a_3,0·v_0 + … + a_3,2·v_2 —
+/// 3 of 11 terms; the last added: a_3,2 = 0.214 × v_2 (“on”)".
+QString partialSumText(const ExplorerState &s, int row, int terms);
+
 } // namespace attnscope
