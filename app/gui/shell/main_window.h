@@ -303,6 +303,7 @@ private:
     QByteArray m_savedGeometry, m_savedState;
     Qt::WindowStates m_savedWindowState;
     bool m_savedHighContrast = false;
+    bool m_savedFixedWeightScale = false;
     /// The widgets that set their own font, with that font as it was before scaling.
     std::vector<std::pair<QPointer<QWidget>, QFont>> m_ownFonts;
     QWidget *m_blank = nullptr;

@@ -24,6 +24,7 @@
 #include <cmath>
 
 #include "explorer_page.h"
+#include "lesson.h"
 #include "heatmap_view.h"
 #include "stage_stepper.h"
 
@@ -146,14 +147,20 @@ bool MainWindow::eventFilter(QObject *watched, QEvent *event)
 
 void MainWindow::stepForward()
 {
-    // The lesson's next step goes here once a lesson can be open (openLesson): if (lesson()) { lesson()->next(); return; }
+    if (m_lesson) {
+        m_lesson->next();
+        return;
+    }
     if (auto *explorer = qobject_cast<ExplorerPage *>(currentPage()))
         explorer->stepper()->next();
 }
 
 void MainWindow::stepBack()
 {
-    // The lesson's step before goes here once a lesson can be open: if (lesson()) { lesson()->back(); return; }
+    if (m_lesson) {
+        m_lesson->back();
+        return;
+    }
     if (auto *explorer = qobject_cast<ExplorerPage *>(currentPage()))
         explorer->stepper()->back();
 }
@@ -265,6 +272,8 @@ void MainWindow::enterPresenterMode()
     m_highContrast = true;
     m_highContrastAction->setChecked(true);
     setHighContrast(true);
+    m_savedFixedWeightScale = m_fixedScaleAction->isChecked();
+    setFixedWeightScale(true); // weights comparable across views and steps: the √d_k lesson shows
     // The largest text, from the screen's factor down, with which the window's minimum fits.
     for (double scale = presenterScale(screenSize, QFontMetrics(m_baseFont).height());; scale = std::max(1.0, scale - 0.05)) {
         applyTextScale(scale);
@@ -287,6 +296,7 @@ void MainWindow::leavePresenterMode()
     m_highContrast = m_savedHighContrast;
     applyTextScale(1.0);
     setHighContrast(m_savedHighContrast);
+    setFixedWeightScale(m_savedFixedWeightScale);
     setWindowState(m_savedWindowState & ~Qt::WindowFullScreen); // maximized stays maximized
     restoreGeometry(m_savedGeometry);
     restoreState(m_savedState);
