@@ -272,6 +272,8 @@ void ExplorerPage::createActions()
     next->setShortcut(QKeySequence(Qt::ALT | Qt::Key_Right));
     next->setObjectName("stageNext");
     m_stageMenu->addSeparator();
+    m_stageMenu->addAction(m_compareAction);
+    m_stageMenu->addSeparator();
     for (int i = 0; i < StageStepper::kCount; ++i) {
         QAction *a = m_stageMenu->addAction(StageStepper::title(Stage(i)), m_model, [this, i] { m_model->setStage(Stage(i)); });
         a->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));

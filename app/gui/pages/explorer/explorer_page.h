@@ -140,6 +140,8 @@ signals:
 
 protected:
     void changeEvent(QEvent *event) override;
+    /// A low page gives the formula row's height to the heatmaps (the Stage menu still compares).
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     QWidget *createCentral();
@@ -185,6 +187,8 @@ private:
     QWidget *m_mapsBox = nullptr; ///< the stage's heatmaps, hidden while the comparison shows
     FormulaLine *m_formula = nullptr;
     QPushButton *m_compareButton = nullptr;
+    QWidget *m_teachingRow = nullptr; ///< the formula and the Compare scalings button
+    QAction *m_compareAction = nullptr; ///< Stage → Compare scalings, checked with the button
     ScaleComparisonView *m_comparisonView = nullptr;
     int m_comparisonDk = 0; ///< 0: the head's own d_k
     TokenStrip *m_tokens = nullptr;

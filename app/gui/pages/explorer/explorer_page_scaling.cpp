@@ -5,6 +5,7 @@
 
 #include "explorer_page.h"
 
+#include <QAction>
 #include <QHBoxLayout>
 #include <QPushButton>
 
@@ -14,10 +15,14 @@
 #include "text.h"
 
 namespace attnscope {
+namespace {
+constexpr int kFormulaMinPageHeight = 420; // below it the heatmap keeps the height (tst_window_pages)
+} // namespace
 
 QWidget *ExplorerPage::createTeachingRow(QWidget *parent)
 {
     auto *row = new QWidget(parent);
+    m_teachingRow = row;
     auto *layout = new QHBoxLayout(row);
     layout->setContentsMargins(0, 0, 0, 0);
     m_formula = new FormulaLine(row);
@@ -32,7 +37,17 @@ QWidget *ExplorerPage::createTeachingRow(QWidget *parent)
     m_comparisonView->setVisible(false);
     connect(m_compareButton, &QPushButton::toggled, this, &ExplorerPage::showScaleComparison);
     connect(m_comparisonView, &ScaleComparisonView::dkChanged, this, &ExplorerPage::setComparisonDk);
+    m_compareAction = new QAction(m_compareButton->text(), this);
+    m_compareAction->setObjectName("compareScalingsAction");
+    m_compareAction->setCheckable(true);
+    connect(m_compareAction, &QAction::toggled, this, &ExplorerPage::showScaleComparison);
     return row;
+}
+
+void ExplorerPage::resizeEvent(QResizeEvent *event)
+{
+    Page::resizeEvent(event);
+    m_teachingRow->setVisible(height() >= kFormulaMinPageHeight);
 }
 
 HeatmapView::Content ExplorerPage::decorated(HeatmapView::Content content) const
@@ -49,6 +64,7 @@ void ExplorerPage::showScaleComparison(bool on)
         m_compareButton->setChecked(on); // comes back here through toggled
         return;
     }
+    m_compareAction->setChecked(on);
     m_mapsBox->setVisible(!on);
     m_comparisonView->setVisible(on);
     if (on)
