@@ -330,6 +330,14 @@
         <source> + … (%1 more terms)</source>
         <translation> + …（还有 %1 项）</translation>
     </message>
+    <message>
+        <source>o&lt;sub&gt;%1&lt;/sub&gt; (“%2”) = %3 — &lt;b&gt;%4 of %5 terms&lt;/b&gt;</source>
+        <translation>o&lt;sub&gt;%1&lt;/sub&gt;（“%2”）= %3 —— &lt;b&gt;已加 %4 项，共 %5 项&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>; the last added: a&lt;sub&gt;%1,%2&lt;/sub&gt; = %3 × v&lt;sub&gt;%2&lt;/sub&gt; (“%4”)</source>
+        <translation>；最后加上的一项：a&lt;sub&gt;%1,%2&lt;/sub&gt; = %3 × v&lt;sub&gt;%2&lt;/sub&gt;（“%4”）</translation>
+    </message>
 </context>
 <context>
     <name>attnscope::AttentionPage</name>
@@ -961,6 +969,34 @@
         <source>padding</source>
         <translation>填充</translation>
     </message>
+    <message>
+        <source>o = (A·V)&lt;sub&gt;%1,%2&lt;/sub&gt; = %3 = &lt;b&gt;%4&lt;/b&gt;</source>
+        <translation>o = (A·V)&lt;sub&gt;%1,%2&lt;/sub&gt; = %3 = &lt;b&gt;%4&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>−∞ (masked)</source>
+        <translation>−∞（已屏蔽）</translation>
+    </message>
+    <message>
+        <source>0 (not masked)</source>
+        <translation>0（未屏蔽）</translation>
+    </message>
+    <message>
+        <source>a = softmax(&lt;b&gt;%1&lt;/b&gt;%2 + %3)</source>
+        <translation>a = softmax(&lt;b&gt;%1&lt;/b&gt;%2 + %3)</translation>
+    </message>
+    <message>
+        <source> = &lt;b&gt;0&lt;/b&gt;</source>
+        <translation> = &lt;b&gt;0&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source> = e&lt;sup&gt;%1 − %2&lt;/sup&gt; / %3 = &lt;b&gt;%4&lt;/b&gt;</source>
+        <translation> = e&lt;sup&gt;%1 − %2&lt;/sup&gt; / %3 = &lt;b&gt;%4&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>s = q·k = %1; s%2 = %3; + %4 = %5&lt;br&gt;%6</source>
+        <translation>s = q·k = %1; s%2 = %3; + %4 = %5&lt;br&gt;%6</translation>
+    </message>
 </context>
 <context>
     <name>attnscope::ExplorerModel</name>
@@ -995,6 +1031,18 @@
     <message>
         <source>The recomputed weights differ from the bundle&apos;s attentions for layer %1, head %2 (max |Δ| %3): the scale, temperature or mask chosen here is not the model&apos;s.</source>
         <translation>重新计算的权重与注意力包中第 %1 层、头 %2 的注意力不同（最大 |Δ| %3）：这里选择的缩放、温度或掩码与模型的不同。</translation>
+    </message>
+    <message>
+        <source>the story</source>
+        <translation>故事</translation>
+    </message>
+    <message>
+        <source>the Explorer does not show the story</source>
+        <translation>the Explorer does not show the story</translation>
+    </message>
+    <message>
+        <source>story: the tokens cannot change</source>
+        <translation>story: the tokens cannot change</translation>
     </message>
 </context>
 <context>
@@ -1167,12 +1215,87 @@
         <source>explorer.%1 is not a pair of numbers; ignored</source>
         <translation>explorer.%1 is not a pair of numbers; ignored</translation>
     </message>
+    <message>
+        <source>%1 — row %2 summed term by term</source>
+        <translation>%1 —— 第 %2 行逐项求和</translation>
+    </message>
+    <message>
+        <source>Compare &amp;scalings</source>
+        <translation>比较缩放方式(&amp;S)</translation>
+    </message>
+    <message>
+        <source>The same scores under 1/√d_k, 1/d_k and no scaling, side by side on one colour scale, with each row&apos;s entropy; change d_k to see the softmax saturate</source>
+        <translation>同一组分数分别按 1/√d_k、1/d_k 缩放和不缩放，在同一色标上并排显示，并给出每一行的熵；改变 d_k 可以看到 softmax 趋于饱和</translation>
+    </message>
+    <message>
+        <source>explorer.story.lang is not &quot;en&quot; or &quot;zh_CN&quot;; the English story is shown</source>
+        <translation>explorer.story.lang is not &quot;en&quot; or &quot;zh_CN&quot;; the English story is shown</translation>
+    </message>
+    <message>
+        <source>explorer.story.features is not %1 rows of %2 numbers; the built-in features are shown</source>
+        <translation>explorer.story.features is not %1 rows of %2 numbers; the built-in features are shown</translation>
+    </message>
+    <message>
+        <source>explorer.overrides[%1] is not a query or key vector of a head and token; ignored</source>
+        <translation>explorer.overrides[%1] is not a query or key vector of a head and token; ignored</translation>
+    </message>
+    <message>
+        <source>Story features</source>
+        <translation>故事特征</translation>
+    </message>
+    <message>
+        <source>What if</source>
+        <translation>假设分析</translation>
+    </message>
+    <message>
+        <source>E&amp;xamples</source>
+        <translation>示例(&amp;X)</translation>
+    </message>
+    <message>
+        <source>The animal and the street (&amp;English)</source>
+        <translation>动物与马路（英文）(&amp;E)</translation>
+    </message>
+    <message>
+        <source>The animal and the street (&amp;中文)</source>
+        <translation>动物与马路（中文）(&amp;Z)</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Story example:&lt;/b&gt; every word is a row of features set by hand (the Story features dock), and Wq, Wk, Wv are chosen by hand so that a pronoun seeks an animate noun.</source>
+        <translation>&lt;b&gt;故事示例：&lt;/b&gt;每个词是一行手工设定的特征（见“故事特征”面板），Wq、Wk、Wv 也是手工选定的，使代词去寻找有生命的名词。</translation>
+    </message>
+    <message>
+        <source>story feature change</source>
+        <translation>故事特征更改</translation>
+    </message>
+    <message>
+        <source>what-if vector change</source>
+        <translation>假设分析向量更改</translation>
+    </message>
+    <message>
+        <source>No word is marked as a pronoun: set one word&apos;s “pronoun” to 1.</source>
+        <translation>没有词被标为代词：请把某个词的“代词”设为 1。</translation>
+    </message>
+    <message>
+        <source>“%1” attends most to “%2” (weight %3).</source>
+        <translation>“%1”最关注“%2”（权重 %3）。</translation>
+    </message>
 </context>
 <context>
     <name>attnscope::ExplorerSession</name>
     <message>
         <source>Not enough memory to compute attention for %1 tokens; the previous result stays shown.</source>
         <translation>Not enough memory to compute attention for %1 tokens; the previous result stays shown.</translation>
+    </message>
+</context>
+<context>
+    <name>attnscope::FormulaLine</name>
+    <message>
+        <source>Scaled dot-product attention; the highlighted part is what the current stage computes</source>
+        <translation>缩放点积注意力；高亮的部分是当前阶段计算的内容</translation>
+    </message>
+    <message>
+        <source>&lt;span style=&quot;font-size:large&quot;&gt;Attention = %1&lt;/span&gt;</source>
+        <translation>&lt;span style=&quot;font-size:large&quot;&gt;Attention = %1&lt;/span&gt;</translation>
     </message>
 </context>
 <context>
@@ -1523,6 +1646,29 @@
     </message>
 </context>
 <context>
+    <name>attnscope::LessonCard</name>
+    <message>
+        <source>Drag the card to move it off the heatmap</source>
+        <translation>拖动卡片，把它从热力图上移开</translation>
+    </message>
+    <message>
+        <source>← &amp;Back</source>
+        <translation>← 上一步(&amp;B)</translation>
+    </message>
+    <message>
+        <source>&amp;Next →</source>
+        <translation>下一步(&amp;N) →</translation>
+    </message>
+    <message>
+        <source>&amp;Close</source>
+        <translation>关闭(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Step %1 of %2</source>
+        <translation>第 %1 步，共 %2 步</translation>
+    </message>
+</context>
+<context>
     <name>attnscope::MainWindow</name>
     <message>
         <source>AttnScope[*]</source>
@@ -1623,10 +1769,6 @@
     <message>
         <source>The most memory the window may use; larger inputs are refused</source>
         <translation>窗口最多可使用的内存；更大的输入会被拒绝</translation>
-    </message>
-    <message>
-        <source>&amp;Presenter mode (large text)</source>
-        <translation>演示模式（大字体）(&amp;P)</translation>
     </message>
     <message>
         <source>Save this work as a session before closing?</source>
@@ -1878,6 +2020,82 @@ The copy is kept as %2.</source>
         <source>%1[*] — AttnScope</source>
         <translation>%1[*] —— AttnScope</translation>
     </message>
+    <message>
+        <source>Presenter</source>
+        <translation>演示工具栏</translation>
+    </message>
+    <message>
+        <source>&amp;Numbers in cells</source>
+        <translation>在单元格中显示数值(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Write each cell&apos;s value in it when the cells are large enough to read</source>
+        <translation>单元格大到足以看清时，在每个单元格中写出它的数值</translation>
+    </message>
+    <message>
+        <source>&amp;Weights colour scale</source>
+        <translation>权重的色标(&amp;W)</translation>
+    </message>
+    <message>
+        <source>&amp;Per view (each view&apos;s own range)</source>
+        <translation>按视图(&amp;P)（各视图自己的范围）</translation>
+    </message>
+    <message>
+        <source>&amp;Fixed 0–1 (comparable across views)</source>
+        <translation>固定 0–1(&amp;F)（可在视图之间比较）</translation>
+    </message>
+    <message>
+        <source>&amp;Lesson: attention step by step</source>
+        <translation>课程：一步一步认识注意力(&amp;L)</translation>
+    </message>
+    <message>
+        <source>A guided lesson in about ten steps, from Q, K and V to attention over an image; it starts where it was left</source>
+        <translation>约十步的引导课程，从 Q、K、V 讲到图像上的注意力；从上次离开的地方继续</translation>
+    </message>
+    <message>
+        <source>The lesson has steps 1 to %1, not %2.</source>
+        <translation>The lesson has steps 1 to %1, not %2.</translation>
+    </message>
+    <message>
+        <source>&amp;Presenter mode</source>
+        <translation>演示模式(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Full screen, large text and high contrast for a projector (F5; Esc or F5 leaves)</source>
+        <translation>全屏、大字、高对比度，适合投影仪（F5；按 Esc 或 F5 退出）</translation>
+    </message>
+    <message>
+        <source>&amp;High contrast</source>
+        <translation>高对比度(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Black on white, bolder text, thicker selection outlines</source>
+        <translation>白底黑字，文字更粗，选择框的线条更粗</translation>
+    </message>
+    <message>
+        <source>P&amp;lay / Pause</source>
+        <translation>播放 / 暂停(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Step through the stages, then add up the selected row&apos;s output term by term (Space)</source>
+        <translation>逐个阶段播放，然后把所选行的输出逐项相加（空格键）</translation>
+    </message>
+    <message>
+        <source>&amp;Blank screen</source>
+        <translation>黑屏(&amp;B)</translation>
+    </message>
+    <message>
+        <source>A black screen (B or .); any key or click brings the window back</source>
+        <translation>显示黑屏（B 或 .）；按任意键或点击即可恢复窗口</translation>
+    </message>
+    <message>
+        <source>Step &amp;forward</source>
+        <translation>前进一步(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Step bac&amp;k</source>
+        <translation>后退一步(&amp;K)</translation>
+    </message>
 </context>
 <context>
     <name>attnscope::ModelRunner</name>
@@ -1957,6 +2175,53 @@ The copy is kept as %2.</source>
     </message>
 </context>
 <context>
+    <name>attnscope::ScaleComparisonView</name>
+    <message>
+        <source>d&lt;sub&gt;k&lt;/sub&gt; (head size):</source>
+        <translation>d&lt;sub&gt;k&lt;/sub&gt;（每个头的维度）：</translation>
+    </message>
+    <message>
+        <source>The head size the scores are shown for: they grow like √d_k (the vectors&apos; products add up), which 1/√d_k undoes and 1/d_k overdoes</source>
+        <translation>显示分数时所用的头维度：分数随 √d_k 增长（向量各分量的乘积累加起来），1/√d_k 正好抵消这种增长，1/d_k 则抵消过头</translation>
+    </message>
+    <message>
+        <source>1/√d_k</source>
+        <translation>1/√d_k</translation>
+    </message>
+    <message>
+        <source>1/d_k</source>
+        <translation>1/d_k</translation>
+    </message>
+    <message>
+        <source>no scaling</source>
+        <translation>不缩放</translation>
+    </message>
+    <message>
+        <source>custom</source>
+        <translation>自定义</translation>
+    </message>
+    <message>
+        <source>query</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <source>key</source>
+        <translation>键</translation>
+    </message>
+    <message>
+        <source>%1 (σ = %2)</source>
+        <translation>%1（σ = %2）</translation>
+    </message>
+    <message>
+        <source>entropy, %1 (bits)</source>
+        <translation>熵，%1（比特）</translation>
+    </message>
+    <message>
+        <source>The same scores S = QKᵀ at d&lt;sub&gt;k&lt;/sub&gt; = %1 (×%2 the head&apos;s own, as scores grow like √d&lt;sub&gt;k&lt;/sub&gt;), softmaxed under three scalings on one colour scale 0–1. A uniform row has %3 bits; a one-hot row 0.</source>
+        <translation>同一组分数 S = QKᵀ，取 d&lt;sub&gt;k&lt;/sub&gt; = %1（分数随 √d&lt;sub&gt;k&lt;/sub&gt; 增长，因此是该头自身分数的 ×%2），在三种缩放下分别做 softmax，用同一个 0–1 色标显示。均匀的一行熵为 %3 比特；独热（one-hot）的一行为 0。</translation>
+    </message>
+</context>
+<context>
     <name>attnscope::StageStepper</name>
     <message>
         <source>Inputs</source>
@@ -2006,6 +2271,68 @@ The copy is kept as %2.</source>
         <source>Next stage (Page Down, Alt+Right)</source>
         <translation>下一个阶段（Page Down，Alt+→）</translation>
     </message>
+    <message>
+        <source>Q K V</source>
+        <translation>Q K V</translation>
+    </message>
+    <message>
+        <source>Scores</source>
+        <translation>分数</translation>
+    </message>
+    <message>
+        <source>Weights</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>输出</translation>
+    </message>
+</context>
+<context>
+    <name>attnscope::StoryPanel</name>
+    <message>
+        <source>File → Examples → The animal and the street opens the story: every word described by a few features, with Wq, Wk and Wv chosen by hand. Edit a feature and watch the pronoun look elsewhere.</source>
+        <translation>“文件 → 示例 → 动物与马路”会打开这个故事：每个词用几个特征来描述，Wq、Wk 和 Wv 都是手工选定的。修改一个特征，看看代词转而关注哪里。</translation>
+    </message>
+    <message>
+        <source>Each word&apos;s features (1 = yes, 0 = no; position runs from 0 to 1). Q = X·Wq, K = X·Wk and V = X·Wv are recomputed from this table as you edit it.</source>
+        <translation>每个词的特征（1 = 是，0 = 否；位置从 0 到 1）。编辑此表时，Q = X·Wq、K = X·Wk 和 V = X·Wv 会随之重新计算。</translation>
+    </message>
+    <message>
+        <source>&amp;Reset the story</source>
+        <translation>重置故事(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Restore the story&apos;s original features</source>
+        <translation>恢复故事原来的特征</translation>
+    </message>
+</context>
+<context>
+    <name>attnscope::StoryTableModel</name>
+    <message>
+        <source>noun</source>
+        <translation>名词</translation>
+    </message>
+    <message>
+        <source>animate</source>
+        <translation>有生命</translation>
+    </message>
+    <message>
+        <source>place</source>
+        <translation>地点</translation>
+    </message>
+    <message>
+        <source>pronoun</source>
+        <translation>代词</translation>
+    </message>
+    <message>
+        <source>verb</source>
+        <translation>动词</translation>
+    </message>
+    <message>
+        <source>position</source>
+        <translation>位置</translation>
+    </message>
 </context>
 <context>
     <name>attnscope::TokenMapStrip</name>
@@ -2019,6 +2346,53 @@ The copy is kept as %2.</source>
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; attends to: </source>
         <translation>&lt;b&gt;%1&lt;/b&gt; 关注：</translation>
+    </message>
+</context>
+<context>
+    <name>attnscope::WhatIfPanel</name>
+    <message>
+        <source>Edit one token&apos;s query or key vector by hand: the scores, the softmax and the output follow.</source>
+        <translation>手动编辑一个词元的查询向量或键向量：分数、softmax 和输出随之改变。</translation>
+    </message>
+    <message>
+        <source>Query (a row of Q)</source>
+        <translation>查询（Q 的一行）</translation>
+    </message>
+    <message>
+        <source>Key (a row of K)</source>
+        <translation>键（K 的一行）</translation>
+    </message>
+    <message>
+        <source>&amp;Vector</source>
+        <translation>向量(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Token</source>
+        <translation>词元(&amp;T)</translation>
+    </message>
+    <message>
+        <source>The vector&apos;s numbers, one per dimension of d_k; type a number to replace one</source>
+        <translation>向量的各个数值，d_k 的每一维一个；输入一个数即可替换其中之一</translation>
+    </message>
+    <message>
+        <source>Reset: &amp;all vectors as computed</source>
+        <translation>重置：所有向量恢复为计算值(&amp;A)</translation>
+    </message>
+    <message>
+        <source>q(%1), head %2</source>
+        <translation>q(%1)，头 %2</translation>
+    </message>
+    <message>
+        <source>k(%1), head %2</source>
+        <translation>k(%1)，头 %2</translation>
+    </message>
+    <message>
+        <source>No vector edited.</source>
+        <translation>没有编辑任何向量。</translation>
+    </message>
+    <message>
+        <source>Edited by hand: %1</source>
+        <translation>已手动编辑：%1</translation>
     </message>
 </context>
 </TS>
