@@ -239,7 +239,10 @@ void TestLesson::stepOneFromTheHelpMenu()
     QCOMPARE(explorer()->stage(), Stage::Inputs);
     const auto state = explorer()->state();
     QCOMPARE(QString::fromStdString(state->setup->queryTokens[std::size_t(explorer()->model()->selectedQuery())]), QStringLiteral("it"));
-    QCOMPARE(explorer()->controls()->textEdit()->text(), QStringLiteral("The animal didn't cross the street because it was too tired."));
+    // The step names the story (docs/story.md): its English table, not the typed sentence.
+    QVERIFY(explorer()->model()->story());
+    QCOMPARE(explorer()->model()->story()->lang, std::string("en"));
+    QCOMPARE(QString::fromStdString(state->setup->keyTokens[1]), QStringLiteral("animal"));
 }
 
 void TestLesson::nextAndBackSetTheWindow()
@@ -259,19 +262,22 @@ void TestLesson::nextAndBackSetTheWindow()
     clickTo(5); // 1/d
     QCOMPARE(explorer()->stage(), Stage::Weights);
     QCOMPARE(explorer()->model()->params().scale, ScaleSpec::Mode::Dim);
-    QCOMPARE(explorer()->state()->result.stages.scoresScaled(7, 1), explorer()->state()->result.stages.scoresRaw(7, 1) / 16.0);
+    // The story's head has d_k = 4 (docs/story.md): 1/d divides by 4 where 1/√d_k divides by 2.
+    QCOMPARE(explorer()->state()->result.stages.scoresScaled(7, 1), explorer()->state()->result.stages.scoresRaw(7, 1) / 4.0);
     clickTo(6); // the causal mask
     QCOMPARE(explorer()->stage(), Stage::Masked);
     QCOMPARE(explorer()->model()->params().mask, ExplorerParams::Mask::Causal);
     QCOMPARE(explorer()->state()->result.stages.weights(7, 9), 0.0); // "was" comes after "it"
     QCOMPARE(explorer()->model()->params().scale, ScaleSpec::Mode::Sqrt);
-    clickTo(9); // several heads
+    clickTo(9); // several heads: the typed sentence (the story has one head)
+    QVERIFY(!explorer()->model()->story());
     QCOMPARE(explorer()->model()->params().heads, 4);
     QCOMPARE(explorer()->model()->params().head, 1);
     QCOMPARE(explorer()->state()->result.head, 1);
-    clickTo(8); // Back: the weighted sum, two heads again
+    clickTo(8); // Back: the weighted sum of the story again, its one head
     QCOMPARE(explorer()->stage(), Stage::Output);
-    QCOMPARE(explorer()->model()->params().heads, 2);
+    QVERIFY(explorer()->model()->story());
+    QCOMPARE(explorer()->model()->params().heads, 1);
     QCOMPARE(explorer()->model()->params().mask, ExplorerParams::Mask::None);
     QCOMPARE(explorer()->model()->selectedQuery(), 7);
     QCOMPARE(QSettings().value("lesson/step").toInt(), 8);
@@ -283,10 +289,11 @@ void TestLesson::chineseCardAndTokens()
     m_window->lesson()->setLanguage("zh_CN");
     QVERIFY(waitForStep(3));
     QCOMPARE(m_window->lesson()->card()->titleLabel()->text(), QStringLiteral("得分：Q·Kᵀ"));
-    // Typed Chinese is one token per character: 它 is the query, 动物 is found as 动.
+    // The Chinese story is given in words: 它 is the query, 动物 the key (动物 没有 过 马路 ， 因为 它 …).
     const auto state = explorer()->state();
     const int it = tokenIndex(state->setup->queryTokens, QStringLiteral("它"));
-    QCOMPARE(it, 10);
+    QCOMPARE(it, 6);
+    QCOMPARE(QString::fromStdString(state->setup->keyTokens[0]), QStringLiteral("动物"));
     QCOMPARE(explorer()->model()->selectedRow(), it);
     QCOMPARE(explorer()->model()->selectedCol(), 0);
     QVERIFY(!m_window->lesson()->setLanguage("fr"));

@@ -297,12 +297,21 @@ void MainWindow::leavePresenterMode()
     applyTextScale(1.0);
     setHighContrast(m_savedHighContrast);
     setFixedWeightScale(m_savedFixedWeightScale);
-    setWindowState(m_savedWindowState & ~Qt::WindowFullScreen); // maximized stays maximized
-    restoreGeometry(m_savedGeometry);
-    restoreState(m_savedState);
     m_presenterBar->setVisible(false);
     m_mainBar->setVisible(true);
     showPageDocks(); // the page shown may have changed meanwhile
+    setWindowState(m_savedWindowState & ~Qt::WindowFullScreen); // maximized stays maximized
+    restoreState(m_savedState);
+    restoreGeometry(m_savedGeometry);
+    // Once the smaller fonts have reached every layout (posted events), the docks and the window
+    // take their old sizes again: restored before that, the docks keep the widths the large
+    // text needed, and the window grows by them.
+    QTimer::singleShot(0, this, [this, geometry = m_savedGeometry, state = m_savedState] {
+        if (m_presenter)
+            return;
+        restoreState(state);
+        restoreGeometry(geometry);
+    });
 }
 
 void MainWindow::showPageDocks()
