@@ -1,6 +1,7 @@
 #include "lesson_card.h"
 
 #include <QApplication>
+#include <QFontMetrics>
 #include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -14,7 +15,7 @@ namespace attnscope {
 namespace {
 
 constexpr int kMargin = 12;   ///< from the parent's edges
-constexpr int kMaxWidth = 480; ///< a card wider than this reads like a page, not a note
+constexpr int kMaxWidth = 480; ///< at the normal font: a card wider than this reads like a page, not a note
 
 } // namespace
 
@@ -89,10 +90,10 @@ void LessonCard::applyFonts()
     // that presenter mode's larger font makes the card larger too.
     QFont base = QApplication::font();
     QFont body = base;
-    body.setPointSizeF(base.pointSizeF() * 1.35);
+    body.setPointSizeF(base.pointSizeF() * 1.2);
     m_body->setFont(body);
     QFont title = base;
-    title.setPointSizeF(base.pointSizeF() * 1.6);
+    title.setPointSizeF(base.pointSizeF() * 1.45);
     title.setBold(true);
     m_title->setFont(title);
     QFont small = base;
@@ -117,7 +118,9 @@ void LessonCard::fit()
         return;
     m_fitting = true;
     const QSize area = parentWidget()->size();
-    const int width = std::clamp(area.width() * 2 / 5, std::min(320, area.width() - 2 * kMargin), kMaxWidth);
+    // About 45 characters a line, in pixels of the body's font (presenter mode's is twice as large).
+    const int widest = std::max(kMaxWidth, QFontMetrics(m_body->font()).averageCharWidth() * 45);
+    const int width = std::clamp(area.width() * 2 / 5, std::min(320, area.width() - 2 * kMargin), widest);
     const int w = std::max(120, std::min(width, area.width() - 2 * kMargin));
     const int h = std::min(layout()->hasHeightForWidth() ? layout()->totalHeightForWidth(w) : sizeHint().height(),
                            std::max(80, area.height() - 2 * kMargin));

@@ -288,7 +288,7 @@ void TestLesson::chineseCardAndTokens()
     QVERIFY(m_window->openLesson(3));
     m_window->lesson()->setLanguage("zh_CN");
     QVERIFY(waitForStep(3));
-    QCOMPARE(m_window->lesson()->card()->titleLabel()->text(), QStringLiteral("得分：Q·Kᵀ"));
+    QCOMPARE(m_window->lesson()->card()->titleLabel()->text(), QStringLiteral("分数：Q·Kᵀ"));
     // The Chinese story is given in words: 它 is the query, 动物 the key (动物 没有 过 马路 ， 因为 它 …).
     const auto state = explorer()->state();
     const int it = tokenIndex(state->setup->queryTokens, QStringLiteral("它"));

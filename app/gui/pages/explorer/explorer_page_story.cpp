@@ -143,9 +143,10 @@ void ExplorerPage::showStory(const QString &lang)
     // After the What if panel has the story's tokens (its stateChanged receiver was connected before this one).
     connect(m_model, &ExplorerModel::stateChanged, this, [this, pronoun] { m_whatIf->choose(false, pronoun); },
             Qt::SingleShotConnection);
-    // The table is the point: shown even if closed, in front if tabbed with other docks.
+    // The table is the point: shown even if closed, in front if tabbed with other docks — but not
+    // in presenter mode (full screen), which keeps the heatmap's room and hides the editing docks.
     auto *dock = qobject_cast<QDockWidget *>(m_storyPanel->parentWidget());
-    if (dock && isVisible()) {
+    if (dock && isVisible() && !window()->isFullScreen()) {
         dock->show();
         dock->raise();
     }
