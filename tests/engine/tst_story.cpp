@@ -19,9 +19,12 @@
 #include <cmath>
 
 #include "story.h"
+#include "tensor_compare.h"
 #include "what_if.h"
 
 using namespace attnscope;
+
+using attnscope::test::maxAbsDiff;
 
 namespace {
 
@@ -33,23 +36,6 @@ QJsonObject loadCase(const QString &name)
     if (!f.open(QIODevice::ReadOnly))
         return {};
     return QJsonDocument::fromJson(f.readAll()).object();
-}
-
-/// max |m − json| over a matrix given as rows of numbers; +∞ when the shapes differ.
-double maxDiff(const Mat<double> &m, const QJsonValue &json)
-{
-    const QJsonArray rows = json.toArray();
-    if (rows.size() != m.rows())
-        return INFINITY;
-    double worst = 0;
-    for (Eigen::Index i = 0; i < m.rows(); ++i) {
-        const QJsonArray row = rows[int(i)].toArray();
-        if (row.size() != m.cols())
-            return INFINITY;
-        for (Eigen::Index j = 0; j < m.cols(); ++j)
-            worst = std::max(worst, std::abs(m(i, j) - row[int(j)].toDouble()));
-    }
-    return worst;
 }
 
 } // namespace
@@ -103,17 +89,17 @@ void TstStory::matchesNumpy()
     }
     auto setup = buildStorySetup(t);
     QVERIFY2(setup, setup ? "" : setup.error().message.c_str());
-    QCOMPARE(maxDiff(setup->x, ref["x"]), 0.0);
-    QCOMPARE(maxDiff(setup->wq, ref["wq"]), 0.0);
-    QCOMPARE(maxDiff(setup->wk, ref["wk"]), 0.0);
-    QCOMPARE(maxDiff(setup->wv, ref["wv"]), 0.0);
+    QCOMPARE(maxAbsDiff(setup->x, ref["x"]), 0.0);
+    QCOMPARE(maxAbsDiff(setup->wq, ref["wq"]), 0.0);
+    QCOMPARE(maxAbsDiff(setup->wk, ref["wk"]), 0.0);
+    QCOMPARE(maxAbsDiff(setup->wv, ref["wv"]), 0.0);
     auto r = computeExplorerHead(*setup, 0, ScaleSpec{}, 1.0);
     QVERIFY(r);
-    QVERIFY(maxDiff(setup->inputs.q[0], ref["q"]) <= kTol);
-    QVERIFY(maxDiff(setup->inputs.k[0], ref["k"]) <= kTol);
-    QVERIFY(maxDiff(r->stages.scoresRaw, ref["scores"]) <= kTol);
-    QVERIFY(maxDiff(r->stages.weights, ref["weights"]) <= kTol);
-    QVERIFY(maxDiff(r->stages.output, ref["output"]) <= kTol);
+    QVERIFY(maxAbsDiff(setup->inputs.q[0], ref["q"]) <= kTol);
+    QVERIFY(maxAbsDiff(setup->inputs.k[0], ref["k"]) <= kTol);
+    QVERIFY(maxAbsDiff(r->stages.scoresRaw, ref["scores"]) <= kTol);
+    QVERIFY(maxAbsDiff(r->stages.weights, ref["weights"]) <= kTol);
+    QVERIFY(maxAbsDiff(r->stages.output, ref["output"]) <= kTol);
     const int p = storyPronoun(t);
     QCOMPARE(p, ref["pronoun"].toInt());
     Eigen::Index best = -1;

@@ -1,6 +1,8 @@
 #pragma once
 // Tensors compared against numpy references, for the engine and command-line tests.
 
+#include <QJsonArray>
+#include <QJsonValue>
 #include <QString>
 
 #include <algorithm>
@@ -23,6 +25,24 @@ inline double maxAbsDiff(const Tensor &a, const Tensor &b)
     for (std::int64_t i = 0; i < a.numel(); ++i)
         m = std::max(m, std::abs(a.at(i) - b.at(i)));
     return m;
+}
+
+/// max |m − json| over a matrix and a numpy fixture's matrix given as rows of numbers (JSON);
+/// +∞ when the shapes differ.
+inline double maxAbsDiff(const Mat<double> &m, const QJsonValue &json)
+{
+    const QJsonArray rows = json.toArray();
+    if (rows.size() != m.rows())
+        return std::numeric_limits<double>::infinity();
+    double worst = 0;
+    for (Eigen::Index i = 0; i < m.rows(); ++i) {
+        const QJsonArray row = rows[int(i)].toArray();
+        if (row.size() != m.cols())
+            return std::numeric_limits<double>::infinity();
+        for (Eigen::Index j = 0; j < m.cols(); ++j)
+            worst = std::max(worst, std::abs(m(i, j) - row[int(j)].toDouble()));
+    }
+    return worst;
 }
 
 inline QString shapeText(const Shape &s) { return QString::fromStdString(shapeToString(s)); }

@@ -25,12 +25,14 @@
 
 #include "main_window.h"
 #include "story.h"
+#include "tensor_compare.h"
 #include "story_panel.h"
 #include "what_if_panel.h"
 #include "window_test_support.h"
 
 using namespace attnscope;
 using namespace attnscope::testsupport;
+using attnscope::test::maxAbsDiff;
 
 namespace {
 
@@ -38,22 +40,6 @@ QJsonObject loadCase(const QString &name)
 {
     QFile f(QStringLiteral(ATTNSCOPE_FIXTURE_DIR "/story/%1.json").arg(name));
     return f.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(f.readAll()).object() : QJsonObject();
-}
-
-double maxDiff(const Mat<double> &m, const QJsonValue &json)
-{
-    const QJsonArray rows = json.toArray();
-    if (rows.size() != m.rows())
-        return INFINITY;
-    double worst = 0;
-    for (Eigen::Index i = 0; i < m.rows(); ++i) {
-        const QJsonArray row = rows[int(i)].toArray();
-        if (row.size() != m.cols())
-            return INFINITY;
-        for (Eigen::Index j = 0; j < m.cols(); ++j)
-            worst = std::max(worst, std::abs(m(i, j) - row[int(j)].toDouble()));
-    }
-    return worst;
 }
 
 /// Types `text` into cell `index` of `view` as a person would: select, type, Enter.
@@ -119,7 +105,7 @@ void TestStoryWindow::storyOpensFromTheMenu()
     QCOMPARE(int(state->setup->queryTokens.size()), en["tokens"].toArray().size());
     QCOMPARE(page()->stage(), Stage::Weights);
     QCOMPARE(page()->model()->selectedQuery(), en["pronoun"].toInt()); // "it" is selected
-    QVERIFY(maxDiff(state->result.stages.weights, en["weights"]) <= 1e-12);
+    QVERIFY(maxAbsDiff(state->result.stages.weights, en["weights"]) <= 1e-12);
     QVERIFY(page()->storyPanel()->view()->isVisible());
     QCOMPARE(page()->storyPanel()->tableModel()->rowCount(), 12);
     QVERIFY2(page()->storyVerdict().contains("“animal”"), qPrintable(page()->storyVerdict()));
@@ -133,7 +119,7 @@ void TestStoryWindow::storyOpensFromTheMenu()
     const QJsonObject zh = loadCase("zh_CN");
     QCOMPARE(QString::fromStdString(page()->state()->setup->queryTokens[0]), QStringLiteral("动物"));
     QCOMPARE(page()->model()->selectedQuery(), zh["pronoun"].toInt());
-    QVERIFY(maxDiff(page()->state()->result.stages.weights, zh["weights"]) <= 1e-12);
+    QVERIFY(maxAbsDiff(page()->state()->result.stages.weights, zh["weights"]) <= 1e-12);
     QVERIFY2(page()->storyVerdict().contains("“它”") && page()->storyVerdict().contains("“动物”"),
              qPrintable(page()->storyVerdict()));
     QCOMPARE(page()->undoStack()->count(), 0); // a new input starts a new history
@@ -160,10 +146,10 @@ void TestStoryWindow::featureEditFollowsNumpyAndUndoes()
     const QJsonObject flipped = loadCase("en_street_animate");
     const auto &state = *page()->state();
     QCOMPARE(state.setup->x(street, 1), 1.0);
-    QVERIFY(maxDiff(state.setup->x, flipped["x"]) == 0);
-    QVERIFY(maxDiff(state.setup->inputs.k[0], flipped["k"]) <= 1e-12);
-    QVERIFY(maxDiff(state.result.stages.weights, flipped["weights"]) <= 1e-12);
-    QVERIFY(maxDiff(state.result.stages.output, flipped["output"]) <= 1e-12);
+    QVERIFY(maxAbsDiff(state.setup->x, flipped["x"]) == 0);
+    QVERIFY(maxAbsDiff(state.setup->inputs.k[0], flipped["k"]) <= 1e-12);
+    QVERIFY(maxAbsDiff(state.result.stages.weights, flipped["weights"]) <= 1e-12);
+    QVERIFY(maxAbsDiff(state.result.stages.output, flipped["output"]) <= 1e-12);
     QVERIFY2(page()->storyVerdict().contains("“street”"), qPrintable(page()->storyVerdict()));
     QCOMPARE(view->model()->data(view->model()->index(street, 1), Qt::DisplayRole).toString(), QStringLiteral("1"));
     QCOMPARE(page()->model()->selectedQuery(), flipped["pronoun"].toInt()); // the selection stays
@@ -177,7 +163,7 @@ void TestStoryWindow::featureEditFollowsNumpyAndUndoes()
     QCOMPARE(view->model()->data(view->model()->index(street, 1), Qt::DisplayRole).toString(), QStringLiteral("0"));
     redo->trigger();
     QVERIFY(waitForState());
-    QVERIFY(maxDiff(page()->state()->result.stages.weights, flipped["weights"]) <= 1e-12);
+    QVERIFY(maxAbsDiff(page()->state()->result.stages.weights, flipped["weights"]) <= 1e-12);
 
     // Not a number: refused, nothing recomputed, nothing to undo.
     const int steps = page()->undoStack()->count();
