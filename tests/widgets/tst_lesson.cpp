@@ -89,6 +89,7 @@ private slots:
     void stepIsRememberedAcrossWindows();
     void cardDragsAndStaysInside();
     void closeRemovesTheCard();
+    void clickerKeysStepTheLesson();
     void outOfRangeIsRefused();
 
 private:
@@ -281,6 +282,29 @@ void TestLesson::nextAndBackSetTheWindow()
     QCOMPARE(explorer()->model()->params().mask, ExplorerParams::Mask::None);
     QCOMPARE(explorer()->model()->selectedQuery(), 7);
     QCOMPARE(QSettings().value("lesson/step").toInt(), 8);
+}
+
+/// Page Down / Page Up (a clicker) move through the lesson while it is open, and step the
+/// Explorer's stages again once it is closed.
+void TestLesson::clickerKeysStepTheLesson()
+{
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    QVERIFY(m_window->openLesson(2));
+    m_window->lesson()->setLanguage("en");
+    QVERIFY(waitForStep(2));
+    QCOMPARE(explorer()->stage(), Stage::Qkv);
+    QTest::keyClick(m_window.get(), Qt::Key_PageDown);
+    QVERIFY(waitForStep(3));
+    QCOMPARE(m_window->lesson()->step(), 3);
+    QCOMPARE(explorer()->stage(), Stage::Scores);
+    QTest::keyClick(m_window.get(), Qt::Key_PageUp);
+    QVERIFY(waitForStep(2));
+    QCOMPARE(explorer()->stage(), Stage::Qkv);
+    m_window->closeLesson();
+    QVERIFY(!m_window->lesson());
+    QTest::keyClick(m_window.get(), Qt::Key_PageDown); // no lesson: the next stage
+    QCOMPARE(explorer()->stage(), Stage::Scores);
 }
 
 void TestLesson::chineseCardAndTokens()
