@@ -194,12 +194,18 @@ void TestPresenter::leavingRestoresTheWindow()
     const double appPoints = QApplication::font().pointSizeF();
     const double tokenPoints = explorer()->tokenStrip()->font().pointSizeF();
     QVERIFY(!m_window->highContrast());
+    QVERIFY(!m_window->viewOptions().fixedWeightScale); // a fresh window: each view its own range
+    explorer()->showStage(Stage::Weights);
+    QVERIFY(explorer()->heatmap()->colorRange() != std::make_pair(0.0, 1.0));
     QTest::keyClick(m_window.get(), Qt::Key_F5);
     QVERIFY(m_window->presenterMode());
     QTRY_VERIFY(m_window->isFullScreen());
+    QVERIFY(m_window->viewOptions().fixedWeightScale); // weights on 0–1 while presenting
+    QVERIFY(explorer()->heatmap()->colorRange() == std::make_pair(0.0, 1.0));
     QTest::keyClick(m_window.get(), Qt::Key_Escape);
     QVERIFY(!m_window->presenterMode());
     QTRY_VERIFY(!m_window->isFullScreen());
+    QVERIFY(!m_window->viewOptions().fixedWeightScale);
     // The width exactly; the height within 3 %: the heatmap's key labels may come back turned
     // (they turn when the plot is narrow, as it was for a moment), which makes the plot's least
     // height grow by a line (seen: 8 px of 609 at 1920 × 1080).
