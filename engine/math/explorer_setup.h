@@ -32,6 +32,9 @@ struct ExplorerSetup {
     /// then that layer's normed input and Q, K are after the bias, q_norm/k_norm and the rotation.
     std::string model;
     int layer = -1;
+    /// The names of X's columns when each means something (the story's features: noun, animate,
+    /// …); empty when they are plain dimensions.
+    std::vector<std::string> featureNames;
 };
 
 /// The explorer's parameters as one typed value: what the Parameters panel shows, and what

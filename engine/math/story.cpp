@@ -113,6 +113,7 @@ Result<ExplorerSetup> buildStorySetup(const StoryTable &table)
     ExplorerSetup s;
     s.queryTokens = s.keyTokens = table.tokens;
     s.x = s.c = table.values;
+    s.featureNames = table.features;
     Projections p = storyProjections();
     s.wq = std::move(p.wq);
     s.wk = std::move(p.wk);

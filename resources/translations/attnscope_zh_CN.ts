@@ -338,6 +338,14 @@
         <source>; the last added: a&lt;sub&gt;%1,%2&lt;/sub&gt; = %3 × v&lt;sub&gt;%2&lt;/sub&gt; (“%4”)</source>
         <translation>；最后加上的一项：a&lt;sub&gt;%1,%2&lt;/sub&gt; = %3 × v&lt;sub&gt;%2&lt;/sub&gt;（“%4”）</translation>
     </message>
+    <message>
+        <source>feature</source>
+        <translation>特征</translation>
+    </message>
+    <message>
+        <source>Inputs — each word is a row of features set by hand (the Story features dock): what it is, and where it stands in the sentence. A trained model learns such vectors instead.</source>
+        <translation>输入——每个词是一行手工设定的特征（见“故事特征”面板）：它是什么，以及它在句子中的位置。训练好的模型则是学出这样的向量。</translation>
+    </message>
 </context>
 <context>
     <name>attnscope::AttentionPage</name>

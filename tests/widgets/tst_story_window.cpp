@@ -112,6 +112,13 @@ void TestStoryWindow::storyOpensFromTheMenu()
     QVERIFY(page()->storyPanel()->findChild<QLabel *>("storyVerdict")->text().contains("“it”"));
     QVERIFY(page()->modeLine()->text().contains("Story example"));
     QCOMPARE(page()->whatIfPanel()->tokenBox()->currentIndex(), en["pronoun"].toInt()); // ready to edit q(it)
+    // The Inputs stage names X's columns by their features, and says they are set by hand.
+    page()->showStage(Stage::Inputs);
+    QCOMPARE(page()->heatmap()->content().colLabels,
+             QStringList({"noun", "animate", "place", "pronoun", "verb", "position"}));
+    QCOMPARE(page()->heatmap()->content().colAxis, QStringLiteral("feature"));
+    QVERIFY(page()->findChild<QLabel *>("stageExplanation")->text().contains("set by hand"));
+    page()->showStage(Stage::Weights);
     if (const QString dir = qEnvironmentVariable("ATTNSCOPE_STORY_SHOTS"); !dir.isEmpty())
         QVERIFY(QTest::qWaitFor([] { return false; }, 300) || m_window->grab().save(dir + "/story_en.png")); // replots are queued
 

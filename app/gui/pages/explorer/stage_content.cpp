@@ -10,6 +10,7 @@
 #include "cell_values.h"
 #include "stage_stepper.h"
 #include "stages.h"
+#include "story_panel.h"
 
 namespace attnscope {
 namespace {
@@ -60,6 +61,12 @@ std::vector<HeatmapView::Content> stageContents(const ExplorerState &s, Stage st
                     make(setup.c, QObject::tr("C: context tokens"), k, indexLabels(setup.c.cols(), "d"), QObject::tr("token"), QObject::tr("dimension"), true)};
         const QString title = setup.model.empty() ? QObject::tr("X: token embeddings")
                                                   : QObject::tr("X: layer %1's input after its norm").arg(setup.layer);
+        if (!setup.featureNames.empty() && Eigen::Index(setup.featureNames.size()) == setup.x.cols()) { // the story
+            QStringList features;
+            for (const std::string &name : setup.featureNames)
+                features << StoryTableModel::featureLabel(name);
+            return {make(setup.x, title, q, features, QObject::tr("token"), QObject::tr("feature"), true)};
+        }
         return {make(setup.x, title, q, indexLabels(setup.x.cols(), "d"), QObject::tr("token"), QObject::tr("dimension"), true)};
     }
     // Q, K, V and the later stages: the matrices of the stages' table (stages.h).
@@ -99,6 +106,8 @@ QString stageExplanation(const ExplorerState &s, Stage stage)
         if (!s.setup->model.empty())
             return QObject::tr("Inputs — layer %1 of %2: each token's hidden state after the layer's norm (d_model = %3), what Q, K and V are projected from.")
                 .arg(s.setup->layer).arg(QString::fromStdString(s.setup->model)).arg(s.setup->x.cols());
+        if (!s.setup->featureNames.empty())
+            return QObject::tr("Inputs — each word is a row of features set by hand (the Story features dock): what it is, and where it stands in the sentence. A trained model learns such vectors instead.");
         return s.setup->x.size() == 0
                    ? QObject::tr("Inputs: Q, K and V were given directly (%1 queries, %2 keys, d_k = %3).").arg(in.q[0].rows()).arg(in.k[0].rows()).arg(dk)
                    : QObject::tr("Inputs — each token becomes a vector x: hashed character n-grams (what it is) plus a sinusoidal position code (where it is).");
