@@ -14,8 +14,7 @@ namespace attnscope {
 
 class MainWindow;
 
-/// The language a new lesson's card speaks: the interface's. Until the i18n branch's
-/// attnscope::uiLanguage() is merged, "zh_CN" for a Chinese system locale, else "en".
+/// The language a new lesson's card speaks: the interface's (uiLanguage(): "en" or "zh_CN").
 QString lessonUiLanguage();
 
 /// A guided lesson open in a window: its steps (LessonContent), the step shown, and its card
