@@ -650,7 +650,7 @@ bool hasMask(const MaskSpec<S> &m)
 template <class S>
 Status computeHead(const AttentionInputs<S> &in, const AttentionOptions &opt, std::size_t h, HeadResult<S> &out)
 {
-    const std::size_t g = h * in.k.size() / in.q.size();
+    const std::size_t g = in.kvHeadOf(h);
     const Mat<S> &q = in.q[h];
     const Mat<S> &k = in.k[g];
     const Mat<S> &v = in.v[g];

@@ -74,6 +74,10 @@ template <class S>
 struct AttentionInputs {
     std::vector<Mat<S>> q, k, v;
     MaskSpec<S> mask;
+
+    /// The key/value head that query head `h` reads: with grouped-query attention, q.size() /
+    /// k.size() consecutive query heads share one.
+    std::size_t kvHeadOf(std::size_t h) const { return h * k.size() / q.size(); }
 };
 
 template <class S>

@@ -38,7 +38,7 @@ CellExplanation explainCell(const ExplorerSetup &setup, int head, const ScaleSpe
     const auto &in = setup.inputs;
     const std::size_t h = std::size_t(head);
     assert(h < in.q.size());
-    const std::size_t g = h * in.k.size() / in.q.size();
+    const std::size_t g = in.kvHeadOf(h);
     const Eigen::Index tk = in.k[g].rows();
     CellExplanation e;
     e.stage = stage;

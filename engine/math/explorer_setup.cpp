@@ -34,7 +34,7 @@ Result<ExplorerResult> computeExplorerHead(const ExplorerSetup &setup, int head,
                                                        std::to_string(in.q.size()) + ")");
     // One head through the same pipeline: its Q, the K/V head it reads, and its mask.
     AttentionInputs<double> one;
-    const std::size_t g = std::size_t(head) * in.k.size() / in.q.size();
+    const std::size_t g = in.kvHeadOf(std::size_t(head));
     one.q = {in.q[std::size_t(head)]};
     one.k = {in.k[g]};
     one.v = {in.v[g]};

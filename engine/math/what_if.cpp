@@ -14,7 +14,7 @@ Result<ExplorerSetup> applyOverrides(const ExplorerSetup &setup, const std::vect
         const std::string what = query ? "query" : "key";
         if (o.head < 0 || o.head >= int(in.q.size()))
             return makeError(Error::Code::BadArgument, "what if: head " + std::to_string(o.head) + " does not exist");
-        const std::size_t g = query ? std::size_t(o.head) : std::size_t(o.head) * in.k.size() / in.q.size();
+        const std::size_t g = query ? std::size_t(o.head) : in.kvHeadOf(std::size_t(o.head));
         Mat<double> &m = query ? in.q[std::size_t(o.head)] : in.k[g];
         if (o.token < 0 || o.token >= m.rows())
             return makeError(Error::Code::BadArgument, "what if: " + what + " token " + std::to_string(o.token) +
