@@ -9,26 +9,6 @@ namespace {
 
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
 
-/// Softmax of each row of `s` (−∞ entries get 0); a row with no finite entry is all 0.
-Mat<double> softmaxRows(const Mat<double> &s)
-{
-    Mat<double> a = Mat<double>::Zero(s.rows(), s.cols());
-    for (Eigen::Index i = 0; i < s.rows(); ++i) {
-        double mx = kNegInf;
-        for (Eigen::Index j = 0; j < s.cols(); ++j)
-            mx = std::max(mx, s(i, j));
-        if (!std::isfinite(mx))
-            continue;
-        double sum = 0;
-        for (Eigen::Index j = 0; j < s.cols(); ++j) {
-            a(i, j) = std::isfinite(s(i, j)) ? std::exp(s(i, j) - mx) : 0.0;
-            sum += a(i, j);
-        }
-        a.row(i) /= sum;
-    }
-    return a;
-}
-
 double populationStd(const Mat<double> &s)
 {
     double sum = 0, sumSq = 0;
@@ -76,7 +56,9 @@ ScaleComparison compareScalings(const Mat<double> &raw, const BoolMat &blocked, 
             for (Eigen::Index j = 0; j < raw.cols(); ++j)
                 if ((blocked.size() != 0 && blocked(i, j)) || !std::isfinite(raw(i, j)))
                     var.scaled(i, j) = kNegInf;
-        var.weights = softmaxRows(var.scaled);
+        var.weights = var.scaled;
+        std::vector<std::int64_t> fullyMasked; // their rows are all 0, as the entropy wants
+        softmaxRowsInPlace<double>(var.weights, fullyMasked);
         var.rowEntropyBits.resize(std::size_t(raw.rows()));
         for (Eigen::Index i = 0; i < raw.rows(); ++i) {
             const Eigen::RowVectorXd row = var.weights.row(i);
