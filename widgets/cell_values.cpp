@@ -1,5 +1,6 @@
 #include "cell_values.h"
 
+#include <QLocale>
 #include <QObject>
 
 #include <cmath>
@@ -50,6 +51,18 @@ QString cellValueText(double v, bool masked, int digits, bool signedPlus)
     if (signedPlus && v >= 0)
         text.prepend(QLatin1Char('+'));
     return text;
+}
+
+std::optional<double> typedCellValue(const QString &text)
+{
+    const QString t = text.trimmed();
+    bool ok = false;
+    double v = QLocale().toDouble(t, &ok);
+    if (!ok)
+        v = t.toDouble(&ok);
+    if (!ok || !std::isfinite(v))
+        return std::nullopt;
+    return v;
 }
 
 } // namespace attnscope

@@ -7,6 +7,8 @@
 #include <QColor>
 #include <QString>
 
+#include <optional>
+
 #include <Eigen/Core>
 
 namespace attnscope {
@@ -34,5 +36,9 @@ QString specialCellName(CellKind kind);
 /// A cell's value for hover texts: `v` with `digits` significant digits ('g'), or the name of
 /// its special kind. `signedPlus` writes a '+' before non-negative finite values (differences).
 QString cellValueText(double v, bool masked = false, int digits = 5, bool signedPlus = false);
+
+/// A number typed into a table cell by hand: in the locale's form ("0,5" in German) or C's
+/// ("0.5" in any locale), spaces around it ignored; nullopt when it is not a finite number.
+std::optional<double> typedCellValue(const QString &text);
 
 } // namespace attnscope

@@ -1,13 +1,12 @@
 #include "story_panel.h"
 
 #include <QHeaderView>
-#include <QLocale>
 #include <QLabel>
 #include <QPushButton>
 #include <QTableView>
 #include <QVBoxLayout>
 
-#include <cmath>
+#include "cell_values.h"
 
 namespace attnscope {
 
@@ -60,13 +59,11 @@ bool StoryTableModel::setData(const QModelIndex &index, const QVariant &value, i
 {
     if (!m_table || !index.isValid() || role != Qt::EditRole)
         return false;
-    bool ok = false;
-    const double v = QLocale().toDouble(value.toString().trimmed(), &ok);
-    const double c = ok ? v : value.toString().trimmed().toDouble(&ok); // "0.5" in any locale
-    if (!ok || !std::isfinite(c))
+    const std::optional<double> c = typedCellValue(value.toString());
+    if (!c)
         return false;
-    if (c != m_table->values(index.row(), index.column()))
-        emit cellEdited(index.row(), index.column(), c);
+    if (*c != m_table->values(index.row(), index.column()))
+        emit cellEdited(index.row(), index.column(), *c);
     return true;
 }
 

@@ -5,14 +5,13 @@
 #include <QFormLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QLocale>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSignalBlocker>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
-#include <cmath>
+#include "cell_values.h"
 
 namespace attnscope {
 
@@ -135,14 +134,12 @@ void WhatIfPanel::onItemChanged(int col)
     if (!m_setup)
         return;
     QTableWidgetItem *changed = m_values->item(0, col);
-    bool ok = false;
-    double v = QLocale().toDouble(changed->text().trimmed(), &ok);
-    if (!ok)
-        v = changed->text().trimmed().toDouble(&ok);
-    if (!ok || !std::isfinite(v)) { // not a number: the old value comes back
+    const std::optional<double> typed = typedCellValue(changed->text());
+    if (!typed) { // not a number: the old value comes back
         fillValues();
         return;
     }
+    const double v = *typed;
     if (v == changed->data(Qt::UserRole).toDouble()) { // the same number typed again: nothing to do
         fillValues();
         return;
