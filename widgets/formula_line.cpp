@@ -13,29 +13,39 @@ struct Piece {
     bool highlightedIn(Stage s) const { return std::find(stages.begin(), stages.end(), s) != stages.end(); }
 };
 
-QString scaleHtml(const ScaleSpec &scale, double temperature)
+/// The scaling as the formula writes it, in HTML and in plain text.
+struct ScaleWritten {
+    QString html, plain;
+};
+
+ScaleWritten scaleWritten(const ScaleSpec &scale, double temperature)
 {
-    QString s;
+    ScaleWritten w;
     switch (scale.mode) {
-    case ScaleSpec::Mode::Sqrt: s = QStringLiteral(" / √d<sub>k</sub>"); break;
-    case ScaleSpec::Mode::Dim: s = QStringLiteral(" / d<sub>k</sub>"); break;
-    case ScaleSpec::Mode::None: s = QStringLiteral(" · 1"); break;
-    case ScaleSpec::Mode::Custom: s = QStringLiteral(" × %1").arg(scale.custom, 0, 'g', 4); break;
+    case ScaleSpec::Mode::Sqrt: w = {QStringLiteral(" / √d<sub>k</sub>"), QStringLiteral("/√d_k")}; break;
+    case ScaleSpec::Mode::Dim: w = {QStringLiteral(" / d<sub>k</sub>"), QStringLiteral("/d_k")}; break;
+    case ScaleSpec::Mode::None: w = {QStringLiteral(" · 1"), QStringLiteral("·1")}; break;
+    case ScaleSpec::Mode::Custom:
+        w = {QStringLiteral(" × %1").arg(scale.custom, 0, 'g', 4), QStringLiteral("×%1").arg(scale.custom, 0, 'g', 4)};
+        break;
     }
-    if (temperature != 1)
-        s += QStringLiteral(" / τ");
-    return s;
+    if (temperature != 1) {
+        w.html += QStringLiteral(" / τ");
+        w.plain += QStringLiteral("/τ");
+    }
+    return w;
 }
 
 std::vector<Piece> pieces(const ScaleSpec &scale, double temperature)
 {
     using S = Stage;
     const QString sub = QStringLiteral("<sub>%1</sub>");
+    const ScaleWritten scaling = scaleWritten(scale, temperature);
     return {
         {QStringLiteral("softmax("), QStringLiteral("softmax("), {S::Weights}},
         {QStringLiteral("Q"), QStringLiteral("Q"), {S::Qkv, S::Scores}},
         {QStringLiteral("K<sup>T</sup>"), QStringLiteral("Kᵀ"), {S::Qkv, S::Scores}},
-        {scaleHtml(scale, temperature), FormulaLine::scaleText(scale, temperature), {S::Scaled}},
+        {scaling.html, scaling.plain, {S::Scaled}},
         {QStringLiteral(" + M"), QStringLiteral("+ M"), {S::Masked}},
         {QStringLiteral(")"), QStringLiteral(")"), {S::Weights}},
         {QStringLiteral(" · "), QStringLiteral("·"), {S::Output}},
@@ -91,16 +101,7 @@ void FormulaLine::refresh()
 
 QString FormulaLine::scaleText(const ScaleSpec &scale, double temperature)
 {
-    QString s;
-    switch (scale.mode) {
-    case ScaleSpec::Mode::Sqrt: s = QStringLiteral("/√d_k"); break;
-    case ScaleSpec::Mode::Dim: s = QStringLiteral("/d_k"); break;
-    case ScaleSpec::Mode::None: s = QStringLiteral("·1"); break;
-    case ScaleSpec::Mode::Custom: s = QStringLiteral("×%1").arg(scale.custom, 0, 'g', 4); break;
-    }
-    if (temperature != 1)
-        s += QStringLiteral("/τ");
-    return s;
+    return scaleWritten(scale, temperature).plain;
 }
 
 QString FormulaLine::highlightedText(Stage stage, const ScaleSpec &scale, double temperature)
