@@ -269,8 +269,6 @@ void MainWindow::enterPresenterMode()
     showPageDocks();
     const QScreen *on = screen() ? screen() : QGuiApplication::primaryScreen();
     const QSize screenSize = on ? on->geometry().size() : QSize(1024, 768);
-    m_highContrast = true;
-    m_highContrastAction->setChecked(true);
     setHighContrast(true);
     m_savedFixedWeightScale = m_fixedScaleAction->isChecked();
     setFixedWeightScale(true); // weights comparable across views and steps: the √d_k lesson shows
@@ -293,8 +291,7 @@ void MainWindow::leavePresenterMode()
 {
     m_presenter = false;
     setBlanked(false);
-    m_highContrast = m_savedHighContrast;
-    applyTextScale(1.0);
+    m_textScale = 1.0; // the fonts as they were, applied once by setHighContrast
     setHighContrast(m_savedHighContrast);
     setFixedWeightScale(m_savedFixedWeightScale);
     m_presenterBar->setVisible(false);
