@@ -143,6 +143,60 @@ Status readModelParts(TensorFile &file, const std::string &path, AttentionBundle
     return okStatus();
 }
 
+/// q, k and v: each either one array [L, H, T, d] or one per layer `q.0` … `q.{L−1}` [H, T, d_l]
+/// (head sizes that differ between layers); all three or none; T fits the attention, the key
+/// heads divide the query heads, and a layer's q and k share d.
+Status readQkv(TensorFile &file, const std::string &path, AttentionBundle &b)
+{
+    const auto bad = [&](const std::string &problem) { return bundleError(path, problem); };
+    const std::int64_t L = b.layers();
+    for (auto [slot, key] : {std::pair{&b.q, "q"}, {&b.k, "k"}, {&b.v, "v"}}) {
+        const std::string name = key;
+        if (file.has(name)) {
+            auto t = file.read(name);
+            if (!t)
+                return t.error();
+            if (t->rank() != 4 || t->shape[0] != L)
+                return bad(name + " must be [L, H, T, d] with L = " + std::to_string(L) + ", not " + shapeToString(t->shape));
+            for (std::int64_t l = 0; l < L; ++l)
+                slot->push_back(layerOf(*t, l));
+            if (file.has(name + ".0"))
+                return bad("holds both " + name + " and " + name + ".0: q, k and v are one array or one per layer, not both");
+            continue;
+        }
+        for (std::int64_t l = 0; file.has(name + "." + std::to_string(l)); ++l) {
+            const std::string member = name + "." + std::to_string(l);
+            if (l >= L)
+                return bad("has " + member + " but the attention has " + std::to_string(L) + " layers (" + name + ".0 … " +
+                           name + "." + std::to_string(L - 1) + ")");
+            auto t = file.read(member);
+            if (!t)
+                return t.error();
+            if (t->rank() != 3)
+                return bad(member + " must be [H, T, d], not " + shapeToString(t->shape));
+            slot->push_back(std::move(t.value()));
+        }
+        if (!slot->empty() && std::int64_t(slot->size()) != L)
+            return bad("has " + name + ".0 … " + name + "." + std::to_string(slot->size() - 1) + " but the attention has " +
+                       std::to_string(L) + " layers");
+    }
+    if (b.q.empty() && b.k.empty() && b.v.empty())
+        return okStatus();
+    if (b.q.empty() || b.k.empty() || b.v.empty())
+        return bad("has only some of q, k and v: the stages need all three");
+    for (std::int64_t l = 0; l < L; ++l) {
+        const Shape &q = b.q[std::size_t(l)].shape, &k = b.k[std::size_t(l)].shape, &v = b.v[std::size_t(l)].shape;
+        const std::string at = " (layer " + std::to_string(l) + ": q " + shapeToString(q) + ", k " + shapeToString(k) +
+                               ", v " + shapeToString(v) + ")";
+        if (q[0] != b.heads() || q[1] != b.queries() || k[1] != b.keys() || v[1] != b.keys())
+            return bad("q must be [H = " + std::to_string(b.heads()) + ", Tq = " + std::to_string(b.queries()) +
+                       ", d] and k, v [H_kv, Tk = " + std::to_string(b.keys()) + ", d]" + at);
+        if (k[0] < 1 || k[0] != v[0] || q[0] % k[0] != 0 || q[2] != k[2] || q[2] < 1)
+            return bad("k and v must have the same number of heads, dividing q's, and q and k the same d" + at);
+    }
+    return okStatus();
+}
+
 } // namespace
 
 bool layerIsCausal(const AttentionBundle &b, std::int64_t layer)
@@ -194,17 +248,8 @@ Result<AttentionBundle> readAttentionBundle(const std::string &spec)
     if (b.keyTokens.empty() && b.queries() == b.keys())
         b.keyTokens = b.tokens;
 
-    for (auto [slot, key] : {std::pair{&b.q, "q"}, {&b.k, "k"}, {&b.v, "v"}}) {
-        if (!file.has(key))
-            continue;
-        auto t = file.read(key);
-        if (!t)
-            return t.error();
-        if (t->rank() != 4 || t->shape[0] != b.layers())
-            return bundleError(path, std::string(key) + " must be [L, H, T, d] with L = " + std::to_string(b.layers()) +
-                                         ", not " + shapeToString(t->shape));
-        *slot = std::move(t.value());
-    }
+    if (auto st = readQkv(file, path, b); !st)
+        return st.error();
     if (auto st = readImageGrid(file, path, b); !st)
         return st.error();
     if (auto st = readCausal(file, path, b); !st)

@@ -19,7 +19,7 @@ namespace {
 struct Member {
     std::string name;
     const Tensor *tensor = nullptr;
-    Tensor owned; ///< small tensors made here (input_ids, image_grid, causal)
+    Tensor owned; ///< tensors made here (input_ids, image_grid, causal, q/k/v stacked)
     std::vector<std::string> strings;
     bool isStrings = false;
 };
@@ -52,9 +52,17 @@ std::vector<Member> membersOf(const AttentionBundle &b, bool npz)
         out.push_back({"tokens", nullptr, {}, b.tokens, true});
     if (npz && !b.keyTokens.empty() && b.keyTokens != b.tokens)
         out.push_back({"key_tokens", nullptr, {}, b.keyTokens, true});
-    for (auto [slot, name] : {std::pair{&b.q, "q"}, {&b.k, "k"}, {&b.v, "v"}, {&b.inputs, "x"}})
-        if (*slot)
-            tensor(name, **slot);
+    // q, k, v as one [L, H, T, d] array when every layer's are alike, else one array per layer.
+    for (auto [layers, name] : {std::pair{&b.q, "q"}, {&b.k, "k"}, {&b.v, "v"}}) {
+        if (auto stacked = stackLayers(*layers)) {
+            owned(name, std::move(*stacked));
+            continue;
+        }
+        for (std::size_t l = 0; l < layers->size(); ++l)
+            out.push_back({std::string(name) + "." + std::to_string(l), &(*layers)[l], {}, {}, false});
+    }
+    if (b.inputs)
+        tensor("x", *b.inputs);
     if (!b.inputIds.empty())
         owned("input_ids", int64Tensor(b.inputIds));
     if (b.gridRows > 0)

@@ -5,7 +5,8 @@
 //
 //   attentions  [L, H, Tq, Tk] (fewer leading dimensions allowed)      required
 //   tokens, key_tokens  .npz: `<U…` arrays; .safetensors: JSON lists under __metadata__
-//   q, k, v     [L, H, T, d] per layer, so that the stages can be recomputed   optional
+//   q, k, v     [L, H, T, d], or per layer q.0 … q.{L−1} [H, T, d_l] when the
+//               layers' head sizes differ, so that the stages can be recomputed  optional
 //   image_grid  [rows, cols]: the keys are image patches (Tk = rows·cols, or rows·cols + 1
 //               with a leading [CLS] key)                                      optional
 
@@ -24,7 +25,9 @@ struct AttentionBundle {
     Tensor attentions; ///< always [L, H, Tq, Tk]: missing leading dimensions are added as 1
     std::vector<std::string> tokens;    ///< Tq entries, or empty
     std::vector<std::string> keyTokens; ///< Tk entries; the query tokens when Tq == Tk and none given
-    std::optional<Tensor> q, k, v;      ///< [L, H, T, d] when present
+    /// q, k, v layer by layer: q[l] is [H, Tq, d_l], k[l] and v[l] are [H_kv, Tk, d_l] (H_kv
+    /// divides H: grouped-query heads). Empty when the bundle has none; else L entries each.
+    std::vector<Tensor> q, k, v;
     int gridRows = 0, gridCols = 0;     ///< image_grid, 0 when absent
     bool leadingClsKey = false;         ///< Tk == rows·cols + 1
     /// Whether the model masked causally, when the file says: the metadata entry `causal`
@@ -42,6 +45,13 @@ struct AttentionBundle {
     std::int64_t heads() const { return attentions.shape[1]; }
     std::int64_t queries() const { return attentions.shape[2]; }
     std::int64_t keys() const { return attentions.shape[3]; }
+    bool hasQkv() const { return !q.empty() && !k.empty() && !v.empty(); }
 };
+
+/// Layer `layer` of `t` [L, H, T, d]: a copy [H, T, d]. Requires rank 4 and 0 <= layer < L.
+Tensor layerOf(const Tensor &t, std::int64_t layer);
+/// The per-layer tensors stacked into [L, …] when they share dtype and shape (the 4-D form of a
+/// bundle's q, k or v); nothing when they differ or `layers` is empty.
+std::optional<Tensor> stackLayers(const std::vector<Tensor> &layers);
 
 } // namespace attnscope

@@ -90,10 +90,10 @@ void keepLayerInputs(RunContext &ctx, const ModelInfo &i, int layer, const Mat<f
     const std::int64_t T = ctx.tokens, H = i.heads, Hkv = i.kvHeads, hd = i.headDim;
     if (ctx.options.keepQkv) {
         for (std::int64_t h = 0; h < H; ++h)
-            putColumns(*b.q, (layer * H + h) * T * hd, q, h * hd, hd);
+            putColumns(b.q[std::size_t(layer)], h * T * hd, q, h * hd, hd);
         for (std::int64_t h = 0; h < Hkv; ++h) {
-            putColumns(*b.k, (layer * Hkv + h) * T * hd, k, h * hd, hd);
-            putColumns(*b.v, (layer * Hkv + h) * T * hd, v, h * hd, hd);
+            putColumns(b.k[std::size_t(layer)], h * T * hd, k, h * hd, hd);
+            putColumns(b.v[std::size_t(layer)], h * T * hd, v, h * hd, hd);
         }
     }
     if (ctx.options.keepInputs)
@@ -110,9 +110,9 @@ void prepareBundle(RunContext &ctx, const ModelConfig &c)
     b.path.clear();
     b.attentions = zeros({L, H, T, T});
     if (ctx.options.keepQkv) {
-        b.q = zeros({L, H, T, hd});
-        b.k = zeros({L, Hkv, T, hd});
-        b.v = zeros({L, Hkv, T, hd});
+        b.q.assign(std::size_t(L), zeros({H, T, hd}));
+        b.k.assign(std::size_t(L), zeros({Hkv, T, hd}));
+        b.v.assign(std::size_t(L), zeros({Hkv, T, hd}));
     }
     if (ctx.options.keepInputs)
         b.inputs = zeros({L, T, std::int64_t(i.hidden)});

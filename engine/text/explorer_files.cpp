@@ -72,7 +72,7 @@ Result<ExplorerFile> fromBundle(const std::string &path, int layer)
 
 Result<ExplorerSetup> setupFromBundle(const AttentionBundle &b, int layer)
 {
-    if (!b.q || !b.k || !b.v)
+    if (!b.hasQkv())
         return makeError(Error::Code::Unsupported,
                          b.path + ": holds attention weights but no q, k and v to recompute the stages from");
     const std::int64_t l = layer < 0 ? b.layers() - 1 : layer;
@@ -80,16 +80,8 @@ Result<ExplorerSetup> setupFromBundle(const AttentionBundle &b, int layer)
         return makeError(Error::Code::BadArgument, b.path + ": has " + std::to_string(b.layers()) + " layers, not " +
                                                        std::to_string(l + 1));
     AttentionRequest req;
-    for (auto [slot, t, name] : {std::tuple{&req.q, &*b.q, "q"}, {&req.k, &*b.k, "k"}, {&req.v, &*b.v, "v"}}) {
-        // [L, H, T, d] → the layer's [H, T, d]
-        Tensor slice;
-        slice.dtype = t->dtype;
-        slice.shape = {t->shape[1], t->shape[2], t->shape[3]};
-        const std::size_t bytes = std::size_t(t->shape[1] * t->shape[2] * t->shape[3]) * dtypeSize(t->dtype);
-        slice.bytes.assign(t->bytes.begin() + std::ptrdiff_t(std::size_t(l) * bytes),
-                           t->bytes.begin() + std::ptrdiff_t(std::size_t(l + 1) * bytes));
-        *slot = NamedTensor{b.path + ":" + name, std::move(slice)};
-    }
+    for (auto [slot, layers, name] : {std::tuple{&req.q, &b.q, "q"}, {&req.k, &b.k, "k"}, {&req.v, &b.v, "v"}})
+        *slot = NamedTensor{b.path + ":" + name, (*layers)[std::size_t(l)]};
     auto setup = setupFromRequest(req, b.tokens, b.keyTokens);
     if (!setup)
         return setup.error();

@@ -673,19 +673,17 @@ void TstFormats::bundles()
     QCOMPARE(b->gridRows, grid[0].toInt());
     QCOMPARE(b->gridCols, grid[1].toInt());
     QCOMPARE(b->leadingClsKey, expected["cls"].toBool());
-    QCOMPARE(b->q.has_value(), expected["qkv"].toBool());
-    QCOMPARE(b->k.has_value(), expected["qkv"].toBool());
-    QCOMPARE(b->v.has_value(), expected["qkv"].toBool());
+    QCOMPARE(b->hasQkv(), expected["qkv"].toBool());
     QCOMPARE(b->causal.has_value(), expected.contains("causal"));
     if (b->causal)
         QCOMPARE(*b->causal, expected["causal"].toBool());
     QCOMPARE(layerIsCausal(*b, 0), expected["layer0_causal"].toBool());
-    if (b->q) {
+    if (b->hasQkv()) {
         const QJsonObject qkv = readManifest(kDir + "/bundles/expected.json")["qkv_hex"].toObject();
-        QCOMPARE(hexOf(b->q->bytes), qkv["q"].toString().toLatin1());
-        QCOMPARE(hexOf(b->k->bytes), qkv["k"].toString().toLatin1());
-        QCOMPARE(hexOf(b->v->bytes), qkv["v"].toString().toLatin1());
-        QCOMPARE(shapeString(b->q->shape), QString("[2, 3, 5, 4]"));
+        QCOMPARE(hexOf(stackLayers(b->q)->bytes), qkv["q"].toString().toLatin1());
+        QCOMPARE(hexOf(stackLayers(b->k)->bytes), qkv["k"].toString().toLatin1());
+        QCOMPARE(hexOf(stackLayers(b->v)->bytes), qkv["v"].toString().toLatin1());
+        QCOMPARE(shapeString(stackLayers(b->q)->shape), QString("[2, 3, 5, 4]"));
     }
     // The bundle's path is the file's, never the spec.
     QVERIFY(!qs(b->path).contains(".npz:") && QFile::exists(qs(b->path)));

@@ -27,6 +27,18 @@ inline double maxAbsDiff(const Tensor &a, const Tensor &b)
     return m;
 }
 
+/// maxAbsDiff layer by layer (a bundle's q, k or v); +∞ when the layer counts or shapes differ or
+/// there are none.
+inline double maxAbsDiff(const std::vector<Tensor> &a, const std::vector<Tensor> &b)
+{
+    if (a.size() != b.size() || a.empty())
+        return std::numeric_limits<double>::infinity();
+    double m = 0;
+    for (std::size_t l = 0; l < a.size(); ++l)
+        m = std::max(m, maxAbsDiff(a[l], b[l]));
+    return m;
+}
+
 /// max |m − json| over a matrix and a numpy fixture's matrix given as rows of numbers (JSON);
 /// +∞ when the shapes differ.
 inline double maxAbsDiff(const Mat<double> &m, const QJsonValue &json)

@@ -351,7 +351,7 @@ void ExplorerPage::setModelMode(const QString &description, bool imageModel)
 
 void ExplorerPage::followInput(const PageInput &input)
 {
-    if (input.kind == SessionState::InputKind::Model && input.bundle && input.bundle->q) {
+    if (input.kind == SessionState::InputKind::Model && input.bundle && input.bundle->hasQkv()) {
         // The next run of the same model keeps the layer and head looked at.
         const AttentionBundle *old = m_model->bundle();
         const bool same = old && old->model == input.bundle->model && old->layers() == input.bundle->layers();
@@ -368,7 +368,7 @@ void ExplorerPage::followInput(const PageInput &input)
         }
         return;
     }
-    if (input.kind == SessionState::InputKind::Bundle && input.bundle && input.bundle->q) {
+    if (input.kind == SessionState::InputKind::Bundle && input.bundle && input.bundle->hasQkv()) {
         QString error;
         if (!m_model->useBundle(input.bundle, -1, &error))
             emit statusMessage(error, 8000);
