@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "bundle.h"
 #include "cli_common.h"
 #include "tensor_file.h"
 
@@ -9,7 +10,7 @@ namespace attnscope::cli {
 
 const char *const kAttentionInputUsage =
     R"((--q TENSOR --k TENSOR --v TENSOR | --x TENSOR --wq TENSOR --wk TENSOR --wv TENSOR [--context TENSOR])
-    [--heads N] [--batch B] [--scale sqrt|dim|none|NUMBER]
+    [--heads N] [--batch B | --layer L] [--scale sqrt|dim|none|NUMBER]
     [--mask causal|TENSOR] [--key-padding TENSOR] [--attention-mask TENSOR]
     [--precision f32|f64] [--memory-budget SIZE])";
 
@@ -24,7 +25,10 @@ void addAttentionInputOptions(QCommandLineParser &p)
     addValueOption(p, "wv", "Value projection [d_model, d_v].", "TENSOR");
     addValueOption(p, "context", "The keys' sequence C [Tk, d_model] for cross-attention (default: X).", "TENSOR");
     addValueOption(p, "heads", "Split 2-D inputs into N heads of d/N columns (as nn.MultiheadAttention).", "N");
-    addValueOption(p, "batch", "The batch item of 4-D inputs and of masks with a batch axis (default 0).", "B");
+    addValueOption(p, "batch", "The batch item of 4-D inputs and of masks with a batch axis (default 0); not for a "
+                   "bundle's q, k, v (--layer).", "B");
+    addValueOption(p, "layer", "The layer of a bundle's q, k and v (a file holding attentions; 0-based, default the last).",
+                   "L");
     addValueOption(p, "scale", "sqrt = 1/√d_k (default), dim = 1/d_k, none, or a multiplier.", "MODE");
     addValueOption(p, "mask", "causal (top-left aligned), or a TENSOR [Tq, Tk], [H, Tq, Tk] or [B, H, Tq, Tk] "
                   "(bool/int: non-zero = may attend; float: added to the scores).", "MASK");
@@ -44,6 +48,50 @@ Error withBudgetHint(Error e)
     if (e.code == Error::Code::OverBudget)
         e.message += " (set the budget with --memory-budget)";
     return e;
+}
+
+/// --q, --k and --v: from a bundle (a file holding `attentions`) one layer, picked by --layer, its
+/// [L, H, T, d] never taken for [B, H, T, d]; from any other file the tensor as it is, a leading
+/// fourth axis being a batch (--batch).
+Status readQkvOptions(const QCommandLineParser &p, AttentionRequest &req)
+{
+    const auto bad = [](const std::string &message) { return makeError(Error::Code::BadArgument, message); };
+    std::optional<std::int64_t> layer;
+    if (p.isSet("layer")) {
+        auto l = integerOption(p, "layer", 0, 0, std::numeric_limits<std::int32_t>::max());
+        if (!l)
+            return l.error();
+        layer = l.value();
+    }
+    bool anyBundle = false;
+    std::string plainFile;
+    for (auto [name, slot] : {std::pair{"q", &req.q}, {"k", &req.k}, {"v", &req.v}}) {
+        const QString spec = p.value(QString::fromLatin1(name));
+        if (!p.isSet(QString::fromLatin1(name)) || spec.isEmpty() ||
+            !isBundleFile(splitTensorSpec(spec.toStdString()).first)) {
+            if (p.isSet(QString::fromLatin1(name)))
+                plainFile = spec.toStdString();
+            auto t = optionalTensor(p, QString::fromLatin1(name));
+            if (!t)
+                return withBudgetHint(t.error());
+            *slot = std::move(t.value());
+            continue;
+        }
+        if (p.isSet("batch"))
+            return bad("--batch: " + spec.toStdString() + " is a bundle, whose q, k and v are [L, H, T, d]: pick the layer "
+                                                          "with --layer L (0-based, default the last)");
+        auto t = readBundleLayer(spec.toStdString(), layer);
+        if (!t)
+            return withBudgetHint(t.error());
+        warnAll(t->warnings);
+        *slot = std::move(t.value());
+        anyBundle = true;
+    }
+    if (layer && !anyBundle)
+        return bad("--layer picks the layer of a bundle's q, k and v (a file holding attentions)" +
+                   (plainFile.empty() ? std::string() : ", and " + plainFile + " is not one") +
+                   "; the first of four axes of any other tensor is a batch: --batch B");
+    return okStatus();
 }
 
 } // namespace
@@ -77,7 +125,9 @@ Result<AttentionInputOptions> readAttentionInputOptions(const QCommandLineParser
     if (!batchIndex)
         return batchIndex.error();
     req.batch = batchIndex.value();
-    for (auto [name, slot] : {std::pair{"q", &req.q}, {"k", &req.k}, {"v", &req.v}, {"x", &req.x}, {"wq", &req.wq},
+    if (auto st = readQkvOptions(p, req); !st)
+        return st.error();
+    for (auto [name, slot] : {std::pair{"x", &req.x}, {"wq", &req.wq},
                               {"wk", &req.wk}, {"wv", &req.wv}, {"context", &req.context}, {"key-padding", &req.keyPadding},
                               {"attention-mask", &req.attentionMask}}) {
         auto t = optionalTensor(p, QString::fromLatin1(name));

@@ -18,7 +18,7 @@ namespace attnscope::cli {
 namespace {
 
 const char *kUsage = R"(Usage: attnscope-cli attention (--q TENSOR --k TENSOR --v TENSOR | --x TENSOR --wq TENSOR --wk TENSOR --wv TENSOR [--context TENSOR])
-    [--heads N] [--batch B] [--scale sqrt|dim|none|NUMBER]
+    [--heads N] [--batch B | --layer L] [--scale sqrt|dim|none|NUMBER]
     [--mask causal|TENSOR] [--key-padding TENSOR] [--attention-mask TENSOR] [--precision f32|f64]
     [--scores-out FILE.npy] [--weights-out FILE.npy] [--output-out FILE.npy]
     [--memory-budget SIZE]
@@ -35,6 +35,10 @@ Shapes (indices are 0-based everywhere):
   query head h reads key/value head floor(h·Hkv/Hq).
   --x [Tq, d_model], --context [Tk, d_model] (default: X), --wq/--wk [d_model, d_k],
   --wv [d_model, d_v]: Q = X·Wq, K = C·Wk, V = C·Wv.
+  From an attention bundle (a file holding `attentions`), FILE:q, FILE:k and FILE:v are one
+  layer of its q, k, v ([L, H, T, d], or per layer q.0 … q.{L-1} when the layers' head sizes
+  differ): --layer L picks it (default the last); --batch is refused there. In any other file
+  the first of four axes is a batch (--batch B, default 0) and --layer is refused.
 
 Masks (they combine; --mask may be given twice, as causal and a TENSOR):
   causal            query i may attend keys 0..i, top-left aligned (also when Tq != Tk,

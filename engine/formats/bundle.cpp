@@ -215,6 +215,70 @@ bool layerIsCausal(const AttentionBundle &b, std::int64_t layer)
     return true;
 }
 
+bool isBundleFile(const std::string &path)
+{
+    auto file = openTensorFile(path);
+    return file && (*file)->has("attentions");
+}
+
+Result<NamedTensor> readBundleLayer(const std::string &spec, std::optional<std::int64_t> layer)
+{
+    const auto [path, requested] = splitTensorSpec(spec);
+    auto opened = openTensorFile(path);
+    if (!opened)
+        return opened.error();
+    TensorFile &file = **opened;
+    const auto bad = [&](const std::string &problem) { return makeError(Error::Code::BadArgument, spec + ": " + problem); };
+    if (requested.empty())
+        return bad("name the array: " + path + ":q, " + path + ":k or " + path + ":v");
+    const auto withLayer = [&](Tensor t, std::int64_t l) {
+        return NamedTensor{spec + ", layer " + std::to_string(l), std::move(t), file.warningsFor(requested)};
+    };
+    // One per-layer array named directly: q.3 is layer 3.
+    const auto dot = requested.rfind('.');
+    if (!file.has(requested + ".0") && dot != std::string::npos && file.has(requested)) {
+        const std::string digits = requested.substr(dot + 1);
+        if (!digits.empty() && digits.find_first_not_of("0123456789") == std::string::npos && digits.size() < 9) {
+            const std::int64_t own = std::stoll(digits);
+            if (layer && *layer != own)
+                return bad("is layer " + std::to_string(own) + " itself; leave out --layer or name " + path + ":" +
+                           requested.substr(0, dot) + " with --layer " + std::to_string(*layer));
+            auto t = file.read(requested);
+            if (!t)
+                return t.error();
+            return withLayer(std::move(t.value()), own);
+        }
+    }
+    std::int64_t layers = 0;
+    while (file.has(requested + "." + std::to_string(layers)))
+        ++layers;
+    const bool perLayer = layers > 0;
+    if (!perLayer) {
+        if (!file.has(requested))
+            return file.read(requested).error(); // the reader's message lists the arrays there are
+        for (const ArrayInfo &a : file.info().arrays)
+            if (a.name == requested)
+                layers = a.shape.size() == 4 ? a.shape[0] : -1;
+        if (layers < 0)
+            return bad("a bundle's q, k and v are [L, H, T, d] (one layer picked with --layer) or one [H, T, d] per layer (" +
+                       requested + ".0 …)");
+    }
+    const std::int64_t l = layer.value_or(layers - 1);
+    if (l < 0 || l >= layers)
+        return bad("--layer " + std::to_string(l) + " is out of range: there are " + std::to_string(layers) +
+                   " layers (0.." + std::to_string(layers - 1) + ")");
+    if (perLayer) {
+        auto t = file.read(requested + "." + std::to_string(l));
+        if (!t)
+            return t.error();
+        return withLayer(std::move(t.value()), l);
+    }
+    auto t = file.read(requested);
+    if (!t)
+        return t.error();
+    return withLayer(layerOf(*t, l), l);
+}
+
 Result<AttentionBundle> readAttentionBundle(const std::string &spec)
 {
     const auto [path, requested] = splitTensorSpec(spec);
