@@ -12,6 +12,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "bundle_writer.h"
 #include "cli_run.h"
 #include "npy.h"
 #include "tensor.h"
@@ -70,6 +71,8 @@ private slots:
     void renderCombineOutput();
     void renderTitleOfOneMatrix();
     void renderFusePixels();
+    void stagesTakeABundlesTokens();
+    void tokenFilesMayBePipes();
 };
 
 void TstCliViews::combineNpzAgainstNumpy_data()
@@ -251,6 +254,54 @@ void TstCliViews::renderFusePixels()
     QCOMPARE(grayAt({"--fuse", "mean"}, 1, 0), 0);
     QCOMPARE(grayAt({"--fuse", "max"}, 1, 1), 255);
     QCOMPARE(grayAt({}, 1, 1), 0);
+}
+
+void TstCliViews::stagesTakeABundlesTokens()
+{
+    // A one-layer bundle [1, 2, 3, 3] with q/k/v [2, 3, 4] and tokens; `stages --q B:q` labels
+    // its pictures with those tokens unless --tokens is given.
+    QTemporaryDir tmp;
+    AttentionBundle b;
+    std::vector<Mat<double>> heads(2, Mat<double>::Constant(3, 3, 1.0 / 3));
+    b.attentions = Tensor::fromMatrices(heads);
+    b.attentions.shape = {1, 2, 3, 3};
+    b.tokens = b.keyTokens = {"alpha", "beta", "gamma"};
+    for (auto *t : {&b.q, &b.k, &b.v}) {
+        std::vector<Mat<float>> m(2, Mat<float>(3, 4));
+        for (auto &x : m)
+            x.setRandom();
+        t->push_back(Tensor::fromMatrices(m));
+        t->back().shape = {2, 3, 4};
+    }
+    QVERIFY(writeAttentionBundle(b, tmp.filePath("b.npz").toStdString()).ok());
+    const QStringList args{"stages", "--q", "b.npz:q", "--k", "b.npz:k", "--v", "b.npz:v", "--out-dir", "st", "--format", "svg"};
+    const Run r = runCli(args, tmp.path());
+    QVERIFY2(r.exitCode == 0, qPrintable(describe(args, r)));
+    const QStringList texts = svgTexts(tmp.filePath("st/weights.svg")).split('\n');
+    for (const char *t : {"alpha", "beta", "gamma"})
+        QVERIFY2(texts.count(t) == 2, qPrintable(texts.join('|'))); // rows and columns
+    // A token file still wins.
+    QFile f(tmp.filePath("t.txt"));
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("x\ny\nz\n");
+    f.close();
+    const Run r2 = runCli(args + QStringList{"--tokens", "t.txt"}, tmp.path());
+    QVERIFY2(r2.exitCode == 0, qPrintable(r2.err));
+    const QStringList texts2 = svgTexts(tmp.filePath("st/weights.svg")).split('\n');
+    QVERIFY2(texts2.count("y") == 2 && !texts2.contains("beta"), qPrintable(texts2.join('|')));
+}
+
+void TstCliViews::tokenFilesMayBePipes()
+{
+    // bash process substitution hands the CLI /dev/fd/N, a pipe that cannot seek.
+    QTemporaryDir tmp;
+    const QString cli = QStringLiteral(ATTNSCOPE_BIN_DIR "/attnscope-cli");
+    const QString render = cli + " render --weights '" + kViews + "/bare.npy' --head 0 --layer 0 --tokens <(printf 'a\\nb\\nc\\nd\\ne\\nf\\n') "
+                                 "--hide-tokens c --out p.svg";
+    const Run r = attnscope::test::runProgram("/bin/bash", {"-c", render}, tmp.path());
+    QVERIFY2(r.exitCode == 0, qPrintable(render + "\n" + r.err));
+    const QStringList texts = svgTexts(tmp.filePath("p.svg")).split('\n');
+    QVERIFY2(texts.contains("d #3") && texts.contains("c") && !texts.contains("c #2"), qPrintable(texts.join('|')));
 }
 
 QTEST_GUILESS_MAIN(TstCliViews)

@@ -456,6 +456,7 @@ void TestAttentionPage::screenshot()
     QVERIFY2(m_page->openBundle(kViews + "/wordpiece.npz", &error), qPrintable(error));
     child<QSpinBox>("layerSpin")->setValue(1);
     clickBox("hideCheck");
+    clickBox("hideRowsCheck");
     clickBox("renormalizeCheck");
     clickBox("mergeCheck");
     QTest::qWait(100);
