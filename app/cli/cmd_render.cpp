@@ -37,8 +37,8 @@ TENSOR holds attention [L, H, Tq, Tk] (layer --layer, default the last; head --h
 .safetensors with tokens, key_tokens, image_grid). Indices are 0-based.
 
 The picture is the window's heatmap: rows are queries, columns keys, token labels on both axes,
-a colour scale and a title (--title, default the file and what is shown; a file holding one
-matrix [Tq, Tk] is named alone).
+a colour scale and a title (--title, default the file and the layer and head, fusion or
+rollout shown; a file holding one matrix [Tq, Tk] is named alone).
 
 Word-level views, computed as the window computes them (select, hide, merge):
   --fuse mean|max|min  the heads of the layer reduced elementwise (not with --head);
@@ -417,17 +417,15 @@ Result<std::pair<std::vector<std::string>, std::vector<std::string>>> pictureLab
     return out;
 }
 
-/// The file and what is shown ("mean of 12 heads, layer 3; keys hidden: …"); a file of one
-/// matrix (one layer, one head) is named alone, followed by what was done to it.
+/// The file and what is selected, as the window titles its heatmap ("demo.npz — mean of 12 heads,
+/// layer 3"; hiding and merging show in the labels, and would not fit); a file of one matrix
+/// (one layer, one head) is named alone.
 QString defaultTitle(const AttentionBundle &b, const RenderArgs &a, const ViewResult &v)
 {
     const QString file = QFileInfo(QString::fromStdString(splitTensorSpec(b.path).first)).fileName();
-    std::string what = v.description;
-    if (b.layers() == 1 && b.heads() == 1 && a.view.request.mode == ViewRequest::Mode::Single) {
-        const auto semicolon = what.find("; ");
-        what = semicolon == std::string::npos ? std::string() : what.substr(semicolon + 2);
-    }
-    return what.empty() ? file : file + QStringLiteral(" — ") + QString::fromStdString(what);
+    if (b.layers() == 1 && b.heads() == 1 && a.view.request.mode == ViewRequest::Mode::Single)
+        return file;
+    return file + QStringLiteral(" — ") + QString::fromStdString(v.description.substr(0, v.description.find("; ")));
 }
 
 } // namespace
