@@ -231,9 +231,11 @@ Result<ViewResult> computeOne(const AttentionBundle &b, const ViewRequest &r, in
     }
 
     // 4. normalise
-    m = normalize(m, r.norm);
-    if (r.norm != Normalization::None)
+    // No copy without a normalisation: `render` and `combine` budget one matrix for one head.
+    if (r.norm != Normalization::None) {
+        m = normalize(m, r.norm);
         parts.push_back(normalizationPhrase(r.norm));
+    }
 
     for (const auto &p : parts)
         modifiers += "; " + p;
