@@ -1,28 +1,32 @@
-// attnscope-cli combine: heads fused, layers rolled out, keys hidden; one [Tq, Tk] .npy out.
+// attnscope-cli combine: heads fused, layers rolled out, tokens hidden, sub-words merged; one
+// [Tq', Tk'] matrix out, as .npy or as an .npz with its tokens and their original indices.
 
 #include <QCommandLineParser>
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <span>
 #include <vector>
 
 #include "bundle.h"
+#include "bundle_writer.h"
 #include "cli_common.h"
 #include "combine.h"
 #include "commands.h"
 #include "file_io.h"
 #include "memory_budget.h"
 #include "npy.h"
+#include "view_options.h"
 
 namespace attnscope::cli {
 namespace {
 
 const char *kUsage = R"(Usage: attnscope-cli combine --weights TENSOR [--fuse mean|max|min] [--layer L]
-    [--rollout] [--discard-ratio R] [--hide-tokens I,J,...] [--renormalize] --out FILE.npy
-    [--memory-budget SIZE]
+    [--rollout] [--discard-ratio R] [--merge-subwords] [--hide-tokens LIST] [--hide-rows]
+    [--renormalize] --out FILE.npz|FILE.npy [--memory-budget SIZE]
 
 TENSOR is a .npy, .npz, .safetensors, .csv or .tsv file, as PATH or PATH:NAME, holding attention
 weights [L, H, Tq, Tk]; [H, Tq, Tk] is read as one layer and [Tq, Tk] as one layer with one head.
@@ -36,42 +40,36 @@ Combines attention into one matrix [Tq, Tk] (rows are queries, columns are keys)
             smallest off-diagonal entries of F (over the whole matrix; among equal values the
             earlier row-major position first) set to 0; A_l = (F + I) / 2 with each row divided
             by its sum; the output is A_L * ... * A_1 * A_0 (layer 0 applied first), [T, T].
-  hide      after fusing or rollout, --hide-tokens drops those key columns (a key listed twice
-            is hidden once); the output keeps the remaining columns in order. Hiding every key
-            is an error.
+  hide      after fusing or rollout, --hide-tokens LIST drops those key columns (a key named
+            twice is hidden once); with --hide-rows their rows (queries) too (Tq = Tk only).
+            The output keeps the remaining rows and columns in order. Hiding every key is an
+            error. LIST: items separated by commas; digits or #N is a 0-based index; =TEXT the
+            token TEXT (for tokens that look like numbers); any other item a token text,
+            matched exactly and case-sensitively against the file's tokens as stored (Ġ and ##
+            included, before merging), hiding every occurrence. A text found nowhere is an
+            error naming it; a comma token is given as #N.
   renormalise  --renormalize divides each row of what remains by its sum (also without
             --hide-tokens, e.g. after max or min fusion). A row whose remaining weights sum to
             0 stays as it is, with a warning.
+  merge     --merge-subwords, last: sub-word pieces (## WordPiece, Ġ GPT-2, ▁ SentencePiece)
+            become words as in the window; attention to a word is the sum over its pieces'
+            columns, from a word the mean of its pieces' rows.
 
-The input must be finite, and >= 0 for --rollout. The output is float32 little-endian .npy,
-written only when everything succeeded.
+The input must be finite, and >= 0 for --rollout. The output is written only when everything
+succeeded, by its extension:
+  .npy  float32 little-endian [Tq', Tk'].
+  .npz  `attentions` float32 [1, 1, Tq', Tk']; when the input has tokens, also `tokens` <U [Tq']
+        and `key_tokens` <U [Tk'] (merged words as the window shows them) and `query_index` /
+        `key_index` int64: each remaining row's and column's original 0-based index (a merged
+        word: its first piece's). `render` labels such a file's rows and columns "TEXT #i".
 Exit status: 0 on success, 2 on any error (one line on stderr starting with "error:").)";
 
 struct Request {
     QString weights, out;
-    Fusion fusion = Fusion::Mean;
     std::optional<long long> layer;
-    bool rollout = false;
-    double discardRatio = 0.0;
-    std::optional<std::vector<int>> hidden;
-    bool renormalize = false;
+    ViewOptions view;
+    bool rollout() const { return view.request.mode == ViewRequest::Mode::Rollout; }
 };
-
-/// "0,3,5" → {0, 3, 5}; every item a whole number. Several --hide-tokens options add up.
-Result<std::vector<int>> parseIndexList(const QStringList &values)
-{
-    std::vector<int> out;
-    for (const QString &value : values)
-        for (const QString &item : value.split(u',')) {
-            bool ok = false;
-            const int i = item.trimmed().toInt(&ok);
-            if (!ok)
-                return makeError(Error::Code::BadArgument, "--hide-tokens: '" + value.toStdString() +
-                                                               "' is not a list of key indices such as 0,3,5");
-            out.push_back(i);
-        }
-    return out;
-}
 
 /// The options, checked as far as they can be without the file.
 Result<Request> parseRequest(const QCommandLineParser &p)
@@ -82,36 +80,20 @@ Result<Request> parseRequest(const QCommandLineParser &p)
     if (r.weights.isEmpty())
         return makeError(Error::Code::BadArgument, "--weights TENSOR is required (see 'attnscope-cli combine --help')");
     if (r.out.isEmpty())
-        return makeError(Error::Code::BadArgument, "--out FILE.npy is required (see 'attnscope-cli combine --help')");
-    if (p.isSet("fuse")) {
-        auto f = parseFusion(p.value("fuse").toStdString());
-        if (!f)
-            return makeError(Error::Code::BadArgument, "--fuse: " + f.error().message);
-        r.fusion = f.value();
-    }
-    r.rollout = p.isSet("rollout");
-    r.renormalize = p.isSet("renormalize");
-    if (p.isSet("discard-ratio")) {
-        if (!r.rollout)
-            return makeError(Error::Code::BadArgument, "--discard-ratio goes with --rollout");
-        bool ok = false;
-        r.discardRatio = p.value("discard-ratio").toDouble(&ok);
-        if (!ok || !(r.discardRatio >= 0.0 && r.discardRatio < 1.0)) // also refuses NaN
-            return makeError(Error::Code::BadArgument, "--discard-ratio: '" + p.value("discard-ratio").toStdString() +
-                                                           "' is not a number in [0, 1)");
-    }
+        return makeError(Error::Code::BadArgument, "--out FILE.npz|FILE.npy is required (see 'attnscope-cli combine --help')");
+    if (!r.out.endsWith(QLatin1String(".npy"), Qt::CaseInsensitive) &&
+        !r.out.endsWith(QLatin1String(".npz"), Qt::CaseInsensitive))
+        return makeError(Error::Code::BadArgument, "--out: '" + r.out.toStdString() + "' must end in .npy or .npz");
+    auto view = readViewOptions(p, ViewRequest::Mode::FuseHeads);
+    if (!view)
+        return view.error();
+    r.view = std::move(view.value());
     if (p.isSet("layer")) {
         bool ok = false;
         r.layer = p.value("layer").toLongLong(&ok);
         if (!ok)
             return makeError(Error::Code::BadArgument, "--layer: '" + p.value("layer").toStdString() +
                                                            "' is not a whole number");
-    }
-    if (p.isSet("hide-tokens")) {
-        auto hidden = parseIndexList(p.values("hide-tokens"));
-        if (!hidden)
-            return hidden.error();
-        r.hidden = std::move(hidden.value());
     }
     return r;
 }
@@ -127,13 +109,56 @@ Result<int> checkAgainst(const Request &r, const AttentionBundle &b)
         return makeError(Error::Code::BadArgument, "--layer " + std::to_string(layer) + " is out of range: " + what +
                                                        " has " + std::to_string(b.layers()) + " layer(s) (0.." +
                                                        std::to_string(b.layers() - 1) + ")");
-    if (r.rollout && b.queries() != b.keys())
+    if (r.rollout() && b.queries() != b.keys())
         return makeError(Error::Code::BadShape, "--rollout needs square attention (Tq = Tk), but " + what + " is " +
                                                     shapeToString(b.attentions.shape) + " as [L, H, Tq, Tk]");
-    const int first = r.rollout ? 0 : int(layer);
-    if (auto st = checkAttentionValues(b.attentions, first, int(layer), r.rollout, what); !st)
+    const int first = r.rollout() ? 0 : int(layer);
+    if (auto st = checkAttentionValues(b.attentions, first, int(layer), r.rollout(), what); !st)
         return st.error();
     return int(layer);
+}
+
+bool isNpz(const QString &path) { return path.endsWith(QLatin1String(".npz"), Qt::CaseInsensitive); }
+
+Tensor int64Vector(const std::vector<std::int64_t> &values)
+{
+    Tensor t;
+    t.dtype = DType::I64;
+    t.shape = {std::int64_t(values.size())};
+    t.bytes.resize(values.size() * sizeof(std::int64_t));
+    if (!values.empty())
+        std::memcpy(t.bytes.data(), values.data(), t.bytes.size());
+    return t;
+}
+
+/// The .npy [Tq', Tk'] or the .npz of the usage text, written from a float copy in place.
+Status writeOutput(const QString &out, const AttentionBundle &b, const ViewResult &view)
+{
+    const Mat<float> values = view.values.cast<float>();
+    const auto *data = reinterpret_cast<const std::byte *>(values.data());
+    const std::size_t size = std::size_t(values.size()) * sizeof(float);
+    if (!isNpz(out)) {
+        const auto header = npyHeader(DType::F32, {values.rows(), values.cols()});
+        OutputBatch batch;
+        if (auto st = batch.add(out.toStdString(), {std::span<const std::byte>(header), std::span<const std::byte>(data, size)}); !st)
+            return st;
+        return batch.commit();
+    }
+    Tensor attentions;
+    attentions.dtype = DType::F32;
+    attentions.shape = {1, 1, values.rows(), values.cols()};
+    attentions.bytes.assign(data, data + size);
+    const Tensor queryIndex = int64Vector(view.rowIndex), keyIndex = int64Vector(view.colIndex);
+    std::vector<NpzArray> arrays{{"attentions", &attentions, {}}};
+    if (!b.tokens.empty())
+        arrays.push_back({"tokens", nullptr, view.rowLabels});
+    if (!b.keyTokens.empty())
+        arrays.push_back({"key_tokens", nullptr, view.colLabels});
+    if (!b.tokens.empty())
+        arrays.push_back({"query_index", &queryIndex, {}});
+    if (!b.keyTokens.empty())
+        arrays.push_back({"key_index", &keyIndex, {}});
+    return writeNpzArrays(arrays, out.toStdString());
 }
 
 } // namespace
@@ -147,9 +172,11 @@ int combineCommand(const QStringList &args)
     addFlagOption(p, "rollout", "Attention rollout over layers 0..L (square attention only).");
     addValueOption(p, "discard-ratio", "With --rollout: zero this fraction R in [0, 1) of each fused layer's smallest "
                            "off-diagonal entries first (default 0).", "R");
-    addValueOption(p, "hide-tokens", "Drop these key columns (0-based, comma-separated; a duplicate hides once).", "I,J,...");
+    addValueOption(p, "hide-tokens", "Drop these key columns: indices, #N, =TEXT or token texts, comma-separated.", "LIST");
+    addFlagOption(p, "hide-rows", "With --hide-tokens: drop the hidden tokens' rows (queries) too.");
     addFlagOption(p, "renormalize", "Divide each remaining row by its sum (rows summing to 0 stay, with a warning).");
-    addValueOption(p, "out", "The output, float32 .npy [Tq, Tk minus the hidden keys].", "FILE.npy");
+    addFlagOption(p, "merge-subwords", "Merge sub-word pieces into words (to a word: sum; from a word: mean).");
+    addValueOption(p, "out", "The output: .npy [Tq', Tk'], or .npz with tokens and original indices.", "FILE");
     addMemoryBudgetOption(p);
     if (auto exit = parseOrExit(p, args, QString::fromUtf8(kUsage)))
         return *exit;
@@ -167,38 +194,28 @@ int combineCommand(const QStringList &args)
     if (!layer)
         return fail(layer.error());
 
-    const Tensor &attn = bundle->attentions;
-    if (auto st = reserveMemory(combineBytesNeeded(bundle->queries(), bundle->keys(), r.rollout),
-                                std::string(r.rollout ? "rolling out " : "combining ") + r.weights.toStdString());
+    ViewRequest v = r.view.request;
+    v.layer = layer.value();
+    auto hidden = hiddenKeys(r.view, bundle.value());
+    if (!hidden)
+        return fail(hidden.error());
+    v.hiddenKeys = std::move(hidden.value());
+    // computeView holds at most what combine did before (the fused matrix and one copy in
+    // double), and the float32 output follows once the double result is the only matrix left.
+    if (auto st = reserveMemory(combineBytesNeeded(bundle->queries(), bundle->keys(), r.rollout()),
+                                std::string(r.rollout() ? "rolling out " : "combining ") + r.weights.toStdString());
         !st)
         return fail(st.error().message + " (set the budget with --memory-budget)");
-    Mat<double> m = r.rollout ? rollout(attn, layer.value(), r.fusion, r.discardRatio)
-                              : fuseHeads(attn, layer.value(), r.fusion);
-    std::vector<std::string> warnings;
-    if (r.hidden || r.renormalize) {
-        auto shown = hideTokens(m, r.hidden.value_or(std::vector<int>{}), r.renormalize, warnings);
-        if (!shown)
-            return fail("--hide-tokens: " + shown.error().message);
-        m = std::move(shown.value());
-    }
-    for (const auto &w : warnings)
-        warn(w);
-
-    // Written from a float copy in place (header, then the matrix), not through another copy.
-    const Mat<float> out = m.cast<float>();
-    m = Mat<double>();
-    const auto header = npyHeader(DType::F32, {out.rows(), out.cols()});
-    OutputBatch batch;
-    if (auto st = batch.add(r.out.toStdString(), {std::span<const std::byte>(header),
-                                                  std::span<const std::byte>(reinterpret_cast<const std::byte *>(out.data()),
-                                                                             std::size_t(out.size()) * sizeof(float))});
-        !st)
+    auto view = computeView(bundle.value(), v);
+    if (!view)
+        return fail((v.hiddenKeys.empty() ? "" : "--hide-tokens: ") + view.error().message);
+    warnAll(view->warnings);
+    if (auto st = writeOutput(r.out, bundle.value(), view.value()); !st)
         return fail(st.error());
-    if (auto st = batch.commit(); !st)
-        return fail(st.error());
-    std::printf("combine: %s of %lld head(s), %s %d, output [%lld, %lld] float32\n", fusionName(r.fusion),
-                static_cast<long long>(bundle->heads()), r.rollout ? "rollout over layers 0 to" : "layer", layer.value(),
-                static_cast<long long>(out.rows()), static_cast<long long>(out.cols()));
+    std::printf("combine: %s of %lld head(s), %s %d, output [%lld, %lld] float32%s\n", fusionName(v.fusion),
+                static_cast<long long>(bundle->heads()), r.rollout() ? "rollout over layers 0 to" : "layer", v.layer,
+                static_cast<long long>(view->values.rows()), static_cast<long long>(view->values.cols()),
+                isNpz(r.out) ? " with tokens and indices" : "");
     return kExitOk;
 }
 

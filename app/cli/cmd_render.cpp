@@ -16,14 +16,17 @@
 #include "image_patches.h"
 #include "memory_budget.h"
 #include "npy.h"
+#include "render_views.h"
 #include "tensor_file.h"
 #include "text.h"
+#include "view_options.h"
 
 namespace attnscope::cli {
 namespace {
 
 const char *kUsage = R"(Usage: attnscope-cli render --weights TENSOR [--layer L] [--head H]
-    [--tokens FILE] [--key-tokens FILE]
+    [--fuse mean|max|min] [--rollout] [--discard-ratio R] [--merge-subwords]
+    [--hide-tokens LIST] [--hide-rows] [--renormalize] [--tokens FILE] [--key-tokens FILE]
     --out FILE.png|FILE.svg|FILE.pdf [--width PX] [--height PX]
     [--colormap viridis|magma|gray|coolwarm] [--normalize global|row|log] [--title TEXT] [--bare]
     [--memory-budget SIZE]
@@ -35,7 +38,18 @@ TENSOR holds attention [L, H, Tq, Tk] (layer --layer, default the last; head --h
 .safetensors with tokens, key_tokens, image_grid). Indices are 0-based.
 
 The picture is the window's heatmap: rows are queries, columns keys, token labels on both axes,
-a colour scale and a title (--title, default the file, layer and head). The format follows the
+a colour scale and a title (--title, default the file and the layer and head, fusion or
+rollout shown; a file holding one matrix [Tq, Tk] is named alone).
+
+Word-level views, computed as the window computes them (select, hide, merge):
+  --fuse mean|max|min  the heads of the layer reduced elementwise (not with --head);
+  --rollout [--discard-ratio R]  attention rollout over layers 0..--layer (as `combine`);
+  --hide-tokens LIST   drop those key columns; --hide-rows their rows too; LIST as in `combine`
+                       (indices, #N, =TEXT, or token texts as stored, every occurrence);
+  --renormalize        each remaining row divided by its sum;
+  --merge-subwords     pieces (##, Ġ, ▁) merged into words: to a word the sum, from it the mean.
+After hiding, the labels keep the original tokens and indices, "TEXT #i". A `combine` .npz
+output (with query_index / key_index) is labelled "TEXT #i" from those indices. The format follows the
 extension of --out: PNG of exactly --width × --height pixels (default 1200 × 1000), SVG with the
 labels as text, or a one-page PDF of --width × --height points with vector text.
 
@@ -83,6 +97,8 @@ struct RenderArgs {
     bool bare = false;
     std::optional<long long> layer, head, query;
     QString tokens, keyTokens, grid;
+    ViewOptions view;
+    bool viewGiven = false; ///< any of the word-level view options
 };
 
 Result<std::optional<long long>> optionalIndex(const QCommandLineParser &p, const char *name)
@@ -133,6 +149,16 @@ Result<RenderArgs> readArgs(const QCommandLineParser &p)
             return v.error();
         *slot = v.value();
     }
+    auto view = readViewOptions(p, ViewRequest::Mode::Single);
+    if (!view)
+        return view.error();
+    a.view = std::move(view.value());
+    if (a.view.fuseGiven && a.head)
+        return bad("--fuse goes without --head (it reduces every head of the layer)");
+    if (a.view.request.mode == ViewRequest::Mode::Rollout && a.head)
+        return bad("--rollout goes without --head (it fuses every head of each layer)");
+    const ViewRequest &vr = a.view.request;
+    a.viewGiven = vr.mode != ViewRequest::Mode::Single || vr.mergeSubwords || vr.renormalize || !a.view.hideLists.isEmpty();
     a.bare = p.isSet("bare");
     a.title = p.value("title");
     a.image = p.value("image");
@@ -148,6 +174,8 @@ Result<RenderArgs> readArgs(const QCommandLineParser &p)
             return bad("--bare does not go with --image");
         if (exportFormatForPath(a.out) != ExportFormat::Png)
             return bad("--out: the --image overlay is written as PNG only, not '" + a.out.toStdString() + "'");
+        if (!a.view.hideLists.isEmpty() || a.view.request.mergeSubwords)
+            return bad("--hide-tokens and --merge-subwords do not go with --image (the keys are image patches)");
     } else if (a.query) {
         return bad("--query goes with --image");
     } else if (!a.grid.isEmpty()) {
@@ -215,9 +243,13 @@ QImage bareImage(const AttentionBundle &b, std::int64_t lead, int width, int hei
 std::uint64_t renderBytesNeeded(const AttentionBundle &b, const RenderArgs &a)
 {
     const std::uint64_t cells = satMul(std::uint64_t(b.queries()), std::uint64_t(b.keys()));
-    const bool inPlace = a.bare && b.attentions.dtype == DType::F32;
+    const bool inPlace = a.bare && b.attentions.dtype == DType::F32 && !a.viewGiven;
     const std::uint64_t pixels = satMul(std::uint64_t(a.width.value_or(4096)), std::uint64_t(a.height.value_or(4096)));
-    return satAdd(inPlace ? 0 : satMul(cells, 8), satMul(pixels, a.image.isEmpty() ? 8 : 20));
+    // A view holds what `combine` holds (its peak: the fused matrix and a copy, or rollout's).
+    const std::uint64_t matrix =
+        a.viewGiven ? combineBytesNeeded(b.queries(), b.keys(), a.view.request.mode == ViewRequest::Mode::Rollout)
+                    : satMul(cells, 8);
+    return satAdd(inPlace ? 0 : matrix, satMul(pixels, a.image.isEmpty() ? 8 : 20));
 }
 
 /// `image` scaled smoothly to `size`, composited on white where it has alpha.
@@ -316,6 +348,14 @@ int renderCommand(const QStringList &args)
     addValueOption(p, "image", "Show query --query's attention over this image's patches.", "IMAGE");
     addValueOption(p, "query", "The query shown over the image.", "N");
     addValueOption(p, "grid", "The patch grid, e.g. 14x14 (default: the bundle's image_grid).", "ROWSxCOLS");
+    addValueOption(p, "fuse", "Reduce every head of the layer: mean, max or min (not with --head).", "HOW");
+    addFlagOption(p, "rollout", "Attention rollout over layers 0..--layer (square attention only).");
+    addValueOption(p, "discard-ratio", "With --rollout: zero this fraction R in [0, 1) of each fused layer's smallest "
+                                       "off-diagonal entries first.", "R");
+    addFlagOption(p, "merge-subwords", "Merge sub-word pieces into words (to a word: sum; from a word: mean).");
+    addValueOption(p, "hide-tokens", "Drop these key columns: indices, #N, =TEXT or token texts, comma-separated.", "LIST");
+    addFlagOption(p, "hide-rows", "With --hide-tokens: drop the hidden tokens' rows (queries) too.");
+    addFlagOption(p, "renormalize", "Divide each remaining row by its sum.");
     addMemoryBudgetOption(p);
     if (auto exit = parseOrExit(p, args, QString::fromUtf8(kUsage)))
         return *exit;
@@ -335,40 +375,44 @@ int renderCommand(const QStringList &args)
         return fail(lead.error());
     if (auto st = reserveMemory(renderBytesNeeded(*bundle, a), "drawing " + a.weights.toStdString()); !st)
         return fail(st.error().message + " (set the budget with --memory-budget)");
+    if (auto st = applyTokenFiles(a.tokens, a.keyTokens, *bundle); !st)
+        return fail(st.error());
+    std::optional<ViewResult> view;
+    if (a.viewGiven || (a.image.isEmpty() && !a.bare)) {
+        auto v = computeRenderView(a.view, *bundle, layer, head);
+        if (!v)
+            return fail(v.error());
+        view = std::move(v.value());
+        warnAll(view->warnings);
+    }
     if (!a.image.isEmpty())
-        return renderOverlay(a, *bundle, bundle->attentions.matrix<double>(*lead));
+        return renderOverlay(a, *bundle, view ? view->values : bundle->attentions.matrix<double>(*lead));
 
-    const Eigen::Index tq = bundle->queries(), tk = bundle->keys();
-    auto rows = tokenFileLabels(a.tokens, "--tokens", tq, "queries", "the matrix", toQStringList(bundle->tokens));
-    if (!rows)
-        return fail(rows.error());
-    const bool keysFromTokens = a.keyTokens.isEmpty() && !a.tokens.isEmpty() && tq == tk;
-    auto cols = keysFromTokens ? Result<QStringList>(rows.value())
-                               : tokenFileLabels(a.keyTokens, "--key-tokens", tk, "keys", "the matrix", toQStringList(bundle->keyTokens));
-    if (!cols)
-        return fail(cols.error());
-
+    const Eigen::Index tq = view ? view->values.rows() : bundle->queries(), tk = view ? view->values.cols() : bundle->keys();
     if (a.bare) {
         const int w = a.width.value_or(bareSide(tk)), h = a.height.value_or(bareSide(tq));
-        const QImage picture = bareImage(*bundle, *lead, w, h, a.look);
+        const QImage picture = view ? renderBare(view->values, w, h, a.look.colormap, a.look.normalization)
+                                    : bareImage(*bundle, *lead, w, h, a.look);
         if (auto st = writeImage(picture, a.out, a.title); !st)
             return fail(st.error());
         std::printf("render: [%lld, %lld] bare, %d × %d -> %s\n", static_cast<long long>(tq), static_cast<long long>(tk), w, h,
                     a.out.toUtf8().constData());
         return kExitOk;
     }
+    auto labels = pictureLabels(*bundle, *view);
+    if (!labels)
+        return fail(labels.error());
     a.look.width = a.width.value_or(kDefaultWidth);
     a.look.height = a.height.value_or(kDefaultHeight);
     HeatmapView::Content content;
-    content.values = std::make_shared<const Mat<double>>(bundle->attentions.matrix<double>(*lead));
-    content.rowLabels = rows.value();
-    content.colLabels = cols.value();
-    content.title = p.isSet("title") ? a.title
-                                     : QStringLiteral("%1 — layer %2, head %3").arg(QFileInfo(QString::fromStdString(bundle->path)).fileName()).arg(layer).arg(head);
+    content.values = std::make_shared<const Mat<double>>(std::move(view->values));
+    content.rowLabels = toQStringList(labels->first);
+    content.colLabels = toQStringList(labels->second);
+    content.title = p.isSet("title") ? a.title : defaultTitle(*bundle, a.view.request.mode, *view);
     if (auto st = exportHeatmap(content, a.look, a.out); !st)
         return fail(st.error());
-    std::printf("render: [%lld, %lld] layer %d head %d, %d × %d -> %s\n", static_cast<long long>(tq), static_cast<long long>(tk),
-                layer, head, a.look.width, a.look.height, a.out.toUtf8().constData());
+    std::printf("render: [%lld, %lld] %s, %d × %d -> %s\n", static_cast<long long>(tq), static_cast<long long>(tk),
+                view->description.c_str(), a.look.width, a.look.height, a.out.toUtf8().constData());
     return kExitOk;
 }
 

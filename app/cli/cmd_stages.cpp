@@ -17,6 +17,7 @@
 #include "heatmap_export.h"
 #include "npy.h"
 #include "stages.h"
+#include "tensor_file.h"
 #include "text.h"
 
 namespace attnscope::cli {
@@ -43,7 +44,9 @@ The .npy files are float32 (float64 with --precision f64).
 Pictures are the window's heatmaps of head --head (default 0), --format png (default), svg or
 pdf, --width × --height (default 1200 × 1000): weights in --colormap (default viridis), the
 signed stages in coolwarm centred on zero, masked cells grey. Labels: --tokens / --key-tokens
-(UTF-8, one token per line) or indices.
+(UTF-8, one token per line; a pipe such as <(cmd) works), else the tokens of a bundle the
+q (and k) come from (`--q BUNDLE.npz:q`: its tokens; keys: key_tokens, or tokens when they fit),
+else indices.
 
 Files of those names are replaced; other files in DIR are left alone. All files are written
 together, only when everything succeeded.
@@ -184,6 +187,34 @@ struct StagesArgs {
     QString tokens, keyTokens;
 };
 
+/// The first of the token lists `names` stored in the file of the TENSOR spec `spec` (an
+/// attention bundle's tokens, .npz arrays or safetensors metadata) that holds `count` tokens;
+/// empty when the file has none (or is not a bundle).
+Result<QStringList> storedTokens(const std::string &spec, std::initializer_list<const char *> names, qsizetype count)
+{
+    const std::string path = splitTensorSpec(spec).first;
+    const QString p = QString::fromStdString(path);
+    if (path.empty() || !(p.endsWith(QLatin1String(".npz"), Qt::CaseInsensitive) ||
+                          p.endsWith(QLatin1String(".safetensors"), Qt::CaseInsensitive)))
+        return QStringList();
+    auto file = openTensorFile(path);
+    if (!file)
+        return file.error();
+    for (const char *name : names) {
+        bool present = (*file)->has(name);
+        for (const auto &entry : (*file)->info().metadata)
+            present = present || entry.first == name;
+        if (!present)
+            continue;
+        auto tokens = (*file)->readStrings(name);
+        if (!tokens)
+            return tokens.error();
+        if (qsizetype(tokens->size()) == count)
+            return toQStringList(tokens.value());
+    }
+    return QStringList();
+}
+
 template <class S>
 int run(const AttentionInputOptions &io, const StagesArgs &a)
 {
@@ -196,12 +227,23 @@ int run(const AttentionInputOptions &io, const StagesArgs &a)
     if (a.head >= std::int64_t(in.q.size()))
         return fail("--head " + std::to_string(a.head) + " is out of range: the attention has " + std::to_string(in.q.size()) +
                     " head(s) (0.." + std::to_string(in.q.size() - 1) + ")");
-    auto queries = tokenFileLabels(a.tokens, "--tokens", in.q[0].rows(), "queries", "the attention", indexLabels(in.q[0].rows()));
+    // Without token files, a bundle's own tokens (q's file: tokens; k's file: key_tokens, or
+    // tokens when they fit the keys), else the indices.
+    const auto source = [](const std::optional<NamedTensor> &t) { return t ? t->source : std::string(); };
+    auto qStored = storedTokens(source(io.request.q), {"tokens"}, in.q[0].rows());
+    if (!qStored)
+        return fail(qStored.error());
+    auto queries = tokenFileLabels(a.tokens, "--tokens", in.q[0].rows(), "queries", "the attention",
+                                   qStored->isEmpty() ? indexLabels(in.q[0].rows()) : qStored.value());
     if (!queries)
         return fail(queries.error());
+    auto kStored = storedTokens(source(io.request.k), {"key_tokens", "tokens"}, in.k[0].rows());
+    if (!kStored)
+        return fail(kStored.error());
     const bool keysFromTokens = a.keyTokens.isEmpty() && !a.tokens.isEmpty() && in.q[0].rows() == in.k[0].rows();
-    auto keys = keysFromTokens ? Result<QStringList>(queries.value()) : tokenFileLabels(a.keyTokens, "--key-tokens", in.k[0].rows(), "keys", "the attention",
-                                                                        indexLabels(in.k[0].rows()));
+    auto keys = keysFromTokens ? Result<QStringList>(queries.value())
+                               : tokenFileLabels(a.keyTokens, "--key-tokens", in.k[0].rows(), "keys", "the attention",
+                                                 kStored->isEmpty() ? indexLabels(in.k[0].rows()) : kStored.value());
     if (!keys)
         return fail(keys.error());
 

@@ -158,13 +158,24 @@ Error zipError(const std::string &path, zip_error_t *err)
     return makeError(Error::Code::WriteFailed, path + ": cannot write the archive (" + zip_error_strerror(err) + ")");
 }
 
-/// numpy's savez: stored members NAME.npy. libzip writes to a temporary file beside `path` and
-/// renames it on zip_close, so a failure leaves an existing file untouched.
+/// numpy's .npz of the bundle's members.
 Status writeNpz(const AttentionBundle &b, const std::string &path)
 {
-    std::vector<Member> members = membersOf(b, true);
+    const std::vector<Member> members = membersOf(b, true);
+    std::vector<NpzArray> arrays;
+    for (const Member &m : members)
+        arrays.push_back({m.name, m.isStrings ? nullptr : m.tensor ? m.tensor : &m.owned, m.strings});
+    return writeNpzArrays(arrays, path);
+}
+
+} // namespace
+
+/// numpy's savez: stored members NAME.npy. libzip writes to a temporary file beside `path` and
+/// renames it on zip_close, so a failure leaves an existing file untouched.
+Status writeNpzArrays(const std::vector<NpzArray> &arrays, const std::string &path)
+{
     std::vector<std::vector<std::byte>> headers; // alive until zip_close reads them
-    headers.reserve(members.size());
+    headers.reserve(arrays.size());
     int code = 0;
     zip_t *zip = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &code);
     if (!zip) {
@@ -174,13 +185,13 @@ Status writeNpz(const AttentionBundle &b, const std::string &path)
         zip_error_fini(&err);
         return e;
     }
-    for (const Member &m : members) {
-        const Tensor *t = m.tensor ? m.tensor : &m.owned;
-        headers.push_back(m.isStrings ? encodeNpyStrings(m.strings) : npyHeader(t->dtype, t->shape));
+    for (const NpzArray &m : arrays) {
+        const Tensor *t = m.tensor;
+        headers.push_back(t ? npyHeader(t->dtype, t->shape) : encodeNpyStrings(m.strings));
         zip_buffer_fragment_t fragments[2] = {{reinterpret_cast<zip_uint8_t *>(headers.back().data()), headers.back().size()},
                                               {nullptr, 0}};
         zip_uint64_t count = 1;
-        if (!m.isStrings && !t->bytes.empty()) {
+        if (t && !t->bytes.empty()) {
             fragments[1] = {reinterpret_cast<zip_uint8_t *>(const_cast<std::byte *>(t->bytes.data())), t->bytes.size()};
             count = 2;
         }
@@ -201,8 +212,6 @@ Status writeNpz(const AttentionBundle &b, const std::string &path)
     }
     return okStatus();
 }
-
-} // namespace
 
 Status writeAttentionBundle(const AttentionBundle &b, const std::string &path)
 {

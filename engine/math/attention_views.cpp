@@ -9,36 +9,6 @@
 namespace attnscope {
 namespace {
 
-// UTF-8 of the markers.
-const std::string kGpt2Space = "\xC4\xA0";      // Ġ U+0120, a space
-const std::string kGpt2Newline = "\xC4\x8A";    // Ċ U+010A, a newline
-const std::string kGpt2Tab = "\xC4\x89";        // ĉ U+0109, a tab
-const std::string kSentencePiece = "\xE2\x96\x81"; // ▁ U+2581
-const std::string kWordPiece = "##";
-
-bool startsWith(const std::string &s, const std::string &prefix)
-{
-    return s.size() >= prefix.size() && s.compare(0, prefix.size(), prefix) == 0;
-}
-
-bool isWordPieceContinuation(const std::string &t)
-{
-    return t.size() > kWordPiece.size() && startsWith(t, kWordPiece);
-}
-
-/// A GPT-2 token made only of encoded whitespace (Ġ, Ċ, ĉ).
-bool isGpt2Whitespace(const std::string &t)
-{
-    if (t.empty())
-        return false;
-    for (std::size_t i = 0; i < t.size(); i += 2) {
-        const std::string c = t.substr(i, 2);
-        if (c != kGpt2Space && c != kGpt2Newline && c != kGpt2Tab)
-            return false;
-    }
-    return true;
-}
-
 std::string formatNumber(double v)
 {
     char buf[32];
@@ -54,21 +24,6 @@ std::string joinTokens(const std::vector<std::string> &items, std::size_t shown 
     if (items.size() > shown)
         text += " and " + std::to_string(items.size() - shown) + " more";
     return text;
-}
-
-/// The label of a piece starting or continuing a word, its marker removed.
-std::string pieceText(const std::string &t, SubwordScheme scheme, bool first)
-{
-    switch (scheme) {
-    case SubwordScheme::WordPiece:
-        return !first && isWordPieceContinuation(t) ? t.substr(kWordPiece.size()) : t;
-    case SubwordScheme::Gpt2:
-        return first && startsWith(t, kGpt2Space) ? t.substr(kGpt2Space.size()) : t;
-    case SubwordScheme::SentencePiece:
-        return first && startsWith(t, kSentencePiece) ? t.substr(kSentencePiece.size()) : t;
-    case SubwordScheme::None: break;
-    }
-    return t;
 }
 
 /// Tokens as given, or their indices as text when there are none.
@@ -146,6 +101,86 @@ std::string normalizationPhrase(Normalization n)
     return {};
 }
 
+/// 0, 1, …, n − 1.
+std::vector<std::int64_t> iota(Eigen::Index n)
+{
+    std::vector<std::int64_t> out{};
+    out.resize(std::size_t(n));
+    for (std::size_t i = 0; i < out.size(); ++i)
+        out[i] = std::int64_t(i);
+    return out;
+}
+
+/// The entries of `v` whose positions are not in `gone`, in order.
+template <typename T>
+std::vector<T> without(const std::vector<T> &v, const std::set<int> &gone)
+{
+    std::vector<T> kept;
+    for (std::size_t i = 0; i < v.size(); ++i)
+        if (!gone.count(int(i)))
+            kept.push_back(v[i]);
+    return kept;
+}
+
+/// Each word's first piece's entry of `index`.
+std::vector<std::int64_t> firstPieces(const std::vector<std::int64_t> &index, const WordGroups &g)
+{
+    std::vector<std::int64_t> out;
+    for (int w = 0; w < g.wordCount(); ++w)
+        out.push_back(index[std::size_t(g.starts[std::size_t(w)])]);
+    return out;
+}
+
+/// `m` [Tq, Tk] without the rows listed in `gone`.
+Mat<double> dropRows(const Mat<double> &m, const std::set<int> &gone)
+{
+    Mat<double> out(m.rows() - Eigen::Index(gone.size()), m.cols());
+    Eigen::Index k = 0;
+    for (Eigen::Index i = 0; i < m.rows(); ++i)
+        if (!gone.count(int(i)))
+            out.row(k++) = m.row(i);
+    return out;
+}
+
+/// Step 2 on `m` and the labels and indices of `out`; returns the phrase for the description.
+/// Rows go first so that a warning about a row summing to 0 never names a dropped row.
+Result<std::string> hideStep(const AttentionBundle &b, const ViewRequest &r, Mat<double> &m, ViewResult &out,
+                             std::vector<std::string> &rowTokens, std::vector<std::string> &keyTokens)
+{
+    const std::string what = b.path.empty() ? std::string("attention") : b.path;
+    const std::set<int> gone(r.hiddenKeys.begin(), r.hiddenKeys.end());
+    const bool rows = r.hideRows && !gone.empty();
+    if (rows && m.rows() != m.cols())
+        return badArgument(what, "hiding rows needs as many queries as keys, not " + std::to_string(m.rows()) + " × " +
+                                     std::to_string(m.cols()));
+    if (rows && (*gone.begin() < 0 || *gone.rbegin() >= m.cols()))
+        return badArgument(what, "a hidden key is out of range 0.." + std::to_string(m.cols() - 1));
+    if (rows && Eigen::Index(gone.size()) >= m.rows())
+        return badArgument(what, "every row would be hidden");
+    if (rows) {
+        m = dropRows(m, gone);
+        rowTokens = without(rowTokens, gone);
+        out.rowIndex = without(out.rowIndex, gone);
+        out.rowsHidden = true;
+    }
+    auto hidden = hideTokens(m, r.hiddenKeys, r.renormalize, out.warnings);
+    if (!hidden)
+        return badArgument(what, hidden.error().message);
+    m = std::move(hidden.value());
+    std::vector<std::string> names;
+    for (const int j : gone)
+        if (j >= 0 && std::size_t(j) < keyTokens.size() &&
+            std::find(names.begin(), names.end(), keyTokens[std::size_t(j)]) == names.end())
+            names.push_back(keyTokens[std::size_t(j)]);
+    keyTokens = without(keyTokens, gone);
+    out.colIndex = without(out.colIndex, gone);
+    out.colsHidden = !gone.empty();
+    if (names.empty())
+        return std::string("rows renormalised");
+    return std::string(rows ? "keys and their rows hidden: " : "keys hidden: ") + joinTokens(names) +
+           (r.renormalize ? ", renormalised" : "");
+}
+
 /// Steps 1–4 for one view; `selection` gets the description of step 1, `modifiers` that of
 /// steps 2–4.
 Result<ViewResult> computeOne(const AttentionBundle &b, const ViewRequest &r, int layer, int head,
@@ -161,24 +196,13 @@ Result<ViewResult> computeOne(const AttentionBundle &b, const ViewRequest &r, in
 
     // 2. hide
     Mat<double> m = std::move(selected.value());
+    out.rowIndex = iota(m.rows());
+    out.colIndex = iota(m.cols());
     if (!r.hiddenKeys.empty() || r.renormalize) {
-        auto hidden = hideTokens(m, r.hiddenKeys, r.renormalize, out.warnings);
-        if (!hidden)
-            return badArgument(b.path.empty() ? std::string("attention") : b.path, hidden.error().message);
-        m = std::move(hidden.value());
-        const std::set<int> gone(r.hiddenKeys.begin(), r.hiddenKeys.end());
-        std::vector<std::string> kept, names;
-        for (std::size_t j = 0; j < keyTokens.size(); ++j) {
-            if (!gone.count(int(j)))
-                kept.push_back(keyTokens[j]);
-            else if (std::find(names.begin(), names.end(), keyTokens[j]) == names.end())
-                names.push_back(keyTokens[j]);
-        }
-        keyTokens = std::move(kept);
-        if (!names.empty())
-            parts.push_back("keys hidden: " + joinTokens(names) + (r.renormalize ? ", renormalised" : ""));
-        else
-            parts.push_back("rows renormalised");
+        auto st = hideStep(b, r, m, out, rowTokens, keyTokens);
+        if (!st)
+            return st.error();
+        parts.push_back(st.value());
     }
 
     // 3. merge
@@ -198,6 +222,8 @@ Result<ViewResult> computeOne(const AttentionBundle &b, const ViewRequest &r, in
                 m = mergeMatrix(m, rows, cols);
                 rowTokens = rows.words;
                 keyTokens = cols.words;
+                out.rowIndex = firstPieces(out.rowIndex, rows);
+                out.colIndex = firstPieces(out.colIndex, cols);
                 out.subwordsMerged = true;
                 parts.push_back(std::string("sub-words merged (") + subwordSchemeName(scheme) + ")");
             }
@@ -205,9 +231,11 @@ Result<ViewResult> computeOne(const AttentionBundle &b, const ViewRequest &r, in
     }
 
     // 4. normalise
-    m = normalize(m, r.norm);
-    if (r.norm != Normalization::None)
+    // No copy without a normalisation: `render` and `combine` budget one matrix for one head.
+    if (r.norm != Normalization::None) {
+        m = normalize(m, r.norm);
         parts.push_back(normalizationPhrase(r.norm));
+    }
 
     for (const auto &p : parts)
         modifiers += "; " + p;
@@ -216,6 +244,7 @@ Result<ViewResult> computeOne(const AttentionBundle &b, const ViewRequest &r, in
     out.colLabels = std::move(keyTokens);
     assert(out.values.rows() == Eigen::Index(out.rowLabels.size()));
     assert(out.values.cols() == Eigen::Index(out.colLabels.size()));
+    assert(out.rowIndex.size() == out.rowLabels.size() && out.colIndex.size() == out.colLabels.size());
     return out;
 }
 
@@ -226,6 +255,32 @@ std::string fileName(const std::string &path)
 }
 
 } // namespace
+
+std::string indexedLabel(const std::string &text, std::int64_t index)
+{
+    const std::string number = std::to_string(index);
+    return text == number ? number : text + " #" + number;
+}
+
+std::vector<std::string> pictureRowLabels(const ViewResult &v)
+{
+    if (!v.rowsHidden)
+        return v.rowLabels;
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < v.rowLabels.size(); ++i)
+        out.push_back(indexedLabel(v.rowLabels[i], v.rowIndex[i]));
+    return out;
+}
+
+std::vector<std::string> pictureColLabels(const ViewResult &v)
+{
+    if (!v.colsHidden)
+        return v.colLabels;
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < v.colLabels.size(); ++i)
+        out.push_back(indexedLabel(v.colLabels[i], v.colIndex[i]));
+    return out;
+}
 
 const char *normalizationName(Normalization n)
 {
@@ -253,97 +308,6 @@ std::vector<int> specialTokenIndices(const std::vector<std::string> &tokens, con
     for (std::size_t i = 0; i < tokens.size(); ++i)
         if (std::find(specials.begin(), specials.end(), tokens[i]) != specials.end())
             out.push_back(int(i));
-    return out;
-}
-
-const char *subwordSchemeName(SubwordScheme s)
-{
-    switch (s) {
-    case SubwordScheme::None: return "none";
-    case SubwordScheme::WordPiece: return "WordPiece";
-    case SubwordScheme::Gpt2: return "GPT-2 BPE";
-    case SubwordScheme::SentencePiece: return "SentencePiece";
-    }
-    return "?";
-}
-
-SubwordScheme detectSubwordScheme(const std::vector<std::string> &tokens, const std::vector<std::string> &specials)
-{
-    int wordPiece = 0, gpt2 = 0, sentencePiece = 0;
-    for (const auto &t : tokens) {
-        if (std::find(specials.begin(), specials.end(), t) != specials.end())
-            continue;
-        wordPiece += isWordPieceContinuation(t);
-        gpt2 += startsWith(t, kGpt2Space);
-        sentencePiece += startsWith(t, kSentencePiece);
-    }
-    const int best = std::max({wordPiece, gpt2, sentencePiece});
-    if (best == 0)
-        return SubwordScheme::None;
-    if (wordPiece == best)
-        return SubwordScheme::WordPiece;
-    if (sentencePiece == best)
-        return SubwordScheme::SentencePiece;
-    return SubwordScheme::Gpt2;
-}
-
-WordGroups groupSubwords(const std::vector<std::string> &tokens, SubwordScheme scheme,
-                         const std::vector<std::string> &specials)
-{
-    WordGroups g;
-    g.scheme = scheme;
-    bool previousClosed = true; // the previous token cannot be continued (start, special, whitespace)
-    for (std::size_t i = 0; i < tokens.size(); ++i) {
-        const std::string &t = tokens[i];
-        const bool special = std::find(specials.begin(), specials.end(), t) != specials.end();
-        bool continues = false;
-        switch (scheme) {
-        case SubwordScheme::WordPiece: continues = isWordPieceContinuation(t); break;
-        case SubwordScheme::Gpt2: continues = !startsWith(t, kGpt2Space) && !isGpt2Whitespace(t); break;
-        case SubwordScheme::SentencePiece: continues = !startsWith(t, kSentencePiece); break;
-        case SubwordScheme::None: break;
-        }
-        continues = continues && !special && !previousClosed;
-        if (continues) {
-            g.words.back() += pieceText(t, scheme, false);
-        } else {
-            g.starts.push_back(int(i));
-            g.words.push_back(pieceText(t, scheme, true));
-        }
-        previousClosed = special || (scheme == SubwordScheme::Gpt2 && isGpt2Whitespace(t));
-    }
-    g.starts.push_back(int(tokens.size()));
-    // A word that was only a marker ("▁", "Ġ") keeps it, so that no label is empty.
-    for (std::size_t w = 0; w < g.words.size(); ++w)
-        if (g.words[w].empty())
-            g.words[w] = tokens[std::size_t(g.starts[w])];
-    return g;
-}
-
-WordGroups mergeSubwords(const std::vector<std::string> &tokens, const std::vector<std::string> &specials)
-{
-    return groupSubwords(tokens, detectSubwordScheme(tokens, specials), specials);
-}
-
-Mat<double> mergeMatrix(const Mat<double> &m, const WordGroups &rowGroups, const WordGroups &colGroups)
-{
-    assert(rowGroups.tokenCount() == m.rows() && colGroups.tokenCount() == m.cols());
-    // Columns first (sums), then rows (means): both are linear, so the order does not matter.
-    Mat<double> cols(m.rows(), colGroups.wordCount());
-    for (int w = 0; w < colGroups.wordCount(); ++w) {
-        const int first = colGroups.starts[std::size_t(w)], end = colGroups.starts[std::size_t(w) + 1];
-        cols.col(w) = m.col(first);
-        for (int j = first + 1; j < end; ++j)
-            cols.col(w) += m.col(j);
-    }
-    Mat<double> out(rowGroups.wordCount(), cols.cols());
-    for (int w = 0; w < rowGroups.wordCount(); ++w) {
-        const int first = rowGroups.starts[std::size_t(w)], end = rowGroups.starts[std::size_t(w) + 1];
-        out.row(w) = cols.row(first);
-        for (int i = first + 1; i < end; ++i)
-            out.row(w) += cols.row(i);
-        out.row(w) /= double(end - first);
-    }
     return out;
 }
 

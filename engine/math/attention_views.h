@@ -5,7 +5,8 @@
 //
 /// Order of operations in computeView (each view, A and B alike):
 ///   1. select   one head [Tq, Tk] | fuseHeads over a layer's heads | rollout over layers 0..layer
-///   2. hide     drop the hidden key columns; with `renormalize` each row divided by its sum
+///   2. hide     drop the hidden key columns (with `hideRows` their rows too, Tq == Tk only);
+///               with `renormalize` each remaining row divided by its sum
 ///   3. merge    sub-word pieces into words: a word's column is the SUM over its pieces' columns
 ///               (attention *to* the word), a word's row the MEAN of its pieces' rows (attention
 ///               *from* the word); rows that summed to 1 still do
@@ -14,6 +15,7 @@
 /// Hiding comes before merging so that renormalised weights are merged (and a hidden special
 /// never joins a word); normalising comes last because it is a display scale, not a weight.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,6 +52,7 @@ struct ViewRequest {
     double discardRatio = 0.0;   ///< rollout only; 0 <= ratio < 1
     Normalization norm = Normalization::None;
     std::vector<int> hiddenKeys; ///< key indices of the file (0-based), before any merging
+    bool hideRows = false;       ///< the hidden tokens' rows (queries) dropped too; needs Tq == Tk
     bool renormalize = false;    ///< after hiding, each row divided by its sum
     bool mergeSubwords = false;
     std::optional<Difference> difference;
@@ -60,6 +63,11 @@ struct ViewResult {
     Mat<double> values;
     /// Tokens (merged words when merging), or the file's indices as text when there are none.
     std::vector<std::string> rowLabels, colLabels;
+    /// Each remaining row's and column's ORIGINAL 0-based index in the file (a merged word: its
+    /// first piece's); same sizes as rowLabels and colLabels, ascending.
+    std::vector<std::int64_t> rowIndex, colIndex;
+    /// Whether rows or columns were hidden: then picture labels name the original index too.
+    bool rowsHidden = false, colsHidden = false;
     std::vector<std::string> warnings;
     /// One line, e.g. "mean of 12 heads, layer 3; keys hidden: [CLS], [SEP], renormalised;
     /// sub-words merged (WordPiece); rows normalised".
@@ -67,6 +75,15 @@ struct ViewResult {
     bool diverging = false;      ///< a difference: signed values, centred on zero
     bool subwordsMerged = false; ///< merging was asked for and found sub-word pieces
 };
+
+/// A picture's label for a token after hiding: "TEXT #i" (the token as shown, its original
+/// index). When the text is the index itself (a file without tokens), just the index.
+std::string indexedLabel(const std::string &text, std::int64_t index);
+/// The labels a picture of `v` shows: v.rowLabels, as indexedLabel(text, original index) when
+/// rows were hidden (v.rowsHidden).
+std::vector<std::string> pictureRowLabels(const ViewResult &v);
+/// As pictureRowLabels, for the columns (v.colsHidden).
+std::vector<std::string> pictureColLabels(const ViewResult &v);
 
 /// The special tokens recognised by default: [CLS] [SEP] [PAD] [MASK] <s> </s> <pad> <bos> <eos>
 /// <|endoftext|> <|begin_of_text|> <|end_of_text|> <|eot_id|> BOS EOS. Unknown-word markers
@@ -151,7 +168,7 @@ std::string weightRowsWarning(const WeightRowsCheck &c);
 /// computed from `other` when given (a second input of the same shape), else from `bundle`.
 /// Errors (BadArgument, BadShape): a layer or head out of range, rollout on Tq != Tk or on
 /// negative or non-finite weights, a discard ratio outside [0, 1), a hidden key out of range or
-/// every key hidden, A and B of different shapes.
+/// every key hidden, hideRows with Tq != Tk or every row hidden, A and B of different shapes.
 Result<ViewResult> computeView(const AttentionBundle &bundle, const ViewRequest &request,
                                const AttentionBundle *other = nullptr);
 

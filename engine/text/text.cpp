@@ -5,6 +5,8 @@
 #include <optional>
 
 #include <QChar>
+#include <QFile>
+#include <QFileInfo>
 #include <QList>
 #include <QTextBoundaryFinder>
 
@@ -231,17 +233,35 @@ Result<std::vector<std::string>> parseTokens(std::string_view bytes, const std::
 
 Result<std::vector<std::string>> readTokenFile(const std::string &path, TokenMode mode)
 {
-    auto file = InputFile::open(path);
-    if (!file)
-        return file.error();
-    if (file->size() > kMaxTokenFileBytes)
-        return makeError(Error::Code::OverBudget, path + ": " + std::to_string(file->size()) +
+    // Read from the start to the end, never seeking: a pipe (`--tokens <(cmd)`) has no size, so
+    // the limit is enforced while reading rather than from the size.
+    const QFileInfo info(QString::fromStdString(path));
+    if (!info.exists())
+        return makeError(Error::Code::FileNotFound, path + ": file not found");
+    if (info.isDir())
+        return makeError(Error::Code::ReadFailed, path + ": is a directory, not a file");
+    if (info.isFile() && std::uint64_t(info.size()) > kMaxTokenFileBytes) // refused before reading
+        return makeError(Error::Code::OverBudget, path + ": " + std::to_string(info.size()) +
                                                       " bytes is too large for a token file (at most " +
                                                       std::to_string(kMaxTokenFileBytes >> 20) + " MiB)");
-    auto bytes = file->readAll();
-    if (!bytes)
-        return bytes.error();
-    return parseTokens(std::string_view(reinterpret_cast<const char *>(bytes->data()), bytes->size()), path, mode);
+    QFile file(QString::fromStdString(path));
+    if (!file.open(QIODevice::ReadOnly))
+        return makeError(Error::Code::ReadFailed, path + ": cannot open: " + file.errorString().toStdString());
+    std::string bytes;
+    char chunk[1 << 16];
+    while (true) {
+        const qint64 n = file.read(chunk, qint64(sizeof chunk));
+        if (n < 0)
+            return makeError(Error::Code::ReadFailed, path + ": read failed: " + file.errorString().toStdString());
+        if (n == 0)
+            break;
+        bytes.append(chunk, std::size_t(n));
+        if (bytes.size() > kMaxTokenFileBytes)
+            return makeError(Error::Code::OverBudget, path + ": more than " + std::to_string(kMaxTokenFileBytes) +
+                                                          " bytes is too large for a token file (at most " +
+                                                          std::to_string(kMaxTokenFileBytes >> 20) + " MiB)");
+    }
+    return parseTokens(bytes, path, mode);
 }
 
 QStringList toQStringList(const std::vector<std::string> &strings)

@@ -74,7 +74,8 @@ TokenMode detectTokenMode(const QString &text);
 Result<std::vector<std::string>> parseTokens(std::string_view bytes, const std::string &what,
                                              TokenMode mode = TokenMode::Auto);
 
-/// Reads a UTF-8 token file (at most kMaxTokenFileBytes) and splits it by `mode`.
+/// Reads a UTF-8 token file (at most kMaxTokenFileBytes) and splits it by `mode`. The file is
+/// read sequentially, so a pipe works too (`--tokens <(printf 'a\\nb\\n')`).
 Result<std::vector<std::string>> readTokenFile(const std::string &path, TokenMode mode = TokenMode::Auto);
 
 /// `strings` (UTF-8) as Qt strings, e.g. tokens as a heatmap's labels.

@@ -28,6 +28,14 @@ constexpr double kTol = 1e-12;
 
 using Strings = std::vector<std::string>;
 
+std::vector<std::int64_t> toIndices(const QJsonArray &a)
+{
+    std::vector<std::int64_t> out;
+    for (const auto &v : a)
+        out.push_back(v.toInteger());
+    return out;
+}
+
 QJsonObject manifest()
 {
     QFile f(kFixtureDir + "/manifest.json");
@@ -124,6 +132,8 @@ private slots:
     void errors();
     void descriptionSaysWhatIsShown();
     void mergingWithoutMarkersWarns();
+    void hiddenLabelsNameOriginalIndices();
+    void hidingRowsErrors();
     void checksWeightRows_data();
     void checksWeightRows();
 
@@ -293,6 +303,7 @@ void TstAttentionViews::fixtures()
     for (const auto &j : c.value("hide").toArray())
         r.hiddenKeys.push_back(j.toInt());
     r.renormalize = c.value("renormalize").toBool();
+    r.hideRows = c.value("hide_rows").toBool();
     r.mergeSubwords = c.value("merge").toBool();
     const QString norm = c.value("norm").toString();
     for (Normalization n : {Normalization::None, Normalization::Row, Normalization::Column, Normalization::Global,
@@ -312,6 +323,10 @@ void TstAttentionViews::fixtures()
     QVERIFY2(diff.isEmpty(), qPrintable(diff));
     QCOMPARE(v->rowLabels, toStrings(c.value("rowLabels").toArray()));
     QCOMPARE(v->colLabels, toStrings(c.value("colLabels").toArray()));
+    QCOMPARE(v->rowIndex, toIndices(c.value("rowIndex").toArray()));
+    QCOMPARE(v->colIndex, toIndices(c.value("colIndex").toArray()));
+    QCOMPARE(v->rowsHidden, r.hideRows && !r.hiddenKeys.empty());
+    QCOMPARE(v->colsHidden, !r.hiddenKeys.empty());
     QCOMPARE(v->diverging, r.difference.has_value());
 }
 
@@ -535,3 +550,52 @@ void TstAttentionViews::checksWeightRows()
 
 QTEST_GUILESS_MAIN(TstAttentionViews)
 #include "tst_attention_views.moc"
+
+void TstAttentionViews::hiddenLabelsNameOriginalIndices()
+{
+    // [CLS] a un ##able [SEP]: hide [CLS] and [SEP] with their rows, merge; by hand the words are
+    // "a" (index 1) and "unable" (index 2, its first piece).
+    const AttentionBundle b = syntheticBundle(1, 1, {"[CLS]", "a", "un", "##able", "[SEP]"});
+    ViewRequest r;
+    r.hiddenKeys = {0, 4};
+    r.hideRows = true;
+    r.mergeSubwords = true;
+    auto v = computeView(b, r);
+    QVERIFY(v.ok());
+    QCOMPARE(v->rowIndex, (std::vector<std::int64_t>{1, 2}));
+    QCOMPARE(v->colIndex, (std::vector<std::int64_t>{1, 2}));
+    QCOMPARE(pictureRowLabels(*v), (Strings{"a #1", "unable #2"}));
+    QCOMPARE(pictureColLabels(*v), (Strings{"a #1", "unable #2"}));
+    // Keys only: the rows keep their plain labels (merged: four words).
+    r.hideRows = false;
+    v = computeView(b, r);
+    QVERIFY(v.ok());
+    QCOMPARE(pictureRowLabels(*v), (Strings{"[CLS]", "a", "unable", "[SEP]"}));
+    QCOMPARE(pictureColLabels(*v), (Strings{"a #1", "unable #2"}));
+    // Nothing hidden: plain labels; without tokens the index alone.
+    QCOMPARE(indexedLabel("7", 7), std::string("7"));
+    QCOMPARE(indexedLabel("x", 7), std::string("x #7"));
+}
+
+void TstAttentionViews::hidingRowsErrors()
+{
+    AttentionBundle cross = syntheticBundle(1, 1, {"a", "b", "c"});
+    cross.attentions = Tensor::fromMatrix(Mat<double>(Mat<double>::Constant(2, 3, 1.0 / 3))); // Tq != Tk
+    cross.attentions.shape = {1, 1, 2, 3};
+    cross.tokens = {"x", "y"};
+    ViewRequest r;
+    r.hiddenKeys = {0};
+    r.hideRows = true;
+    auto v = computeView(cross, r);
+    QVERIFY(!v.ok());
+    QVERIFY2(QString::fromStdString(v.error().message).contains("as many queries as keys"), v.error().message.c_str());
+
+    const AttentionBundle b = syntheticBundle(1, 1, {"a", "b"});
+    r.hiddenKeys = {0, 1};
+    v = computeView(b, r);
+    QVERIFY(!v.ok());
+    r.hiddenKeys = {5};
+    v = computeView(b, r);
+    QVERIFY(!v.ok());
+    QVERIFY2(QString::fromStdString(v.error().message).contains("out of range"), v.error().message.c_str());
+}

@@ -58,6 +58,7 @@ private slots:
     void hoverFollowsAModeChange();
     void warnsWhenRowsAreNotWeights();
     void errorsAreShownNotThrown();
+    void hidesRowsByName();
     void screenshot();
 
 private:
@@ -215,8 +216,8 @@ void TestAttentionPage::hidingTokensRenormalises()
     QTest::keyClicks(specials, "the, ., #2");
     QCOMPARE(shown().cols(), 10); // listed, not yet hidden
     clickBox("hideCheck");
-    // "the" twice, "." and key 2 ("brown") gone; the others in order.
-    const QStringList kept = {"quick", "fox", "jumps", "over", "lazy", "dog"};
+    // "the" twice, "." and key 2 ("brown") gone; the others in order, named by original index.
+    const QStringList kept = {"quick #1", "fox #3", "jumps #4", "over #5", "lazy #7", "dog #8"};
     QCOMPARE(m_page->heatmap()->content().colLabels, kept);
     QCOMPARE(m_page->heatmap()->content().rowLabels, kDemoTokens); // queries stay
     const std::vector<int> keep = {1, 3, 4, 5, 7, 8};
@@ -285,7 +286,8 @@ void TestAttentionPage::recognisesSpecialsAndMergesSubwords()
     clickBox("renormalizeCheck");
     clickBox("mergeCheck");
     QVERIFY2(m_page->statusText().contains("sub-words merged (WordPiece)"), qPrintable(m_page->statusText()));
-    QCOMPARE(m_page->heatmap()->content().colLabels, QStringList({"the", "unbelievable", "fox", "jumped", "."}));
+    QCOMPARE(m_page->heatmap()->content().colLabels,
+             QStringList({"the #1", "unbelievable #2", "fox #5", "jumped #6", ". #8"}));
     QCOMPARE(m_page->heatmap()->content().rowLabels.size(), 7);
     // The engine gives the same matrix for the same request; rows still sum to 1.
     auto v = computeView(*m_page->bundle(), m_page->request());
@@ -387,17 +389,62 @@ void TestAttentionPage::errorsAreShownNotThrown()
     QVERIFY(m_page->result());
     QCOMPARE(shown().cols(), 7);
 
-    // A key index out of range says so.
+    // A key index out of range says so in the warnings; the view stays.
     child<QLineEdit>("specialsEdit")->setText("#40");
     clickBox("hideCheck");
-    QVERIFY(!m_page->result());
-    QVERIFY2(m_page->statusText().contains("key 40 is out of range"), qPrintable(m_page->statusText()));
+    QVERIFY(m_page->result());
+    const QString warning = child<QLabel>("attentionWarnings")->text();
+    QVERIFY2(warning.contains("'#40'") && warning.contains("out of range (0..6)"), qPrintable(warning));
 
     // A bare tensor opens too, with indices for labels.
     QVERIFY2(m_page->openBundle(kViews + "/bare.npy", &error), qPrintable(error));
     child<QLineEdit>("specialsEdit")->setText("#0");
     QVERIFY(m_page->result());
     QCOMPARE(m_page->heatmap()->content().colLabels.first(), QString("1"));
+}
+
+void TestAttentionPage::hidesRowsByName()
+{
+    // wordpiece.npz: [CLS] the un ##believ ##able fox jump ##ed . [SEP]; the Special field is filled.
+    QString error;
+    QVERIFY2(m_page->openBundle(kViews + "/wordpiece.npz", &error), qPrintable(error));
+    child<QSpinBox>("layerSpin")->setValue(0);
+    auto *rows = child<QCheckBox>("hideRowsCheck");
+    QVERIFY(!rows->isEnabled()); // goes with hiding
+    clickBox("hideCheck");
+    QVERIFY(rows->isEnabled());
+    clickBox("hideRowsCheck");
+    QVERIFY(rows->isChecked());
+    // Rows and columns 1..8 of head (0, 0), each row divided by its sum once renormalised.
+    Mat<double> expected = head(0, 0).block(1, 1, 8, 8);
+    QCOMPARE(maxAbsDiff(shown(), expected), 0.0);
+    const QStringList labels = {"the #1", "un #2", "##believ #3", "##able #4", "fox #5", "jump #6", "##ed #7", ". #8"};
+    QCOMPARE(m_page->heatmap()->content().rowLabels, labels);
+    QCOMPARE(m_page->heatmap()->content().colLabels, labels);
+    clickBox("renormalizeCheck");
+    for (Eigen::Index i = 0; i < 8; ++i)
+        expected.row(i) /= expected.row(i).sum();
+    QVERIFY(maxAbsDiff(shown(), expected) < 1e-15);
+    QVERIFY2(m_page->statusText().contains("keys and their rows hidden: [CLS], [SEP]"), qPrintable(m_page->statusText()));
+
+    // The engine's LIST syntax, typed: a piece by its stored text, an index, a missing text and
+    // an index out of range; the good items are hidden, the others named in the warning line.
+    auto *specials = child<QLineEdit>("specialsEdit");
+    specials->selectAll();
+    QTest::keyClick(specials, Qt::Key_Backspace);
+    specials->setFocus();
+    QTest::keyClicks(specials, "##believ, 0, nope, #99");
+    QCOMPARE(m_page->heatmap()->content().rowLabels.size(), 8);
+    QCOMPARE(m_page->heatmap()->content().colLabels.first(), QString("the #1"));
+    QCOMPARE(m_page->heatmap()->content().colLabels.at(2), QString("##able #4"));
+    const QString warning = child<QLabel>("attentionWarnings")->text();
+    QVERIFY2(warning.contains("'nope'") && warning.contains("'#99'"), qPrintable(warning));
+
+    // A session keeps the check box.
+    QCOMPARE(m_page->settings().value("attention.hideRows"), QString("true"));
+    clickBox("hideRowsCheck");
+    QCOMPARE(m_page->heatmap()->content().rowLabels.size(), 10);
+    QCOMPARE(m_page->heatmap()->content().rowLabels.first(), QString("[CLS]"));
 }
 
 void TestAttentionPage::screenshot()
@@ -409,6 +456,7 @@ void TestAttentionPage::screenshot()
     QVERIFY2(m_page->openBundle(kViews + "/wordpiece.npz", &error), qPrintable(error));
     child<QSpinBox>("layerSpin")->setValue(1);
     clickBox("hideCheck");
+    clickBox("hideRowsCheck");
     clickBox("renormalizeCheck");
     clickBox("mergeCheck");
     QTest::qWait(100);

@@ -24,6 +24,7 @@
 #include "head_grid.h"
 #include "heatmap_view.h"
 #include "text.h"
+#include "token_list.h"
 
 namespace attnscope {
 namespace {
@@ -157,14 +158,21 @@ QWidget *AttentionPage::createControls()
     m_specials = new QLineEdit(tokens);
     m_specials->setObjectName("specialsEdit");
     m_specials->setPlaceholderText(tr("[CLS], [SEP], <s> …"));
-    m_specials->setToolTip(tr("Key tokens to hide, separated by commas; exact and case-sensitive. #N hides key N "
-                              "by its position (0-based), also for tensors without tokens or tokens with a comma. "
-                              "Filled with the special tokens found in the input."));
+    m_specials->setToolTip(tr("Tokens to hide, separated by commas: a token text (exact and case-sensitive, as "
+                              "stored: Ġ and ## included) hides every occurrence; digits or #N hide key N by its "
+                              "position (0-based), also for tensors without tokens or tokens with a comma; =TEXT "
+                              "names a token that looks like a number. Filled with the special tokens found in "
+                              "the input."));
     form->addRow(tr("Special"), m_specials);
     m_hide = new QCheckBox(tr("Hide these keys"), tokens);
     m_hide->setObjectName("hideCheck");
     m_hide->setToolTip(tr("Remove the columns of the listed tokens (the queries stay)"));
     form->addRow(m_hide);
+    m_hideRows = new QCheckBox(tr("Hide their rows too"), tokens);
+    m_hideRows->setObjectName("hideRowsCheck");
+    m_hideRows->setToolTip(tr("Remove the listed tokens' rows (queries) as well as their columns; needs as many "
+                              "queries as keys"));
+    form->addRow(m_hideRows);
     m_renormalize = new QCheckBox(tr("Renormalise the rest"), tokens);
     m_renormalize->setObjectName("renormalizeCheck");
     m_renormalize->setToolTip(tr("Divide each row by its sum after hiding, so that the remaining weights sum to 1"));
@@ -243,7 +251,7 @@ void AttentionPage::connectControls()
         connect(s, &QSpinBox::valueChanged, this, &AttentionPage::onControlChanged);
     for (QComboBox *c : {m_mode, m_rolloutFusion, m_norm, m_diffSource, m_gridMode})
         connect(c, &QComboBox::currentIndexChanged, this, &AttentionPage::onControlChanged);
-    for (QCheckBox *c : {m_hide, m_renormalize, m_merge, m_diff})
+    for (QCheckBox *c : {m_hide, m_hideRows, m_renormalize, m_merge, m_diff})
         connect(c, &QCheckBox::toggled, this, &AttentionPage::onControlChanged);
     connect(m_discard, &QDoubleSpinBox::valueChanged, this, &AttentionPage::onControlChanged);
     connect(m_specials, &QLineEdit::textChanged, this, &AttentionPage::onControlChanged);
@@ -265,6 +273,7 @@ void AttentionPage::updateEnabled()
     m_rolloutFusion->setEnabled(mode == kRollout);
     m_discard->setEnabled(mode == kRollout);
     m_renormalize->setEnabled(m_hide->isChecked());
+    m_hideRows->setEnabled(m_hide->isChecked());
     for (QWidget *w : std::initializer_list<QWidget *>{m_diffLayer, m_diffSource, m_diffOpen})
         w->setEnabled(m_diff->isChecked());
     m_diffHead->setEnabled(m_diff->isChecked() && mode == kSingle);
@@ -365,27 +374,16 @@ void AttentionPage::setColormap(ColormapId id)
     recompute();
 }
 
-std::vector<int> AttentionPage::hiddenKeysFromText(QStringList *unknown) const
+std::vector<int> AttentionPage::hiddenKeysFromText(QStringList *problems) const
 {
-    std::set<int> keys;
     if (!m_bundle)
         return {};
-    for (const QString &raw : m_specials->text().split(',')) {
-        const QString entry = raw.trimmed();
-        if (entry.isEmpty())
-            continue;
-        bool number = false;
-        const int index = entry.startsWith('#') ? entry.mid(1).toInt(&number) : -1;
-        if (number) {
-            keys.insert(index); // out of range: computeView says so
-            continue;
-        }
-        const auto found = specialTokenIndices(m_bundle->keyTokens, {entry.toStdString()});
-        keys.insert(found.begin(), found.end());
-        if (found.empty() && unknown)
-            *unknown << entry;
-    }
-    return {keys.begin(), keys.end()};
+    // The engine's token lists (token_list.h), as on the command line; what resolves is hidden.
+    const TokenListParse parsed = parseTokenList(m_specials->text().toStdString(), m_bundle->keyTokens, m_bundle->keys());
+    if (problems)
+        for (const auto &p : parsed.problems)
+            *problems << QString::fromStdString(p);
+    return parsed.indices;
 }
 
 ViewRequest AttentionPage::request() const
@@ -408,6 +406,7 @@ ViewRequest AttentionPage::request() const
     if (m_hide->isChecked()) {
         r.hiddenKeys = hiddenKeysFromText(nullptr);
         r.renormalize = m_renormalize->isChecked();
+        r.hideRows = m_hideRows->isChecked();
     }
     r.mergeSubwords = m_merge->isChecked();
     if (m_diff->isChecked())
@@ -443,7 +442,7 @@ void AttentionPage::recompute()
     if (m_hide->isChecked())
         hiddenKeysFromText(&unknown);
     if (!unknown.isEmpty())
-        notes << tr("not among the keys, so not hidden: %1").arg(unknown.join(", "));
+        notes << tr("Not hidden: %1").arg(unknown.join("; "));
 
     const bool fromSecond = r.difference && m_diffSource->currentIndex() == 1;
     auto v = fromSecond && !m_other
@@ -463,8 +462,8 @@ void AttentionPage::recompute()
         m_result = std::move(v.value());
         HeatmapView::Content c;
         c.values = std::make_shared<const Mat<double>>(m_result->values);
-        c.rowLabels = toQStringList(m_result->rowLabels);
-        c.colLabels = toQStringList(m_result->colLabels);
+        c.rowLabels = toQStringList(pictureRowLabels(*m_result)); // "TEXT #i" after hiding
+        c.colLabels = toQStringList(pictureColLabels(*m_result));
         c.rowAxis = tr("query");
         c.colAxis = tr("key");
         const QString description = QString::fromStdString(m_result->description);

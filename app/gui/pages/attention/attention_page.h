@@ -130,7 +130,7 @@ private:
     void refreshGrid(const ViewRequest &r);
     void onHovered(int row, int col);
     void onThumbnailClicked(int layer, int head);
-    std::vector<int> hiddenKeysFromText(QStringList *unknown) const;
+    std::vector<int> hiddenKeysFromText(QStringList *problems) const;
     bool reportError(const QString &message, QString *error);
     void exportGridDialog();
     void exportBundleHeadsDialog();
@@ -159,6 +159,7 @@ private:
     QDoubleSpinBox *m_discard = nullptr;
     QLineEdit *m_specials = nullptr;
     QCheckBox *m_hide = nullptr;
+    QCheckBox *m_hideRows = nullptr; ///< "hideRowsCheck": the hidden tokens' rows too
     QCheckBox *m_renormalize = nullptr;
     QCheckBox *m_merge = nullptr;
     QComboBox *m_norm = nullptr;

@@ -21,6 +21,7 @@ SettingControls AttentionPage::settingControls() const
         {QStringLiteral("attention.discardRatio"), m_discard},
         {QStringLiteral("attention.specialTokens"), m_specials},
         {QStringLiteral("attention.hideSpecial"), m_hide},
+        {QStringLiteral("attention.hideRows"), m_hideRows},
         {QStringLiteral("attention.renormalize"), m_renormalize},
         {QStringLiteral("attention.mergeSubwords"), m_merge},
         {QStringLiteral("attention.normalization"), m_norm},
