@@ -89,7 +89,7 @@ void TestHeadSummary::handComputed()
     QVERIFY(close(s.entropy, (2.0 + 0 + 1 + 0) / 4));
     QVERIFY(close(s.special, (0.25 + 1 + 0 + 0) / 4));
     QVERIFY(close(s.previous, (1.0 + 0.5 + 1) / 3)); // a[1,0], a[2,1], a[3,2]
-    QVERIFY(close(s.next, (0.25 + 0 + 0) / 3));      // a[0,1], a[1,2], a[2,3]
+    QVERIFY(close(s.next, (0.25 + 0 + 0.5) / 3));    // a[0,1], a[1,2], a[2,3]
     QVERIFY(close(s.self, (0.25 + 0 + 0 + 0) / 4));
 }
 
