@@ -318,7 +318,7 @@ Status exportModelPicture(const QString &path, ModelThumbnails &thumbs, ModelGri
     return exportPainted(path, size, title, [&](QPainter &p) {
         p.fillRect(QRect(QPoint(0, 0), size), Qt::white);
         QFont font = p.font();
-        font.setPixelSize(std::clamp(cellSide / 8, 11, 16));
+        font.setPixelSize(std::clamp(cellSide / 9, 11, 22));
         QFont big = font;
         big.setPixelSize(font.pixelSize() + 6);
         big.setBold(true);
