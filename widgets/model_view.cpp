@@ -1,7 +1,7 @@
 #include "model_view.h"
 
 #include <QComboBox>
-#include <QHBoxLayout>
+#include <QGridLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QPainter>
@@ -60,7 +60,43 @@ ModelView::ModelView(QWidget *parent) : QWidget(parent)
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    auto *bar = new QHBoxLayout;
+    layout->addLayout(createBar());
+    m_legend = new QLabel(this);
+    m_legend->setObjectName("modelLegend");
+    m_legend->setVisible(false);
+    m_legend->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed); // a long legend is cut, never widens the window
+    layout->addWidget(m_legend);
+
+    auto *split = new QSplitter(Qt::Vertical, this);
+    m_scroll = new QScrollArea(split);
+    m_scroll->setObjectName("modelScroll");
+    m_canvas = new ModelGridCanvas(&m_thumbs, m_scroll);
+    m_canvas->setObjectName("modelGrid");
+    m_scroll->setWidget(m_canvas);
+    m_scroll->setWidgetResizable(false);
+    m_scroll->setBackgroundRole(QPalette::Base);
+    split->addWidget(m_scroll);
+    split->addWidget(createTable(split));
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 1);
+    split->setSizes({3000, 1000}); // the grid first: the table's own size hint would take half
+    split->setChildrenCollapsible(false);
+    layout->addWidget(split, 1);
+    m_hover = new QLabel(this);
+    m_hover->setObjectName("modelHover");
+    m_hover->setMinimumHeight(m_hover->fontMetrics().height() + 4);
+    m_hover->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+    layout->addWidget(m_hover);
+    connectSignals();
+    restyle();
+    // A tab widget is as large as its largest page's minimum: the controls and the table must
+    // not keep the window from shrinking to 600 × 400 while another tab is shown.
+    setMinimumSize(160, 120);
+}
+
+QLayout *ModelView::createBar()
+{
+    auto *bar = new QGridLayout; // two rows: the tab must fit beside the controls in an 800-pixel window
     m_scale = new QComboBox(this);
     m_scale->setObjectName("modelScaleCombo");
     m_scale->addItems({tr("one scale for all heads"), tr("each head its own scale")});
@@ -72,41 +108,37 @@ ModelView::ModelView(QWidget *parent) : QWidget(parent)
     m_sortBy = metricCombo(tr("head number"), QStringLiteral("modelSortCombo"), this);
     m_sortBy->setToolTip(tr("Order the heads of each layer by this summary, most notable first (lowest entropy, "
                             "highest attention otherwise); each cell then shows its head number"));
+    for (QComboBox *c : {m_scale, m_colourBy, m_sortBy}) {
+        c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon); // narrow windows too
+        c->setMinimumContentsLength(6);
+        c->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+    }
     m_zoom = new QSlider(Qt::Horizontal, this);
     m_zoom->setObjectName("modelZoomSlider");
     m_zoom->setRange(kMinCell, kMaxCell);
     m_zoom->setValue(kDefaultCell);
+    m_zoom->setMinimumWidth(40);
     m_zoom->setMaximumWidth(160);
     m_zoom->setToolTip(tr("Size of each head's picture, in pixels (also ctrl + wheel over the grid)"));
-    bar->addWidget(new QLabel(tr("Colours"), this));
-    bar->addWidget(m_scale);
-    bar->addWidget(new QLabel(tr("Colour by"), this));
-    bar->addWidget(m_colourBy);
-    bar->addWidget(new QLabel(tr("Sort by"), this));
-    bar->addWidget(m_sortBy);
-    bar->addWidget(new QLabel(tr("Size"), this));
-    bar->addWidget(m_zoom);
-    bar->addStretch(1);
-    layout->addLayout(bar);
-    m_legend = new QLabel(this);
-    m_legend->setObjectName("modelLegend");
-    m_legend->setVisible(false);
-    layout->addWidget(m_legend);
+    const std::pair<QString, QWidget *> items[] = {
+        {tr("Colours"), m_scale}, {tr("Colour by"), m_colourBy}, {tr("Sort by"), m_sortBy}, {tr("Size"), m_zoom}};
+    for (int i = 0; i < 4; ++i) {
+        bar->addWidget(new QLabel(items[i].first, this), i / 2, 2 * (i % 2));
+        bar->addWidget(items[i].second, i / 2, 2 * (i % 2) + 1);
+    }
+    bar->setColumnStretch(1, 1);
+    bar->setColumnStretch(3, 1);
+    return bar;
+}
 
-    auto *split = new QSplitter(Qt::Vertical, this);
-    m_scroll = new QScrollArea(split);
-    m_scroll->setObjectName("modelScroll");
-    m_canvas = new ModelGridCanvas(&m_thumbs, m_scroll);
-    m_canvas->setObjectName("modelGrid");
-    m_scroll->setWidget(m_canvas);
-    m_scroll->setWidgetResizable(false);
-    m_scroll->setBackgroundRole(QPalette::Base);
-    m_table = new QTableView(split);
+QTableView *ModelView::createTable(QWidget *parent)
+{
+    m_table = new QTableView(parent);
     m_table->setObjectName("modelTable");
     m_model = new QStandardItemModel(0, kFirstMetricColumn + kHeadMetricCount, m_table);
     m_model->setSortRole(kSortRole);
-    QStringList headers{tr("Layer"), tr("Head"), tr("Entropy (bits)"), tr("Special"), tr("Previous"), tr("Next"), tr("Self")};
-    m_model->setHorizontalHeaderLabels(headers);
+    m_model->setHorizontalHeaderLabels(
+        {tr("Layer"), tr("Head"), tr("Entropy (bits)"), tr("Special"), tr("Previous"), tr("Next"), tr("Self")});
     m_table->setModel(m_model);
     m_table->setSortingEnabled(true);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -117,18 +149,11 @@ ModelView::ModelView(QWidget *parent) : QWidget(parent)
         m_table->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
     m_table->setToolTip(tr("Every head with its summaries: click a column to rank by it, double-click a head to open "
                            "it in the heatmap"));
-    split->addWidget(m_scroll);
-    split->addWidget(m_table);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 1);
-    split->setSizes({3000, 1000}); // the grid first: the table's own size hint would take half
-    split->setChildrenCollapsible(false);
-    layout->addWidget(split, 1);
-    m_hover = new QLabel(this);
-    m_hover->setObjectName("modelHover");
-    m_hover->setMinimumHeight(m_hover->fontMetrics().height() + 4);
-    layout->addWidget(m_hover);
+    return m_table;
+}
 
+void ModelView::connectSignals()
+{
     for (QComboBox *c : {m_scale, m_colourBy, m_sortBy})
         connect(c, &QComboBox::currentIndexChanged, this, [this] {
             restyle();
@@ -149,7 +174,6 @@ ModelView::ModelView(QWidget *parent) : QWidget(parent)
         emit headActivated(m_model->item(row, kLayerColumn)->data(kSortRole).toInt(),
                            m_model->item(row, kHeadColumn)->data(kSortRole).toInt());
     });
-    restyle();
 }
 
 ModelView::~ModelView() = default;
@@ -237,6 +261,38 @@ const ModelGridStyle &ModelView::gridStyle() const
     return m_canvas->gridStyle();
 }
 
+std::vector<std::vector<int>> ModelView::sortedOrder(HeadMetric m) const
+{
+    // Within each layer, the most notable head first; ties keep head order.
+    const int layers = m_thumbs.layers(), heads = m_thumbs.heads();
+    auto order = std::vector<std::vector<int>>(std::size_t(layers), std::vector<int>(std::size_t(heads)));
+    for (int l = 0; l < layers; ++l) {
+        auto &row = order[std::size_t(l)];
+        std::iota(row.begin(), row.end(), 0);
+        std::stable_sort(row.begin(), row.end(), [&](int a, int b) {
+            return notability(m, m_summaries[std::size_t(l * heads + a)].value(m)) >
+                   notability(m, m_summaries[std::size_t(l * heads + b)].value(m));
+        });
+    }
+    return order;
+}
+
+std::vector<bool> ModelView::notableHeads(HeadMetric m) const
+{
+    // The most notable tenth of all heads (at least one); ties at the threshold all count.
+    std::vector<double> score;
+    for (const HeadSummary &h : m_summaries)
+        score.push_back(notability(m, h.value(m)));
+    std::vector<double> sorted = score;
+    const std::size_t top = std::max<std::size_t>(1, score.size() / 10);
+    std::nth_element(sorted.begin(), sorted.begin() + std::ptrdiff_t(top - 1), sorted.end(), std::greater<>());
+    const double threshold = sorted[top - 1];
+    std::vector<bool> out;
+    for (double v : score)
+        out.push_back(std::isfinite(v) && v >= threshold);
+    return out;
+}
+
 void ModelView::restyle()
 {
     m_thumbs.setSharedScale(sharedScale());
@@ -252,32 +308,10 @@ void ModelView::restyle()
     const std::optional<HeadMetric> colour = haveSummaries ? colourBy() : std::nullopt;
     const std::optional<HeadMetric> sort = haveSummaries ? sortBy() : std::nullopt;
     if (sort) {
-        // Within each layer, the most notable head first; ties keep head order.
-        s.order.resize(std::size_t(layers));
-        for (int l = 0; l < layers; ++l) {
-            auto &row = s.order[std::size_t(l)];
-            row.resize(std::size_t(heads));
-            std::iota(row.begin(), row.end(), 0);
-            std::stable_sort(row.begin(), row.end(), [&](int a, int b) {
-                return notability(*sort, m_summaries[std::size_t(l * heads + a)].value(*sort)) >
-                       notability(*sort, m_summaries[std::size_t(l * heads + b)].value(*sort));
-            });
-        }
+        s.order = sortedOrder(*sort);
         s.headNumbers = true;
     }
-    m_standsOut.clear();
-    if (const auto marked = colour ? colour : sort) {
-        // The most notable tenth of all heads (at least one) stands out.
-        std::vector<double> score;
-        for (const HeadSummary &h : m_summaries)
-            score.push_back(notability(*marked, h.value(*marked)));
-        std::vector<double> sorted = score;
-        const std::size_t top = std::max<std::size_t>(1, score.size() / 10);
-        std::nth_element(sorted.begin(), sorted.begin() + std::ptrdiff_t(top - 1), sorted.end(), std::greater<>());
-        const double threshold = sorted[top - 1];
-        for (double v : score)
-            m_standsOut.push_back(std::isfinite(v) && v >= threshold);
-    }
+    m_standsOut = colour ? notableHeads(*colour) : sort ? notableHeads(*sort) : std::vector<bool>();
     s.standsOut = m_standsOut;
     if (colour) {
         s.summaries = &m_summaries;

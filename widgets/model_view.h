@@ -10,6 +10,7 @@
 
 class QComboBox;
 class QLabel;
+class QLayout;
 class QScrollArea;
 class QSlider;
 class QStandardItemModel;
@@ -78,7 +79,12 @@ signals:
     void settingsChanged();
 
 private:
+    QLayout *createBar();
+    QTableView *createTable(QWidget *parent);
+    void connectSignals();
     void restyle();
+    std::vector<std::vector<int>> sortedOrder(HeadMetric m) const;
+    std::vector<bool> notableHeads(HeadMetric m) const;
     void fillTable();
     void updateLegend();
     void onHovered(int layer, int head, int row, int col, double value);
