@@ -111,7 +111,12 @@ QLayout *ModelView::createBar()
     for (QComboBox *c : {m_scale, m_colourBy, m_sortBy}) {
         c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon); // narrow windows too
         c->setMinimumContentsLength(6);
-        c->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+        c->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+        // Wide enough for the longest item where there is room, no wider.
+        int widest = 0;
+        for (int i = 0; i < c->count(); ++i)
+            widest = std::max(widest, c->fontMetrics().horizontalAdvance(c->itemText(i)));
+        c->setMaximumWidth(widest + 48);
     }
     m_zoom = new QSlider(Qt::Horizontal, this);
     m_zoom->setObjectName("modelZoomSlider");
@@ -128,6 +133,7 @@ QLayout *ModelView::createBar()
     }
     bar->setColumnStretch(1, 1);
     bar->setColumnStretch(3, 1);
+    bar->setColumnStretch(4, 1); // the room left over, right of the controls
     return bar;
 }
 
