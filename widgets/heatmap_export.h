@@ -11,6 +11,9 @@
 #include <QImage>
 #include <QString>
 
+class QPainter;
+
+#include <functional>
 #include <optional>
 
 #include "colormap.h"
@@ -88,5 +91,11 @@ Mat<double> colourPositions(const Mat<double> &m, ColorNormalization n, bool cen
 Status writeImage(const QImage &image, const QString &path, const QString &title = QString());
 /// The bytes writeImage writes.
 Result<QByteArray> encodeImage(const QImage &image, ExportFormat format, const QString &title = QString());
+
+/// Any drawing as a file: `draw` paints a picture of `size` (pixels; PDF points, SVG user units)
+/// with a QPainter, into an RGB32 image on white for PNG (written as writeImage writes), into
+/// QSvgGenerator for SVG and a one-page QPdfWriter for PDF, where text stays text. The format
+/// follows the extension of `path`; atomic like every export here. Sides 1..kMaxExportSide.
+Status exportPainted(const QString &path, QSize size, const QString &title, const std::function<void(QPainter &)> &draw);
 
 } // namespace attnscope

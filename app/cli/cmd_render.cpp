@@ -16,6 +16,7 @@
 #include "image_patches.h"
 #include "memory_budget.h"
 #include "npy.h"
+#include "render_model_view.h"
 #include "render_views.h"
 #include "tensor_file.h"
 #include "text.h"
@@ -30,6 +31,8 @@ const char *kUsage = R"(Usage: attnscope-cli render --weights TENSOR [--layer L]
     --out FILE.png|FILE.svg|FILE.pdf [--width PX] [--height PX]
     [--colormap viridis|magma|gray|coolwarm] [--normalize global|row|log] [--title TEXT] [--bare]
     [--memory-budget SIZE]
+       attnscope-cli render --weights BUNDLE --view model --out FILE.png|FILE.svg|FILE.pdf
+    [--colormap MAP] [--title TEXT]
        attnscope-cli render --weights TENSOR [--layer L] [--head H] --image IMAGE --query N
     [--grid ROWSxCOLS] --out FILE.png [--width PX] [--height PX] [--colormap MAP] [--normalize global|log]
 
@@ -75,6 +78,13 @@ the first key is [CLS] and left out. Patch boundaries lie at ⌊c·W/cols⌋ and
 An image whose longer side exceeds 100 times its shorter one is refused; no side is scaled
 below 1 pixel.
 
+--view model draws every layer × head of the bundle in one picture (the window's Model view):
+rows layers, columns heads, ONE colour scale shared by all heads (the finite min..max of every
+weight) with a colour bar, 200 px per head plus the labels L0…, H0… and a title naming the file;
+a matrix larger than its cell shows the largest weight of the cells each pixel covers. Text stays
+text in SVG and PDF. --layer, --head, --width, --height, --normalize, --bare and --image do not go
+with it.
+
 The file is written to a temporary file and renamed into place only when complete.
 Exit status: 0 on success, 2 on any error (one line on stderr starting with "error:").)";
 
@@ -99,6 +109,7 @@ struct RenderArgs {
     QString tokens, keyTokens, grid;
     ViewOptions view;
     bool viewGiven = false; ///< any of the word-level view options
+    QString picture; ///< --view: "model" or "head"; empty for the heatmap
 };
 
 Result<std::optional<long long>> optionalIndex(const QCommandLineParser &p, const char *name)
@@ -165,6 +176,19 @@ Result<RenderArgs> readArgs(const QCommandLineParser &p)
     a.tokens = p.value("tokens");
     a.keyTokens = p.value("key-tokens");
     a.grid = p.value("grid");
+    a.picture = p.value("view");
+    if (p.isSet("view")) {
+        if (a.picture != QLatin1String("model"))
+            return bad("--view: '" + a.picture.toStdString() + "' is not model");
+        if (a.bare || p.isSet("image"))
+            return bad(std::string("--view does not go with --") + (a.bare ? "bare" : "image"));
+        for (const char *name : {"layer", "head", "width", "height", "normalize", "query", "tokens", "key-tokens"})
+            if (p.isSet(name))
+                return bad(std::string("--") + name + " does not go with --view model: it draws every layer and head");
+        if (a.viewGiven)
+            return bad("--fuse, --rollout, --hide-tokens, --merge-subwords and --renormalize do not go with --view model: "
+                       "it draws every head as stored");
+    }
     if (p.isSet("image") && a.image.isEmpty())
         return bad("--image needs a file name");
     if (!a.image.isEmpty()) {
@@ -347,6 +371,7 @@ int renderCommand(const QStringList &args)
     addFlagOption(p, "bare", "Only the cells: no axes, labels or colour scale.");
     addValueOption(p, "image", "Show query --query's attention over this image's patches.", "IMAGE");
     addValueOption(p, "query", "The query shown over the image.", "N");
+    addValueOption(p, "view", "model: every layer × head of a bundle in one picture.", "VIEW");
     addValueOption(p, "grid", "The patch grid, e.g. 14x14 (default: the bundle's image_grid).", "ROWSxCOLS");
     addValueOption(p, "fuse", "Reduce every head of the layer: mean, max or min (not with --head).", "HOW");
     addFlagOption(p, "rollout", "Attention rollout over layers 0..--layer (square attention only).");
@@ -369,6 +394,8 @@ int renderCommand(const QStringList &args)
     auto bundle = readWeights(a.weights);
     if (!bundle)
         return fail(bundle.error());
+    if (a.picture == QLatin1String("model"))
+        return renderModelView(*bundle, a.out, a.title, a.look.colormap);
     int layer = 0, head = 0;
     auto lead = selectMatrix(*bundle, a, layer, head);
     if (!lead)

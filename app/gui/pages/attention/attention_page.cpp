@@ -13,6 +13,7 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -23,6 +24,7 @@
 #include "controls_column.h"
 #include "head_grid.h"
 #include "heatmap_view.h"
+#include "model_view.h"
 #include "text.h"
 #include "token_list.h"
 
@@ -66,7 +68,9 @@ AttentionPage::AttentionPage(QWidget *parent) : Page(parent)
     m_warnings->setVisible(false);
     right->addWidget(m_warnings);
 
-    auto *split = new QSplitter(Qt::Vertical, this);
+    m_viewTabs = new QTabWidget(this);
+    m_viewTabs->setObjectName("attentionViewTabs");
+    auto *split = new QSplitter(Qt::Vertical, m_viewTabs);
     m_view = new HeatmapView(split);
     m_view->setObjectName("attentionHeatmap");
     m_view->setToolTip(tr("Rows are queries, columns keys. Hover for the value, wheel to zoom, drag to pan, "
@@ -78,7 +82,9 @@ AttentionPage::AttentionPage(QWidget *parent) : Page(parent)
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 1);
     split->setChildrenCollapsible(false);
-    right->addWidget(split, 1);
+    m_viewTabs->addTab(split, tr("Heatmap"));
+    addModelViewTab();
+    right->addWidget(m_viewTabs, 1);
     m_hover = new QLabel(this);
     m_hover->setObjectName("attentionHover");
     m_hover->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -328,6 +334,7 @@ void AttentionPage::showBundle(std::shared_ptr<const AttentionBundle> bundle, co
 
     m_fileLabel->setText(label);
     m_fileLabel->setToolTip(toolTip);
+    refreshModelView();
     m_shapeLabel->setText(tr("%1 layers × %2 heads\n%3 queries × %4 keys%5")
                               .arg(b.layers())
                               .arg(b.heads())
@@ -371,6 +378,7 @@ void AttentionPage::setColormap(ColormapId id)
 {
     m_colormap = id;
     m_grid->setColormap(id);
+    m_modelView->setColormap(id);
     recompute();
 }
 
@@ -508,6 +516,7 @@ void AttentionPage::refreshGrid(const ViewRequest &r)
     m_grid->setItems(headsOfLayer ? HeadGrid::Mode::HeadsOfLayer : HeadGrid::Mode::LayersOfHead, std::move(items));
     const bool single = r.mode == ViewRequest::Mode::Single;
     m_grid->setFocused(single ? r.layer : -1, single ? r.head : -1);
+    m_modelView->setFocused(single ? r.layer : -1, single ? r.head : -1);
 }
 
 void AttentionPage::onHovered(int row, int col)

@@ -20,11 +20,13 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
+class QTabWidget;
 
 namespace attnscope {
 
 class HeadGrid;
 class HeatmapView;
+class ModelView;
 
 /// "Imported attention": an attention bundle or a bare [L, H, Tq, Tk] tensor, one head or the
 /// heads of a layer fused or rolled out, special tokens hidden, sub-words merged, normalised, or
@@ -108,6 +110,14 @@ public:
     QString statusText() const;
     HeatmapView *heatmap() const { return m_view; }
     HeadGrid *headGrid() const { return m_grid; }
+    /// The views on the right: tab 0 "Heatmap" (the heatmap and the grid), then "Model".
+    QTabWidget *viewTabs() const { return m_viewTabs; }
+    /// Every layer × head at once, with the heads' summaries (attention_page_modelview.cpp).
+    ModelView *modelView() const { return m_modelView; }
+    /// Whether the Model tab is the one shown.
+    bool modelViewShown() const;
+    /// The Model view as a picture (PNG, SVG, PDF), `cellSide` pixels per head.
+    bool exportModelViewPicture(const QString &path, int cellSide, QString *error);
 
     /// Every control as session settings, keys `attention.*` (docs/session-format.md), and back.
     /// applySettings ignores other keys and values that are invalid or outside a control's range
@@ -134,6 +144,12 @@ private:
     bool reportError(const QString &message, QString *error);
     void exportGridDialog();
     void exportBundleHeadsDialog();
+    // The Model tab (attention_page_modelview.cpp).
+    void addModelViewTab();
+    void refreshModelView();
+    void onModelHeadActivated(int layer, int head);
+    void exportModelViewDialog();
+    SettingControls modelViewSettingControls() const;
 
     std::shared_ptr<const AttentionBundle> m_bundle;
     std::optional<AttentionBundle> m_other;
@@ -175,6 +191,8 @@ private:
     QLabel *m_hover = nullptr;
     HeatmapView *m_view = nullptr;
     HeadGrid *m_grid = nullptr;
+    QTabWidget *m_viewTabs = nullptr;
+    ModelView *m_modelView = nullptr;
     OpenPathChooser m_chooseOpenPath = askOpenPath;
 };
 

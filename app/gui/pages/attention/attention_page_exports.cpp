@@ -3,6 +3,7 @@
 
 #include "attention_page.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <QDir>
@@ -18,6 +19,7 @@
 #include "head_grid.h"
 #include "heatmap_export.h"
 #include "heatmap_view.h"
+#include "model_view.h"
 #include "npy.h"
 #include "picture_export.h"
 #include "stage_content.h"
@@ -43,6 +45,8 @@ QImage drawHeadGrid(const HeadGrid &grid, QSize size, double scale)
 
 Page::Exports AttentionPage::exports() const
 {
+    if (modelViewShown())
+        return m_bundle ? Exports(Export::Picture) : Exports();
     return m_result ? Exports(Export::Picture | Export::Data) : Exports();
 }
 
@@ -83,6 +87,8 @@ void AttentionPage::zoomBy(double factor) { m_view->zoomBy(factor); }
 
 QSize AttentionPage::defaultPictureSize() const
 {
+    if (modelViewShown() && m_modelView->hasBundle())
+        return m_modelView->pictureSize(m_modelView->cellSide()).boundedTo(QSize(kMaxExportSide, kMaxExportSide));
     const QSize s = m_view->size();
     if (s.width() < 200 || s.height() < 150)
         return QSize(800, 600);
@@ -91,6 +97,8 @@ QSize AttentionPage::defaultPictureSize() const
 
 QImage AttentionPage::renderPicture(QSize size, double scale) const
 {
+    if (modelViewShown())
+        return m_modelView->grab().toImage().scaled(size * scale, Qt::KeepAspectRatio, Qt::SmoothTransformation);
     if (!m_result)
         return QImage();
     return drawHeatmapPicture(m_view->content(), m_view->colormap(), size, scale);
@@ -98,6 +106,11 @@ QImage AttentionPage::renderPicture(QSize size, double scale) const
 
 bool AttentionPage::exportPicture(const QString &path, QSize size, double scale, QString *error)
 {
+    if (modelViewShown()) { // the size asked for scales the cells of the Model view
+        const int side = m_modelView->cellSide();
+        const double factor = scale * double(size.width()) / double(std::max(1, m_modelView->pictureSize(side).width()));
+        return exportModelViewPicture(path, std::max(8, int(side * factor)), error);
+    }
     if (!m_result)
         return failWith(error, tr("Nothing is shown in the Imported attention tab: %1").arg(statusText()));
     return exportHeatmapPicture(m_view->content(), m_view->colormap(), path, size, scale, error);
@@ -168,6 +181,8 @@ void AttentionPage::addExportActions(QMenu *menu)
     menu->addAction(tr("&Head Grid Picture…"), this, &AttentionPage::exportGridDialog)
         ->setToolTip(tr("The small multiples of the Imported attention tab, as PNG, SVG or PDF"));
     menu->addAction(tr("All &Layers and Heads of the Bundle…"), this, &AttentionPage::exportBundleHeadsDialog);
+    menu->addAction(tr("&Model View Picture…"), this, &AttentionPage::exportModelViewDialog)
+        ->setToolTip(tr("Every layer × head of the bundle as in the Model tab, as PNG, SVG or PDF"));
 }
 
 void AttentionPage::exportGridDialog()

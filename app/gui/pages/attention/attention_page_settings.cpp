@@ -13,7 +13,7 @@ namespace attnscope {
 
 SettingControls AttentionPage::settingControls() const
 {
-    return {
+    SettingControls controls = {
         {QStringLiteral("attention.mode"), m_mode},
         {QStringLiteral("attention.layer"), m_layer},
         {QStringLiteral("attention.head"), m_head},
@@ -31,6 +31,9 @@ SettingControls AttentionPage::settingControls() const
         {QStringLiteral("attention.differenceSource"), m_diffSource},
         {QStringLiteral("attention.grid"), m_gridMode},
     };
+    for (auto &c : modelViewSettingControls())
+        controls.push_back(c);
+    return controls;
 }
 
 PageSettings AttentionPage::settings() const
