@@ -492,6 +492,45 @@ Result<QByteArray> encodeImage(const QImage &image, ExportFormat format, const Q
     return intoBuffer([&](QIODevice &device) { return drawImage(device, image, format, title); });
 }
 
+Status exportPainting(const QString &path, QSize size, const QString &title,
+                      const std::function<void(QPainter &)> &paint, double scale)
+{
+    const auto format = exportFormatForPath(path);
+    if (!format)
+        return writeError(path, QStringLiteral("the name must end in .png, .svg or .pdf"));
+    const int w = std::clamp(size.width(), 1, kMaxExportSide), h = std::clamp(size.height(), 1, kMaxExportSide);
+    return writeAtomically(path, [&](QIODevice &device) -> QString {
+        QPainter painter;
+        if (*format == ExportFormat::Png) {
+            const double s = std::clamp(scale, 0.1, double(kMaxExportSide) / std::max(w, h));
+            QImage image(int(std::lround(w * s)), int(std::lround(h * s)), QImage::Format_RGB32);
+            if (image.isNull())
+                return QStringLiteral("the picture could not be allocated");
+            image.fill(Qt::white);
+            painter.begin(&image);
+            painter.scale(s, s);
+            paint(painter);
+            painter.end();
+            return drawImage(device, image, ExportFormat::Png, title);
+        }
+        if (*format == ExportFormat::Svg) {
+            QSvgGenerator svg;
+            setUpSvg(svg, &device, w, h, title);
+            if (!painter.begin(&svg))
+                return QStringLiteral("could not start the SVG");
+            paint(painter);
+            return painter.end() ? QString() : QStringLiteral("could not finish the SVG");
+        }
+        QPdfWriter pdf(&device);
+        setUpPdf(pdf, w, h, title);
+        if (!painter.begin(&pdf))
+            return QStringLiteral("could not start the PDF");
+        painter.setWindow(QRect(0, 0, w, h));
+        paint(painter);
+        return painter.end() ? QString() : QStringLiteral("could not finish the PDF");
+    });
+}
+
 Status writeImage(const QImage &image, const QString &path, const QString &title)
 {
     const auto format = exportFormatForPath(path);

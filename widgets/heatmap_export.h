@@ -11,6 +11,9 @@
 #include <QImage>
 #include <QString>
 
+class QPainter;
+
+#include <functional>
 #include <optional>
 
 #include "colormap.h"
@@ -86,6 +89,13 @@ Mat<double> colourPositions(const Mat<double> &m, ColorNormalization n, bool cen
 /// larger), stored instead when a sample of a large Indexed8 image shows it will not compress;
 /// SVG or PDF with the image drawn at its size. Atomic.
 Status writeImage(const QImage &image, const QString &path, const QString &title = QString());
+/// A picture drawn by `paint` on a canvas of `size` (units: pixels for PNG, where the canvas is
+/// drawn at size × scale on white; SVG user units with text as <text>; PDF points with vector text)
+/// written to `path` in the format of its extension, atomically. For views that paint themselves
+/// (head view) and share this writer with the heatmaps. Errors name `path`.
+Status exportPainting(const QString &path, QSize size, const QString &title,
+                      const std::function<void(QPainter &)> &paint, double scale = 1.0);
+
 /// The bytes writeImage writes.
 Result<QByteArray> encodeImage(const QImage &image, ExportFormat format, const QString &title = QString());
 

@@ -16,6 +16,7 @@
 #include "image_patches.h"
 #include "memory_budget.h"
 #include "npy.h"
+#include "render_head_view.h"
 #include "tensor_file.h"
 #include "text.h"
 
@@ -29,6 +30,8 @@ const char *kUsage = R"(Usage: attnscope-cli render --weights TENSOR [--layer L]
     [--memory-budget SIZE]
        attnscope-cli render --weights TENSOR [--layer L] [--head H] --image IMAGE --query N
     [--grid ROWSxCOLS] --out FILE.png [--width PX] [--height PX] [--colormap MAP] [--normalize global|log]
+       attnscope-cli render --weights BUNDLE --view head [--layer L] [--query N]
+    --out FILE.png|FILE.svg|FILE.pdf [--width PX] [--height PX] [--title TEXT]
 
 TENSOR holds attention [L, H, Tq, Tk] (layer --layer, default the last; head --head, default 0),
 [H, Tq, Tk] (head --head) or [Tq, Tk], as a bare tensor or an attention bundle (.npz or
@@ -60,6 +63,11 @@ patches. The grid comes from the bundle's image_grid or --grid ROWSxCOLS; when T
 the first key is [CLS] and left out. Patch boundaries lie at ⌊c·W/cols⌋ and ⌊r·H/rows⌋. PNG only.
 An image whose longer side exceeds 100 times its shorter one is refused; no side is scaled
 below 1 pixel.
+
+--view head: the head view of layer --layer (default the last): the query tokens on the left,
+the keys on the right, a line from a query to a key for every head and weight >= 0.02, its
+opacity the weight, one colour per head (d3's category10, as BertViz); from query --query only
+when given. Default size: 22 px a row plus the labels. Text stays text in SVG and PDF.
 
 The file is written to a temporary file and renamed into place only when complete.
 Exit status: 0 on success, 2 on any error (one line on stderr starting with "error:").)";
@@ -316,9 +324,12 @@ int renderCommand(const QStringList &args)
     addValueOption(p, "image", "Show query --query's attention over this image's patches.", "IMAGE");
     addValueOption(p, "query", "The query shown over the image.", "N");
     addValueOption(p, "grid", "The patch grid, e.g. 14x14 (default: the bundle's image_grid).", "ROWSxCOLS");
+    addValueOption(p, "view", "head: the head view of a layer of a bundle.", "VIEW");
     addMemoryBudgetOption(p);
     if (auto exit = parseOrExit(p, args, QString::fromUtf8(kUsage)))
         return *exit;
+    if (p.isSet("view"))
+        return renderHeadView(p);
     auto parsed = readArgs(p);
     if (!parsed)
         return fail(parsed.error());

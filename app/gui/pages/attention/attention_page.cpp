@@ -13,6 +13,7 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -77,7 +78,12 @@ AttentionPage::AttentionPage(QWidget *parent) : Page(parent)
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 1);
     split->setChildrenCollapsible(false);
-    right->addWidget(split, 1);
+    m_viewTabs = new QTabWidget(this);
+    m_viewTabs->setObjectName("attentionViewTabs");
+    m_viewTabs->addTab(split, tr("Heatmap"));
+    split->setProperty("viewKey", QStringLiteral("heatmap")); // main.cpp --view
+    createHeadViewTabs(m_viewTabs);
+    right->addWidget(m_viewTabs, 1);
     m_hover = new QLabel(this);
     m_hover->setObjectName("attentionHover");
     m_hover->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -432,6 +438,7 @@ void AttentionPage::recompute()
         m_grid->clear();
         m_statusPlain = tr("Open an attention bundle (.npz, .safetensors) or an [L, H, Tq, Tk] tensor.");
         m_status->setText(m_statusPlain);
+        refreshShownTab();
         emit shown();
         return;
     }
@@ -484,6 +491,7 @@ void AttentionPage::recompute()
         m_warnings->setVisible(!notes.isEmpty());
     }
     refreshGrid(r);
+    refreshShownTab();
     emit shown();
 }
 
