@@ -72,6 +72,8 @@ QSize headViewNaturalSize(const HeadViewContent &content);
 void paintHeadView(QPainter &painter, const HeadViewContent &content, const HeadViewState &state, QSize size,
                    int hovered = -1);
 
+/// The middle of query `query`'s label on a canvas of `size` (where a click selects it).
+QPointF headViewQueryPoint(const HeadViewContent &content, QSize size, int query);
 /// The query row whose label (or row) lies under `point` on a canvas of `size`, or -1.
 int headViewQueryAt(const HeadViewContent &content, QSize size, QPointF point);
 

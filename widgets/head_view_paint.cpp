@@ -195,6 +195,12 @@ void paintHeadView(QPainter &p, const HeadViewContent &c, const HeadViewState &s
     p.restore();
 }
 
+QPointF headViewQueryPoint(const HeadViewContent &c, QSize size, int query)
+{
+    const Layout l = layoutFor(c, size);
+    return QPointF((l.x0 + kMargin + l.lineLeft()) / 2, l.y(query));
+}
+
 int headViewQueryAt(const HeadViewContent &c, QSize size, QPointF point)
 {
     if (c.isEmpty())

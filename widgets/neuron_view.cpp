@@ -82,6 +82,12 @@ void drawCell(QPainter &p, const QRect &r, const QColor &fill, const QString &te
     p.drawText(r, Qt::AlignCenter, text);
 }
 
+/// Two significant digits: what fits a strip's cell.
+QString shortNumber(double v)
+{
+    return QString::number(v, 'g', 2).replace(QLatin1Char('-'), QChar(0x2212));
+}
+
 QString number(double v)
 {
     return std::isinf(v) ? (v < 0 ? QStringLiteral("−∞") : QStringLiteral("∞")) : cellValueText(v, false, 3);
@@ -257,7 +263,7 @@ void NeuronCanvas::paintEvent(QPaintEvent *)
     p.setFont(small);
     for (int d = 0; d < g.dim; ++d)
         drawCell(p, m_view->cellRect(NeuronView::Part::Query, -1, d), diverging(n.q(d), vecScale),
-                 printStrip ? number(n.q(d)) : QString());
+                 printStrip ? shortNumber(n.q(d)) : QString());
     for (int j = 0; j < g.keys; ++j) {
         p.setFont(label);
         p.setPen(Qt::black);
@@ -265,9 +271,9 @@ void NeuronCanvas::paintEvent(QPaintEvent *)
         p.setFont(small);
         for (int d = 0; d < g.dim; ++d) {
             drawCell(p, m_view->cellRect(NeuronView::Part::Key, j, d), diverging(n.k(j, d), vecScale),
-                     printStrip ? number(n.k(j, d)) : QString());
+                     printStrip ? shortNumber(n.k(j, d)) : QString());
             drawCell(p, m_view->cellRect(NeuronView::Part::Product, j, d), diverging(n.product(j, d), prodScale),
-                     printStrip ? number(n.product(j, d)) : QString());
+                     printStrip ? shortNumber(n.product(j, d)) : QString());
         }
         drawCell(p, m_view->cellRect(NeuronView::Part::Dot, j, -1), diverging(n.dot(j), dotScale), number(n.dot(j)));
         drawCell(p, m_view->cellRect(NeuronView::Part::Scaled, j, -1), diverging(n.scaled(j), scaledScale), number(n.scaled(j)));

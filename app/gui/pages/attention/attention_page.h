@@ -154,6 +154,8 @@ private:
     void refreshHeadView();
     void refreshNeuronView();
     void refreshShownTab();
+    /// Whether the Heads tab is the one shown (pictures then follow it).
+    bool headViewShown() const;
     PageSettings headViewSettings() const;
     QStringList applyHeadViewSettings(const PageSettings &settings);
 

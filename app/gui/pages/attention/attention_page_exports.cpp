@@ -3,6 +3,9 @@
 
 #include "attention_page.h"
 
+#include <QPainter>
+#include <QTabWidget>
+
 #include <cmath>
 
 #include <QDir>
@@ -16,6 +19,7 @@
 
 #include "file_io.h"
 #include "head_grid.h"
+#include "head_view.h"
 #include "heatmap_export.h"
 #include "heatmap_view.h"
 #include "npy.h"
@@ -83,6 +87,8 @@ void AttentionPage::zoomBy(double factor) { m_view->zoomBy(factor); }
 
 QSize AttentionPage::defaultPictureSize() const
 {
+    if (headViewShown())
+        return headViewNaturalSize(m_headView->content()).boundedTo(QSize(kMaxExportSide, kMaxExportSide));
     const QSize s = m_view->size();
     if (s.width() < 200 || s.height() < 150)
         return QSize(800, 600);
@@ -91,6 +97,14 @@ QSize AttentionPage::defaultPictureSize() const
 
 QImage AttentionPage::renderPicture(QSize size, double scale) const
 {
+    if (headViewShown()) { // the Heads tab: its picture, not the heatmap's
+        QImage image((QSizeF(size) * scale).toSize(), QImage::Format_RGB32);
+        image.fill(Qt::white);
+        QPainter painter(&image);
+        painter.scale(scale, scale);
+        paintHeadView(painter, m_headView->content(), m_headView->state(), size);
+        return image;
+    }
     if (!m_result)
         return QImage();
     return drawHeatmapPicture(m_view->content(), m_view->colormap(), size, scale);
@@ -98,6 +112,8 @@ QImage AttentionPage::renderPicture(QSize size, double scale) const
 
 bool AttentionPage::exportPicture(const QString &path, QSize size, double scale, QString *error)
 {
+    if (headViewShown())
+        return exportHeadViewPicture(path, size, scale, error);
     if (!m_result)
         return failWith(error, tr("Nothing is shown in the Imported attention tab: %1").arg(statusText()));
     return exportHeatmapPicture(m_view->content(), m_view->colormap(), path, size, scale, error);

@@ -168,6 +168,11 @@ void AttentionPage::refreshNeuronView()
     m_neuronView->setContent(std::move(c));
 }
 
+bool AttentionPage::headViewShown() const
+{
+    return m_viewTabs && m_viewTabs->currentWidget() == m_headView && !m_headView->content().isEmpty();
+}
+
 bool AttentionPage::exportHeadViewPicture(const QString &path, QSize size, double scale, QString *error)
 {
     refreshHeadView();
@@ -182,7 +187,7 @@ bool AttentionPage::exportHeadViewPicture(const QString &path, QSize size, doubl
 PageSettings AttentionPage::headViewSettings() const
 {
     PageSettings s;
-    s.insert(kThreshold, QString::number(m_headView->threshold(), 'g', 17));
+    s.insert(kThreshold, QString::number(m_headView->threshold(), 'g', QLocale::FloatingPointShortest));
     QStringList hidden;
     for (int h = 0; h < int(m_headView->state().shown.size()); ++h)
         if (!m_headView->isHeadShown(h))
