@@ -246,3 +246,18 @@ void HeadViewCanvas::leaveEvent(QEvent *)
 }
 
 } // namespace attnscope
+
+namespace attnscope {
+
+void HeadViewCanvas::keyPressEvent(QKeyEvent *event)
+{
+    const int q = m_view->selectedQuery(), n = m_view->content().queries();
+    switch (event->key()) {
+    case Qt::Key_Escape: m_view->setSelectedQuery(-1); break;
+    case Qt::Key_Up: m_view->setSelectedQuery(q < 0 ? n - 1 : std::max(q - 1, 0)); break;
+    case Qt::Key_Down: m_view->setSelectedQuery(q < 0 ? 0 : std::min(q + 1, n - 1)); break;
+    default: QWidget::keyPressEvent(event); return;
+    }
+}
+
+} // namespace attnscope

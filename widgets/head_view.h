@@ -155,6 +155,8 @@ protected:
     void mouseMoveEvent(QMouseEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
     void leaveEvent(QEvent *event) override;
+    /// Escape: every query again; Up / Down: the previous or next query.
+    void keyPressEvent(QKeyEvent *event) override;
 
 private:
     HeadView *m_view;

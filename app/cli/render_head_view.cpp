@@ -51,44 +51,43 @@ QStringList labels(const std::vector<std::string> &tokens, std::int64_t count)
     return out;
 }
 
-} // namespace
-
-int renderHeadView(const QCommandLineParser &p)
+/// --width / --height when given.
+Result<std::optional<int>> sideOption(const QCommandLineParser &p, const char *name)
 {
-    if (auto st = checkOptions(p); !st)
-        return fail(st.error());
-    auto layerOpt = integerOption(p, "layer", -1, 0, std::numeric_limits<std::int32_t>::max());
-    auto queryOpt = integerOption(p, "query", -1, 0, std::numeric_limits<std::int32_t>::max());
-    if (!layerOpt)
-        return fail(layerOpt.error());
-    if (!queryOpt)
-        return fail(queryOpt.error());
-    std::optional<int> width, height;
-    for (auto [name, slot] : {std::pair{"width", &width}, {"height", &height}}) {
-        if (!p.isSet(name))
-            continue;
-        auto v = integerOption(p, name, 0, 1, kMaxExportSide);
-        if (!v)
-            return fail(v.error());
-        *slot = int(v.value());
-    }
-    const QString weights = p.value("weights"), out = p.value("out");
-    auto read = readAttentionBundle(weights.toStdString());
-    if (!read)
-        return fail(read.error());
-    const AttentionBundle &b = *read;
-    const std::string what = weights.toStdString();
-    if (b.layers() == 0 || b.heads() == 0 || b.queries() == 0 || b.keys() == 0)
-        return fail(what + ": the attention " + shapeToString(b.attentions.shape) + " is empty");
-    const long long layer = p.isSet("layer") ? layerOpt.value() : b.layers() - 1;
-    if (layer >= b.layers())
-        return fail("--layer " + std::to_string(layer) + " is out of range: " + what + " has " + std::to_string(b.layers()) +
-                    " layer(s) (0.." + std::to_string(b.layers() - 1) + ")");
-    const long long query = p.isSet("query") ? queryOpt.value() : -1;
-    if (query >= b.queries())
-        return fail("--query " + std::to_string(query) + " is out of range: " + what + " has " +
-                    std::to_string(b.queries()) + " queries (0.." + std::to_string(b.queries() - 1) + ")");
+    if (!p.isSet(name))
+        return std::optional<int>();
+    auto v = integerOption(p, name, 0, 1, kMaxExportSide);
+    if (!v)
+        return v.error();
+    return std::optional<int>(int(v.value()));
+}
 
+/// The layer (default the last) and the query (-1: every one) of `b`, checked.
+Result<std::pair<long long, long long>> layerAndQuery(const QCommandLineParser &p, const AttentionBundle &b)
+{
+    const std::string what = p.value("weights").toStdString();
+    const auto index = [&](const char *name, long long fallback) -> Result<long long> {
+        return p.isSet(name) ? integerOption(p, name, 0, 0, std::numeric_limits<std::int32_t>::max())
+                             : Result<long long>(fallback);
+    };
+    auto layer = index("layer", b.layers() - 1);
+    if (!layer)
+        return layer.error();
+    auto query = index("query", -1);
+    if (!query)
+        return query.error();
+    if (*layer >= b.layers())
+        return bad("--layer " + std::to_string(*layer) + " is out of range: " + what + " has " +
+                   std::to_string(b.layers()) + " layer(s) (0.." + std::to_string(b.layers() - 1) + ")");
+    if (*query >= b.queries())
+        return bad("--query " + std::to_string(*query) + " is out of range: " + what + " has " +
+                   std::to_string(b.queries()) + " queries (0.." + std::to_string(b.queries() - 1) + ")");
+    return std::pair{*layer, *query};
+}
+
+/// Every head of `layer`, labelled with the bundle's tokens.
+HeadViewContent layerContent(const QCommandLineParser &p, const AttentionBundle &b, long long layer)
+{
     HeadViewContent c;
     c.queryLabels = labels(b.tokens, b.queries());
     c.keyLabels = labels(b.keyTokens, b.keys());
@@ -96,13 +95,37 @@ int renderHeadView(const QCommandLineParser &p)
         c.heads.push_back(std::make_shared<const Mat<double>>(b.attentions.matrix<double>(layer * b.heads() + h)));
     c.title = p.isSet("title") ? p.value("title")
                                : QStringLiteral("%1 — layer %2, %3 heads")
-                                     .arg(QFileInfo(weights).fileName())
+                                     .arg(QFileInfo(p.value("weights")).fileName())
                                      .arg(layer)
                                      .arg(b.heads());
+    return c;
+}
+
+} // namespace
+
+int renderHeadView(const QCommandLineParser &p)
+{
+    if (auto st = checkOptions(p); !st)
+        return fail(st.error());
+    auto width = sideOption(p, "width"), height = sideOption(p, "height");
+    if (!width || !height)
+        return fail(!width ? width.error() : height.error());
+    const QString weights = p.value("weights"), out = p.value("out");
+    auto read = readAttentionBundle(weights.toStdString());
+    if (!read)
+        return fail(read.error());
+    const AttentionBundle &b = *read;
+    if (b.layers() == 0 || b.heads() == 0 || b.queries() == 0 || b.keys() == 0)
+        return fail(weights.toStdString() + ": the attention " + shapeToString(b.attentions.shape) + " is empty");
+    auto lq = layerAndQuery(p, b);
+    if (!lq)
+        return fail(lq.error());
+    const auto [layer, query] = *lq;
+    const HeadViewContent c = layerContent(p, b, layer);
     HeadViewState s;
     s.query = int(query);
     const QSize natural = headViewNaturalSize(c);
-    const QSize size(width.value_or(natural.width()), height.value_or(natural.height()));
+    const QSize size(width->value_or(natural.width()), height->value_or(natural.height()));
     if (auto st = exportHeadView(c, s, out, size); !st)
         return fail(st.error());
     std::printf("render: head view of layer %lld, %lld heads, %zu links >= %g%s, %d × %d -> %s\n", layer,

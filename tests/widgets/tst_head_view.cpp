@@ -158,7 +158,14 @@ void TestHeadView::clickingAQuerySelectsIt()
     for (const HeadViewLink &l : view->visibleLinks())
         QCOMPARE(l.query, 3);
     QCOMPARE(m_page->neuronQuerySpin()->value(), 3); // the Neuron tab follows
+    QTest::keyClick(canvas, Qt::Key_Down);
+    QCOMPARE(view->selectedQuery(), 4);
+    QTest::keyClick(canvas, Qt::Key_Up);
+    QCOMPARE(view->selectedQuery(), 3);
     QTest::mouseClick(canvas, Qt::LeftButton, {}, at); // again: every query
+    QCOMPARE(view->selectedQuery(), -1);
+    QTest::mouseClick(canvas, Qt::LeftButton, {}, at);
+    QTest::keyClick(canvas, Qt::Key_Escape);
     QCOMPARE(view->selectedQuery(), -1);
     QCOMPARE(int(view->visibleLinks().size()), linkCase("bert12", 11, -1)["links"].toInt());
 }
