@@ -2,6 +2,7 @@
 //   attnscope [FILE] [--model DIR] [--text "SENTENCE"] [--image IMAGE] [--layer L] [--head H]
 //             [--stage inputs|qkv|scores|scaled|masked|weights|output]
 //             [--lang en|zh_CN] [--presenter] [--lesson N] [--memory-budget SIZE] [--screenshot FILE.png]
+//             [--view heatmap|heads|neuron]
 //   --presenter starts in presenter mode: full screen on the screen the window opens on.
 
 #include <QApplication>
