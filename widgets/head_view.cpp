@@ -8,6 +8,7 @@
 #include <QPainter>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSpinBox>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -20,7 +21,11 @@ HeadView::HeadView(QWidget *parent) : QWidget(parent)
 {
     auto *v = new QVBoxLayout(this);
     v->setContentsMargins(0, 0, 0, 0);
-    auto *bar = new QHBoxLayout;
+    // The control rows may be cut rather than set the page's minimum width (small windows).
+    auto *barBox = new QWidget(this);
+    barBox->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+    auto *bar = new QHBoxLayout(barBox);
+    bar->setContentsMargins(0, 0, 0, 0);
     bar->addWidget(new QLabel(tr("Layer"), this));
     m_layer = new QSpinBox(this);
     m_layer->setObjectName("headViewLayer");
@@ -36,21 +41,41 @@ HeadView::HeadView(QWidget *parent) : QWidget(parent)
     m_threshold->setValue(m_state.threshold);
     m_threshold->setToolTip(tr("Links with a weight below this are not drawn"));
     bar->addWidget(m_threshold);
-    bar->addSpacing(12);
-    bar->addWidget(new QLabel(tr("Heads"), this));
-    auto *all = new QPushButton(tr("All"), this);
-    all->setObjectName("headViewAll");
-    auto *none = new QPushButton(tr("None"), this);
-    none->setObjectName("headViewNone");
-    bar->addWidget(all);
-    bar->addWidget(none);
-    m_toggleRow = new QHBoxLayout;
-    m_toggleRow->setSpacing(2);
-    bar->addLayout(m_toggleRow);
     bar->addStretch(1);
-    v->addLayout(bar);
+    v->addWidget(barBox);
+    // All, None and the head toggles in a row of their own; the toggles scroll sideways, so that
+    // many heads do not widen the page (the window keeps its minimum size).
+    auto *headsBox = new QWidget(this);
+    headsBox->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+    auto *headsRow = new QHBoxLayout(headsBox);
+    headsRow->setContentsMargins(0, 0, 0, 0);
+    auto *all = new QToolButton(this);
+    all->setText(tr("All"));
+    all->setObjectName("headViewAll");
+    all->setToolTip(tr("Show every head"));
+    auto *none = new QToolButton(this);
+    none->setText(tr("None"));
+    none->setObjectName("headViewNone");
+    none->setToolTip(tr("Hide every head"));
+    headsRow->addWidget(all);
+    headsRow->addWidget(none);
+    auto *toggles = new QWidget(this);
+    m_toggleRow = new QHBoxLayout(toggles);
+    m_toggleRow->setContentsMargins(0, 0, 0, 0);
+    m_toggleRow->setSpacing(2);
+    m_toggleRow->addStretch(1);
+    auto *toggleScroll = new QScrollArea(this);
+    toggleScroll->setObjectName("headViewToggles");
+    toggleScroll->setWidget(toggles);
+    toggleScroll->setWidgetResizable(true);
+    toggleScroll->setFrameShape(QFrame::NoFrame);
+    toggleScroll->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    toggleScroll->setFixedHeight(fontMetrics().height() + 14 + toggleScroll->horizontalScrollBar()->sizeHint().height());
+    headsRow->addWidget(toggleScroll, 1);
+    v->addWidget(headsBox);
     m_summary = new QLabel(this);
     m_summary->setObjectName("headViewSummary");
+    m_summary->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); // long text is cut, not a minimum width
     v->addWidget(m_summary);
 
     m_scroll = new QScrollArea(this);
@@ -70,8 +95,8 @@ HeadView::HeadView(QWidget *parent) : QWidget(parent)
         m_state.threshold = t;
         stateEdited();
     });
-    connect(all, &QPushButton::clicked, this, [this] { setAllHeadsShown(true); });
-    connect(none, &QPushButton::clicked, this, [this] { setAllHeadsShown(false); });
+    connect(all, &QToolButton::clicked, this, [this] { setAllHeadsShown(true); });
+    connect(none, &QToolButton::clicked, this, [this] { setAllHeadsShown(false); });
     connect(m_canvas, &HeadViewCanvas::queryClicked, this,
             [this](int q) { setSelectedQuery(q == m_state.query ? -1 : q); });
     stateEdited();
@@ -162,7 +187,7 @@ void HeadView::rebuildToggles()
             if (!m_updating)
                 setHeadShown(h, on);
         });
-        m_toggleRow->addWidget(b);
+        m_toggleRow->insertWidget(m_toggleRow->count() - 1, b); // before the stretch
         m_toggles.push_back(b);
     }
 }

@@ -101,7 +101,7 @@ NeuronView::NeuronView(QWidget *parent) : QWidget(parent)
     v->setContentsMargins(0, 0, 0, 0);
     m_header = new QLabel(this);
     m_header->setObjectName("neuronViewHeader");
-    m_header->setWordWrap(true);
+    m_header->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); // cut, not a minimum width
     m_header->setTextInteractionFlags(Qt::TextSelectableByMouse);
     v->addWidget(m_header);
     m_scroll = new QScrollArea(this);
@@ -115,6 +115,7 @@ NeuronView::NeuronView(QWidget *parent) : QWidget(parent)
     m_hover->setObjectName("neuronViewHover");
     m_hover->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_hover->setMinimumHeight(m_hover->fontMetrics().height() + 4);
+    m_hover->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     v->addWidget(m_hover);
     showMessage(tr("Nothing to show."));
 }

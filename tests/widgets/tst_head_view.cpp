@@ -131,9 +131,9 @@ void TestHeadView::togglesAndThresholdChangeWhatIsDrawn()
     QCOMPARE(int(view->visibleLinks().size()), c["links"].toInt() - perHead[0].toInt() - perHead[5].toInt());
     for (const HeadViewLink &l : view->visibleLinks())
         QVERIFY(l.head != 0 && l.head != 5 && l.weight >= 0.02);
-    QTest::mouseClick(view->findChild<QPushButton *>("headViewNone"), Qt::LeftButton);
+    QTest::mouseClick(view->findChild<QToolButton *>("headViewNone"), Qt::LeftButton);
     QCOMPARE(int(view->visibleLinks().size()), 0);
-    QTest::mouseClick(view->findChild<QPushButton *>("headViewAll"), Qt::LeftButton);
+    QTest::mouseClick(view->findChild<QToolButton *>("headViewAll"), Qt::LeftButton);
     QCOMPARE(int(view->visibleLinks().size()), c["links"].toInt());
     // Threshold 0.3, typed.
     auto *threshold = view->findChild<QDoubleSpinBox *>("headViewThreshold");

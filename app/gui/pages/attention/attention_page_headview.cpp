@@ -48,7 +48,10 @@ void AttentionPage::createHeadViewTabs(QTabWidget *tabs)
     neuron->setObjectName("neuronTab");
     auto *v = new QVBoxLayout(neuron);
     v->setContentsMargins(0, 0, 0, 0);
-    auto *bar = new QHBoxLayout;
+    auto *barBox = new QWidget(neuron); // may be cut rather than widen the page
+    barBox->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+    auto *bar = new QHBoxLayout(barBox);
+    bar->setContentsMargins(0, 0, 0, 0);
     m_neuronLayer = spin("neuronLayerSpin", tr("The layer (0-based), as in the page's controls"), neuron);
     m_neuronHead = spin("neuronHeadSpin", tr("The head (0-based); grouped-query heads read their key head"), neuron);
     m_neuronQuery = spin("neuronQuerySpin", tr("The query (0-based, the file's tokens); a click on a query in the "
@@ -59,7 +62,7 @@ void AttentionPage::createHeadViewTabs(QTabWidget *tabs)
         bar->addSpacing(8);
     }
     bar->addStretch(1);
-    v->addLayout(bar);
+    v->addWidget(barBox);
     m_neuronView = new NeuronView(neuron);
     m_neuronView->setObjectName("neuronView");
     v->addWidget(m_neuronView, 1);
