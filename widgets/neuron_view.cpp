@@ -130,6 +130,7 @@ void NeuronView::setContent(NeuronViewContent content)
                           .arg(std::count(n.masked.begin(), n.masked.end(), true) > 0
                                    ? tr("; hatched keys are masked (causal or sliding window)")
                                    : QString()));
+    m_header->setToolTip(m_header->text()); // the line may be cut in a narrow window
     m_content = std::move(content);
     m_canvas->setMinimumSize(geometryOf(*m_content).size());
     m_canvas->updateGeometry();
@@ -141,6 +142,7 @@ void NeuronView::showMessage(const QString &message)
 {
     m_content.reset();
     m_header->setText(message.toHtmlEscaped());
+    m_header->setToolTip(message.toHtmlEscaped());
     m_canvas->setMinimumSize(0, 0);
     setCurrent(std::nullopt);
     m_canvas->update();
