@@ -492,6 +492,50 @@ Result<QByteArray> encodeImage(const QImage &image, ExportFormat format, const Q
     return intoBuffer([&](QIODevice &device) { return drawImage(device, image, format, title); });
 }
 
+Status exportPainting(const QString &path, QSize size, const QString &title,
+                      const std::function<void(QPainter &)> &paint, double scale)
+{
+    const auto format = exportFormatForPath(path);
+    if (!format)
+        return writeError(path, QStringLiteral("the name must end in .png, .svg or .pdf"));
+    if (size.width() < 1 || size.height() < 1 || size.width() > kMaxExportSide || size.height() > kMaxExportSide)
+        return writeError(path, QStringLiteral("the picture would be %1 × %2, beyond %3 on a side")
+                                    .arg(size.width())
+                                    .arg(size.height())
+                                    .arg(kMaxExportSide));
+    const int w = size.width(), h = size.height();
+    return writeAtomically(path, [&](QIODevice &device) -> QString {
+        QPainter painter;
+        if (*format == ExportFormat::Png) {
+            const double s = std::clamp(scale, 0.1, double(kMaxExportSide) / std::max(w, h));
+            QImage image(int(std::lround(w * s)), int(std::lround(h * s)), QImage::Format_RGB32);
+            if (image.isNull())
+                return QStringLiteral("the picture could not be allocated");
+            image.fill(Qt::white);
+            painter.begin(&image);
+            painter.scale(s, s);
+            paint(painter);
+            painter.end();
+            return drawImage(device, image, ExportFormat::Png, title);
+        }
+        if (*format == ExportFormat::Svg) {
+            QSvgGenerator svg;
+            setUpSvg(svg, &device, w, h, title);
+            if (!painter.begin(&svg))
+                return QStringLiteral("could not start the SVG");
+            paint(painter);
+            return painter.end() ? QString() : QStringLiteral("could not finish the SVG");
+        }
+        QPdfWriter pdf(&device);
+        setUpPdf(pdf, w, h, title);
+        if (!painter.begin(&pdf))
+            return QStringLiteral("could not start the PDF");
+        painter.setWindow(QRect(0, 0, w, h));
+        paint(painter);
+        return painter.end() ? QString() : QStringLiteral("could not finish the PDF");
+    });
+}
+
 Status writeImage(const QImage &image, const QString &path, const QString &title)
 {
     const auto format = exportFormatForPath(path);
@@ -500,46 +544,5 @@ Status writeImage(const QImage &image, const QString &path, const QString &title
     return writeAtomically(path, [&](QIODevice &device) { return drawImage(device, image, *format, title); });
 }
 
-Status exportPainted(const QString &path, QSize size, const QString &title, const std::function<void(QPainter &)> &draw)
-{
-    const auto format = exportFormatForPath(path);
-    if (!format)
-        return writeError(path, QStringLiteral("the extension is not .png, .svg or .pdf"));
-    if (size.width() < 1 || size.height() < 1 || size.width() > kMaxExportSide || size.height() > kMaxExportSide)
-        return writeError(path, QStringLiteral("the picture would be %1 × %2, beyond %3 on a side")
-                                    .arg(size.width())
-                                    .arg(size.height())
-                                    .arg(kMaxExportSide));
-    if (*format == ExportFormat::Png) {
-        QImage image(size, QImage::Format_RGB32);
-        if (image.isNull())
-            return writeError(path, QStringLiteral("the picture could not be allocated"));
-        image.fill(Qt::white);
-        {
-            QPainter painter(&image);
-            draw(painter);
-        }
-        return writeImage(image, path, title);
-    }
-    const int w = size.width(), h = size.height();
-    return writeAtomically(path, [&](QIODevice &device) -> QString {
-        QPainter painter;
-        if (*format == ExportFormat::Svg) {
-            QSvgGenerator svg;
-            setUpSvg(svg, &device, w, h, title);
-            if (!painter.begin(&svg))
-                return QStringLiteral("could not start the SVG");
-            draw(painter);
-            return painter.end() ? QString() : QStringLiteral("could not finish the SVG");
-        }
-        QPdfWriter pdf(&device);
-        setUpPdf(pdf, w, h, title);
-        if (!painter.begin(&pdf))
-            return QStringLiteral("could not start the PDF");
-        painter.setWindow(QRect(0, 0, w, h));
-        draw(painter);
-        return painter.end() ? QString() : QStringLiteral("could not finish the PDF");
-    });
-}
 
 } // namespace attnscope

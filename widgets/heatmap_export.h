@@ -89,13 +89,16 @@ Mat<double> colourPositions(const Mat<double> &m, ColorNormalization n, bool cen
 /// larger), stored instead when a sample of a large Indexed8 image shows it will not compress;
 /// SVG or PDF with the image drawn at its size. Atomic.
 Status writeImage(const QImage &image, const QString &path, const QString &title = QString());
+/// A picture drawn by `paint` on a canvas of `size` (units: pixels for PNG, where the canvas is
+/// drawn at size × scale on white; SVG user units with text as <text>; PDF points with vector text)
+/// written to `path` in the format of its extension, atomically. For views that paint themselves
+/// (head view, model view) and share this writer with the heatmaps. A side outside
+/// 1..kMaxExportSide is refused. Errors name `path`.
+Status exportPainting(const QString &path, QSize size, const QString &title,
+                      const std::function<void(QPainter &)> &paint, double scale = 1.0);
+
 /// The bytes writeImage writes.
 Result<QByteArray> encodeImage(const QImage &image, ExportFormat format, const QString &title = QString());
 
-/// Any drawing as a file: `draw` paints a picture of `size` (pixels; PDF points, SVG user units)
-/// with a QPainter, into an RGB32 image on white for PNG (written as writeImage writes), into
-/// QSvgGenerator for SVG and a one-page QPdfWriter for PDF, where text stays text. The format
-/// follows the extension of `path`; atomic like every export here. Sides 1..kMaxExportSide.
-Status exportPainted(const QString &path, QSize size, const QString &title, const std::function<void(QPainter &)> &draw);
 
 } // namespace attnscope

@@ -315,7 +315,7 @@ Status exportModelPicture(const QString &path, ModelThumbnails &thumbs, ModelGri
     style.side = cellSide;
     style.origin = QPoint(kMargin, kMargin + kTitleHeight);
     style.hoverLayer = style.hoverHead = -1;
-    return exportPainted(path, size, title, [&](QPainter &p) {
+    return exportPainting(path, size, title, [&](QPainter &p) {
         p.fillRect(QRect(QPoint(0, 0), size), Qt::white);
         QFont font = p.font();
         font.setPixelSize(std::clamp(cellSide / 9, 11, 22));

@@ -18,6 +18,7 @@
 #include "npy.h"
 #include "render_model_view.h"
 #include "render_views.h"
+#include "render_head_view.h"
 #include "tensor_file.h"
 #include "text.h"
 #include "view_options.h"
@@ -35,6 +36,8 @@ const char *kUsage = R"(Usage: attnscope-cli render --weights TENSOR [--layer L]
     [--colormap MAP] [--title TEXT]
        attnscope-cli render --weights TENSOR [--layer L] [--head H] --image IMAGE --query N
     [--grid ROWSxCOLS] --out FILE.png [--width PX] [--height PX] [--colormap MAP] [--normalize global|log]
+       attnscope-cli render --weights BUNDLE --view head [--layer L] [--query N]
+    --out FILE.png|FILE.svg|FILE.pdf [--width PX] [--height PX] [--title TEXT]
 
 TENSOR holds attention [L, H, Tq, Tk] (layer --layer, default the last; head --head, default 0),
 [H, Tq, Tk] (head --head) or [Tq, Tk], as a bare tensor or an attention bundle (.npz or
@@ -84,6 +87,10 @@ weight) with a colour bar, 200 px per head plus the labels L0…, H0… and a ti
 a matrix larger than its cell shows the largest weight of the cells each pixel covers. Text stays
 text in SVG and PDF. --layer, --head, --width, --height, --normalize, --bare and --image do not go
 with it.
+--view head: the head view of layer --layer (default the last): the query tokens on the left,
+the keys on the right, a line from a query to a key for every head and weight >= 0.02, its
+opacity the weight, one colour per head (d3's category10, as BertViz); from query --query only
+when given. Default size: 22 px a row plus the labels. Text stays text in SVG and PDF.
 
 The file is written to a temporary file and renamed into place only when complete.
 Exit status: 0 on success, 2 on any error (one line on stderr starting with "error:").)";
@@ -179,7 +186,7 @@ Result<RenderArgs> readArgs(const QCommandLineParser &p)
     a.picture = p.value("view");
     if (p.isSet("view")) {
         if (a.picture != QLatin1String("model"))
-            return bad("--view: '" + a.picture.toStdString() + "' is not model");
+            return bad("--view: '" + a.picture.toStdString() + "' is not model or head");
         if (a.bare || p.isSet("image"))
             return bad(std::string("--view does not go with --") + (a.bare ? "bare" : "image"));
         for (const char *name : {"layer", "head", "width", "height", "normalize", "query", "tokens", "key-tokens"})
@@ -371,7 +378,6 @@ int renderCommand(const QStringList &args)
     addFlagOption(p, "bare", "Only the cells: no axes, labels or colour scale.");
     addValueOption(p, "image", "Show query --query's attention over this image's patches.", "IMAGE");
     addValueOption(p, "query", "The query shown over the image.", "N");
-    addValueOption(p, "view", "model: every layer × head of a bundle in one picture.", "VIEW");
     addValueOption(p, "grid", "The patch grid, e.g. 14x14 (default: the bundle's image_grid).", "ROWSxCOLS");
     addValueOption(p, "fuse", "Reduce every head of the layer: mean, max or min (not with --head).", "HOW");
     addFlagOption(p, "rollout", "Attention rollout over layers 0..--layer (square attention only).");
@@ -381,9 +387,13 @@ int renderCommand(const QStringList &args)
     addValueOption(p, "hide-tokens", "Drop these key columns: indices, #N, =TEXT or token texts, comma-separated.", "LIST");
     addFlagOption(p, "hide-rows", "With --hide-tokens: drop the hidden tokens' rows (queries) too.");
     addFlagOption(p, "renormalize", "Divide each remaining row by its sum.");
+    addValueOption(p, "view", "model: every layer × head of a bundle in one picture; head: the head view of a layer.",
+                   "VIEW");
     addMemoryBudgetOption(p);
     if (auto exit = parseOrExit(p, args, QString::fromUtf8(kUsage)))
         return *exit;
+    if (p.value("view") == QLatin1String("head"))
+        return renderHeadView(p);
     auto parsed = readArgs(p);
     if (!parsed)
         return fail(parsed.error());

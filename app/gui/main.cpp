@@ -2,9 +2,11 @@
 //   attnscope [FILE] [--model DIR] [--text "SENTENCE"] [--image IMAGE] [--layer L] [--head H]
 //             [--stage inputs|qkv|scores|scaled|masked|weights|output]
 //             [--lang en|zh_CN] [--presenter] [--lesson N] [--memory-budget SIZE] [--screenshot FILE.png]
+//             [--view heatmap|heads|neuron]
 //   --presenter starts in presenter mode: full screen on the screen the window opens on.
 
 #include <QApplication>
+#include <QTabWidget>
 #include <QCommandLineParser>
 #include <QTimer>
 
@@ -13,6 +15,7 @@
 #include <optional>
 #include <tuple>
 
+#include "attention_page.h"
 #include "explorer_page.h"
 #include "explorer_session.h"
 #include "language.h"
@@ -77,6 +80,8 @@ int main(int argc, char **argv)
     parser.addOption(text);
     parser.addOption(stage);
     parser.addOption(screenshot);
+    const QCommandLineOption view("view", "Show this view of the Imported attention tab: heatmap, heads or neuron.", "VIEW");
+    parser.addOption(view);
     parser.addOption(lang);
     if (!parser.parse(QApplication::arguments()))
         return fail(parser.errorText());
@@ -183,6 +188,17 @@ int main(int argc, char **argv)
         QString error;
         if (!window.setLayerHead(layerIndex, headIndex, batch ? &error : nullptr) && batch)
             return fail(error);
+    }
+    if (parser.isSet(view)) { // the tab whose widget carries the property viewKey = VIEW
+        auto *page = window.findChild<attnscope::AttentionPage *>();
+        QTabWidget *tabs = page ? page->viewTabs() : nullptr;
+        int found = -1;
+        for (int i = 0; tabs && i < tabs->count(); ++i)
+            if (tabs->widget(i)->property("viewKey").toString() == parser.value(view))
+                found = i;
+        if (found < 0)
+            return fail(QStringLiteral("--view: '%1' is not heatmap, heads or neuron").arg(parser.value(view)));
+        tabs->setCurrentIndex(found);
     }
     window.show();
     if (parser.isSet(presenter))

@@ -83,7 +83,9 @@ AttentionPage::AttentionPage(QWidget *parent) : Page(parent)
     split->setStretchFactor(1, 1);
     split->setChildrenCollapsible(false);
     m_viewTabs->addTab(split, tr("Heatmap"));
+    split->setProperty("viewKey", QStringLiteral("heatmap")); // main.cpp --view
     addModelViewTab();
+    createHeadViewTabs(m_viewTabs);
     right->addWidget(m_viewTabs, 1);
     m_hover = new QLabel(this);
     m_hover->setObjectName("attentionHover");
@@ -439,6 +441,7 @@ void AttentionPage::recompute()
         m_grid->clear();
         m_statusPlain = tr("Open an attention bundle (.npz, .safetensors) or an [L, H, Tq, Tk] tensor.");
         m_status->setText(m_statusPlain);
+        refreshShownTab();
         emit shown();
         return;
     }
@@ -491,6 +494,7 @@ void AttentionPage::recompute()
         m_warnings->setVisible(!notes.isEmpty());
     }
     refreshGrid(r);
+    refreshShownTab();
     emit shown();
 }
 

@@ -25,8 +25,10 @@ class QTabWidget;
 namespace attnscope {
 
 class HeadGrid;
+class HeadView;
 class HeatmapView;
 class ModelView;
+class NeuronView;
 
 /// "Imported attention": an attention bundle or a bare [L, H, Tq, Tk] tensor, one head or the
 /// heads of a layer fused or rolled out, special tokens hidden, sub-words merged, normalised, or
@@ -110,7 +112,8 @@ public:
     QString statusText() const;
     HeatmapView *heatmap() const { return m_view; }
     HeadGrid *headGrid() const { return m_grid; }
-    /// The views on the right: tab 0 "Heatmap" (the heatmap and the grid), then "Model".
+    /// The views on the right: tab 0 "Heatmap" (the heatmap and the grid), then "Model", "Heads"
+    /// and "Neuron".
     QTabWidget *viewTabs() const { return m_viewTabs; }
     /// Every layer × head at once, with the heads' summaries (attention_page_modelview.cpp).
     ModelView *modelView() const { return m_modelView; }
@@ -118,6 +121,16 @@ public:
     bool modelViewShown() const;
     /// The Model view as a picture (PNG, SVG, PDF), `cellSide` pixels per head.
     bool exportModelViewPicture(const QString &path, int cellSide, QString *error);
+    /// The "Heads" tab: every head of the page's layer, each computed as the page's view of that
+    /// one head (hiding and merging included), as BertViz's head view.
+    HeadView *headView() const { return m_headView; }
+    /// The "Neuron" tab: q, k, q⊙k, q·k and softmax for one query of one head of the page's layer,
+    /// from the bundle's q and k (the file's tokens, before hiding or merging).
+    NeuronView *neuronView() const { return m_neuronView; }
+    QSpinBox *neuronHeadSpin() const { return m_neuronHead; }
+    QSpinBox *neuronQuerySpin() const { return m_neuronQuery; }
+    /// The head view as PNG (laid out at `size`, drawn at size × scale), SVG or PDF.
+    bool exportHeadViewPicture(const QString &path, QSize size, double scale, QString *error);
 
     /// Every control as session settings, keys `attention.*` (docs/session-format.md), and back.
     /// applySettings ignores other keys and values that are invalid or outside a control's range
@@ -150,6 +163,15 @@ private:
     void onModelHeadActivated(int layer, int head);
     void exportModelViewDialog();
     SettingControls modelViewSettingControls() const;
+    // The Heads and Neuron tabs (attention_page_headview.cpp).
+    void createHeadViewTabs(QTabWidget *tabs);
+    void refreshHeadView();
+    void refreshNeuronView();
+    void refreshShownTab();
+    /// Whether the Heads tab is the one shown (pictures then follow it).
+    bool headViewShown() const;
+    PageSettings headViewSettings() const;
+    QStringList applyHeadViewSettings(const PageSettings &settings);
 
     std::shared_ptr<const AttentionBundle> m_bundle;
     std::optional<AttentionBundle> m_other;
@@ -193,6 +215,9 @@ private:
     HeadGrid *m_grid = nullptr;
     QTabWidget *m_viewTabs = nullptr;
     ModelView *m_modelView = nullptr;
+    HeadView *m_headView = nullptr;
+    NeuronView *m_neuronView = nullptr;
+    QSpinBox *m_neuronLayer = nullptr, *m_neuronHead = nullptr, *m_neuronQuery = nullptr;
     OpenPathChooser m_chooseOpenPath = askOpenPath;
 };
 

@@ -4,6 +4,9 @@
 #include "attention_page.h"
 
 #include <algorithm>
+#include <QPainter>
+#include <QTabWidget>
+
 #include <cmath>
 
 #include <QDir>
@@ -17,6 +20,7 @@
 
 #include "file_io.h"
 #include "head_grid.h"
+#include "head_view.h"
 #include "heatmap_export.h"
 #include "heatmap_view.h"
 #include "model_view.h"
@@ -89,6 +93,8 @@ QSize AttentionPage::defaultPictureSize() const
 {
     if (modelViewShown() && m_modelView->hasBundle())
         return m_modelView->pictureSize(m_modelView->cellSide()).boundedTo(QSize(kMaxExportSide, kMaxExportSide));
+    if (headViewShown())
+        return headViewNaturalSize(m_headView->content()).boundedTo(QSize(kMaxExportSide, kMaxExportSide));
     const QSize s = m_view->size();
     if (s.width() < 200 || s.height() < 150)
         return QSize(800, 600);
@@ -99,6 +105,14 @@ QImage AttentionPage::renderPicture(QSize size, double scale) const
 {
     if (modelViewShown())
         return m_modelView->grab().toImage().scaled(size * scale, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+    if (headViewShown()) { // the Heads tab: its picture, not the heatmap's
+        QImage image((QSizeF(size) * scale).toSize(), QImage::Format_RGB32);
+        image.fill(Qt::white);
+        QPainter painter(&image);
+        painter.scale(scale, scale);
+        paintHeadView(painter, m_headView->content(), m_headView->state(), size);
+        return image;
+    }
     if (!m_result)
         return QImage();
     return drawHeatmapPicture(m_view->content(), m_view->colormap(), size, scale);
@@ -111,6 +125,8 @@ bool AttentionPage::exportPicture(const QString &path, QSize size, double scale,
         const double factor = scale * double(size.width()) / double(std::max(1, m_modelView->pictureSize(side).width()));
         return exportModelViewPicture(path, std::max(8, int(side * factor)), error);
     }
+    if (headViewShown())
+        return exportHeadViewPicture(path, size, scale, error);
     if (!m_result)
         return failWith(error, tr("Nothing is shown in the Imported attention tab: %1").arg(statusText()));
     return exportHeatmapPicture(m_view->content(), m_view->colormap(), path, size, scale, error);

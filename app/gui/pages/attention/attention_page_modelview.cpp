@@ -23,6 +23,7 @@ void AttentionPage::addModelViewTab()
 {
     m_modelView = new ModelView(m_viewTabs);
     m_modelView->setObjectName("modelView");
+    m_modelView->setProperty("viewKey", QStringLiteral("model")); // main.cpp --view
     nameComboItems(m_modelView->scaleCombo(), {"shared", "perHead"});
     QStringList metrics;
     for (int m = 0; m < kHeadMetricCount; ++m)

@@ -38,7 +38,11 @@ SettingControls AttentionPage::settingControls() const
 
 PageSettings AttentionPage::settings() const
 {
-    return settingsOf(settingControls());
+    PageSettings s = settingsOf(settingControls());
+    const PageSettings heads = headViewSettings();
+    for (auto it = heads.begin(); it != heads.end(); ++it)
+        s.insert(it.key(), it.value());
+    return s;
 }
 
 QStringList AttentionPage::applySettings(const PageSettings &settings)
@@ -48,7 +52,8 @@ QStringList AttentionPage::applySettings(const PageSettings &settings)
     if (!m_other && usable.value(source) == QLatin1String("second"))
         usable.remove(source); // the session had no second input, or it could not be opened
     m_updating = true;         // one recomputation at the end, and no settingsChanged
-    const QStringList ignored = attnscope::applySettings(usable, settingControls());
+    QStringList ignored = attnscope::applySettings(usable, settingControls());
+    ignored += applyHeadViewSettings(usable);
     m_updating = false;
     recompute();
     return ignored;
