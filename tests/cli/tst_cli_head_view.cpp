@@ -142,7 +142,7 @@ void TestCliHeadView::errors_data()
     QTest::newRow("query") << QStringList{"--query", "12"} << "--query 12 is out of range";
     QTest::newRow("bare") << QStringList{"--bare"} << "--bare does not go with --view head";
     QTest::newRow("image") << QStringList{"--image", "x.png"} << "--image does not go with --view head";
-    QTest::newRow("view") << QStringList{"--view", "side"} << "--view: 'side' is not head";
+    QTest::newRow("view") << QStringList{"--view", "side"} << "--view: 'side' is not model or head";
     QTest::newRow("missing") << QStringList{"--weights", "nope.npz"} << "nope.npz";
 }
 

@@ -282,7 +282,7 @@ class TestDemoCommandLine(unittest.TestCase):
                 # The C++ engine, fed the dumped q, k, v of layer 1, computes the dumped weights.
                 out = os.path.join(tmp, "w.npy")
                 r = subprocess.run([exe, "attention", "--q", path + ":q", "--k", path + ":k", "--v", path + ":v",
-                                    "--batch", "1", "--mask", "causal", "--weights-out", out],
+                                    "--layer", "1", "--mask", "causal", "--weights-out", out],
                                    capture_output=True, text=True, timeout=300)
                 self.assertEqual(r.returncode, 0, r.stderr)
                 self.assertLessEqual(max_diff(np.load(out), da.load_bundle(path)["attentions"][1]), TOL)
