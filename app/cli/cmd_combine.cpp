@@ -212,6 +212,8 @@ int combineCommand(const QStringList &args)
     warnAll(view->warnings);
     if (auto st = writeOutput(r.out, bundle.value(), view.value()); !st)
         return fail(st.error());
+    if (!bundle->layoutNote.empty())
+        std::printf("combine: %s\n", bundle->layoutNote.c_str());
     std::printf("combine: %s of %lld head(s), %s %d, output [%lld, %lld] float32%s\n", fusionName(v.fusion),
                 static_cast<long long>(bundle->heads()), r.rollout() ? "rollout over layers 0 to" : "layer", v.layer,
                 static_cast<long long>(view->values.rows()), static_cast<long long>(view->values.cols()),

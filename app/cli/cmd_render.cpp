@@ -251,8 +251,10 @@ Result<AttentionBundle> readWeights(const QString &spec)
     AttentionBundle b;
     b.path = path;
     b.attentions = std::move(t.value());
+    const int storedRank = b.attentions.rank();
     while (b.attentions.rank() < 4)
         b.attentions.shape.insert(b.attentions.shape.begin(), 1);
+    noteBareLayout(b, path, storedRank, false);
     return b;
 }
 
@@ -359,6 +361,57 @@ int renderOverlay(const RenderArgs &a, const AttentionBundle &b, const Mat<doubl
     return kExitOk;
 }
 
+int renderBundle(const QCommandLineParser &p, RenderArgs &a, AttentionBundle &bundle)
+{
+    if (a.picture == QLatin1String("model"))
+        return renderModelView(bundle, a.out, a.title, a.look.colormap);
+    int layer = 0, head = 0;
+    auto lead = selectMatrix(bundle, a, layer, head);
+    if (!lead)
+        return fail(lead.error());
+    if (auto st = reserveMemory(renderBytesNeeded(bundle, a), "drawing " + a.weights.toStdString()); !st)
+        return fail(st.error().message + " (set the budget with --memory-budget)");
+    if (auto st = applyTokenFiles(a.tokens, a.keyTokens, bundle); !st)
+        return fail(st.error());
+    std::optional<ViewResult> view;
+    if (a.viewGiven || (a.image.isEmpty() && !a.bare)) {
+        auto v = computeRenderView(a.view, bundle, layer, head);
+        if (!v)
+            return fail(v.error());
+        view = std::move(v.value());
+        warnAll(view->warnings);
+    }
+    if (!a.image.isEmpty())
+        return renderOverlay(a, bundle, view ? view->values : bundle.attentions.matrix<double>(*lead));
+
+    const Eigen::Index tq = view ? view->values.rows() : bundle.queries(), tk = view ? view->values.cols() : bundle.keys();
+    if (a.bare) {
+        const int w = a.width.value_or(bareSide(tk)), h = a.height.value_or(bareSide(tq));
+        const QImage picture = view ? renderBare(view->values, w, h, a.look.colormap, a.look.normalization)
+                                    : bareImage(bundle, *lead, w, h, a.look);
+        if (auto st = writeImage(picture, a.out, a.title); !st)
+            return fail(st.error());
+        std::printf("render: [%lld, %lld] bare, %d × %d -> %s\n", static_cast<long long>(tq), static_cast<long long>(tk), w, h,
+                    a.out.toUtf8().constData());
+        return kExitOk;
+    }
+    auto labels = pictureLabels(bundle, *view);
+    if (!labels)
+        return fail(labels.error());
+    a.look.width = a.width.value_or(kDefaultWidth);
+    a.look.height = a.height.value_or(kDefaultHeight);
+    HeatmapView::Content content;
+    content.values = std::make_shared<const Mat<double>>(std::move(view->values));
+    content.rowLabels = toQStringList(labels->first);
+    content.colLabels = toQStringList(labels->second);
+    content.title = p.isSet("title") ? a.title : defaultTitle(bundle, a.view.request.mode, *view);
+    if (auto st = exportHeatmap(content, a.look, a.out); !st)
+        return fail(st.error());
+    std::printf("render: [%lld, %lld] %s, %d × %d -> %s\n", static_cast<long long>(tq), static_cast<long long>(tk),
+                view->description.c_str(), a.look.width, a.look.height, a.out.toUtf8().constData());
+    return kExitOk;
+}
+
 } // namespace
 
 int renderCommand(const QStringList &args)
@@ -404,53 +457,11 @@ int renderCommand(const QStringList &args)
     auto bundle = readWeights(a.weights);
     if (!bundle)
         return fail(bundle.error());
-    if (a.picture == QLatin1String("model"))
-        return renderModelView(*bundle, a.out, a.title, a.look.colormap);
-    int layer = 0, head = 0;
-    auto lead = selectMatrix(*bundle, a, layer, head);
-    if (!lead)
-        return fail(lead.error());
-    if (auto st = reserveMemory(renderBytesNeeded(*bundle, a), "drawing " + a.weights.toStdString()); !st)
-        return fail(st.error().message + " (set the budget with --memory-budget)");
-    if (auto st = applyTokenFiles(a.tokens, a.keyTokens, *bundle); !st)
-        return fail(st.error());
-    std::optional<ViewResult> view;
-    if (a.viewGiven || (a.image.isEmpty() && !a.bare)) {
-        auto v = computeRenderView(a.view, *bundle, layer, head);
-        if (!v)
-            return fail(v.error());
-        view = std::move(v.value());
-        warnAll(view->warnings);
-    }
-    if (!a.image.isEmpty())
-        return renderOverlay(a, *bundle, view ? view->values : bundle->attentions.matrix<double>(*lead));
-
-    const Eigen::Index tq = view ? view->values.rows() : bundle->queries(), tk = view ? view->values.cols() : bundle->keys();
-    if (a.bare) {
-        const int w = a.width.value_or(bareSide(tk)), h = a.height.value_or(bareSide(tq));
-        const QImage picture = view ? renderBare(view->values, w, h, a.look.colormap, a.look.normalization)
-                                    : bareImage(*bundle, *lead, w, h, a.look);
-        if (auto st = writeImage(picture, a.out, a.title); !st)
-            return fail(st.error());
-        std::printf("render: [%lld, %lld] bare, %d × %d -> %s\n", static_cast<long long>(tq), static_cast<long long>(tk), w, h,
-                    a.out.toUtf8().constData());
-        return kExitOk;
-    }
-    auto labels = pictureLabels(*bundle, *view);
-    if (!labels)
-        return fail(labels.error());
-    a.look.width = a.width.value_or(kDefaultWidth);
-    a.look.height = a.height.value_or(kDefaultHeight);
-    HeatmapView::Content content;
-    content.values = std::make_shared<const Mat<double>>(std::move(view->values));
-    content.rowLabels = toQStringList(labels->first);
-    content.colLabels = toQStringList(labels->second);
-    content.title = p.isSet("title") ? a.title : defaultTitle(*bundle, a.view.request.mode, *view);
-    if (auto st = exportHeatmap(content, a.look, a.out); !st)
-        return fail(st.error());
-    std::printf("render: [%lld, %lld] %s, %d × %d -> %s\n", static_cast<long long>(tq), static_cast<long long>(tk),
-                view->description.c_str(), a.look.width, a.look.height, a.out.toUtf8().constData());
-    return kExitOk;
+    // Said only once the picture is written: a failed run prints nothing on stdout.
+    const int exit = renderBundle(p, a, *bundle);
+    if (exit == kExitOk && !bundle->layoutNote.empty())
+        std::printf("render: %s\n", bundle->layoutNote.c_str());
+    return exit;
 }
 
 } // namespace attnscope::cli

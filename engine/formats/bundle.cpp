@@ -302,8 +302,10 @@ Result<AttentionBundle> readAttentionBundle(const std::string &spec)
     if (b.attentions.rank() < 2 || b.attentions.rank() > 4)
         return bundleError(spec, "attention must be [L, H, Tq, Tk], [H, Tq, Tk] or [Tq, Tk], not " +
                                      shapeToString(b.attentions.shape));
+    const int storedRank = b.attentions.rank();
     while (b.attentions.rank() < 4)
         b.attentions.shape.insert(b.attentions.shape.begin(), 1);
+    noteBareLayout(b, path, storedRank, name == "attentions");
 
     if (auto st = readTokens(file, "tokens", b.queries(), b.tokens); !st)
         return st.error();

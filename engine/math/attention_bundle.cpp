@@ -4,6 +4,17 @@
 
 namespace attnscope {
 
+void noteBareLayout(AttentionBundle &b, const std::string &path, int storedRank, bool fromBundle)
+{
+    if (fromBundle || storedRank != 4)
+        return;
+    const auto slash = path.find_last_of('/');
+    b.layoutNote = (slash == std::string::npos ? path : path.substr(slash + 1)) + ": a bare " +
+                   shapeToString(b.attentions.shape) + " tensor, read as [L, H, Tq, Tk]: " + std::to_string(b.layers()) +
+                   (b.layers() == 1 ? " layer" : " layers") + " × " + std::to_string(b.heads()) +
+                   (b.heads() == 1 ? " head" : " heads") + " (a batch [B, H, Tq, Tk] would be read as layers: save one item)";
+}
+
 Tensor layerOf(const Tensor &t, std::int64_t layer)
 {
     assert(t.rank() == 4 && layer >= 0 && layer < t.shape[0]);

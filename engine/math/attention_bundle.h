@@ -40,6 +40,9 @@ struct AttentionBundle {
     std::string model;                  ///< metadata `model`: the model that made it, or empty
     /// metadata `sliding_window`: query i attends keys i − w + 1 … i only (Mistral); 0: no window.
     int slidingWindow = 0;
+    /// How a bare rank-4 tensor (not a bundle's `attentions`) was read, in one line, e.g.
+    /// "w.npy: a bare [2, 4, 7, 7] tensor, read as [L, H, Tq, Tk]: 2 layers × 4 heads"; else empty.
+    std::string layoutNote;
 
     std::int64_t layers() const { return attentions.shape[0]; }
     std::int64_t heads() const { return attentions.shape[1]; }
@@ -47,6 +50,11 @@ struct AttentionBundle {
     std::int64_t keys() const { return attentions.shape[3]; }
     bool hasQkv() const { return !q.empty() && !k.empty() && !v.empty(); }
 };
+
+/// Sets `b.layoutNote` when `b.attentions` came from a bare rank-4 tensor of `path` (not from a
+/// bundle's `attentions`, which is [L, H, Tq, Tk] by definition): its first axis is taken for layers,
+/// though a dumped [B, H, Tq, Tk] would be a batch.
+void noteBareLayout(AttentionBundle &b, const std::string &path, int storedRank, bool fromBundle);
 
 /// Layer `layer` of `t` [L, H, T, d]: a copy [H, T, d]. Requires rank 4 and 0 <= layer < L.
 Tensor layerOf(const Tensor &t, std::int64_t layer);

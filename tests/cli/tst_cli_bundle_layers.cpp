@@ -36,6 +36,7 @@ private slots:
     void layerPicksTheBundlesLayer_data();
     void layerPicksTheBundlesLayer();
     void stagesTakeTheLayerToo();
+    void bareRankFourSaysHowItWasRead();
     void mixedUpOptionsAreRefused_data();
     void mixedUpOptionsAreRefused();
 
@@ -88,6 +89,22 @@ void TstCliBundleLayers::stagesTakeTheLayerToo()
     auto want = readTensor((kDir + "/expected.npz:w_per_layer_1").toStdString());
     QVERIFY(want);
     QVERIFY(test::maxAbsDiff(*got, want->tensor) < 1e-6);
+}
+
+/// A bare [2, 3, 4, 4] tensor is read as 2 layers × 3 heads, and the commands say so in one line;
+/// a bundle's attentions are [L, H, Tq, Tk] by definition, and nothing is said.
+void TstCliBundleLayers::bareRankFourSaysHowItWasRead()
+{
+    const QString note = "bare4d.npy: a bare [2, 3, 4, 4] tensor, read as [L, H, Tq, Tk]: 2 layers × 3 heads";
+    for (const QStringList &args : {QStringList{"render", "--weights", kDir + "/bare4d.npy", "--out", "r.png"},
+                                    QStringList{"combine", "--weights", kDir + "/bare4d.npy", "--out", "c.npy"}}) {
+        const auto r = runCli(args, m_dir.path());
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(r.out.count(note), 1);
+    }
+    const auto bundle = runCli({"render", "--weights", kDir + "/stacked.npz", "--out", "b.png"}, m_dir.path());
+    QVERIFY2(bundle.exitCode == 0, qPrintable(bundle.err));
+    QVERIFY(!bundle.out.contains("bare"));
 }
 
 void TstCliBundleLayers::mixedUpOptionsAreRefused_data()

@@ -401,6 +401,14 @@ void TestAttentionPage::errorsAreShownNotThrown()
     child<QLineEdit>("specialsEdit")->setText("#0");
     QVERIFY(m_page->result());
     QCOMPARE(m_page->heatmap()->content().colLabels.first(), QString("1"));
+
+    // A bare rank-4 tensor says how it was read (layers, not a batch); a bundle does not.
+    QVERIFY2(m_page->openBundle(QStringLiteral(ATTNSCOPE_FIXTURE_DIR "/bundle_layers/bare4d.npy"), &error), qPrintable(error));
+    QVERIFY2(child<QLabel>("attentionWarnings")->text().contains("read as [L, H, Tq, Tk]: 2 layers × 3 heads"),
+             qPrintable(child<QLabel>("attentionWarnings")->text()));
+    QCOMPARE(m_page->bundle()->layers(), std::int64_t(2));
+    QVERIFY2(m_page->openBundle(QStringLiteral(ATTNSCOPE_FIXTURE_DIR "/bundle_layers/stacked.npz"), &error), qPrintable(error));
+    QVERIFY(!child<QLabel>("attentionWarnings")->text().contains("bare"));
 }
 
 void TestAttentionPage::hidesRowsByName()

@@ -315,6 +315,8 @@ void AttentionPage::showBundle(std::shared_ptr<const AttentionBundle> bundle, co
     m_bundle = std::move(bundle);
     const AttentionBundle &b = *m_bundle;
     m_fileWarning = QString::fromStdString(weightRowsWarning(checkWeightRows(b.attentions)));
+    if (!b.layoutNote.empty()) // how a bare rank-4 tensor was read: layers, not a batch
+        m_fileWarning = (QString::fromStdString(b.layoutNote) + QLatin1Char('\n') + m_fileWarning).trimmed();
 
     m_updating = true;
     for (QSpinBox *s : {m_layer, m_diffLayer})
