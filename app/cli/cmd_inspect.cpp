@@ -271,7 +271,7 @@ void showBundle(TensorFile &file)
         row("key_tokens", "the same as the tokens");
     else if (keyTokens.present)
         showTokens("key_tokens", keyTokens, keys, "Tk");
-    else if (tokens.present && queries == keys)
+    else if (tokens.present && tokens.problem.empty() && queries == keys)
         row("key_tokens", "none: the keys are the tokens (Tq = Tk)");
     for (const char *stem : {"q", "k", "v"})
         showProjection(info, stem, layers);
