@@ -304,6 +304,9 @@ Result<std::string> TensorFile::defaultName() const
             numeric.push_back(a.name);
     if (numeric.size() == 1)
         return numeric.front();
+    if (numeric.empty() && arrays.size() == 1 && !arrays.front().readable)
+        return arrays.front().name; // reading it says why it is not read
+
     if (has("attentions"))
         return std::string("attentions");
     if (numeric.empty())

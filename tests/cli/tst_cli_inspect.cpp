@@ -339,6 +339,19 @@ void TstCliInspect::unreadMembersStillRead()
         checkRefused(r, path + ":" + member, fragment);
         QVERIFY(!QFile::exists(tmp.filePath("x.npy")));
     }
+    // A lone .npy of objects or of a structured dtype (gen_npy.py) is listed too; reading it is refused.
+    for (const auto &[file, why] : {std::pair{QString("object.npy"), QString("object arrays cannot be read")},
+                                    {QString("structured.npy"), QString("structured dtypes are not supported")}}) {
+        const QString npy = QStringLiteral(ATTNSCOPE_FIXTURE_DIR "/npy/broken/") + file;
+        const Run listed = runCli({"inspect", npy});
+        QVERIFY2(listed.exitCode == 0, listed.err.constData());
+        const Listing l = parseListing(listed.out);
+        QCOMPARE(l.arrayLines, 1);
+        QVERIFY2(l.notRead.at("(array)").contains(why), qPrintable(l.notRead.at("(array)")));
+        const Run read = runCli({"attention", "--q", npy, "--k", path + ":f", "--v", path + ":f", "--weights-out",
+                                 tmp.filePath("x.npy")});
+        checkRefused(read, npy, why);
+    }
     // A bundle whose tokens are objects is listed by inspect, and refused when read as a bundle.
     const QString objects = kDir + "/inspect/tokens_object.npz";
     const Run render = runCli({"render", "--weights", objects, "--out", tmp.filePath("x.png")});
