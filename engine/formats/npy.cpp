@@ -4,6 +4,7 @@
 #include <bit>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <string_view>
 
 #include <QList>
@@ -83,6 +84,30 @@ public:
             ++m_pos;
         out = v;
         return m_pos > start;
+    }
+    /// Skips a Python list or tuple literal (a structured dtype's descr), quotes included.
+    bool skipList()
+    {
+        skipSpace();
+        int depth = 0;
+        while (m_pos < m_s.size()) {
+            const char c = m_s[m_pos];
+            if (c == '\'' || c == '"') {
+                const auto end = m_s.find(c, m_pos + 1);
+                if (end == std::string_view::npos)
+                    return false;
+                m_pos = end + 1;
+                continue;
+            }
+            ++m_pos;
+            if (c == '[' || c == '(')
+                ++depth;
+            else if ((c == ']' || c == ')') && --depth <= 0)
+                return depth == 0;
+            else if (depth == 0)
+                return false;
+        }
+        return false;
     }
     bool atEnd()
     {
@@ -166,8 +191,11 @@ Result<std::pair<DType, bool>> parseDescr(const std::string &descr, const std::s
     if (rest.empty())
         return unsupported(hasOrder ? "not a numeric dtype" : "unknown byte order");
     switch (rest[0]) {
-    case 'O': return unsupported("object arrays cannot be read");
-    case 'U': case 'S': case 'a': return unsupported("string arrays are not numeric");
+    case 'O': return unsupported("object arrays cannot be read: numpy pickles them; save token lists as <U…, "
+                                 "np.array(list_of_str)");
+    case 'U': return unsupported("string arrays are not numeric");
+    case 'S': case 'a': return unsupported("string arrays are not numeric; bytes strings (|S) are not read as "
+                                           "tokens either: save token lists as <U…, np.array(list_of_str)");
     case 'c': case 'F': case 'D': case 'G': return unsupported("complex numbers are not supported");
     case 'V': return unsupported("structured or void dtypes are not supported");
     case 'M': case 'm': return unsupported("dates and time deltas are not numeric");
@@ -199,6 +227,28 @@ Result<std::pair<DType, bool>> parseDescr(const std::string &descr, const std::s
     }
     const bool swapped = order == '>' && dtypeSize(t) > 1;
     return std::make_pair(t, swapped);
+}
+
+/// The bytes per element of a dtype AttnScope does not read ('|S5': 5, '<c8': 8, '<U3': 12,
+/// '<M8[ns]': 8), when the descr says; none for objects (pickled) and what it cannot tell.
+std::optional<std::uint64_t> unsupportedItemSize(const std::string &descr)
+{
+    const bool hasOrder = !descr.empty() && std::string_view("<>=|").find(descr[0]) != std::string_view::npos;
+    const std::string rest = descr.substr(hasOrder ? 1 : 0);
+    static const std::pair<char, std::uint64_t> codes[] = {{'F', 8}, {'D', 16}, {'G', 32}, {'g', 16}};
+    for (const auto &[c, n] : codes)
+        if (rest.size() == 1 && rest[0] == c)
+            return n;
+    if (rest.empty() || std::string_view("SaUVcbiufMm").find(rest[0]) == std::string_view::npos)
+        return std::nullopt;
+    std::uint64_t n = 0;
+    std::size_t i = 1;
+    for (; i < rest.size() && rest[i] >= '0' && rest[i] <= '9'; ++i)
+        if ((n = n * 10 + std::uint64_t(rest[i] - '0')) > (1u << 30))
+            return std::nullopt;
+    if (i == 1 || n == 0 || (i < rest.size() && rest[i] != '['))
+        return std::nullopt;
+    return rest[0] == 'U' ? 4 * n : n;
 }
 
 void swapBytes(std::byte *data, std::size_t count, std::size_t itemSize)
@@ -291,9 +341,14 @@ Result<NpyHeader> parseNpyHeader(const std::byte *data, std::size_t available, s
         if (!lex.string(key) || !lex.eat(':'))
             return badFormat(what, "malformed header (expected 'key': value)");
         if (key == "descr" && !haveDescr) {
-            if (lex.peek('['))
+            if (lex.peek('[') && allow != NpyAllow::Any)
                 return makeError(Error::Code::Unsupported, what + ": structured dtypes are not supported");
-            if (!lex.string(descr))
+            if (lex.peek('[')) {
+                if (!lex.skipList())
+                    return badFormat(what, "malformed header (bad structured dtype)");
+                h.unsupported = "structured dtypes are not supported";
+                descr = "structured";
+            } else if (!lex.string(descr))
                 return badFormat(what, "malformed header (descr must be a string)");
             haveDescr = true;
         } else if (key == "fortran_order" && !haveFortran) {
@@ -327,29 +382,38 @@ Result<NpyHeader> parseNpyHeader(const std::byte *data, std::size_t available, s
     if (!lex.atEnd() || !haveDescr || !haveFortran || !haveShape)
         return badFormat(what, "malformed header (it needs exactly descr, fortran_order and shape)");
 
-    std::uint64_t bytes = 0;
-    if (allow == NpyAllow::NumericAndUnicode && unicodeCharsOf(descr) > 0) {
+    h.descr = descr;
+    std::optional<std::uint64_t> item;
+    if (!h.unsupported.empty()) {
+        // structured: the size of its fields is not worked out; the data is never read
+    } else if (allow != NpyAllow::Numeric && unicodeCharsOf(descr) > 0) {
         h.unicodeChars = unicodeCharsOf(descr);
         h.dtype = DType::U32; // UTF-32 code units
         h.byteSwapped = descr[0] == '>';
-        bytes = 4 * std::uint64_t(h.unicodeChars);
-    } else {
-        auto dt = parseDescr(descr, what);
-        if (!dt)
-            return dt.error();
+        item = 4 * std::uint64_t(h.unicodeChars);
+    } else if (auto dt = parseDescr(descr, what); dt) {
         h.dtype = dt->first;
         h.byteSwapped = dt->second;
-        bytes = dtypeSize(h.dtype);
+        item = dtypeSize(h.dtype);
+    } else if (allow == NpyAllow::Any && dt.error().code == Error::Code::Unsupported) {
+        h.unsupported = dt.error().message.substr(std::min(dt.error().message.size(), what.size() + 2));
+        item = unsupportedItemSize(descr);
+    } else {
+        return dt.error();
     }
+    h.dataOffset = prefix + std::size_t(headerLen);
+    if (!item) // objects are pickled: their size is not the shape's
+        return h;
+    std::uint64_t bytes = *item;
     for (auto d : h.shape) {
         if (__builtin_mul_overflow(bytes, std::uint64_t(d), &bytes))
             return badFormat(what, "the shape " + shapeToString(h.shape) + " is too large (its size overflows)");
     }
-    h.dataOffset = prefix + std::size_t(headerLen);
     h.dataBytes = bytes;
     const std::uint64_t left = fileSize - h.dataOffset;
     if (bytes > left)
-        return badFormat(what, "truncated data: the shape " + shapeToString(h.shape) + " of " + dtypeName(h.dtype) +
+        return badFormat(what, "truncated data: the shape " + shapeToString(h.shape) + " of " +
+                                   (h.unsupported.empty() ? std::string(dtypeName(h.dtype)) : printableName(descr)) +
                                    " needs " + std::to_string(bytes) + " bytes but the file holds " + std::to_string(left));
     h.trailingBytes = left - bytes; // numpy reads the first array and ignores the rest: warn
     return h;
@@ -438,16 +502,18 @@ std::vector<std::string> npyWarnings(const NpyHeader &h, const std::string &what
     if (h.trailingBytes == 0)
         return {};
     return {what + ": " + std::to_string(h.trailingBytes) + " bytes after the data are ignored (the shape " +
-            shapeToString(h.shape) + " of " + (h.unicodeChars ? std::string("str") : dtypeName(h.dtype)) + " needs " +
+            shapeToString(h.shape) + " of " +
+            (h.unicodeChars ? std::string("str") : !h.unsupported.empty() ? printableName(h.descr) : dtypeName(h.dtype)) +
+            " needs " +
             std::to_string(h.dataBytes) + "; numpy reads the first array too)"};
 }
 
-Result<NpyHeader> readNpyHeader(InputFile &file)
+Result<NpyHeader> readNpyHeader(InputFile &file, NpyAllow allow)
 {
     std::vector<std::byte> head(std::size_t(std::min<std::uint64_t>(file.size(), 12 + kNpyMaxHeaderBytes)));
     if (auto st = file.readAt(0, head.data(), head.size()); !st)
         return st.error();
-    return parseNpyHeader(head.data(), head.size(), file.size(), file.path());
+    return parseNpyHeader(head.data(), head.size(), file.size(), file.path(), allow);
 }
 
 Result<Tensor> readNpyData(InputFile &file, const NpyHeader &h)

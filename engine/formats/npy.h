@@ -17,8 +17,10 @@ namespace attnscope {
 /// numpy refuses longer headers; so do we.
 constexpr std::size_t kNpyMaxHeaderBytes = 10000;
 
-/// Which dtypes a caller accepts: numbers only, or also unicode strings (`<U…`, token lists).
-enum class NpyAllow { Numeric, NumericAndUnicode };
+/// Which dtypes a caller accepts: numbers only, or also unicode strings (`<U…`, token lists), or
+/// any dtype numpy writes, so that a listing can name an array it does not read (object, `|S`,
+/// complex, structured …): the header then says why in `unsupported`, and its data is never read.
+enum class NpyAllow { Numeric, NumericAndUnicode, Any };
 
 /// What an .npy header says, once validated.
 struct NpyHeader {
@@ -30,6 +32,8 @@ struct NpyHeader {
     std::size_t dataOffset = 0; ///< bytes from the start of the file to the data
     std::uint64_t dataBytes = 0; ///< numel * itemsize, overflow-checked
     std::uint64_t trailingBytes = 0; ///< bytes after the data, which numpy ignores (see npyWarnings)
+    std::string descr;       ///< the dtype as the header gives it ("<f4", "|O", "|S5"; "structured" for a list)
+    std::string unsupported; ///< NpyAllow::Any only: why this dtype is not read ("" when it is)
 };
 
 /// Parses and validates the header at the start of `data` (which may be only the first bytes of
@@ -51,7 +55,7 @@ Result<Tensor> parseNpy(std::vector<std::byte> &&data, const std::string &what);
 std::vector<std::string> npyWarnings(const NpyHeader &h, const std::string &what);
 
 /// Reads and validates the header of an open .npy file; reads none of the data.
-Result<NpyHeader> readNpyHeader(InputFile &file);
+Result<NpyHeader> readNpyHeader(InputFile &file, NpyAllow allow = NpyAllow::Numeric);
 /// Reads the data `h` (from readNpyHeader) describes, after reserveMemory() for it.
 Result<Tensor> readNpyData(InputFile &file, const NpyHeader &h);
 

@@ -75,6 +75,8 @@ Result<NpzArchive> NpzArchive::fromZip(void *handle, const std::string &path, st
         m.entryName = st.name;
         m.index = zip_uint64_t(i);
         m.size = st.size;
+        m.packedSize = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : st.size;
+        m.deflated = (st.valid & ZIP_STAT_COMP_METHOD) && st.comp_method != ZIP_CM_STORE;
         m.name = m.entryName;
         if (m.name.size() > 4 && m.name.compare(m.name.size() - 4, 4, ".npy") == 0)
             m.name.resize(m.name.size() - 4);
@@ -87,7 +89,7 @@ Result<NpzArchive> NpzArchive::fromZip(void *handle, const std::string &path, st
         auto head = a.inflate(m, std::min<std::uint64_t>(m.size, 12 + kNpyMaxHeaderBytes));
         if (!head)
             return head.error();
-        auto h = parseNpyHeader(head->data(), head->size(), m.size, a.where(m), NpyAllow::NumericAndUnicode);
+        auto h = parseNpyHeader(head->data(), head->size(), m.size, a.where(m), NpyAllow::Any);
         if (!h)
             return h.error();
         m.header = h.value();
@@ -143,6 +145,8 @@ Result<std::vector<std::byte>> NpzArchive::inflate(const Member &m, std::uint64_
 
 Result<Tensor> NpzArchive::read(const Member &m)
 {
+    if (!m.header.unsupported.empty())
+        return makeError(Error::Code::Unsupported, where(m) + ": " + m.header.unsupported);
     if (m.header.unicodeChars)
         return makeError(Error::Code::Unsupported, where(m) + ": holds strings (a token list), not numbers");
     // The inflated member becomes the tensor's storage; Fortran order needs one more copy of the data.
@@ -157,6 +161,9 @@ Result<Tensor> NpzArchive::read(const Member &m)
 
 Result<std::vector<std::string>> NpzArchive::readStrings(const Member &m)
 {
+    if (!m.header.unsupported.empty())
+        return makeError(Error::Code::Unsupported, where(m) + ": expected a list of strings (dtype <U…): " +
+                                                       m.header.unsupported);
     // The member, and its strings as UTF-8 (at most 4 bytes per UTF-32 code unit, plus a string each).
     if (auto st = reserveMemory(satMul(m.size, 2), where(m)); !st)
         return makeError(st.error().code, st.error().message + " (refused, not inflated)");

@@ -22,11 +22,14 @@ public:
         std::string entryName;  ///< the name inside the zip
         std::uint64_t index = 0;
         std::uint64_t size = 0; ///< declared uncompressed size
-        NpyHeader header;       ///< validated against `size`
+        std::uint64_t packedSize = 0; ///< declared size inside the zip (compressed or not)
+        bool deflated = false;  ///< compressed (np.savez_compressed) rather than stored (np.savez)
+        NpyHeader header;       ///< validated against `size`; header.unsupported says why a dtype is not read
     };
 
     /// Opens the archive and validates every member's .npy header. Members larger than
-    /// `maxMemberBytes` are refused.
+    /// `maxMemberBytes` are refused. A member of a dtype AttnScope does not read (objects, `|S`,
+    /// complex …) is listed, its header.unsupported saying why; only reading it fails.
     static Result<NpzArchive> open(const std::string &path, std::uint64_t maxMemberBytes);
     /// The same for an archive held in memory (`data` must outlive the archive); `what` names it.
     static Result<NpzArchive> openBuffer(const std::byte *data, std::size_t size, const std::string &what,
@@ -37,7 +40,7 @@ public:
 
     const std::vector<Member> &members() const { return m_members; }
     const Member *find(const std::string &name) const; ///< with or without ".npy"
-    /// A numeric member.
+    /// A numeric member (refused, naming why, when header.unsupported is set).
     Result<Tensor> read(const Member &m);
     /// A unicode (`<U…`) member, as a list of UTF-8 strings.
     Result<std::vector<std::string>> readStrings(const Member &m);

@@ -52,6 +52,8 @@ protected:
     {
         if (!name.empty())
             return dropName(m_info, name);
+        if (!m_header.unsupported.empty())
+            return makeError(Error::Code::Unsupported, m_info.path + ": " + m_header.unsupported);
         return readNpyData(m_file, m_header);
     }
 
@@ -197,7 +199,8 @@ Result<std::unique_ptr<TensorFile>> openSafetensors(InputFile file)
         return header.error();
     TensorFileInfo info{path, "safetensors", {}, header->metadata};
     for (const auto &e : header->entries)
-        info.arrays.push_back({e.name, e.supported ? dtypeName(e.dtype) : e.dtypeName, e.shape, true, e.supported});
+        info.arrays.push_back({e.name, e.supported ? dtypeName(e.dtype) : e.dtypeName, e.shape, true, e.supported, {},
+                               e.supported ? "" : e.dtypeName + " is not a dtype AttnScope reads"});
     for (const auto &[key, value] : header->metadata)
         if (key == "tokens" || key == "key_tokens") {
             const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(value));
@@ -207,12 +210,24 @@ Result<std::unique_ptr<TensorFile>> openSafetensors(InputFile file)
     return std::unique_ptr<TensorFile>(new SafetensorsFile(std::move(info), std::move(header.value()), std::move(file)));
 }
 
+/// How `inspect` names the dtype of an array AttnScope does not read: "object", or numpy's descr.
+std::string unreadDtypeName(const NpyHeader &h)
+{
+    if (h.descr == "O" || (h.descr.size() == 2 && h.descr[1] == 'O'))
+        return "object";
+    return printableName(h.descr);
+}
+
 Result<std::unique_ptr<TensorFile>> openNpy(InputFile file)
 {
-    auto h = readNpyHeader(file);
+    auto h = readNpyHeader(file, NpyAllow::Any);
     if (!h)
         return h.error();
+    if (h->unicodeChars) // a token list needs a name, which only a bundle gives
+        h->unsupported = "unsupported dtype '" + printableName(h->descr) + "' (string arrays are not numeric)";
     TensorFileInfo info{file.path(), "npy", {{"", dtypeName(h->dtype), h->shape, true}}, {}};
+    if (!h->unsupported.empty())
+        info.arrays.back() = {"", unreadDtypeName(*h), h->shape, false, false, {}, h->unsupported};
     info.warnings = npyWarnings(*h, file.path());
     return std::unique_ptr<TensorFile>(new NpyFile(std::move(info), std::move(file), std::move(h.value())));
 }
@@ -225,9 +240,15 @@ Result<std::unique_ptr<TensorFile>> openNpz(const std::string &path)
         return zip.error();
     TensorFileInfo info{path, "npz", {}, {}};
     for (const auto &m : zip->members()) {
-        const bool numeric = m.header.unicodeChars == 0;
-        info.arrays.push_back({m.name, numeric ? dtypeName(m.header.dtype) : "str", m.header.shape, numeric});
-        info.arrays.back().warnings = npyWarnings(m.header, path + ":" + printableName(m.name));
+        const bool unread = !m.header.unsupported.empty();
+        const bool numeric = m.header.unicodeChars == 0 && !unread;
+        const std::string dtype = unread ? unreadDtypeName(m.header) : numeric ? dtypeName(m.header.dtype) : "str";
+        info.arrays.push_back({m.name, dtype, m.header.shape, numeric, !unread, {}, m.header.unsupported});
+        ArrayInfo &a = info.arrays.back();
+        a.warnings = npyWarnings(m.header, path + ":" + printableName(m.name));
+        a.storage = m.deflated ? "deflated" : "stored";
+        a.packedBytes = m.packedSize;
+        a.unpackedBytes = m.size;
     }
     return std::unique_ptr<TensorFile>(new NpzFile(std::move(info), std::move(zip.value())));
 }
@@ -283,6 +304,9 @@ Result<std::string> TensorFile::defaultName() const
             numeric.push_back(a.name);
     if (numeric.size() == 1)
         return numeric.front();
+    if (numeric.empty() && arrays.size() == 1 && !arrays.front().readable)
+        return arrays.front().name; // reading it says why it is not read
+
     if (has("attentions"))
         return std::string("attentions");
     if (numeric.empty())

@@ -11,8 +11,11 @@
 // Opening a file reads its structure only (headers, zip directory, safetensors JSON; a CSV is
 // parsed whole): `inspect` lists a 16 GiB .npy without reading it. read() reserves the memory
 // of the array it reads (memory_budget.h) before allocating it, and refuses arrays with no
-// elements, which are listed but hold nothing to compute with.
+// elements, which are listed but hold nothing to compute with. An .npy or .npz member of a dtype
+// AttnScope does not read (objects, `|S` bytes, complex, structured) is listed too, with
+// `readable` false and `why`; opening the file does not fail because of it, reading it does.
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
@@ -31,6 +34,9 @@ struct ArrayInfo {
     bool numeric = true;
     bool readable = true; ///< false for a dtype AttnScope lists but does not read
     std::vector<std::string> warnings = {}; ///< about this array only (bytes after an npz member's data)
+    std::string why = {};     ///< when not readable: why ("object arrays cannot be read: numpy pickles them; …")
+    std::string storage = {}; ///< .npz: "stored" or "deflated"; "" elsewhere
+    std::uint64_t packedBytes = 0, unpackedBytes = 0; ///< .npz: the member's size in the zip and unpacked
 };
 
 struct TensorFileInfo {

@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -15,12 +16,15 @@
 #include <cmath>
 #include <map>
 
+#include "inspect_listing.h"
 #include "npy.h"
 #include "sanitizer_build.h"
 #include "test_files.h"
 
 using namespace attnscope;
 using attnscope::test::fileBytes;
+using attnscope::test::Listing;
+using attnscope::test::parseListing;
 
 namespace {
 
@@ -78,44 +82,6 @@ double fromBits(const QString &hex)
     return ok ? std::bit_cast<double>(std::uint64_t(bits)) : std::nan("");
 }
 
-/// What `inspect` printed: the first line, name -> "dtype shape", and the metadata.
-struct Listing {
-    QString first;
-    std::map<QString, QString> arrays;
-    std::map<QString, QString> metadata;
-    int arrayLines = 0;
-};
-
-Listing parseListing(const QByteArray &out)
-{
-    Listing l;
-    const QStringList lines = QString::fromUtf8(out).split('\n');
-    l.first = lines.value(0);
-    bool inMeta = false;
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const QString &line = lines[i];
-        if (line.isEmpty())
-            continue;
-        if (line == "metadata:") {
-            inMeta = true;
-            continue;
-        }
-        if (inMeta) {
-            const auto colon = line.indexOf(": ");
-            l.metadata[line.mid(2, colon - 2)] = line.mid(colon + 2);
-            continue;
-        }
-        const QString t = line.trimmed();
-        const auto sp1 = t.indexOf(' ');
-        const QString name = t.left(sp1);
-        const QString rest = t.mid(sp1).trimmed();
-        const auto sp2 = rest.indexOf(' ');
-        l.arrays[name] = rest.left(sp2) + " " + rest.mid(sp2).trimmed();
-        ++l.arrayLines;
-    }
-    return l;
-}
-
 /// Exit status 2, nothing on stdout, exactly one stderr line "error: …" naming `path`.
 void checkRefused(const Run &r, const QString &path, const QString &fragment)
 {
@@ -140,6 +106,9 @@ private slots:
     void inspectValid();
     void inspectBundles_data();
     void inspectBundles();
+    void inspectSummary_data();
+    void inspectSummary();
+    void unreadMembersStillRead();
     void inspectBroken_data();
     void inspectBroken();
     void inspectUsage_data();
@@ -194,8 +163,14 @@ void TstCliInspect::inspectValid()
         const auto it = l.arrays.find(name);
         QVERIFY2(it != l.arrays.end(), qPrintable(name + " is not listed:\n" + QString::fromUtf8(r.out)));
         const bool readable = !a.contains("readable") || a["readable"].toBool();
-        QCOMPARE(it->second, a["dtype"].toString() + " " + shapeOf(a["shape"].toArray()) +
-                                 (readable ? "" : "  (not read by AttnScope)"));
+        QCOMPARE(it->second, a["dtype"].toString() + " " + shapeOf(a["shape"].toArray()));
+        QVERIFY2(l.notRead.at(name).isEmpty() == readable, qPrintable(name + ": " + l.notRead.at(name)));
+        // An .npz says how each member is kept; other formats say nothing.
+        const QString storage = l.storage.at(name);
+        if (expected["format"].toString() == "npz")
+            QVERIFY2(storage == "stored" || storage.startsWith("deflated, "), qPrintable(name + ": " + storage));
+        else
+            QVERIFY2(storage.isEmpty(), qPrintable(name + ": " + storage));
     }
     const QJsonObject meta = expected["metadata"].toObject();
     QCOMPARE(qsizetype(l.metadata.size()), meta.size());
@@ -241,6 +216,146 @@ void TstCliInspect::inspectBundles()
         QVERIFY2(l.metadata.count(key), qPrintable(key));
         QCOMPARE(l.metadata.at(key), m.section(": ", 1));
     }
+}
+
+void TstCliInspect::inspectSummary_data()
+{
+    // arrays: "name dtype [shape]|storage (a regular expression, without '|')|why not read"; bundle: the
+    // summary's lines "key text", in order. The shapes and tokens are gen_formats.py's
+    // (write_inspect); deflated sizes depend on zlib, the unpacked sizes do not.
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QStringList>("arrays");
+    QTest::addColumn<QStringList>("bundle");
+    const QString object = "unsupported dtype '|O' (object arrays cannot be read: numpy pickles them; save token lists "
+                           "as <U…, np.array(list_of_str))";
+    const QString bytes = "unsupported dtype '|S2' (string arrays are not numeric; bytes strings (|S) are not read as "
+                          "tokens either: save token lists as <U…, np.array(list_of_str))";
+    QTest::newRow("object tokens") << "inspect/tokens_object.npz"
+                                   << QStringList{"attentions float32 [1, 2, 3, 3]|stored|", "tokens object [3]|stored|" + object,
+                                                  "x int64 [3]|stored|"}
+                                   << QStringList{"attentions [L, H, Tq, Tk] = [1, 2, 3, 3]", "tokens not read: " + object};
+    QTest::newRow("bytes tokens") << "inspect/tokens_bytes.npz"
+                                  << QStringList{"attentions float32 [1, 2, 3, 3]|deflated, [0-9,]+ of 200 bytes|",
+                                                 "tokens |S2 [3]|deflated, [0-9,]+ of 134 bytes|" + bytes}
+                                  << QStringList{"attentions [L, H, Tq, Tk] = [1, 2, 3, 3]", "tokens not read: " + bytes};
+    QTest::newRow("every unread kind")
+        << "inspect/unread_kinds.npz"
+        << QStringList{"f float32 [2, 2]|stored|", "c <c16 [2]|stored|unsupported dtype '<c16' (complex numbers are not supported)",
+                       "s structured [3]|stored|structured dtypes are not supported", "o object [3]|stored|" + object,
+                       "t str [2]|stored|"}
+        << QStringList{};
+    const QString per = "deflated, [0-9,]+ of [0-9,]+ bytes|";
+    QTest::newRow("per-layer q, k, v")
+        << "inspect/per_layer.npz"
+        << QStringList{"attentions float32 [2, 4, 10, 10]|" + per, "tokens str [10]|" + per, "model str [1]|" + per,
+                       "sliding_window int64 []|" + per, "causal int64 []|" + per, "q.0 float32 [4, 10, 8]|" + per,
+                       "k.0 float32 [2, 10, 8]|" + per, "v.0 float32 [2, 10, 8]|" + per, "q.1 float32 [4, 10, 16]|" + per,
+                       "k.1 float32 [2, 10, 16]|" + per, "v.1 float32 [2, 10, 16]|" + per}
+        << QStringList{"attentions [L, H, Tq, Tk] = [2, 4, 10, 10]",
+                       "tokens 10: \"<s>\" \"The\" \"Ġcat\" \"Ġsat\" \"Ġon\" … \"Ġtoday\" \".\" \"</s>\"",
+                       "key_tokens none: the keys are the tokens (Tq = Tk)",
+                       "q per layer, [H, T, d]: q.0 [4, 10, 8]; q.1 [4, 10, 16]",
+                       "k per layer, [H, T, d]: k.0 [2, 10, 8]; k.1 [2, 10, 16]",
+                       "v per layer, [H, T, d]: v.0 [2, 10, 8]; v.1 [2, 10, 16]",
+                       "causal true", "model tiny-gpt", "sliding_window 4"};
+    QTest::newRow("4-D q, k, v")
+        << "inspect/qkv_4d.npz"
+        << QStringList{"attentions float32 [3, 2, 4, 6]|stored|", "tokens str [4]|stored|", "key_tokens str [6]|stored|",
+                       "image_grid int64 [2]|stored|", "q float32 [3, 2, 4, 8]|stored|", "k float32 [3, 2, 6, 8]|stored|",
+                       "v float32 [3, 2, 6, 5]|stored|"}
+        << QStringList{"attentions [L, H, Tq, Tk] = [3, 2, 4, 6]", "tokens 4: \"w\" \"x\" \"y\" \"z\"",
+                       "key_tokens 6: \"p0\" \"p1\" \"p2\" \"p3\" \"p4\" \"p5\"", "q [L, H, T, d] = [3, 2, 4, 8]",
+                       "k [L, H, T, d] = [3, 2, 6, 8]", "v [L, H, T, d] = [3, 2, 6, 5]",
+                       "image_grid [rows, cols] = [2, 3]: 6 patches"};
+    QTest::newRow("safetensors bundle")
+        << "inspect/bundle.safetensors"
+        << QStringList{"attentions float32 [2, 2, 3, 3]||", "k float32 [2, 2, 3, 4]||", "q float32 [2, 2, 3, 4]||",
+                       "v float32 [2, 2, 3, 4]||", "tokens str [3]||"}
+        << QStringList{"attentions [L, H, Tq, Tk] = [2, 2, 3, 3]", "tokens 3: \"a\" \"b\" \"c\"",
+                       "key_tokens none: the keys are the tokens (Tq = Tk)", "q [L, H, T, d] = [2, 2, 3, 4]",
+                       "k [L, H, T, d] = [2, 2, 3, 4]", "v [L, H, T, d] = [2, 2, 3, 4]", "causal false", "model tiny",
+                       "sliding_window 2"};
+    QTest::newRow("3-D attention, tokens that do not fit")
+        << "inspect/tokens_mismatch.npz" << QStringList{"attentions float32 [2, 3, 3]|stored|", "tokens str [4]|stored|"}
+        << QStringList{"attentions [H, Tq, Tk] = [2, 3, 3], read as [L, H, Tq, Tk] = [1, 2, 3, 3]",
+                       "tokens 4: \"a\" \"b\" \"c\" \"d\"  (the attention has Tq = 3: the bundle reader refuses this)",
+                       "key_tokens none: the keys are the tokens (Tq = Tk)"};
+    QTest::newRow("key tokens equal to the tokens")
+        << "bundles/bundle.npz"
+        << QStringList{"attentions float32 [2, 3, 5, 5]|stored|", "tokens str [5]|stored|", "key_tokens str [5]|stored|",
+                       "image_grid int64 [2]|stored|", "q float32 [2, 3, 5, 4]|stored|", "k float32 [2, 3, 5, 4]|stored|",
+                       "v float32 [2, 3, 5, 4]|stored|"}
+        << QStringList{"attentions [L, H, Tq, Tk] = [2, 3, 5, 5]", "tokens 5: \"[CLS]\" \"猫\" \"が\" \"🐈\" \"走る\"",
+                       "key_tokens the same as the tokens", "q [L, H, T, d] = [2, 3, 5, 4]", "k [L, H, T, d] = [2, 3, 5, 4]",
+                       "v [L, H, T, d] = [2, 3, 5, 4]", "image_grid [rows, cols] = [2, 2]: a [CLS] key, then 4 patches"};
+}
+
+void TstCliInspect::inspectSummary()
+{
+    QFETCH(QString, file);
+    QFETCH(QStringList, arrays);
+    QFETCH(QStringList, bundle);
+    const QString path = kDir + "/" + file;
+    const Run r = runCli({"inspect", path});
+    QCOMPARE(r.exitCode, 0); // the file is sound, whatever its arrays hold
+    QVERIFY2(r.err.isEmpty(), r.err.constData());
+    const Listing l = parseListing(r.out);
+    QCOMPARE(l.first, QString("%1: %2, %3 arrays").arg(path, file.endsWith(".npz") ? "npz" : "safetensors").arg(arrays.size()));
+    QCOMPARE(l.arrayLines, int(arrays.size()));
+    for (const QString &a : arrays) {
+        // The dtype may hold '|' (|S2): split after the shape.
+        const auto close = a.indexOf("]|");
+        const auto bar = a.indexOf('|', close + 2);
+        const QStringList parts{a.left(close + 1), a.mid(close + 2, bar - close - 2), a.mid(bar + 1)};
+        const QString name = parts[0].section(' ', 0, 0);
+        QVERIFY2(l.arrays.count(name), qPrintable(name + " is not listed:\n" + QString::fromUtf8(r.out)));
+        QCOMPARE(name + " " + l.arrays.at(name), parts[0]);
+        const QRegularExpression storage("^" + parts[1] + "$");
+        QVERIFY2(storage.match(l.storage.at(name)).hasMatch(), qPrintable(name + ": " + l.storage.at(name)));
+        QCOMPARE(l.notRead.at(name), parts[2]);
+    }
+    QCOMPARE(l.bundleKeys.size(), bundle.size());
+    for (qsizetype i = 0; i < bundle.size(); ++i)
+        QCOMPARE(l.bundleKeys[i] + " " + l.bundle.at(l.bundleKeys[i]), bundle[i]);
+}
+
+void TstCliInspect::unreadMembersStillRead()
+{
+    // A member AttnScope does not read is refused by name when asked for; the others in the
+    // same file are read as before.
+    const QString path = kDir + "/inspect/unread_kinds.npz";
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const Run ok = runCli({"attention", "--q", path + ":f", "--k", path + ":f", "--v", path + ":f", "--weights-out",
+                           tmp.filePath("w.npy")});
+    QVERIFY2(ok.exitCode == 0, ok.err.constData());
+    QVERIFY(QFile::exists(tmp.filePath("w.npy")));
+    for (const auto &[member, fragment] : {std::pair{QString("o"), QString("object arrays cannot be read")},
+                                           {QString("c"), QString("complex numbers are not supported")},
+                                           {QString("s"), QString("structured dtypes are not supported")},
+                                           {QString("t"), QString("holds strings (a token list), not numbers")}}) {
+        const Run r = runCli({"attention", "--q", path + ":" + member, "--k", path + ":f", "--v", path + ":f",
+                              "--weights-out", tmp.filePath("x.npy")});
+        checkRefused(r, path + ":" + member, fragment);
+        QVERIFY(!QFile::exists(tmp.filePath("x.npy")));
+    }
+    // A lone .npy of objects or of a structured dtype (gen_npy.py) is listed too; reading it is refused.
+    for (const auto &[file, why] : {std::pair{QString("object.npy"), QString("object arrays cannot be read")},
+                                    {QString("structured.npy"), QString("structured dtypes are not supported")}}) {
+        const QString npy = QStringLiteral(ATTNSCOPE_FIXTURE_DIR "/npy/broken/") + file;
+        const Run listed = runCli({"inspect", npy});
+        QVERIFY2(listed.exitCode == 0, listed.err.constData());
+        const Listing l = parseListing(listed.out);
+        QCOMPARE(l.arrayLines, 1);
+        QVERIFY2(l.notRead.at("(array)").contains(why), qPrintable(l.notRead.at("(array)")));
+        const Run read = runCli({"attention", "--q", npy, "--k", path + ":f", "--v", path + ":f", "--weights-out",
+                                 tmp.filePath("x.npy")});
+        checkRefused(read, npy, why);
+    }
+    // A bundle whose tokens are objects is listed by inspect, and refused when read as a bundle.
+    const QString objects = kDir + "/inspect/tokens_object.npz";
+    const Run render = runCli({"render", "--weights", objects, "--out", tmp.filePath("x.png")});
+    checkRefused(render, objects + ":tokens", "object arrays cannot be read");
 }
 
 void TstCliInspect::inspectBroken_data()
@@ -424,12 +539,13 @@ void TstCliInspect::namesArePrintable()
     const QString path = kDir + "/broken/npz_newline_name.npz";
     const Run r = runCli({"inspect", path});
     QVERIFY2(r.exitCode == 0, r.err.constData());
-    QCOMPARE(QString::fromUtf8(r.out), path + ": npz, 2 arrays\n  a\\nb  float64   [2]\n"
-                                              "  c\\td  float64   [2]\n");
+    QCOMPARE(QString::fromUtf8(r.out), path + ": npz, 2 arrays\n  a\\nb  float64   [2]  stored\n"
+                                              "  c\\td  float64   [2]  stored\n");
     // Every dtype of the safetensors crate is listed; those AttnScope does not read are marked.
     const Run st = runCli({"inspect", kDir + "/valid/crate_dtypes.safetensors"});
     QVERIFY2(st.exitCode == 0, st.err.constData());
-    QVERIFY2(st.out.contains("  w_f8_e4m3  F8_E4M3   [4]  (not read by AttnScope)\n"), st.out.constData());
+    QVERIFY2(st.out.contains("  w_f8_e4m3  F8_E4M3   [4]     not read: F8_E4M3 is not a dtype AttnScope reads\n"),
+             st.out.constData());
     QVERIFY2(st.out.contains("  u64        uint64    [2]\n"), st.out.constData());
 }
 
