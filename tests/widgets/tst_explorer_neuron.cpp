@@ -3,13 +3,14 @@
 //  - followsSelectedCell: clicking a heatmap cell and the Neuron tab shows that query; q, k are
 //    the head's inputs, q ⊙ k and q · k equal products computed here, the scaled column is the
 //    Scaled stage's row and equals q · k / √d_k, the softmax column is the Weights stage's row
-//    (all to 1e-12), and hovering a cell names its value.
+//    (all to 1e-12), and clicking a cell names its value.
 //  - followsScale: the scale set to 1/d_k → the scaled column is q · k / d_k and the stage's row.
-//  - followsCausalMask: a causal mask → the keys after the query are masked (hatched, hover says
-//    so), take weight 0, and the rest equal an independent softmax of q · k / √d_k.
+//  - followsCausalMask: a causal mask → the keys after the query are masked (hatched, a clicked one
+//    says so), take weight 0, and the rest equal an independent softmax of q · k / √d_k.
 //  - followsHead: another head in the Parameters → its q and k, its weights.
 
 #include <QComboBox>
+#include <QScrollArea>
 #include <QSpinBox>
 #include <QTabBar>
 #include <QTabWidget>
@@ -49,6 +50,8 @@ private:
     /// The shown head's q and k, as the state holds them.
     const Mat<double> &stateQ() const;
     const Mat<double> &stateK() const;
+    /// Scrolls the neuron view to the cell and clicks it.
+    void clickCell(NeuronView::Part part, int key);
     /// q, k, q ⊙ k, q · k of the neuron view against the state's inputs, products computed here.
     void checkVectors(int query);
     std::unique_ptr<MainWindow> m_window;
@@ -73,6 +76,15 @@ void TstExplorerNeuron::clickCellAndTab(int row, int col)
     QTest::mouseClick(bar, Qt::LeftButton, {}, bar->tabRect(1).center());
     QCOMPARE(page()->cellTabs()->currentWidget(), static_cast<QWidget *>(page()->neuronView()));
     QTRY_VERIFY(page()->neuronView()->isVisible());
+}
+
+void TstExplorerNeuron::clickCell(NeuronView::Part part, int key)
+{
+    NeuronView *view = page()->neuronView();
+    const QRect cell = view->cellRect(part, key, -1);
+    QVERIFY(!cell.isEmpty());
+    view->findChild<QScrollArea *>()->ensureVisible(cell.center().x(), cell.center().y());
+    QTest::mouseClick(view->canvas(), Qt::LeftButton, {}, cell.center());
 }
 
 const Mat<double> &TstExplorerNeuron::stateQ() const
@@ -110,7 +122,7 @@ void TstExplorerNeuron::checkVectors(int query)
 
 void TstExplorerNeuron::followsSelectedCell()
 {
-    QVERIFY(!page()->neuronView()->hasContent()); // nothing selected yet: a hint
+    QCOMPARE(page()->neuronView()->hasContent(), page()->model()->selectedQuery() >= 0); // else a hint
     clickCellAndTab(2, 1);
     checkVectors(2);
     const auto state = page()->state();
@@ -127,11 +139,8 @@ void TstExplorerNeuron::followsSelectedCell()
     QVERIFY(page()->neuronView()->content()->title.contains(QStringLiteral("query 2 “three”")));
     QVERIFY2(page()->neuronView()->message().contains(QStringLiteral("1/√d_k = 1/√%1").arg(int(dk))),
              qPrintable(page()->neuronView()->message()));
-    // Hovering the softmax cell of key 1 names the Weights stage's value.
-    NeuronCanvas *canvas = page()->neuronView()->canvas();
-    const QRect cell = page()->neuronView()->cellRect(NeuronView::Part::Softmax, 1, -1);
-    QVERIFY(!cell.isEmpty());
-    QTest::mouseMove(canvas, cell.center());
+    // Clicking the softmax cell of key 1 names the Weights stage's value.
+    clickCell(NeuronView::Part::Softmax, 1);
     QTRY_VERIFY(page()->neuronView()->currentCell().has_value());
     QCOMPARE(page()->neuronView()->currentCell()->part, NeuronView::Part::Softmax);
     QVERIFY(std::abs(page()->neuronView()->currentCell()->value - state->result.stages.weights(2, 1)) <= kTol);
@@ -181,8 +190,7 @@ void TstExplorerNeuron::followsCausalMask()
             QCOMPARE(n.weights(j), 0.0);
     }
     QVERIFY(page()->neuronView()->message().contains(QStringLiteral("masked")));
-    const QRect masked = page()->neuronView()->cellRect(NeuronView::Part::Softmax, 3, -1);
-    QTest::mouseMove(page()->neuronView()->canvas(), masked.center());
+    clickCell(NeuronView::Part::Softmax, 3);
     QTRY_VERIFY(page()->neuronView()->currentCell().has_value());
     QVERIFY(page()->neuronView()->currentCell()->masked);
     QVERIFY2(page()->neuronView()->hoverText().contains(QStringLiteral("masked")), qPrintable(page()->neuronView()->hoverText()));
