@@ -123,13 +123,20 @@ NeuronView::NeuronView(QWidget *parent) : QWidget(parent)
 void NeuronView::setContent(NeuronViewContent content)
 {
     const NeuronValues &n = content.values;
-    m_header->setText(tr("<b>%1</b> — scores q·k scaled by 1/√d = 1/√%2 = %3, then softmax across the keys%4")
-                          .arg(content.title.toHtmlEscaped())
-                          .arg(n.dim())
-                          .arg(n.scale, 0, 'g', 4)
-                          .arg(std::count(n.masked.begin(), n.masked.end(), true) > 0
-                                   ? tr("; hatched keys are masked (causal or sliding window)")
-                                   : QString()));
+    const bool anyMasked = std::count(n.masked.begin(), n.masked.end(), true) > 0;
+    if (content.scaleName.isEmpty())
+        m_header->setText(tr("<b>%1</b> — scores q·k scaled by 1/√d = 1/√%2 = %3, then softmax across the keys%4")
+                              .arg(content.title.toHtmlEscaped())
+                              .arg(n.dim())
+                              .arg(n.scale, 0, 'g', 4)
+                              .arg(anyMasked ? tr("; hatched keys are masked (causal or sliding window)") : QString()));
+    else
+        m_header->setText(tr("<b>%1</b> — scores q·k scaled by %2 (× %3), then softmax across the keys%4")
+                              .arg(content.title.toHtmlEscaped(), content.scaleName.toHtmlEscaped())
+                              .arg(n.scale, 0, 'g', 4)
+                              .arg(anyMasked ? tr("; hatched keys are masked") : QString()));
+    if (!content.note.isEmpty())
+        m_header->setText(m_header->text() + QStringLiteral("; ") + content.note.toHtmlEscaped());
     m_header->setToolTip(m_header->text()); // the line may be cut in a narrow window
     m_content = std::move(content);
     m_canvas->setMinimumSize(geometryOf(*m_content).size());
@@ -217,7 +224,10 @@ void NeuronView::setCurrent(std::optional<Cell> cell)
     case Part::Key: text = tr("k[%1] of key %2 “%3” = %4").arg(cell->dim).arg(cell->key).arg(key, v); break;
     case Part::Product: text = tr("q[%1] · k[%1] of key %2 “%3” = %4").arg(cell->dim).arg(cell->key).arg(key, v); break;
     case Part::Dot: text = tr("q · k of key %1 “%2” = %3").arg(cell->key).arg(key, v); break;
-    case Part::Scaled: text = tr("q · k / √d of key %1 “%2” = %3").arg(cell->key).arg(key, v); break;
+    case Part::Scaled:
+        text = m_content->scaleName.isEmpty() ? tr("q · k / √d of key %1 “%2” = %3").arg(cell->key).arg(key, v)
+                                              : tr("scaled q · k of key %1 “%2” = %3").arg(cell->key).arg(key, v);
+        break;
     case Part::Softmax: text = tr("softmax weight of key %1 “%2” = %3").arg(cell->key).arg(key, v); break;
     }
     m_hover->setText(cell->masked ? tr("%1 (masked)").arg(text) : text);
@@ -255,7 +265,8 @@ void NeuronCanvas::paintEvent(QPaintEvent *)
     title(g.keyX(), g.stripW(), tr("q and k (%1 dims)").arg(g.dim));
     title(g.productX(), g.stripW(), tr("q ⊙ k"));
     title(g.dotX(), kScalarW, tr("q · k"));
-    title(g.scaledX(), kScalarW, tr("÷ √%1").arg(g.dim));
+    title(g.scaledX(), kScalarW,
+          c->scaleName.isEmpty() ? tr("÷ √%1").arg(g.dim) : QStringLiteral("× %1").arg(n.scale, 0, 'g', 3));
     title(g.softmaxX(), kScalarW, tr("softmax"));
     p.drawText(QRect(kMargin, g.queryY(), g.labelW, kRow), Qt::AlignRight | Qt::AlignVCenter,
                QStringLiteral("q “%1”").arg(c->queryLabel));

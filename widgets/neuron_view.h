@@ -23,6 +23,11 @@ struct NeuronViewContent {
     QString queryLabel;     ///< the query's token
     QStringList keyLabels;  ///< one per key
     QString title;          ///< e.g. "layer 3, head 5, query 2 “cat”"
+    /// How the scores were scaled when not by 1/√d (the Explorer: "1/d_k = 1/16", "none",
+    /// "× 0.5, τ = 2"); empty: 1/√d. The scaled column's title is then "× <values.scale>".
+    QString scaleName;
+    /// Appended to the line above the picture (e.g. that an additive mask changed the weights).
+    QString note;
 };
 
 class NeuronCanvas;

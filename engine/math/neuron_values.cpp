@@ -62,6 +62,35 @@ Result<NeuronValues> neuronValues(const Mat<double> &q, const Mat<double> &k, in
     return n;
 }
 
+Result<NeuronValues> stagedNeuronValues(const Mat<double> &q, const Mat<double> &k, const HeadResult<double> &stages,
+                                        int query, double factor)
+{
+    if (q.cols() != k.cols())
+        return makeError(Error::Code::BadShape, "q has " + std::to_string(q.cols()) + " dimensions per head but k has " +
+                                                    std::to_string(k.cols()));
+    if (q.cols() == 0 || k.rows() == 0)
+        return makeError(Error::Code::BadShape, "q and k must have at least one key and one dimension");
+    if (query < 0 || query >= q.rows())
+        return bad("query " + std::to_string(query) + " is out of range (0.." + std::to_string(q.rows() - 1) + ")");
+    for (const Mat<double> *m : {&stages.scoresScaled, &stages.scoresMasked, &stages.weights})
+        if (m->rows() != q.rows() || m->cols() != k.rows())
+            return makeError(Error::Code::BadShape, "the stages are " + std::to_string(m->rows()) + " × " +
+                                                        std::to_string(m->cols()) + ", not " + std::to_string(q.rows()) +
+                                                        " queries × " + std::to_string(k.rows()) + " keys (not kept?)");
+    NeuronValues n;
+    n.q = q.row(query).transpose();
+    n.k = k;
+    n.scale = factor;
+    n.product = k.array().rowwise() * n.q.transpose().array();
+    n.dot = n.product.rowwise().sum();
+    n.scaled = stages.scoresScaled.row(query).transpose();
+    n.weights = stages.weights.row(query).transpose();
+    n.masked.resize(std::size_t(k.rows()));
+    for (Eigen::Index j = 0; j < k.rows(); ++j)
+        n.masked[std::size_t(j)] = stages.scoresMasked(query, j) == -std::numeric_limits<double>::infinity();
+    return n;
+}
+
 std::vector<bool> bundleKeyMask(const AttentionBundle &b, int layer, int query)
 {
     std::vector<bool> m(std::size_t(b.keys()), false);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "attention.h"
 #include "attention_bundle.h"
 #include "result.h"
 #include "tensor.h"
@@ -23,7 +24,7 @@ struct NeuronValues {
     Vec<double> scaled;    ///< [Tk] dot · scale; −∞ where masked
     Vec<double> weights;   ///< [Tk] softmax of `scaled` across the keys; 0 where masked
     std::vector<bool> masked; ///< [Tk] keys the query may not attend
-    double scale = 1.0;    ///< 1/√d
+    double scale = 1.0;    ///< what multiplied `dot` into `scaled`: 1/√d, or the Explorer's factor / τ
 
     Eigen::Index keys() const { return k.rows(); }
     Eigen::Index dim() const { return q.size(); }
@@ -46,5 +47,15 @@ std::vector<bool> bundleKeyMask(const AttentionBundle &bundle, int layer, int qu
 /// k[l] head h·H_kv/H (grouped-query heads), masked by bundleKeyMask. Errors name what is out of
 /// range or missing (a bundle without q/k).
 Result<NeuronValues> bundleNeuronValues(const AttentionBundle &bundle, int layer, int head, int query);
+
+/// The numbers of a head already computed (the Explorer's stages): q = row `query` of `q`
+/// [Tq, d] and k [Tk, d] as the head read them, product and dot computed here; `scaled` and
+/// `weights` are row `query` of `stages.scoresScaled` and `stages.weights` themselves (the very
+/// numbers the stages show, any scale, temperature and mask), a key masked where
+/// `stages.scoresMasked` is −∞; `factor` is the multiplier that made the scaled scores (scale / τ).
+/// Additive masks show in the weights, not in `scaled`. Errors (BadArgument, BadShape): as
+/// neuronValues, or stages not kept or of another size than q and k.
+Result<NeuronValues> stagedNeuronValues(const Mat<double> &q, const Mat<double> &k, const HeadResult<double> &stages,
+                                        int query, double factor);
 
 } // namespace attnscope

@@ -2,7 +2,8 @@
 // q, k, q⊙k, q·k, the scaled scores and the softmax for one query of one head, from the bundle's
 // float32 q and k in float64, to 1e-12; the softmax equals the bundle's own attention row (the
 // model's, stored as float32: 1e-6); masked keys (causal) take no weight; grouped-query heads read
-// their key head; errors for what is missing or out of range.
+// their key head; errors for what is missing or out of range. stagedNeuronValues (the
+// Explorer's) against a hand-computed case with 1/d_k, τ = 2 and a causal mask.
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QtTest>
@@ -43,6 +44,7 @@ private slots:
     void againstNumpy();
     void handMadeCase();
     void errors();
+    void stagedHandMade();
 };
 
 void TestNeuronValues::againstNumpy_data()
@@ -126,6 +128,52 @@ void TestNeuronValues::errors()
     k = Mat<double>::Ones(2, 2);
     QVERIFY(!neuronValues(q, k, 0, {true, true}).ok()); // every key masked
     QVERIFY(!neuronValues(q, k, 0, {true}).ok());       // mask of the wrong length
+}
+
+void TestNeuronValues::stagedHandMade()
+{
+    // The Explorer's path: q = [[1, 2], [0, 1]], keys [1, 0], [0, 1], [1, 1], v = I-ish; scale
+    // 1/d_k = 1/2, τ = 2 (factor 1/4), causal. Query 1: dots 0, 1, 1; scaled 0, 0.25, 0.25; key 2
+    // masked; weights 1/(1 + e^0.25), e^0.25/(1 + e^0.25), 0 (hand-computed).
+    AttentionInputs<double> in;
+    Mat<double> q(2, 2), k(3, 2), v = Mat<double>::Ones(3, 2);
+    q << 1, 2, 0, 1;
+    k << 1, 0, 0, 1, 1, 1;
+    in.q = {q};
+    in.k = {k};
+    in.v = {v};
+    in.mask.causal = true;
+    AttentionOptions opt;
+    opt.scale.mode = ScaleSpec::Mode::Dim;
+    opt.temperature = 2.0;
+    opt.keep = KeepAll;
+    auto r = computeAttention<double>(in, opt);
+    QVERIFY(r.ok());
+    const HeadResult<double> &stages = r->heads.front();
+    auto n = stagedNeuronValues(q, k, stages, 1, 0.25);
+    QVERIFY(n.ok());
+    QCOMPARE(n->scale, 0.25);
+    QCOMPARE(n->dot(0), 0.0);
+    QCOMPARE(n->dot(2), 1.0);
+    QCOMPARE(n->product(2, 1), 1.0);
+    QVERIFY(near(n->scaled(1), 0.25, 1e-15));
+    QVERIFY(near(n->scaled(2), 0.25, 1e-15)); // the Scaled stage's own number, masked or not
+    QCOMPARE(n->masked, (std::vector<bool>{false, false, true}));
+    const double e = std::exp(0.25);
+    QVERIFY(near(n->weights(0), 1 / (1 + e), 1e-15));
+    QVERIFY(near(n->weights(1), e / (1 + e), 1e-15));
+    QCOMPARE(n->weights(2), 0.0);
+    // Query 0 sees key 0 only.
+    auto first = stagedNeuronValues(q, k, stages, 0, 0.25);
+    QVERIFY(first.ok());
+    QCOMPARE(first->masked, (std::vector<bool>{false, true, true}));
+    QCOMPARE(first->weights(0), 1.0);
+    // Stages not kept, a query out of range, q and k of different widths.
+    HeadResult<double> bare;
+    bare.weights = stages.weights;
+    QVERIFY(!stagedNeuronValues(q, k, bare, 1, 0.25).ok());
+    QVERIFY(!stagedNeuronValues(q, k, stages, 2, 0.25).ok());
+    QVERIFY(!stagedNeuronValues(q, Mat<double>::Ones(3, 3), stages, 0, 0.25).ok());
 }
 
 QTEST_APPLESS_MAIN(TestNeuronValues)

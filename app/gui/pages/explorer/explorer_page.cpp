@@ -253,7 +253,7 @@ void ExplorerPage::createDocks()
     m_detail->setMinimumWidth(100);
     auto *right = new QDockWidget(tr("Computation of the cell"));
     right->setObjectName("detailDock");
-    right->setWidget(m_detail);
+    right->setWidget(createCellTabs());
     m_docks << PageDock{right, Qt::RightDockWidgetArea, true};
     m_dockGuards = {left, right};
     createStoryDocks();
@@ -516,6 +516,7 @@ void ExplorerPage::render()
     }
     m_tokens->setTokens(toQStringList(state->setup->keyTokens), weights, query, queryText, m_viewOptions.colormap);
     renderDetail();
+    renderNeuron();
 }
 
 void ExplorerPage::renderDetail()

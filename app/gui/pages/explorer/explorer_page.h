@@ -13,12 +13,14 @@
 class QLabel;
 class QPushButton;
 class QSpinBox;
+class QTabWidget;
 
 namespace attnscope {
 
 class ControlsPanel;
 class DetailPanel;
 class FormulaLine;
+class NeuronView;
 class ScaleComparisonView;
 class StagePlayer;
 class StageStepper;
@@ -94,6 +96,10 @@ public:
     HeatmapView *heatmap(int i = 0) const { return m_views[std::size_t(i)]; }
     ControlsPanel *controls() const { return m_controls; }
     DetailPanel *detailPanel() const { return m_detail; }
+    /// The neuron view of the selected query (explorer_page_neuron.cpp): a tab beside the
+    /// computation of the cell, in the same dock.
+    NeuronView *neuronView() const { return m_neuron; }
+    QTabWidget *cellTabs() const { return m_cellTabs; }
     TokenStrip *tokenStrip() const { return m_tokens; }
     StageStepper *stepper() const { return m_stepper; }
     QSpinBox *layerBox() const { return m_layerBox; }
@@ -158,6 +164,9 @@ private:
     void onStateChanged();
     void render();
     void renderDetail();
+    // explorer_page_neuron.cpp: the Cell and Neuron tabs of the right dock, and the neuron view.
+    QTabWidget *createCellTabs();
+    void renderNeuron();
     /// The Output stage's matrix while Play builds a row's sum (its partial sum instead).
     void applyPartialSum(std::vector<HeatmapView::Content> &contents);
     /// Sizes that follow the font (presenter mode): the stage row's and the token strip's heights.
@@ -197,6 +206,8 @@ private:
     QWidget *m_layerRow = nullptr;
     QLabel *m_layerLabel = nullptr; ///< "Bundle layer", or "Model layer" in model mode
     DetailPanel *m_detail = nullptr;
+    NeuronView *m_neuron = nullptr;
+    QTabWidget *m_cellTabs = nullptr; ///< the cell's computation and the neuron view
     StoryPanel *m_storyPanel = nullptr;
     WhatIfPanel *m_whatIf = nullptr;
     QString m_modeBeforeStory; ///< the mode line the story replaced
