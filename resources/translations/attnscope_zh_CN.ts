@@ -13,6 +13,29 @@
     </message>
 </context>
 <context>
+    <name>ModelView</name>
+    <message>
+        <source>mean entropy (bits)</source>
+        <translation>平均熵（比特）</translation>
+    </message>
+    <message>
+        <source>attention to special tokens</source>
+        <translation>对特殊词元的注意力</translation>
+    </message>
+    <message>
+        <source>attention to the previous token</source>
+        <translation>对前一个词元的注意力</translation>
+    </message>
+    <message>
+        <source>attention to the next token</source>
+        <translation>对后一个词元的注意力</translation>
+    </message>
+    <message>
+        <source>attention to itself</source>
+        <translation>对自身的注意力</translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <source>%1 &quot;%2&quot; cannot be used here; kept %3</source>
@@ -470,10 +493,6 @@
         <translation>[CLS], [SEP], &lt;s&gt; …</translation>
     </message>
     <message>
-        <source>Key tokens to hide, separated by commas; exact and case-sensitive. #N hides key N by its position (0-based), also for tensors without tokens or tokens with a comma. Filled with the special tokens found in the input.</source>
-        <translation>要隐藏的键词元，用逗号分隔；精确匹配，区分大小写。#N 按位置隐藏第 N 个键（从 0 开始），也适用于没有词元或词元中含逗号的张量。默认填入输入中找到的特殊词元。</translation>
-    </message>
-    <message>
         <source>Special</source>
         <translation>特殊词元</translation>
     </message>
@@ -636,10 +655,6 @@
         <translation>打开一个注意力包（.npz、.safetensors）或形状为 [L, H, Tq, Tk] 的张量。</translation>
     </message>
     <message>
-        <source>not among the keys, so not hidden: %1</source>
-        <translation>不在键中，因此未隐藏：%1</translation>
-    </message>
-    <message>
         <source>Cannot show this: %1</source>
         <translation>Cannot show this: %1</translation>
     </message>
@@ -750,6 +765,102 @@
     <message>
         <source>key</source>
         <translation>键</translation>
+    </message>
+    <message>
+        <source>Heatmap</source>
+        <translation>热力图</translation>
+    </message>
+    <message>
+        <source>Tokens to hide, separated by commas: a token text (exact and case-sensitive, as stored: Ġ and ## included) hides every occurrence; digits or #N hide key N by its position (0-based), also for tensors without tokens or tokens with a comma; =TEXT names a token that looks like a number. Filled with the special tokens found in the input.</source>
+        <translation>要隐藏的词元，用逗号分隔：词元文本（精确匹配，区分大小写，与存储的形式一致，包括 Ġ 和 ##）会隐藏它的每一次出现；数字或 #N 按位置隐藏第 N 个键（从 0 开始），也适用于没有词元或词元中含逗号的张量；=TEXT 表示一个看起来像数字的词元。默认填入输入中找到的特殊词元。</translation>
+    </message>
+    <message>
+        <source>Hide their rows too</source>
+        <translation>同时隐藏它们的行</translation>
+    </message>
+    <message>
+        <source>Remove the listed tokens&apos; rows (queries) as well as their columns; needs as many queries as keys</source>
+        <translation>除了列之外，也移除所列词元的行（查询）；要求查询数与键数相同</translation>
+    </message>
+    <message>
+        <source>Not hidden: %1</source>
+        <translation>未隐藏：%1</translation>
+    </message>
+    <message>
+        <source>&amp;Model View Picture…</source>
+        <translation>模型视图图片(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>Every layer × head of the bundle as in the Model tab, as PNG, SVG or PDF</source>
+        <translation>注意力包的所有层 × 头，与“模型”标签页中相同，导出为 PNG、SVG 或 PDF</translation>
+    </message>
+    <message>
+        <source>Heads</source>
+        <translation>头</translation>
+    </message>
+    <message>
+        <source>The layer (0-based), as in the page&apos;s controls</source>
+        <translation>层（从 0 开始），与页面控件中的相同</translation>
+    </message>
+    <message>
+        <source>The head (0-based); grouped-query heads read their key head</source>
+        <translation>头（从 0 开始）；分组查询的头读取其对应的键头</translation>
+    </message>
+    <message>
+        <source>The query (0-based, the file&apos;s tokens); a click on a query in the Heads view chooses it too</source>
+        <translation>查询（从 0 开始，即文件中的词元）；在“头”视图中点击一个查询也会选中它</translation>
+    </message>
+    <message>
+        <source>Query</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <source>Neuron</source>
+        <translation>神经元</translation>
+    </message>
+    <message>
+        <source>%1 — layer %2, %3 heads</source>
+        <translation>%1 —— 第 %2 层，%3 个头</translation>
+    </message>
+    <message>
+        <source>Open a bundle with q and k to see how one query&apos;s weights come about.</source>
+        <translation>打开一个含有 q 和 k 的注意力包，查看一个查询的权重是如何得出的。</translation>
+    </message>
+    <message>
+        <source>%1 holds no q and k, so the neuron view cannot be drawn: it needs a bundle with q, k, v (attnscope-cli model writes one; see docs/bundle-format.md).</source>
+        <translation>%1 不含 q 和 k，因此无法绘制神经元视图：它需要一个含有 q、k、v 的注意力包（attnscope-cli model 可以生成；见 docs/bundle-format.md）。</translation>
+    </message>
+    <message>
+        <source> (key head %1)</source>
+        <translation>（键头 %1）</translation>
+    </message>
+    <message>
+        <source>Layer %1, head %2%3, query %4 “%5”</source>
+        <translation>第 %1 层，头 %2%3，查询 %4“%5”</translation>
+    </message>
+    <message>
+        <source>Nothing is shown in the Heads view: %1</source>
+        <translation>Nothing is shown in the Heads view: %1</translation>
+    </message>
+    <message>
+        <source>Wrote %1</source>
+        <translation>已写入 %1</translation>
+    </message>
+    <message>
+        <source>%1 &quot;%2&quot; cannot be used here</source>
+        <translation>%1 &quot;%2&quot; cannot be used here</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Every layer × head at a glance, ranked by what each head does; click one to open it</source>
+        <translation>所有层 × 头一览，按每个头的作用排序；点击其中一个即可打开</translation>
+    </message>
+    <message>
+        <source>Export the Model view</source>
+        <translation>导出模型视图</translation>
     </message>
 </context>
 <context>
@@ -1323,6 +1434,63 @@
     <message>
         <source>Layer %1, head %2: click to show it alone</source>
         <translation>第 %1 层，头 %2：点击单独显示</translation>
+    </message>
+</context>
+<context>
+    <name>attnscope::HeadView</name>
+    <message>
+        <source>Layer</source>
+        <translation>层</translation>
+    </message>
+    <message>
+        <source>The layer whose heads are drawn (0-based)</source>
+        <translation>要绘制其各个头的层（从 0 开始）</translation>
+    </message>
+    <message>
+        <source>Threshold</source>
+        <translation>阈值</translation>
+    </message>
+    <message>
+        <source>Links with a weight below this are not drawn</source>
+        <translation>权重低于此值的连线不绘制</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Show every head</source>
+        <translation>显示所有头</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Hide every head</source>
+        <translation>隐藏所有头</translation>
+    </message>
+    <message>
+        <source>Show or hide head %1</source>
+        <translation>显示或隐藏头 %1</translation>
+    </message>
+    <message>
+        <source>Nothing to draw.</source>
+        <translation>没有可绘制的内容。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n link(s) at or above %1, %2</source>
+        <translation>
+            <numerusform>%n 条连线的权重不低于 %1，%2</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>from query %1 “%2” (click it again for every query)</source>
+        <translation>来自查询 %1“%2”（再次点击可显示所有查询）</translation>
+    </message>
+    <message>
+        <source>from every query (hover or click a query on the left)</source>
+        <translation>来自所有查询（悬停或点击左侧的某个查询）</translation>
     </message>
 </context>
 <context>
@@ -2114,6 +2282,183 @@ The copy is kept as %2.</source>
     <message>
         <source>Not enough memory to run the model on this input; the previous result stays shown.</source>
         <translation>Not enough memory to run the model on this input; the previous result stays shown.</translation>
+    </message>
+</context>
+<context>
+    <name>attnscope::ModelView</name>
+    <message>
+        <source>one scale for all heads</source>
+        <translation>所有头共用一个色标</translation>
+    </message>
+    <message>
+        <source>each head its own scale</source>
+        <translation>每个头各用自己的色标</translation>
+    </message>
+    <message>
+        <source>One colour scale shared by every head shows which heads are strong; a scale per head shows each head&apos;s pattern from its own minimum to its own maximum</source>
+        <translation>所有头共用一个色标，可以看出哪些头较强；每个头各用一个色标，则按每个头自己的最小值到最大值显示它的模式</translation>
+    </message>
+    <message>
+        <source>no summary</source>
+        <translation>无汇总指标</translation>
+    </message>
+    <message>
+        <source>A strip under each head coloured by this summary, and the most notable tenth of the heads framed in orange</source>
+        <translation>每个头下方显示一条按此汇总指标着色的色条，最显著的十分之一的头用橙色边框标出</translation>
+    </message>
+    <message>
+        <source>head number</source>
+        <translation>头编号</translation>
+    </message>
+    <message>
+        <source>Order the heads of each layer by this summary, most notable first (lowest entropy, highest attention otherwise); each cell then shows its head number</source>
+        <translation>按此汇总指标对每一层的头排序，最显著的在前（熵取最低，其余取注意力最高）；此时每个格子显示其头编号</translation>
+    </message>
+    <message>
+        <source>Size of each head&apos;s picture, in pixels (also ctrl + wheel over the grid)</source>
+        <translation>每个头的图片大小，以像素为单位（也可在网格上按住 Ctrl 滚动滚轮）</translation>
+    </message>
+    <message>
+        <source>Colours</source>
+        <translation>颜色</translation>
+    </message>
+    <message>
+        <source>Colour by</source>
+        <translation>着色依据</translation>
+    </message>
+    <message>
+        <source>Sort by</source>
+        <translation>排序依据</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation>层</translation>
+    </message>
+    <message>
+        <source>Head</source>
+        <translation>头</translation>
+    </message>
+    <message>
+        <source>Entropy (bits)</source>
+        <translation>熵（比特）</translation>
+    </message>
+    <message>
+        <source>Special</source>
+        <translation>特殊词元</translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation>前一个</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>后一个</translation>
+    </message>
+    <message>
+        <source>Self</source>
+        <translation>自身</translation>
+    </message>
+    <message>
+        <source>Every head with its summaries: click a column to rank by it, double-click a head to open it in the heatmap</source>
+        <translation>每个头及其汇总指标：点击某一列按它排序，双击某个头在热力图中打开它</translation>
+    </message>
+    <message>
+        <source>framed: the most notable tenth (%1)</source>
+        <translation>边框：最显著的十分之一（%1）</translation>
+    </message>
+    <message>
+        <source>highest</source>
+        <translation>最高</translation>
+    </message>
+    <message>
+        <source>lowest</source>
+        <translation>最低</translation>
+    </message>
+    <message>
+        <source>layer %1, head %2</source>
+        <translation>第 %1 层，头 %2</translation>
+    </message>
+    <message>
+        <source>: query %1%2 → key %3%4: %5</source>
+        <translation>：查询 %1%2 → 键 %3%4：%5</translation>
+    </message>
+    <message>
+        <source>   (entropy %1 bits, special %2, previous %3, next %4, self %5)</source>
+        <translation>   （熵 %1 比特，特殊词元 %2，前一个 %3，后一个 %4，自身 %5）</translation>
+    </message>
+</context>
+<context>
+    <name>attnscope::NeuronCanvas</name>
+    <message>
+        <source>q and k (%1 dims)</source>
+        <translation>q 和 k（%1 维）</translation>
+    </message>
+    <message>
+        <source>q ⊙ k</source>
+        <translation>q ⊙ k</translation>
+    </message>
+    <message>
+        <source>q · k</source>
+        <translation>q · k</translation>
+    </message>
+    <message>
+        <source>÷ √%1</source>
+        <translation>÷ √%1</translation>
+    </message>
+    <message>
+        <source>softmax</source>
+        <translation>softmax</translation>
+    </message>
+</context>
+<context>
+    <name>attnscope::NeuronView</name>
+    <message>
+        <source>Nothing to show.</source>
+        <translation>没有可显示的内容。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; — scores q·k scaled by 1/√d = 1/√%2 = %3, then softmax across the keys%4</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; —— 分数 q·k 按 1/√d = 1/√%2 = %3 缩放，再在各键上做 softmax%4</translation>
+    </message>
+    <message>
+        <source>; hatched keys are masked (causal or sliding window)</source>
+        <translation>；带斜线的键已被屏蔽（因果或滑动窗口）</translation>
+    </message>
+    <message>
+        <source>Hover a cell for its value.</source>
+        <translation>将鼠标悬停在格子上查看其数值。</translation>
+    </message>
+    <message>
+        <source>q[%1] = %2</source>
+        <translation>q[%1] = %2</translation>
+    </message>
+    <message>
+        <source>k[%1] of key %2 “%3” = %4</source>
+        <translation>键 %2“%3”的 k[%1] = %4</translation>
+    </message>
+    <message>
+        <source>q[%1] · k[%1] of key %2 “%3” = %4</source>
+        <translation>键 %2“%3”的 q[%1] · k[%1] = %4</translation>
+    </message>
+    <message>
+        <source>q · k of key %1 “%2” = %3</source>
+        <translation>键 %1“%2”的 q · k = %3</translation>
+    </message>
+    <message>
+        <source>q · k / √d of key %1 “%2” = %3</source>
+        <translation>键 %1“%2”的 q · k / √d = %3</translation>
+    </message>
+    <message>
+        <source>softmax weight of key %1 “%2” = %3</source>
+        <translation>键 %1“%2”的 softmax 权重 = %3</translation>
+    </message>
+    <message>
+        <source>%1 (masked)</source>
+        <translation>%1（已屏蔽）</translation>
     </message>
 </context>
 <context>
