@@ -1398,6 +1398,54 @@
         <source>“%1” attends most to “%2” (weight %3).</source>
         <translation>“%1”最关注“%2”（权重 %3）。</translation>
     </message>
+    <message>
+        <source>1/√d_k = 1/√%1</source>
+        <translation>1/√d_k = 1/√%1</translation>
+    </message>
+    <message>
+        <source>1/d_k = 1/%1</source>
+        <translation>1/d_k = 1/%1</translation>
+    </message>
+    <message>
+        <source>nothing (no scaling)</source>
+        <translation>无（不缩放）</translation>
+    </message>
+    <message>
+        <source>a custom factor %1</source>
+        <translation>自定义系数 %1</translation>
+    </message>
+    <message>
+        <source>, then ÷ τ = %1</source>
+        <translation>，再 ÷ τ = %1</translation>
+    </message>
+    <message>
+        <source>&amp;Cell</source>
+        <translation>单元格(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Neuron</source>
+        <translation>神经元(&amp;N)</translation>
+    </message>
+    <message>
+        <source>For the selected query of the shown head: q, every key&apos;s k, q ⊙ k, q · k, the scaled scores and the softmax across the keys</source>
+        <translation>所显示头中选定查询的 q、每个键的 k、q ⊙ k、q · k、缩放后的分数以及对所有键的 softmax</translation>
+    </message>
+    <message>
+        <source>Click a cell of the heatmap to see its query&apos;s path from q and k to the weights.</source>
+        <translation>点击热力图的一个单元格，查看该查询从 q 和 k 到权重的计算过程。</translation>
+    </message>
+    <message>
+        <source>The selected row is not a query of head %1.</source>
+        <translation>所选行不是头 %1 的查询。</translation>
+    </message>
+    <message>
+        <source>head %1, query %2 “%3”</source>
+        <translation>头 %1，查询 %2 “%3”</translation>
+    </message>
+    <message>
+        <source>an additive mask was added to the scaled scores before the softmax (the Masked stage)</source>
+        <translation>在 softmax 之前，缩放后的分数加上了加性掩码（“掩码”阶段）</translation>
+    </message>
 </context>
 <context>
     <name>attnscope::ExplorerSession</name>
@@ -2459,6 +2507,18 @@ The copy is kept as %2.</source>
     <message>
         <source>%1 (masked)</source>
         <translation>%1（已屏蔽）</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; — scores q·k scaled by %2 (× %3), then softmax across the keys%4</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; — 分数 q·k 乘以缩放 %2（× %3），再对所有键做 softmax%4</translation>
+    </message>
+    <message>
+        <source>; hatched keys are masked</source>
+        <translation>；带斜线的键已被掩码</translation>
+    </message>
+    <message>
+        <source>scaled q · k of key %1 “%2” = %3</source>
+        <translation>键 %1 “%2” 的缩放 q · k = %3</translation>
     </message>
 </context>
 <context>
