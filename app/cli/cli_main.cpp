@@ -25,9 +25,11 @@ AttnScope's command line: attention, stage by stage, on tensor files; Hugging Fa
 
 Commands:
   attention   compute scores, weights and outputs from Q/K/V or X and projections
-  combine     fuse heads, roll attention out over layers, hide keys: one matrix as .npy
-  inspect     list the arrays (name, dtype, shape) and metadata of a tensor file
-  render      draw an attention matrix as PNG, SVG or PDF (or over an image's patches)
+  combine     fuse heads, roll out over layers, merge sub-words, hide tokens: one matrix as .npy/.npz
+  inspect     list every array of a tensor file (name, dtype, shape, or why it cannot be read),
+              its metadata, and what a bundle holds
+  render      draw attention as PNG, SVG or PDF: a heatmap, over an image's patches, the model view
+              (every layer × head) or the head view
   stages      write every stage of attention as .npy and as a picture
   model       a Hugging Face model folder's attention on a text or an image, as a bundle
   tokenize    a Hugging Face tokenizer's ids and tokens for a text, as one JSON line

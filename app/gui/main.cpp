@@ -80,7 +80,7 @@ int main(int argc, char **argv)
     parser.addOption(text);
     parser.addOption(stage);
     parser.addOption(screenshot);
-    const QCommandLineOption view("view", "Show this view of the Imported attention tab: heatmap, heads or neuron.", "VIEW");
+    const QCommandLineOption view("view", "Show this view of the Imported attention tab: heatmap, model, heads or neuron.", "VIEW");
     parser.addOption(view);
     parser.addOption(lang);
     if (!parser.parse(QApplication::arguments()))
@@ -197,7 +197,7 @@ int main(int argc, char **argv)
             if (tabs->widget(i)->property("viewKey").toString() == parser.value(view))
                 found = i;
         if (found < 0)
-            return fail(QStringLiteral("--view: '%1' is not heatmap, heads or neuron").arg(parser.value(view)));
+            return fail(QStringLiteral("--view: '%1' is not heatmap, model, heads or neuron").arg(parser.value(view)));
         tabs->setCurrentIndex(found);
     }
     window.show();
