@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "matrix_reduce.h"
+#include "model_picture.h"
 
 namespace attnscope {
 namespace {
@@ -16,18 +17,6 @@ constexpr int kGap = 8;       // between thumbnails and around the grid
 constexpr int kLabelGap = 3; // between a picture and its label, room for the focus frame
 constexpr int kMinSide = 24;  // below this a thumbnail says nothing
 constexpr int kMaxSide = 160; // above this the grid steals room from the heatmap
-const QRgb kNonFinite = qRgb(128, 128, 128);
-
-/// The thumbnail's picture inside its square: the matrix's aspect ratio kept, centred.
-QRect pictureRect(const QRect &cell, Eigen::Index rows, Eigen::Index cols)
-{
-    if (rows <= 0 || cols <= 0)
-        return {};
-    const double cellPx = double(cell.width()) / double(std::max(rows, cols));
-    const int w = std::max(1, int(std::lround(cellPx * double(cols))));
-    const int h = std::max(1, int(std::lround(cellPx * double(rows))));
-    return QRect(cell.x() + (cell.width() - w) / 2, cell.y() + (cell.height() - h) / 2, w, h);
-}
 
 } // namespace
 
@@ -82,7 +71,7 @@ QRect HeadGrid::thumbnailRect(int i) const
     if (i < 0 || std::size_t(i) >= m_cells.size() || !m_items[std::size_t(i)].values)
         return {};
     const Mat<double> &m = *m_items[std::size_t(i)].values;
-    return pictureRect(m_cells[std::size_t(i)], m.rows(), m.cols());
+    return modelPictureRect(m_cells[std::size_t(i)], m.rows(), m.cols());
 }
 
 int HeadGrid::itemAt(const QPoint &pos) const
@@ -159,28 +148,14 @@ void HeadGrid::relayout()
 
 QImage HeadGrid::render(const Mat<double> &m) const
 {
-    const QRect pic = pictureRect(QRect(0, 0, m_side, m_side), m.rows(), m.cols());
+    const QRect pic = modelPictureRect(QRect(0, 0, m_side, m_side), m.rows(), m.cols());
     if (pic.isEmpty())
         return {};
     const Mat<double> small = m.rows() > pic.height() || m.cols() > pic.width()
                                   ? reduceBlock(m, 0, m.rows(), 0, m.cols(), pic.height(), pic.width(), Reduction::Max)
                                   : m;
-    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-    for (Eigen::Index k = 0; k < small.size(); ++k)
-        if (std::isfinite(small.data()[k])) {
-            lo = std::min(lo, small.data()[k]);
-            hi = std::max(hi, small.data()[k]);
-        }
-    const Colormap &map = Colormap::get(m_colormap);
-    QImage img(int(small.cols()), int(small.rows()), QImage::Format_RGB32);
-    for (Eigen::Index i = 0; i < small.rows(); ++i) {
-        auto *line = reinterpret_cast<QRgb *>(img.scanLine(int(i)));
-        for (Eigen::Index j = 0; j < small.cols(); ++j) {
-            const double v = small(i, j);
-            line[j] = !std::isfinite(v) ? kNonFinite : map.at(hi > lo ? (v - lo) / (hi - lo) : 0.0);
-        }
-    }
-    return img;
+    const auto [lo, hi] = finiteRange(small.data(), std::size_t(small.size()));
+    return colourise(small, lo, hi, Colormap::get(m_colormap));
 }
 
 void HeadGrid::paintEvent(QPaintEvent *)

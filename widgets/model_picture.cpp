@@ -16,7 +16,8 @@ namespace {
 const QRgb kNonFinite = qRgb(128, 128, 128);
 const QColor kStandsOut(230, 120, 0);
 
-/// The finite min..max of the cells; (+∞, −∞) when none is finite.
+} // namespace
+
 std::pair<double, double> finiteRange(const double *data, std::size_t n)
 {
     double lo = std::numeric_limits<double>::infinity(), hi = -lo;
@@ -40,8 +41,6 @@ QImage colourise(const Mat<double> &m, double lo, double hi, const Colormap &map
     }
     return img;
 }
-
-} // namespace
 
 void ModelThumbnails::setBundle(std::shared_ptr<const AttentionBundle> bundle)
 {

@@ -23,6 +23,12 @@ class QPainter;
 
 namespace attnscope {
 
+/// The finite min..max of the cells; (+∞, −∞) when none is finite.
+std::pair<double, double> finiteRange(const double *data, std::size_t n);
+/// One pixel per cell, lo..hi through `map`; NaN and ±∞ grey. A thumbnail of the Model view
+/// and of the head grid.
+QImage colourise(const Mat<double> &m, double lo, double hi, const Colormap &map);
+
 /// The thumbnails of every head of a bundle, drawn on demand at one pixel size and cached until
 /// the size, the colour map or the scale changes: a 32 × 32-head model draws only the cells on
 /// screen. It only reads the bundle.

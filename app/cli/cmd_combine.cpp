@@ -120,17 +120,6 @@ Result<int> checkAgainst(const Request &r, const AttentionBundle &b)
 
 bool isNpz(const QString &path) { return path.endsWith(QLatin1String(".npz"), Qt::CaseInsensitive); }
 
-Tensor int64Vector(const std::vector<std::int64_t> &values)
-{
-    Tensor t;
-    t.dtype = DType::I64;
-    t.shape = {std::int64_t(values.size())};
-    t.bytes.resize(values.size() * sizeof(std::int64_t));
-    if (!values.empty())
-        std::memcpy(t.bytes.data(), values.data(), t.bytes.size());
-    return t;
-}
-
 /// The .npy [Tq', Tk'] or the .npz of the usage text, written from a float copy in place.
 Status writeOutput(const QString &out, const AttentionBundle &b, const ViewResult &view)
 {
@@ -148,7 +137,7 @@ Status writeOutput(const QString &out, const AttentionBundle &b, const ViewResul
     attentions.dtype = DType::F32;
     attentions.shape = {1, 1, values.rows(), values.cols()};
     attentions.bytes.assign(data, data + size);
-    const Tensor queryIndex = int64Vector(view.rowIndex), keyIndex = int64Vector(view.colIndex);
+    const Tensor queryIndex = Tensor::fromInt64s(view.rowIndex), keyIndex = Tensor::fromInt64s(view.colIndex);
     std::vector<NpzArray> arrays{{"attentions", &attentions, {}}};
     if (!b.tokens.empty())
         arrays.push_back({"tokens", nullptr, view.rowLabels});

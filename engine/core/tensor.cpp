@@ -206,6 +206,17 @@ template Mat<float> Tensor::matrix<float>(std::int64_t) const;
 template Mat<double> Tensor::matrix<double>(std::int64_t) const;
 template Tensor Tensor::fromMatrix<float>(const Mat<float> &);
 template Tensor Tensor::fromMatrix<double>(const Mat<double> &);
+Tensor Tensor::fromInt64s(const std::vector<std::int64_t> &values)
+{
+    Tensor t;
+    t.dtype = DType::I64;
+    t.shape = {std::int64_t(values.size())};
+    t.bytes.resize(values.size() * sizeof(std::int64_t));
+    if (!values.empty())
+        std::memcpy(t.bytes.data(), values.data(), t.bytes.size());
+    return t;
+}
+
 template Tensor Tensor::fromMatrices<float>(const std::vector<Mat<float>> &);
 template Tensor Tensor::fromMatrices<double>(const std::vector<Mat<double>> &);
 

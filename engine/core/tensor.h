@@ -54,6 +54,8 @@ struct Tensor {
     /// Stacks equally sized matrices into [n, rows, cols].
     template <class S>
     static Tensor fromMatrices(const std::vector<Mat<S>> &ms);
+    /// A one-dimensional int64 tensor holding `values`.
+    static Tensor fromInt64s(const std::vector<std::int64_t> &values);
 };
 
 float halfToFloat(std::uint16_t h);

@@ -24,17 +24,6 @@ struct Member {
     bool isStrings = false;
 };
 
-Tensor int64Tensor(const std::vector<std::int64_t> &values)
-{
-    Tensor t;
-    t.dtype = DType::I64;
-    t.shape = {std::int64_t(values.size())};
-    t.bytes.resize(values.size() * sizeof(std::int64_t));
-    if (!values.empty())
-        std::memcpy(t.bytes.data(), values.data(), t.bytes.size());
-    return t;
-}
-
 bool hasSuffix(const std::string &s, const char *suffix)
 {
     const std::size_t n = std::strlen(suffix);
@@ -64,13 +53,13 @@ std::vector<Member> membersOf(const AttentionBundle &b, bool npz)
     if (b.inputs)
         tensor("x", *b.inputs);
     if (!b.inputIds.empty())
-        owned("input_ids", int64Tensor(b.inputIds));
+        owned("input_ids", Tensor::fromInt64s(b.inputIds));
     if (b.gridRows > 0)
-        owned("image_grid", int64Tensor({b.gridRows, b.gridCols}));
+        owned("image_grid", Tensor::fromInt64s({b.gridRows, b.gridCols}));
     if (npz && !b.model.empty())
         out.push_back({"model", nullptr, {}, {b.model}, true});
     if (npz && b.slidingWindow > 0) {
-        Tensor w = int64Tensor({b.slidingWindow});
+        Tensor w = Tensor::fromInt64s({b.slidingWindow});
         w.shape.clear(); // a scalar, like causal
         owned("sliding_window", std::move(w));
     }

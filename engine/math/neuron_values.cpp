@@ -27,9 +27,8 @@ bool looksCausal(const AttentionBundle &b, int layer)
     return true;
 }
 
-} // namespace
-
-Result<NeuronValues> neuronValues(const Mat<double> &q, const Mat<double> &k, int query, const std::vector<bool> &masked)
+/// q [Tq, d] and k [Tk, d] agree, are not empty, and `query` is one of q's rows.
+Status checkQuery(const Mat<double> &q, const Mat<double> &k, int query)
 {
     if (q.cols() != k.cols())
         return makeError(Error::Code::BadShape, "q has " + std::to_string(q.cols()) + " dimensions per head but k has " +
@@ -38,6 +37,15 @@ Result<NeuronValues> neuronValues(const Mat<double> &q, const Mat<double> &k, in
         return makeError(Error::Code::BadShape, "q and k must have at least one key and one dimension");
     if (query < 0 || query >= q.rows())
         return bad("query " + std::to_string(query) + " is out of range (0.." + std::to_string(q.rows() - 1) + ")");
+    return okStatus();
+}
+
+} // namespace
+
+Result<NeuronValues> neuronValues(const Mat<double> &q, const Mat<double> &k, int query, const std::vector<bool> &masked)
+{
+    if (auto st = checkQuery(q, k, query); !st)
+        return st.error();
     if (!masked.empty() && Eigen::Index(masked.size()) != k.rows())
         return bad("the mask has " + std::to_string(masked.size()) + " entries for " + std::to_string(k.rows()) + " keys");
     NeuronValues n;
@@ -65,13 +73,8 @@ Result<NeuronValues> neuronValues(const Mat<double> &q, const Mat<double> &k, in
 Result<NeuronValues> stagedNeuronValues(const Mat<double> &q, const Mat<double> &k, const HeadResult<double> &stages,
                                         int query, double factor)
 {
-    if (q.cols() != k.cols())
-        return makeError(Error::Code::BadShape, "q has " + std::to_string(q.cols()) + " dimensions per head but k has " +
-                                                    std::to_string(k.cols()));
-    if (q.cols() == 0 || k.rows() == 0)
-        return makeError(Error::Code::BadShape, "q and k must have at least one key and one dimension");
-    if (query < 0 || query >= q.rows())
-        return bad("query " + std::to_string(query) + " is out of range (0.." + std::to_string(q.rows() - 1) + ")");
+    if (auto st = checkQuery(q, k, query); !st)
+        return st.error();
     for (const Mat<double> *m : {&stages.scoresScaled, &stages.scoresMasked, &stages.weights})
         if (m->rows() != q.rows() || m->cols() != k.rows())
             return makeError(Error::Code::BadShape, "the stages are " + std::to_string(m->rows()) + " × " +
