@@ -459,6 +459,28 @@ QImage renderBareCells(Cells<S> m, int width, int height, ColormapId map, ColorN
 
 } // namespace
 
+QImage renderBinned(const Mat<double> &bins, const BinAxis &rows, const BinAxis &cols, double lo, double hi,
+                    ColormapId map)
+{
+    assert(bins.rows() == rows.bins() && bins.cols() == cols.bins() && rows.pixels() > 0 && cols.pixels() > 0);
+    const Colormap &cm = Colormap::get(map);
+    QImage image(cols.pixels(), rows.pixels(), QImage::Format_Indexed8);
+    if (image.isNull())
+        return image;
+    image.setColorTable(QList<QRgb>(cm.lut().begin(), cm.lut().end()));
+    const Range r = makeRange(lo, hi, cm.diverging());
+    std::vector<std::int64_t> binOfX(std::size_t(cols.pixels()));
+    for (int x = 0; x < cols.pixels(); ++x)
+        binOfX[std::size_t(x)] = cols.binOfPixel(x);
+    for (int y = 0; y < rows.pixels(); ++y) {
+        uchar *line = image.scanLine(y);
+        const std::int64_t b = rows.binOfPixel(y);
+        for (int x = 0; x < cols.pixels(); ++x)
+            line[x] = r.inv == 0 ? 0 : lutIndex((bins(b, binOfX[std::size_t(x)]) - r.lo) * r.inv);
+    }
+    return image;
+}
+
 QImage renderBare(const Mat<double> &m, int width, int height, ColormapId map, ColorNormalization n)
 {
     return renderBareCells(Cells<double>{m.data(), m.rows(), m.cols()}, width, height, map, n);

@@ -16,6 +16,7 @@ class QPainter;
 #include <functional>
 #include <optional>
 
+#include "attention_overview.h"
 #include "colormap.h"
 #include "heatmap_view.h"
 #include "result.h"
@@ -78,6 +79,13 @@ QImage renderBare(const Mat<double> &m, int width, int height, ColormapId map, C
 /// The same for float32 cells in place, e.g. a tensor file's bytes: a 4096² matrix then needs
 /// no 128 MiB double copy.
 QImage renderBare(Eigen::Map<const Mat<float>> m, int width, int height, ColormapId map, ColorNormalization n);
+
+/// A bare picture of binned values (computeOverview's bins, or binMeans of a stored matrix):
+/// pixel (x, y) shows bin (rows.binOfPixel(y), cols.binOfPixel(x)), coloured as renderBare's
+/// global normalisation colours a value, over lo..hi, the min and max of every cell (not of the
+/// bins). Requires bins of rows.bins() × cols.bins() and sizes rows.pixels(), cols.pixels().
+QImage renderBinned(const Mat<double> &bins, const BinAxis &rows, const BinAxis &cols, double lo, double hi,
+                    ColormapId map);
 
 /// Where each cell of `m` falls in the colour map, t in [0, 1], normalised as renderBare does
 /// (`centred` for a diverging map), so that ⌊t·256⌋ clamped to 0..255 is the colour index

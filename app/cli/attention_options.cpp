@@ -4,6 +4,7 @@
 
 #include "bundle.h"
 #include "cli_common.h"
+#include "parallel.h"
 #include "tensor_file.h"
 
 namespace attnscope::cli {
@@ -12,9 +13,23 @@ const char *const kAttentionInputUsage =
     R"((--q TENSOR --k TENSOR --v TENSOR | --x TENSOR --wq TENSOR --wk TENSOR --wv TENSOR [--context TENSOR])
     [--heads N] [--batch B | --layer L] [--scale sqrt|dim|none|NUMBER]
     [--mask causal|TENSOR] [--key-padding TENSOR] [--attention-mask TENSOR]
-    [--precision f32|f64] [--memory-budget SIZE])";
+    [--precision f32|f64] [--threads N] [--memory-budget SIZE])";
 
-void addAttentionInputOptions(QCommandLineParser &p)
+void addThreadsOption(QCommandLineParser &p)
+{
+    addValueOption(p, "threads", "Threads to compute with (default: every core); the results do not depend on it.", "N");
+}
+
+Status applyThreadsOption(const QCommandLineParser &p)
+{
+    auto n = integerOption(p, "threads", 0, 1, 256);
+    if (!n)
+        return n.error();
+    setThreadCount(int(n.value()));
+    return okStatus();
+}
+
+void addAttentionInputOptions(QCommandLineParser &p, bool layerAndBudget)
 {
     addValueOption(p, "q", "Queries [Tq, d], [H, Tq, d] or [B, H, Tq, d].", "TENSOR");
     addValueOption(p, "k", "Keys, shaped like Q with Tk rows.", "TENSOR");
@@ -27,8 +42,9 @@ void addAttentionInputOptions(QCommandLineParser &p)
     addValueOption(p, "heads", "Split 2-D inputs into N heads of d/N columns (as nn.MultiheadAttention).", "N");
     addValueOption(p, "batch", "The batch item of 4-D inputs and of masks with a batch axis (default 0); not for a "
                    "bundle's q, k, v (--layer).", "B");
-    addValueOption(p, "layer", "The layer of a bundle's q, k and v (a file holding attentions; 0-based, default the last).",
-                   "L");
+    if (layerAndBudget)
+        addValueOption(p, "layer", "The layer of a bundle's q, k and v (a file holding attentions; 0-based, default the last).",
+                       "L");
     addValueOption(p, "scale", "sqrt = 1/√d_k (default), dim = 1/d_k, none, or a multiplier.", "MODE");
     addValueOption(p, "mask", "causal (top-left aligned), or a TENSOR [Tq, Tk], [H, Tq, Tk] or [B, H, Tq, Tk] "
                   "(bool/int: non-zero = may attend; float: added to the scores).", "MASK");
@@ -36,7 +52,9 @@ void addAttentionInputOptions(QCommandLineParser &p)
           "TENSOR");
     addValueOption(p, "attention-mask", "[Tk] or [B, Tk], Hugging Face's attention_mask: 1 = keep, 0 = padding (bool/int).", "TENSOR");
     addValueOption(p, "precision", "f32 (default) or f64, for the computation and the outputs.", "P");
-    addValueOption(p, "memory-budget", "Refuse work needing more memory than this (default: half of physical memory), e.g. 4G.", "SIZE");
+    if (layerAndBudget)
+        addValueOption(p, "memory-budget", "Refuse work needing more memory than this (default: half of physical memory), e.g. 4G.", "SIZE");
+    addThreadsOption(p);
 }
 
 namespace {
@@ -100,6 +118,8 @@ Result<AttentionInputOptions> readAttentionInputOptions(const QCommandLineParser
 {
     const auto bad = [](const std::string &message) { return makeError(Error::Code::BadArgument, message); };
     AttentionInputOptions out;
+    if (auto st = applyThreadsOption(p); !st)
+        return st.error();
     auto scale = ScaleSpec::parse(p.isSet("scale") ? p.value("scale").toStdString() : "sqrt");
     if (!scale)
         return scale.error();

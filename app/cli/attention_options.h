@@ -18,8 +18,14 @@ struct AttentionInputOptions {
 };
 
 /// Adds --q --k --v --x --wq --wk --wv --context --heads --batch --scale --mask --key-padding
-/// --attention-mask --precision --memory-budget, with the same meaning as for `attention`.
-void addAttentionInputOptions(QCommandLineParser &parser);
+/// --attention-mask --precision --threads, and unless the command has its own (`render`) --layer
+/// and --memory-budget, with the same meaning as for `attention`.
+void addAttentionInputOptions(QCommandLineParser &parser, bool layerAndBudget = true);
+
+/// Adds --threads N.
+void addThreadsOption(QCommandLineParser &parser);
+/// Applies --threads N (setThreadCount; default every core). Errors name the option.
+Status applyThreadsOption(const QCommandLineParser &parser);
 
 /// Reads the tensors and checks the values of those options (after parsing). Errors name the
 /// option or the file.

@@ -8,6 +8,7 @@
 
 #include <cstdio>
 
+#include "attention_options.h"
 #include "attention_overlay.h"
 #include "bundle.h"
 #include "cli_common.h"
@@ -15,10 +16,12 @@
 #include "heatmap_export.h"
 #include "image_patches.h"
 #include "memory_budget.h"
+#include "model_picture.h"
 #include "npy.h"
 #include "render_model_view.h"
 #include "render_views.h"
 #include "render_head_view.h"
+#include "render_streamed.h"
 #include "tensor_file.h"
 #include "text.h"
 #include "view_options.h"
@@ -38,6 +41,9 @@ const char *kUsage = R"(Usage: attnscope-cli render --weights TENSOR [--layer L]
     [--grid ROWSxCOLS] --out FILE.png [--width PX] [--height PX] [--colormap MAP] [--normalize global|log]
        attnscope-cli render --weights BUNDLE --view head [--layer L] [--query N]
     --out FILE.png|FILE.svg|FILE.pdf [--width PX] [--height PX] [--title TEXT]
+       attnscope-cli render (--q TENSOR --k TENSOR | --x TENSOR --wq TENSOR --wk TENSOR [--context TENSOR])
+    [the input options of `attention`, but --v] [--head H] --bare [--reduce max|mean]
+    [--width PX] [--height PX] [--colormap MAP] --out FILE.png [--threads N]
 
 TENSOR holds attention [L, H, Tq, Tk] (layer --layer, default the last; head --head, default 0),
 [H, Tq, Tk] (head --head) or [Tq, Tk], as a bare tensor or an attention bundle (.npz or
@@ -72,6 +78,17 @@ row each row's min..max, log the base-10 log (values <= 0 in the lowest colour).
 pixels, a pixel shows the largest value among the cells it covers. Default size: Tk × Tq pixels,
 where a side of fewer than 64 cells gets the same whole number of pixels per cell to reach at
 least 64, and a side of more than 4096 is reduced to 4096.
+--reduce mean: a pixel shows the mean of the values of the cells it covers instead (then
+coloured over the min..max of every cell); only with --normalize global.
+
+--q/--k (or --x with --wq, --wk): the softmax weights of query head --head (default 0), computed
+as `attention` computes them (--scale, --mask, --key-padding, --heads, grouped-query heads …)
+and drawn --bare without ever storing the Tq × Tk matrix: each block of query rows is reduced
+into the pixels at once, so memory stays O(T·d + pixels) at any length. The colours are those of
+the same weights drawn from a file with --weights: the global min..max of every weight (tracked
+as they are computed), the same --bare rule and --reduce. --normalize row or log, the
+word-level views, labels and --title need the stored weights. PNG only.
+--threads N: how many threads compute (default every core); the picture does not depend on it.
 
 --image IMAGE --query N: query N's attention over the image's patches, blended on the image
 scaled to --width × --height (default: the image's size) without margins: each patch's colour
@@ -99,19 +116,12 @@ constexpr int kDefaultWidth = 1200, kDefaultHeight = 1000;
 /// --image: the longest side may be at most this many times the shortest.
 constexpr int kMaxImageAspect = 100;
 
-/// The default bare size of a side of `cells` cells (see the usage text).
-int bareSide(Eigen::Index cells)
-{
-    if (cells < 64)
-        return int(cells * ((64 + cells - 1) / cells));
-    return int(std::min<Eigen::Index>(cells, 4096));
-}
-
 struct RenderArgs {
     QString weights, out, title, image;
     ExportOptions look;
     std::optional<int> width, height;
     bool bare = false;
+    bool mean = false; ///< --reduce mean
     std::optional<long long> layer, head, query;
     QString tokens, keyTokens, grid;
     ViewOptions view;
@@ -178,6 +188,16 @@ Result<RenderArgs> readArgs(const QCommandLineParser &p)
     const ViewRequest &vr = a.view.request;
     a.viewGiven = vr.mode != ViewRequest::Mode::Single || vr.mergeSubwords || vr.renormalize || !a.view.hideLists.isEmpty();
     a.bare = p.isSet("bare");
+    if (p.isSet("reduce")) {
+        const QString reduce = p.value("reduce");
+        if (reduce != QLatin1String("max") && reduce != QLatin1String("mean"))
+            return bad("--reduce: '" + reduce.toStdString() + "' is not max or mean");
+        if (!a.bare)
+            return bad("--reduce goes with --bare (the labelled picture shows every cell)");
+        a.mean = reduce == QLatin1String("mean");
+        if (a.mean && a.look.normalization != ColorNormalization::Global)
+            return bad("--reduce mean goes with --normalize global only");
+    }
     a.title = p.value("title");
     a.image = p.value("image");
     a.tokens = p.value("tokens");
@@ -270,13 +290,22 @@ QImage bareImage(const AttentionBundle &b, std::int64_t lead, int width, int hei
     return renderBare(t.matrix<double>(lead), width, height, look.colormap, look.normalization);
 }
 
+/// --bare --reduce mean: each pixel the mean of the cells it covers, coloured over the min..max
+/// of every cell.
+QImage bareMeanImage(const Mat<double> &m, int width, int height, ColormapId map)
+{
+    const BinAxis rows(m.rows(), height), cols(m.cols(), width);
+    const auto [lo, hi] = finiteRange(m.data(), std::size_t(m.size()));
+    return renderBinned(binMeans(m, rows, cols), rows, cols, lo, hi, map);
+}
+
 /// What drawing holds beside the input: the matrix in double (not for a float32 --bare) and the
 /// picture, 8 bytes a pixel (the image and its encoding's working copy); with --image 20 bytes a
 /// pixel (the scaled image, the per-pixel map in double, the blended picture and its RGB32 copy).
 std::uint64_t renderBytesNeeded(const AttentionBundle &b, const RenderArgs &a)
 {
     const std::uint64_t cells = satMul(std::uint64_t(b.queries()), std::uint64_t(b.keys()));
-    const bool inPlace = a.bare && b.attentions.dtype == DType::F32 && !a.viewGiven;
+    const bool inPlace = a.bare && !a.mean && b.attentions.dtype == DType::F32 && !a.viewGiven;
     const std::uint64_t pixels = satMul(std::uint64_t(a.width.value_or(4096)), std::uint64_t(a.height.value_or(4096)));
     // A view holds what `combine` holds (its peak: the fused matrix and a copy, or rollout's).
     const std::uint64_t matrix =
@@ -387,12 +416,14 @@ int renderBundle(const QCommandLineParser &p, RenderArgs &a, AttentionBundle &bu
     const Eigen::Index tq = view ? view->values.rows() : bundle.queries(), tk = view ? view->values.cols() : bundle.keys();
     if (a.bare) {
         const int w = a.width.value_or(bareSide(tk)), h = a.height.value_or(bareSide(tq));
-        const QImage picture = view ? renderBare(view->values, w, h, a.look.colormap, a.look.normalization)
-                                    : bareImage(bundle, *lead, w, h, a.look);
+        const QImage picture = a.mean ? bareMeanImage(view ? view->values : bundle.attentions.matrix<double>(*lead), w, h,
+                                                      a.look.colormap)
+                               : view ? renderBare(view->values, w, h, a.look.colormap, a.look.normalization)
+                                      : bareImage(bundle, *lead, w, h, a.look);
         if (auto st = writeImage(picture, a.out, a.title); !st)
             return fail(st.error());
-        std::printf("render: [%lld, %lld] bare, %d × %d -> %s\n", static_cast<long long>(tq), static_cast<long long>(tk), w, h,
-                    a.out.toUtf8().constData());
+        std::printf("render: [%lld, %lld] bare%s, %d × %d -> %s\n", static_cast<long long>(tq), static_cast<long long>(tk),
+                    a.mean ? " (mean of each pixel's cells)" : "", w, h, a.out.toUtf8().constData());
         return kExitOk;
     }
     auto labels = pictureLabels(bundle, *view);
@@ -442,9 +473,15 @@ int renderCommand(const QStringList &args)
     addFlagOption(p, "renormalize", "Divide each remaining row by its sum.");
     addValueOption(p, "view", "model: every layer × head of a bundle in one picture; head: the head view of a layer.",
                    "VIEW");
+    addValueOption(p, "reduce", "--bare where a pixel covers several cells: max (default) or mean of their values.", "HOW");
+    addAttentionInputOptions(p, false); // --q/--k …: the streamed picture
     addMemoryBudgetOption(p);
     if (auto exit = parseOrExit(p, args, QString::fromUtf8(kUsage)))
         return *exit;
+    if (auto st = applyThreadsOption(p); !st)
+        return fail(st.error());
+    if (wantsStreamed(p))
+        return renderStreamed(p);
     if (p.value("view") == QLatin1String("head"))
         return renderHeadView(p);
     auto parsed = readArgs(p);

@@ -1,4 +1,6 @@
 #include "attention.h"
+#include "attention_kernels.h"
+#include "parallel.h"
 
 #include <algorithm>
 #include <charconv>
@@ -17,6 +19,11 @@
 #endif
 
 namespace attnscope {
+
+using detail::PackedProducts;
+using detail::applyMasks;
+using detail::checkShapes;
+using detail::hasMask;
 
 double ScaleSpec::factor(std::int64_t dk) const
 {
@@ -364,129 +371,6 @@ struct RowStreamer {
     void finish(Eigen::Index n) { storeRow(dst + done, src + done, n - done, f, true); }
 };
 
-// ---- Products with pre-packed K and V -------------------------------------------------------
-// Eigen's product packs both operands on every call; called per block of query rows that
-// repacks all of K and V for every block. These call Eigen's own packing routines and
-// block-panel kernel (the code behind every Eigen product, so the same instruction set and
-// register blocking), packing K and V once per head and only the block's own rows per block.
-// In Eigen's column-major terms, with the row-major blocks seen as their transposes:
-//   scoresᵀ [Tk × n]  = K [Tk × dk] · Q_blockᵀ [dk × n]
-//   outputᵀ [dv × n]  = Vᵀ [dv × Tk] · A_blockᵀ [Tk × n]
-template <class S>
-struct PackedProducts {
-    using Index = Eigen::Index;
-    using Traits = Eigen::internal::gebp_traits<S, S>;
-    using RowMapper = Eigen::internal::const_blas_data_mapper<S, Index, Eigen::RowMajor>;
-    using ColMapper = Eigen::internal::const_blas_data_mapper<S, Index, Eigen::ColMajor>;
-    using ResMapper = Eigen::internal::blas_data_mapper<S, Index, Eigen::ColMajor, Eigen::Unaligned, 1>;
-    using PackLhsRow = Eigen::internal::gemm_pack_lhs<S, Index, RowMapper, Traits::mr, Traits::LhsProgress,
-                                                      typename Traits::LhsPacket4Packing, Eigen::RowMajor>;
-    using PackLhsCol = Eigen::internal::gemm_pack_lhs<S, Index, ColMapper, Traits::mr, Traits::LhsProgress,
-                                                      typename Traits::LhsPacket4Packing, Eigen::ColMajor>;
-    using PackRhsCol = Eigen::internal::gemm_pack_rhs<S, Index, ColMapper, Traits::nr, Eigen::ColMajor>;
-    using Gebp = Eigen::internal::gebp_kernel<S, S, Index, ResMapper, Traits::mr, Traits::nr, false, false>;
-    using Buffer = Eigen::Matrix<S, Eigen::Dynamic, 1>;
-    static constexpr Index kAlign = 64 / Index(sizeof(S)); // chunk starts stay 64-byte aligned
-
-    /// Packed operands and the scores block when the weights are not kept. Kept per thread
-    /// between calls: fresh buffers of a MiB or more come straight from mmap, and first-touch
-    /// page faults on them cost more than the packing (measured: ~4 ms per call at T = 4096).
-    struct Workspace {
-        Buffer packedK, packedV, packedRhs, scratch;
-        static Workspace &get()
-        {
-            static thread_local Workspace w;
-            return w;
-        }
-        /// Drops the buffers after an unusually large call so that a thread does not keep them.
-        void trim()
-        {
-            const auto bytes = std::size_t(packedK.size() + packedV.size() + packedRhs.size() + scratch.size()) * sizeof(S);
-            if (bytes > (std::size_t(32) << 20))
-                *this = Workspace();
-        }
-    };
-    static S *reserve(Buffer &b, Index n)
-    {
-        if (b.size() < n)
-            b.resize(n);
-        return b.data();
-    }
-
-    Index tk = 0, dk = 0, dv = 0, kcQ = 0, kcV = 0;
-    Workspace &ws = Workspace::get();
-    S *packedK = nullptr, *packedV = nullptr, *packedRhs = nullptr;
-    std::vector<Index> offK, offV; // start of each depth chunk in packedK / packedV
-
-    static Index roundUp(Index x) { return (x + kAlign - 1) / kAlign * kAlign; }
-
-    PackedProducts(const Mat<S> &k, const Mat<S> &v, Index rows)
-        : tk(k.rows()), dk(k.cols()), dv(v.cols())
-    {
-        Index kc = dk, mc = tk, nc = rows;
-        Eigen::internal::computeProductBlockingSizes<S, S>(kc, mc, nc);
-        kcQ = std::max<Index>(kc, 1);
-        kc = tk, mc = dv, nc = rows;
-        Eigen::internal::computeProductBlockingSizes<S, S>(kc, mc, nc);
-        kcV = std::max<Index>(kc, 1);
-
-        Index total = 0;
-        for (Index k2 = 0; k2 < dk; k2 += kcQ) {
-            offK.push_back(total);
-            total += roundUp(std::min(kcQ, dk - k2) * tk);
-        }
-        packedK = reserve(ws.packedK, total);
-        for (std::size_t c = 0; c < offK.size(); ++c) {
-            const Index k2 = Index(c) * kcQ;
-            PackLhsRow()(packedK + offK[c], RowMapper(k.data(), dk).getSubMapper(0, k2),
-                         std::min(kcQ, dk - k2), tk);
-        }
-        total = 0;
-        for (Index k2 = 0; k2 < tk; k2 += kcV) {
-            offV.push_back(total);
-            total += roundUp(std::min(kcV, tk - k2) * dv);
-        }
-        packedV = reserve(ws.packedV, total);
-        for (std::size_t c = 0; c < offV.size(); ++c) {
-            const Index k2 = Index(c) * kcV;
-            PackLhsCol()(packedV + offV[c], ColMapper(v.data(), dv).getSubMapper(0, k2),
-                         std::min(kcV, tk - k2), dv);
-        }
-        packedRhs = reserve(ws.packedRhs, std::max(kcQ, kcV) * rows);
-    }
-    PackedProducts(const PackedProducts &) = delete;
-    PackedProducts &operator=(const PackedProducts &) = delete;
-    ~PackedProducts() { ws.trim(); }
-
-    /// Room for a block of scores of `size` elements.
-    S *scratch(Index size) { return reserve(ws.scratch, size); }
-
-    /// blk [n × tk] = alpha · q [n × dk] · Kᵀ; `q` rows are contiguous, `blk` rows have stride
-    /// `ld`. The kernel multiplies every result by alpha anyway, so scaling here costs nothing.
-    void scores(const S *q, Index n, S *blk, Index ld, S alpha)
-    {
-        Eigen::Map<Mat<S>, 0, Eigen::OuterStride<>>(blk, n, tk, Eigen::OuterStride<>(ld)).setZero();
-        const ResMapper res(blk, ld);
-        for (std::size_t c = 0; c < offK.size(); ++c) {
-            const Index k2 = Index(c) * kcQ, kc = std::min(kcQ, dk - k2);
-            PackRhsCol()(packedRhs, ColMapper(q, dk).getSubMapper(k2, 0), kc, n);
-            Gebp()(res, packedK + offK[c], packedRhs, tk, kc, n, alpha);
-        }
-    }
-
-    /// out [n × dv] = a [n × tk] · V; `a` rows have stride `ld`, `out` rows are contiguous.
-    void weighted(const S *a, Index ld, Index n, S *out)
-    {
-        std::fill(out, out + n * dv, S(0));
-        const ResMapper res(out, dv);
-        for (std::size_t c = 0; c < offV.size(); ++c) {
-            const Index k2 = Index(c) * kcV, kc = std::min(kcV, tk - k2);
-            PackRhsCol()(packedRhs, ColMapper(a, ld).getSubMapper(k2, 0), kc, n);
-            Gebp()(res, packedV + offV[c], packedRhs, dv, kc, n, S(1));
-        }
-    }
-};
-
 /// Prepares a large result matrix before it is first written. First-touch faults cost as much
 /// as the computation on some virtual machines (64 MiB: 190 ms with 4 KiB pages, 5 ms with
 /// 2 MiB pages, measured), so it asks for transparent huge pages (numpy does too, for arrays of
@@ -529,89 +413,6 @@ void prepareLargeResult(Mat<S> &m)
 #endif
 }
 
-template <class S>
-Status checkShapes(const AttentionInputs<S> &in, const AttentionOptions &opt)
-{
-    const auto bad = [](const std::string &m) { return makeError(Error::Code::BadShape, m); };
-    if (in.q.empty() || in.k.empty() || in.v.empty())
-        return bad("attention needs at least one head of Q, K and V");
-    if (in.k.size() != in.v.size())
-        return bad("K has " + std::to_string(in.k.size()) + " heads but V has " + std::to_string(in.v.size()));
-    if (in.q.size() % in.k.size() != 0)
-        return bad("Q has " + std::to_string(in.q.size()) + " heads, not a multiple of K and V's " +
-                   std::to_string(in.k.size()) + " (grouped-query attention needs one)");
-    const auto tq = in.q[0].rows(), dk = in.q[0].cols();
-    const auto tk = in.k[0].rows(), dv = in.v[0].cols();
-    if (tq == 0 || tk == 0 || dk == 0 || dv == 0)
-        return bad("Q, K and V must not be empty");
-    for (const auto &q : in.q)
-        if (q.rows() != tq || q.cols() != dk)
-            return bad("every head of Q must have the same shape");
-    for (std::size_t g = 0; g < in.k.size(); ++g) {
-        if (in.k[g].rows() != tk || in.v[g].rows() != tk)
-            return bad("K has " + std::to_string(in.k[g].rows()) + " rows (keys) but V has " +
-                       std::to_string(in.v[g].rows()) + "; they must match");
-        if (in.k[g].cols() != dk)
-            return bad("d of Q (" + std::to_string(dk) + ") and K (" + std::to_string(in.k[g].cols()) + ") differ");
-        if (in.v[g].cols() != dv)
-            return bad("every head of V must have the same shape");
-    }
-    const auto checkPerHead = [&](std::size_t n, const char *what) -> Status {
-        if (n > 1 && n != in.q.size())
-            return bad(std::string(what) + " has " + std::to_string(n) + " heads but Q has " + std::to_string(in.q.size()));
-        return okStatus();
-    };
-    if (auto st = checkPerHead(in.mask.allowed.size(), "the mask"); !st)
-        return st;
-    if (auto st = checkPerHead(in.mask.additive.size(), "the additive mask"); !st)
-        return st;
-    for (const auto &m : in.mask.allowed)
-        if (m.rows() != tq || m.cols() != tk)
-            return bad("the mask is [" + std::to_string(m.rows()) + ", " + std::to_string(m.cols()) +
-                       "] but the scores are [" + std::to_string(tq) + ", " + std::to_string(tk) + "]");
-    for (const auto &m : in.mask.additive)
-        if (m.rows() != tq || m.cols() != tk)
-            return bad("the mask is [" + std::to_string(m.rows()) + ", " + std::to_string(m.cols()) +
-                       "] but the scores are [" + std::to_string(tq) + ", " + std::to_string(tk) + "]");
-    if (!in.mask.keyAdditive.empty() && std::int64_t(in.mask.keyAdditive.size()) != tk)
-        return bad("the additive key padding mask has " + std::to_string(in.mask.keyAdditive.size()) +
-                   " entries but there are " + std::to_string(tk) + " keys");
-    if (!in.mask.keyPadding.empty() && std::int64_t(in.mask.keyPadding.size()) != tk)
-        return bad("the key padding mask has " + std::to_string(in.mask.keyPadding.size()) + " entries but there are " +
-                   std::to_string(tk) + " keys");
-    if (!(opt.temperature > 0) || !std::isfinite(opt.temperature))
-        return makeError(Error::Code::BadArgument, "the temperature must be a positive number");
-    return okStatus();
-}
-
-/// masked = scaled + additive, then -inf wherever a mask forbids; rows are [r0, r0 + n).
-template <class S>
-void applyMasks(Eigen::Ref<Mat<S>> blk, std::int64_t r0, const MaskSpec<S> &mask, std::size_t head)
-{
-    constexpr S ninf = -std::numeric_limits<S>::infinity();
-    const auto n = blk.rows(), tk = blk.cols();
-    if (!mask.additive.empty()) {
-        const auto &add = mask.additive[mask.additive.size() == 1 ? 0 : head];
-        blk += add.middleRows(r0, n);
-    }
-    if (!mask.keyAdditive.empty())
-        blk.rowwise() += Eigen::Map<const Eigen::Matrix<S, 1, Eigen::Dynamic>>(mask.keyAdditive.data(), tk);
-    if (!mask.allowed.empty()) {
-        const auto &allowed = mask.allowed[mask.allowed.size() == 1 ? 0 : head];
-        blk = allowed.middleRows(r0, n).select(blk, Mat<S>::Constant(n, tk, ninf));
-    }
-    if (mask.causal) {
-        for (std::int64_t i = 0; i < n; ++i) {
-            const std::int64_t first = std::min<std::int64_t>(r0 + i + 1, tk);
-            blk.row(i).tail(tk - first).setConstant(ninf);
-        }
-    }
-    if (!mask.keyPadding.empty()) {
-        for (std::int64_t j = 0; j < tk; ++j)
-            if (mask.keyPadding[std::size_t(j)])
-                blk.col(j).setConstant(ninf);
-    }
-}
 
 } // namespace
 
@@ -641,40 +442,22 @@ BoolMat blockedPositions(const MaskSpec<S> &mask, std::size_t head, std::int64_t
 
 namespace {
 
-template <class S>
-bool hasMask(const MaskSpec<S> &m)
-{
-    return m.causal || !m.allowed.empty() || !m.additive.empty() || !m.keyPadding.empty() || !m.keyAdditive.empty();
-}
 
+/// Rows [rBegin, rEnd) of head `h` in blocks of `rows` (computeHead's work for one thread):
+/// the kept stages and the output of those rows. false when cancelled.
 template <class S>
-Status computeHead(const AttentionInputs<S> &in, const AttentionOptions &opt, std::size_t h, HeadResult<S> &out)
+bool computeBlocks(const AttentionInputs<S> &in, const AttentionOptions &opt, std::size_t h, std::int64_t rBegin,
+                   std::int64_t rEnd, std::int64_t rows, HeadResult<S> &out, std::vector<std::int64_t> &fullyMasked)
 {
-    const std::size_t g = in.kvHeadOf(h);
     const Mat<S> &q = in.q[h];
-    const Mat<S> &k = in.k[g];
-    const Mat<S> &v = in.v[g];
-    const auto tq = q.rows(), tk = k.rows(), dk = q.cols(), dv = v.cols();
+    const Mat<S> &k = in.k[out.kvHead];
+    const Mat<S> &v = in.v[out.kvHead];
+    const auto tk = k.rows(), dk = q.cols(), dv = v.cols();
     const S factor = S(opt.scale.factor(dk) / opt.temperature);
     const bool masked = hasMask(in.mask);
     const bool keepRaw = opt.keep & KeepScoresRaw, keepScaled = opt.keep & KeepScoresScaled;
     const bool keepMasked = opt.keep & KeepScoresMasked, keepWeights = opt.keep & KeepWeights;
-
-    out.kvHead = int(g);
-    out.output.resize(tq, dv);
-    const auto allocate = [&](bool keep, Mat<S> &m) {
-        if (keep) {
-            m.resize(tq, tk);
-            prepareLargeResult(m);
-        }
-    };
-    allocate(keepRaw, out.scoresRaw);
-    allocate(keepScaled, out.scoresScaled);
-    allocate(keepMasked, out.scoresMasked);
-    allocate(keepWeights, out.weights);
-
-    const std::int64_t rows = std::min<std::int64_t>(blockRows(tk, sizeof(S)), tq);
-    PackedProducts<S> products(k, v, rows);
+    PackedProducts<S> products(k, &v, rows);
     // The block lives in a scratch buffer that stays in the cache from Q·Kᵀ to A·V; the kept
     // stages are stored from it (streamed when large). The exponentials are never normalised in
     // place: O = E·V, then each row of O times 1/sum, and the kept weights are E times 1/sum as
@@ -689,18 +472,18 @@ Status computeHead(const AttentionInputs<S> &in, const AttentionOptions &opt, st
         S *row = blkData + i * tk;
         if (streamWeights && i > 0) {
             RowStreamer<S> previous{out.weights.data() + (r0 + i - 1) * tk, row - tk, inv[std::size_t(i - 1)]};
-            inv[std::size_t(i)] = expRowUnnormalised(row, tk, m, out.fullyMaskedRows, r0 + i, previous);
+            inv[std::size_t(i)] = expRowUnnormalised(row, tk, m, fullyMasked, r0 + i, previous);
             previous.finish(tk);
         } else {
-            inv[std::size_t(i)] = expRowUnnormalised(row, tk, m, out.fullyMaskedRows, r0 + i);
+            inv[std::size_t(i)] = expRowUnnormalised(row, tk, m, fullyMasked, r0 + i);
         }
         if (keepWeights && !streamWeights)
             storeRows(out.weights, r0 + i, row, 1, inv[std::size_t(i)]);
     };
-    for (std::int64_t r0 = 0; r0 < tq; r0 += rows) {
+    for (std::int64_t r0 = rBegin; r0 < rEnd; r0 += rows) {
         if (opt.cancel && opt.cancel->load(std::memory_order_relaxed))
-            return makeError(Error::Code::Cancelled, "cancelled");
-        const std::int64_t n = std::min(rows, tq - r0);
+            return false;
+        const std::int64_t n = std::min(rows, rEnd - r0);
         Eigen::Map<Mat<S>> blk(blkData, n, tk);
         // Unless the raw scores are kept, the product itself applies the scale (and 1/τ): the
         // same values as scaling afterwards, without a pass over the block.
@@ -732,6 +515,47 @@ Status computeHead(const AttentionInputs<S> &in, const AttentionOptions &opt, st
             Eigen::Map<Eigen::Array<S, 1, Eigen::Dynamic>>(o + i * dv, dv) *= inv[std::size_t(i)];
     }
     streamFence();
+    return true;
+}
+
+template <class S>
+Status computeHead(const AttentionInputs<S> &in, const AttentionOptions &opt, std::size_t h, HeadResult<S> &out)
+{
+    const std::size_t g = in.kvHeadOf(h);
+    const auto tq = in.q[h].rows(), tk = in.k[g].rows(), dv = in.v[g].cols();
+    const bool keepRaw = opt.keep & KeepScoresRaw, keepScaled = opt.keep & KeepScoresScaled;
+    const bool keepMasked = opt.keep & KeepScoresMasked, keepWeights = opt.keep & KeepWeights;
+
+    out.kvHead = int(g);
+    out.output.resize(tq, dv);
+    const auto allocate = [&](bool keep, Mat<S> &m) {
+        if (keep) {
+            m.resize(tq, tk);
+            prepareLargeResult(m);
+        }
+    };
+    allocate(keepRaw, out.scoresRaw);
+    allocate(keepScaled, out.scoresScaled);
+    allocate(keepMasked, out.scoresMasked);
+    allocate(keepWeights, out.weights);
+
+    const std::int64_t rows = std::min<std::int64_t>(blockRows(tk, sizeof(S)), tq);
+    // The blocks of rows are fixed by the sizes; the threads take contiguous runs of them, each
+    // with its own packed K and V and scratch block, so every row is computed the same way for
+    // any number of threads.
+    const std::int64_t blocks = (tq + rows - 1) / rows;
+    const std::int64_t runs = std::min<std::int64_t>(blocks, 2 * std::int64_t(threadCount()));
+    std::vector<std::vector<std::int64_t>> masked(static_cast<std::size_t>(runs)); // fully masked rows, per run
+    std::atomic<bool> cancelled{false};
+    parallelFor(runs, [&](std::int64_t run) {
+        const std::int64_t first = blocks * run / runs, last = blocks * (run + 1) / runs;
+        if (!computeBlocks(in, opt, h, first * rows, std::min(tq, last * rows), rows, out, masked[std::size_t(run)]))
+            cancelled = true;
+    });
+    for (const auto &m : masked)
+        out.fullyMaskedRows.insert(out.fullyMaskedRows.end(), m.begin(), m.end());
+    if (cancelled)
+        return makeError(Error::Code::Cancelled, "cancelled");
     return okStatus();
 }
 
@@ -747,7 +571,8 @@ std::uint64_t attentionBytesNeeded(std::int64_t heads, std::int64_t tq, std::int
     std::uint64_t total = satMul(satMul(square, std::uint64_t(stored)), std::uint64_t(heads));
     total = satAdd(total, satMul(satMul(satMul(std::uint64_t(tq), std::uint64_t(dv)), scalarSize), std::uint64_t(heads)));
     const auto rows = std::uint64_t(std::min<std::int64_t>(blockRows(tk, scalarSize), tq));
-    total = satAdd(total, satMul(satMul(rows, std::uint64_t(tk)), scalarSize));
+    // A block of scores per thread (parallel.h).
+    total = satAdd(total, satMul(satMul(satMul(rows, std::uint64_t(tk)), scalarSize), std::uint64_t(threadCount())));
     return total;
 }
 
@@ -803,7 +628,7 @@ std::optional<std::string> nonFiniteWarning(const AttentionResult<S> &r)
 template <class S>
 Result<AttentionResult<S>> computeAttention(const AttentionInputs<S> &in, const AttentionOptions &opt)
 {
-    if (auto st = checkShapes(in, opt); !st)
+    if (auto st = checkShapes(in, opt.temperature); !st)
         return st.error();
     const auto heads = std::int64_t(in.q.size());
     const auto tq = in.q[0].rows(), tk = in.k[0].rows(), dv = in.v[0].cols();

@@ -60,7 +60,7 @@ Result<Mat<S>> matrix2d(const NamedTensor &t, const char *role)
 template <class S>
 Status project(const AttentionRequest &req, AttentionInputs<S> &in)
 {
-    if (!req.wq || !req.wk || !req.wv)
+    if (!req.wq || !req.wk || (!req.wv && !req.valuesOptional))
         return makeError(Error::Code::BadArgument, "--x needs --wq, --wk and --wv");
     auto x = matrix2d<S>(*req.x, "X");
     if (!x)
@@ -82,13 +82,15 @@ Status project(const AttentionRequest &req, AttentionInputs<S> &in)
     if (!q) return q.error();
     auto k = product(c.value(), cName, *req.wk, "Wk");
     if (!k) return k.error();
-    auto v = product(c.value(), cName, *req.wv, "Wv");
-    if (!v) return v.error();
     if (q->cols() != k->cols())
         return shapeError("d_k of Wq " + describe(*req.wq) + " and Wk " + describe(*req.wk) + " differ");
     in.q = {std::move(q.value())};
     in.k = {std::move(k.value())};
-    in.v = {std::move(v.value())};
+    if (req.wv) {
+        auto v = product(c.value(), cName, *req.wv, "Wv");
+        if (!v) return v.error();
+        in.v = {std::move(v.value())};
+    }
     return okStatus();
 }
 
@@ -220,10 +222,14 @@ Result<PreparedAttention<S>> prepareAttention(const AttentionRequest &req)
         if (auto st = project(req, in); !st)
             return st.error();
     } else {
-        if (!req.q || !req.k || !req.v)
-            return makeError(Error::Code::BadArgument, "attention needs --q, --k and --v (or --x, --wq, --wk and --wv)");
+        if (!req.q || !req.k || (!req.v && !req.valuesOptional))
+            return makeError(Error::Code::BadArgument, req.valuesOptional ? "the weights need --q and --k (or --x, --wq and --wk)"
+                                                                      : "attention needs --q, --k and --v (or --x, --wq, --wk and --wv)");
         const int rank = req.q->tensor.rank();
-        for (const auto *t : {&*req.k, &*req.v})
+        std::vector<const NamedTensor *> others{&*req.k};
+        if (req.v)
+            others.push_back(&*req.v);
+        for (const auto *t : others)
             if (t->tensor.rank() != rank)
                 return shapeError("Q, K and V must have the same number of dimensions, but " + describe(*req.q) + " is " +
                                   std::to_string(rank) + "-D and " + describe(*t) + " is " +
@@ -233,23 +239,26 @@ Result<PreparedAttention<S>> prepareAttention(const AttentionRequest &req)
                              "--heads applies to 2-D inputs only; " + describe(*req.q) + " already has a head axis");
         if (rank != 4 && req.batch != 0)
             return makeError(Error::Code::BadArgument, "--batch applies to 4-D inputs [B, H, T, d] only");
-        for (const auto *t : {&*req.q, &*req.k, &*req.v})
+        warnNonFinite(*req.q, out.warnings);
+        for (const auto *t : others)
             warnNonFinite(*t, out.warnings);
         auto q = headsOf<S>(*req.q, req.batch, "Q");
         if (!q) return q.error();
         auto k = headsOf<S>(*req.k, req.batch, "K");
         if (!k) return k.error();
-        auto v = headsOf<S>(*req.v, req.batch, "V");
-        if (!v) return v.error();
         in.q = std::move(q.value());
         in.k = std::move(k.value());
-        in.v = std::move(v.value());
+        if (req.v) {
+            auto v = headsOf<S>(*req.v, req.batch, "V");
+            if (!v) return v.error();
+            in.v = std::move(v.value());
+        }
         if (in.q[0].cols() != in.k[0].cols())
             return shapeError("d of Q (" + std::to_string(in.q[0].cols()) + ", " + describe(*req.q) + ") and K (" +
                               std::to_string(in.k[0].cols()) + ", " + describe(*req.k) + ") differ");
-        if (in.k[0].rows() != in.v[0].rows())
+        if (req.v && in.k[0].rows() != in.v[0].rows())
             return shapeError("K " + describe(*req.k) + " and V " + describe(*req.v) + " must have the same number of keys");
-        if (in.k.size() != in.v.size())
+        if (req.v && in.k.size() != in.v.size())
             return shapeError("K " + describe(*req.k) + " and V " + describe(*req.v) + " must have the same number of heads");
         if (in.q.size() % in.k.size() != 0)
             return shapeError("Q " + describe(*req.q) + " has " + std::to_string(in.q.size()) + " heads, not a multiple of the " +
@@ -259,13 +268,15 @@ Result<PreparedAttention<S>> prepareAttention(const AttentionRequest &req)
     }
 
     if (out.layout == HeadLayout::Single && req.heads > 0) {
-        const auto dk = in.q[0].cols(), dv = in.v[0].cols();
+        const auto dk = in.q[0].cols(), dv = in.v.empty() ? std::int64_t(req.heads) : in.v[0].cols();
         if (dk % req.heads != 0 || dv % req.heads != 0)
             return makeError(Error::Code::BadArgument, "--heads " + std::to_string(req.heads) + " must divide d_k (" +
-                                                           std::to_string(dk) + ") and d_v (" + std::to_string(dv) + ")");
+                                                           std::to_string(dk) + ")" +
+                                                           (in.v.empty() ? "" : " and d_v (" + std::to_string(dv) + ")"));
         in.q = splitHeads(in.q[0], req.heads);
         in.k = splitHeads(in.k[0], req.heads);
-        in.v = splitHeads(in.v[0], req.heads);
+        if (!in.v.empty())
+            in.v = splitHeads(in.v[0], req.heads);
         out.layout = HeadLayout::Split;
     } else if (req.heads < 0) {
         return makeError(Error::Code::BadArgument, "--heads must be a positive number");

@@ -34,6 +34,9 @@ struct AttentionRequest {
     std::optional<NamedTensor> keyPadding;
     /// [Tk] or [B, Tk], bool/int, Hugging Face's attention_mask: non-zero = keep, 0 = padding.
     std::optional<NamedTensor> attentionMask;
+    /// V (or Wv) may be left out: only the weights are wanted (computeOverview); inputs.v stays
+    /// empty then.
+    bool valuesOptional = false;
 };
 
 /// How the outputs are shaped, following the inputs.

@@ -1,0 +1,236 @@
+#pragma once
+// Internal to the engine's attention code (attention.cpp, attention_overview.cpp): the product
+// kernels on pre-packed K and V, and the masks applied to a block of scaled scores.
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "attention.h"
+
+namespace attnscope::detail {
+
+// ---- Products with pre-packed K and V -------------------------------------------------------
+// Eigen's product packs both operands on every call; called per block of query rows that
+// repacks all of K and V for every block. These call Eigen's own packing routines and
+// block-panel kernel (the code behind every Eigen product, so the same instruction set and
+// register blocking), packing K and V once per head and only the block's own rows per block.
+// In Eigen's column-major terms, with the row-major blocks seen as their transposes:
+//   scoresᵀ [Tk × n]  = K [Tk × dk] · Q_blockᵀ [dk × n]
+//   outputᵀ [dv × n]  = Vᵀ [dv × Tk] · A_blockᵀ [Tk × n]
+template <class S>
+struct PackedProducts {
+    using Index = Eigen::Index;
+    using Traits = Eigen::internal::gebp_traits<S, S>;
+    using RowMapper = Eigen::internal::const_blas_data_mapper<S, Index, Eigen::RowMajor>;
+    using ColMapper = Eigen::internal::const_blas_data_mapper<S, Index, Eigen::ColMajor>;
+    using ResMapper = Eigen::internal::blas_data_mapper<S, Index, Eigen::ColMajor, Eigen::Unaligned, 1>;
+    using PackLhsRow = Eigen::internal::gemm_pack_lhs<S, Index, RowMapper, Traits::mr, Traits::LhsProgress,
+                                                      typename Traits::LhsPacket4Packing, Eigen::RowMajor>;
+    using PackLhsCol = Eigen::internal::gemm_pack_lhs<S, Index, ColMapper, Traits::mr, Traits::LhsProgress,
+                                                      typename Traits::LhsPacket4Packing, Eigen::ColMajor>;
+    using PackRhsCol = Eigen::internal::gemm_pack_rhs<S, Index, ColMapper, Traits::nr, Eigen::ColMajor>;
+    using Gebp = Eigen::internal::gebp_kernel<S, S, Index, ResMapper, Traits::mr, Traits::nr, false, false>;
+    using Buffer = Eigen::Matrix<S, Eigen::Dynamic, 1>;
+    static constexpr Index kAlign = 64 / Index(sizeof(S)); // chunk starts stay 64-byte aligned
+
+    /// Packed operands and the scores block when the weights are not kept. Kept per thread
+    /// between calls: fresh buffers of a MiB or more come straight from mmap, and first-touch
+    /// page faults on them cost more than the packing (measured: ~4 ms per call at T = 4096).
+    struct Workspace {
+        Buffer packedK, packedV, packedRhs, scratch;
+        static Workspace &get()
+        {
+            static thread_local Workspace w;
+            return w;
+        }
+        /// Drops the buffers after an unusually large call so that a thread does not keep them.
+        void trim()
+        {
+            const auto bytes = std::size_t(packedK.size() + packedV.size() + packedRhs.size() + scratch.size()) * sizeof(S);
+            if (bytes > (std::size_t(32) << 20))
+                *this = Workspace();
+        }
+    };
+    static S *reserve(Buffer &b, Index n)
+    {
+        if (b.size() < n)
+            b.resize(n);
+        return b.data();
+    }
+
+    Index tk = 0, dk = 0, dv = 0, kcQ = 0, kcV = 0;
+    Workspace &ws = Workspace::get();
+    S *packedK = nullptr, *packedV = nullptr, *packedRhs = nullptr;
+    std::vector<Index> offK, offV; // start of each depth chunk in packedK / packedV
+
+    static Index roundUp(Index x) { return (x + kAlign - 1) / kAlign * kAlign; }
+
+    /// Packs K, and V unless `v` is null (scores() only).
+    PackedProducts(const Mat<S> &k, const Mat<S> *v, Index rows)
+        : tk(k.rows()), dk(k.cols()), dv(v ? v->cols() : 0)
+    {
+        Index kc = dk, mc = tk, nc = rows;
+        Eigen::internal::computeProductBlockingSizes<S, S>(kc, mc, nc);
+        kcQ = std::max<Index>(kc, 1);
+        kc = tk, mc = dv, nc = rows;
+        Eigen::internal::computeProductBlockingSizes<S, S>(kc, mc, nc);
+        kcV = std::max<Index>(kc, 1);
+
+        Index total = 0;
+        for (Index k2 = 0; k2 < dk; k2 += kcQ) {
+            offK.push_back(total);
+            total += roundUp(std::min(kcQ, dk - k2) * tk);
+        }
+        packedK = reserve(ws.packedK, total);
+        for (std::size_t c = 0; c < offK.size(); ++c) {
+            const Index k2 = Index(c) * kcQ;
+            PackLhsRow()(packedK + offK[c], RowMapper(k.data(), dk).getSubMapper(0, k2),
+                         std::min(kcQ, dk - k2), tk);
+        }
+        packedRhs = reserve(ws.packedRhs, std::max(kcQ, kcV) * rows);
+        if (!v)
+            return;
+        total = 0;
+        for (Index k2 = 0; k2 < tk; k2 += kcV) {
+            offV.push_back(total);
+            total += roundUp(std::min(kcV, tk - k2) * dv);
+        }
+        packedV = reserve(ws.packedV, total);
+        for (std::size_t c = 0; c < offV.size(); ++c) {
+            const Index k2 = Index(c) * kcV;
+            PackLhsCol()(packedV + offV[c], ColMapper(v->data(), dv).getSubMapper(0, k2),
+                         std::min(kcV, tk - k2), dv);
+        }
+    }
+    PackedProducts(const PackedProducts &) = delete;
+    PackedProducts &operator=(const PackedProducts &) = delete;
+    ~PackedProducts() { ws.trim(); }
+
+    /// Room for a block of scores of `size` elements.
+    S *scratch(Index size) { return reserve(ws.scratch, size); }
+
+    /// blk [n × tk] = alpha · q [n × dk] · Kᵀ; `q` rows are contiguous, `blk` rows have stride
+    /// `ld`. The kernel multiplies every result by alpha anyway, so scaling here costs nothing.
+    void scores(const S *q, Index n, S *blk, Index ld, S alpha)
+    {
+        Eigen::Map<Mat<S>, 0, Eigen::OuterStride<>>(blk, n, tk, Eigen::OuterStride<>(ld)).setZero();
+        const ResMapper res(blk, ld);
+        for (std::size_t c = 0; c < offK.size(); ++c) {
+            const Index k2 = Index(c) * kcQ, kc = std::min(kcQ, dk - k2);
+            PackRhsCol()(packedRhs, ColMapper(q, dk).getSubMapper(k2, 0), kc, n);
+            Gebp()(res, packedK + offK[c], packedRhs, tk, kc, n, alpha);
+        }
+    }
+
+    /// out [n × dv] = a [n × tk] · V; `a` rows have stride `ld`, `out` rows are contiguous.
+    void weighted(const S *a, Index ld, Index n, S *out)
+    {
+        std::fill(out, out + n * dv, S(0));
+        const ResMapper res(out, dv);
+        for (std::size_t c = 0; c < offV.size(); ++c) {
+            const Index k2 = Index(c) * kcV, kc = std::min(kcV, tk - k2);
+            PackRhsCol()(packedRhs, ColMapper(a, ld).getSubMapper(k2, 0), kc, n);
+            Gebp()(res, packedV + offV[c], packedRhs, dv, kc, n, S(1));
+        }
+    }
+};
+
+template <class S>
+bool hasMask(const MaskSpec<S> &m)
+{
+    return m.causal || !m.allowed.empty() || !m.additive.empty() || !m.keyPadding.empty() || !m.keyAdditive.empty();
+}
+
+/// masked = scaled + additive, then -inf wherever a mask forbids; rows are [r0, r0 + n).
+template <class S>
+void applyMasks(Eigen::Ref<Mat<S>> blk, std::int64_t r0, const MaskSpec<S> &mask, std::size_t head)
+{
+    constexpr S ninf = -std::numeric_limits<S>::infinity();
+    const auto n = blk.rows(), tk = blk.cols();
+    if (!mask.additive.empty()) {
+        const auto &add = mask.additive[mask.additive.size() == 1 ? 0 : head];
+        blk += add.middleRows(r0, n);
+    }
+    if (!mask.keyAdditive.empty())
+        blk.rowwise() += Eigen::Map<const Eigen::Matrix<S, 1, Eigen::Dynamic>>(mask.keyAdditive.data(), tk);
+    if (!mask.allowed.empty()) {
+        const auto &allowed = mask.allowed[mask.allowed.size() == 1 ? 0 : head];
+        blk = allowed.middleRows(r0, n).select(blk, Mat<S>::Constant(n, tk, ninf));
+    }
+    if (mask.causal) {
+        for (std::int64_t i = 0; i < n; ++i) {
+            const std::int64_t first = std::min<std::int64_t>(r0 + i + 1, tk);
+            blk.row(i).tail(tk - first).setConstant(ninf);
+        }
+    }
+    if (!mask.keyPadding.empty()) {
+        for (std::int64_t j = 0; j < tk; ++j)
+            if (mask.keyPadding[std::size_t(j)])
+                blk.col(j).setConstant(ninf);
+    }
+}
+
+/// The shapes computeAttention needs, and the temperature; without `needValues` (computeOverview)
+/// V may be left out.
+template <class S>
+Status checkShapes(const AttentionInputs<S> &in, double temperature, bool needValues = true)
+{
+    const auto bad = [](const std::string &m) { return makeError(Error::Code::BadShape, m); };
+    const bool values = needValues || !in.v.empty();
+    if (in.q.empty() || in.k.empty() || (values && in.v.empty()))
+        return bad(values ? "attention needs at least one head of Q, K and V" : "attention needs at least one head of Q and K");
+    if (values && in.k.size() != in.v.size())
+        return bad("K has " + std::to_string(in.k.size()) + " heads but V has " + std::to_string(in.v.size()));
+    if (in.q.size() % in.k.size() != 0)
+        return bad("Q has " + std::to_string(in.q.size()) + " heads, not a multiple of K and V's " +
+                   std::to_string(in.k.size()) + " (grouped-query attention needs one)");
+    const auto tq = in.q[0].rows(), dk = in.q[0].cols();
+    const auto tk = in.k[0].rows(), dv = values ? in.v[0].cols() : 1;
+    if (tq == 0 || tk == 0 || dk == 0 || dv == 0)
+        return bad(values ? "Q, K and V must not be empty" : "Q and K must not be empty");
+    for (const auto &q : in.q)
+        if (q.rows() != tq || q.cols() != dk)
+            return bad("every head of Q must have the same shape");
+    for (std::size_t g = 0; g < in.k.size(); ++g) {
+        if (in.k[g].rows() != tk || (values && in.v[g].rows() != tk))
+            return bad(values ? "K has " + std::to_string(in.k[g].rows()) + " rows (keys) but V has " +
+                                    std::to_string(in.v[g].rows()) + "; they must match"
+                              : std::string("every head of K must have the same number of rows (keys)"));
+        if (in.k[g].cols() != dk)
+            return bad("d of Q (" + std::to_string(dk) + ") and K (" + std::to_string(in.k[g].cols()) + ") differ");
+        if (values && in.v[g].cols() != dv)
+            return bad("every head of V must have the same shape");
+    }
+    const auto checkPerHead = [&](std::size_t n, const char *what) -> Status {
+        if (n > 1 && n != in.q.size())
+            return bad(std::string(what) + " has " + std::to_string(n) + " heads but Q has " + std::to_string(in.q.size()));
+        return okStatus();
+    };
+    if (auto st = checkPerHead(in.mask.allowed.size(), "the mask"); !st)
+        return st;
+    if (auto st = checkPerHead(in.mask.additive.size(), "the additive mask"); !st)
+        return st;
+    for (const auto &m : in.mask.allowed)
+        if (m.rows() != tq || m.cols() != tk)
+            return bad("the mask is [" + std::to_string(m.rows()) + ", " + std::to_string(m.cols()) +
+                       "] but the scores are [" + std::to_string(tq) + ", " + std::to_string(tk) + "]");
+    for (const auto &m : in.mask.additive)
+        if (m.rows() != tq || m.cols() != tk)
+            return bad("the mask is [" + std::to_string(m.rows()) + ", " + std::to_string(m.cols()) +
+                       "] but the scores are [" + std::to_string(tq) + ", " + std::to_string(tk) + "]");
+    if (!in.mask.keyAdditive.empty() && std::int64_t(in.mask.keyAdditive.size()) != tk)
+        return bad("the additive key padding mask has " + std::to_string(in.mask.keyAdditive.size()) +
+                   " entries but there are " + std::to_string(tk) + " keys");
+    if (!in.mask.keyPadding.empty() && std::int64_t(in.mask.keyPadding.size()) != tk)
+        return bad("the key padding mask has " + std::to_string(in.mask.keyPadding.size()) + " entries but there are " +
+                   std::to_string(tk) + " keys");
+    if (!(temperature > 0) || !std::isfinite(temperature))
+        return makeError(Error::Code::BadArgument, "the temperature must be a positive number");
+    return okStatus();
+}
+
+} // namespace attnscope::detail

@@ -1,0 +1,309 @@
+#include "attention_overview.h"
+
+#include <algorithm>
+#include <cmath>
+#include <mutex>
+
+#include "attention_kernels.h"
+#include "memory_budget.h"
+#include "parallel.h"
+
+namespace attnscope {
+
+BinAxis::BinAxis(std::int64_t cells, int pixels) : m_cells(cells), m_pixels(pixels)
+{
+    if (cells <= 0 || pixels <= 0)
+        return;
+    if (pixels >= cells) { // a pixel shows one cell: a bin per cell
+        m_first.resize(std::size_t(cells) + 1);
+        for (std::int64_t j = 0; j <= cells; ++j)
+            m_first[std::size_t(j)] = j;
+        return;
+    }
+    // pixels < cells: ⌊(x + 1)·T/W⌋ − 1 >= ⌊x·T/W⌋, so pixel x shows [⌊x·T/W⌋, ⌊(x + 1)·T/W⌋).
+    m_first.resize(std::size_t(pixels) + 1);
+    for (std::int64_t x = 0; x <= pixels; ++x)
+        m_first[std::size_t(x)] = x * cells / pixels;
+}
+
+std::int64_t BinAxis::binOfPixel(int x) const
+{
+    return m_pixels >= m_cells ? std::int64_t(x) * m_cells / m_pixels : std::int64_t(x);
+}
+
+namespace {
+
+using detail::PackedProducts;
+
+/// Rows per product: tall enough that the packed K, read once per block, costs little beside
+/// the arithmetic (64 rows: 64 multiply-adds per element of K), and the block [rows × Tk] at most
+/// 16 MiB. Depends on the sizes only (results are the same for every thread count).
+std::int64_t overviewBlockRows(std::int64_t tk, std::size_t scalarSize)
+{
+    const std::int64_t cap = (std::int64_t(16) << 20) / std::int64_t(scalarSize) / std::max<std::int64_t>(tk, 1);
+    return std::clamp<std::int64_t>(cap, 1, 64);
+}
+
+/// Rows per work item, whole row bins: about 512 rows, so that two threads share the work evenly
+/// and the column sums of an item ([Tk] doubles each) stay few.
+std::vector<std::int64_t> rowGroups(const BinAxis &rows, std::int64_t tq)
+{
+    std::vector<std::int64_t> starts{0};
+    constexpr std::int64_t kTarget = 512;
+    if (rows.bins() == 0) {
+        for (std::int64_t r = kTarget; r < tq; r += kTarget)
+            starts.push_back(r);
+    } else {
+        for (std::int64_t b = 1; b < rows.bins(); ++b)
+            if (rows.first(b) - starts.back() >= kTarget)
+                starts.push_back(rows.first(b));
+    }
+    starts.push_back(tq);
+    return starts;
+}
+
+template <class S>
+struct GroupResult {
+    std::vector<double> columnSums;
+    std::vector<std::int64_t> fullyMasked;
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+};
+
+/// The exponentials of one row of scores (in place: e_j = exp(s_j − m), masked keys 0), with
+/// Σ e_j and Σ e_j·(s_j − m) over the keys that are not masked. `shifted` holds Tk scalars.
+template <class S>
+void expRow(S *row, std::int64_t tk, S m, S *shifted, double &sum, double &dot)
+{
+    using Arr = Eigen::Array<S, 1, Eigen::Dynamic>;
+    Eigen::Map<Arr> r(row, tk), x(shifted, tk);
+    // A masked key's −∞ − m stays −∞. Eigen's exp clamps its argument (exp(−∞) would be a
+    // subnormal, not 0), so masked keys are set to exactly 0, and their x to 0 so e·x is 0.
+    constexpr S ninf = -std::numeric_limits<S>::infinity();
+    x = r - m;
+    r = (x == ninf).select(S(0), x.exp());
+    x = (x == ninf).select(S(0), x);
+    sum = double(r.template cast<double>().sum());
+    dot = double((r.template cast<double>() * x.template cast<double>()).sum());
+}
+
+template <class S>
+Status overviewHead(const AttentionInputs<S> &in, const OverviewOptions &opt, std::size_t h, const BinAxis &rowBins,
+                    const BinAxis &colBins, HeadOverview<S> &out)
+{
+    const std::size_t g = in.kvHeadOf(h);
+    const Mat<S> &q = in.q[h], &k = in.k[g];
+    const std::int64_t tq = q.rows(), tk = k.rows(), dk = q.cols();
+    const S factor = S(opt.scale.factor(dk) / opt.temperature);
+    const bool masked = detail::hasMask(in.mask);
+    const bool bins = rowBins.bins() > 0 && colBins.bins() > 0;
+
+    out.kvHead = int(g);
+    out.rowMax.assign(std::size_t(tq), S(0));
+    out.rowInvSum.assign(std::size_t(tq), 0.0);
+    if (bins) {
+        out.binMax.setZero(rowBins.bins(), colBins.bins());
+        out.binSum.setZero(rowBins.bins(), colBins.bins());
+    }
+    if (opt.entropy)
+        out.entropyBits.assign(std::size_t(tq), 0.0);
+
+    // Which row bin each row falls in, and the first key of each column bin.
+    std::vector<std::int64_t> rowBinOf;
+    if (bins) {
+        rowBinOf.resize(std::size_t(tq));
+        for (std::int64_t b = 0; b < rowBins.bins(); ++b)
+            std::fill(rowBinOf.begin() + rowBins.first(b), rowBinOf.begin() + rowBins.first(b + 1), b);
+    }
+    const std::vector<std::int64_t> groups = rowGroups(rowBins, tq);
+    const auto items = std::int64_t(groups.size()) - 1;
+    std::vector<GroupResult<S>> results(static_cast<std::size_t>(items));
+    const std::int64_t blockRows = std::min(overviewBlockRows(tk, sizeof(S)), tq);
+    std::atomic<bool> cancelled{false};
+
+    parallelFor(items, [&](std::int64_t item) {
+        if (cancelled.load(std::memory_order_relaxed))
+            return;
+        GroupResult<S> &res = results[std::size_t(item)];
+        if (opt.columnSums)
+            res.columnSums.assign(std::size_t(tk), 0.0);
+        PackedProducts<S> products(k, nullptr, blockRows);
+        S *const blk = products.scratch(blockRows * tk);
+        std::vector<S> shifted(std::size_t(tk), S(0));
+        const std::int64_t g0 = groups[std::size_t(item)], g1 = groups[std::size_t(item) + 1];
+        for (std::int64_t r0 = g0; r0 < g1; r0 += blockRows) {
+            if (opt.cancel && opt.cancel->load(std::memory_order_relaxed)) {
+                cancelled = true;
+                return;
+            }
+            const std::int64_t n = std::min(blockRows, g1 - r0);
+            products.scores(q.data() + r0 * dk, n, blk, tk, factor);
+            if (masked)
+                detail::applyMasks<S>(Eigen::Map<Mat<S>>(blk, n, tk), r0, in.mask, h);
+            for (std::int64_t i = 0; i < n; ++i) {
+                const std::int64_t row = r0 + i;
+                S *p = blk + i * tk;
+                const S m = Eigen::Map<const Eigen::Array<S, 1, Eigen::Dynamic>>(p, tk).maxCoeff();
+                out.rowMax[std::size_t(row)] = m;
+                if (m == -std::numeric_limits<S>::infinity()) { // every key masked: weights 0
+                    res.fullyMasked.push_back(row);
+                    res.lo = std::min(res.lo, 0.0);
+                    res.hi = std::max(res.hi, 0.0);
+                    continue;
+                }
+                double sum = 0, dot = 0;
+                expRow(p, tk, m, shifted.data(), sum, dot);
+                const double inv = 1.0 / sum;
+                out.rowInvSum[std::size_t(row)] = inv;
+                Eigen::Map<Eigen::Array<S, 1, Eigen::Dynamic>> w(p, tk);
+                w *= S(inv); // the weights, as computeAttention's e·(1/sum)
+                res.lo = std::min(res.lo, double(w.minCoeff()));
+                res.hi = std::max(res.hi, double(w.maxCoeff()));
+                if (opt.entropy) // −Σ w·log w = −(Σ w·(s − m) − log Z), since Σ w = 1
+                    out.entropyBits[std::size_t(row)] = std::max(0.0, -(dot * inv - std::log(sum))) / std::log(2.0);
+                if (opt.columnSums)
+                    Eigen::Map<Eigen::ArrayXd>(res.columnSums.data(), tk) += w.transpose().template cast<double>();
+                if (bins) {
+                    const std::int64_t rb = rowBinOf[std::size_t(row)];
+                    for (std::int64_t c = 0; c < colBins.bins(); ++c) {
+                        const auto seg = w.segment(colBins.first(c), colBins.count(c));
+                        out.binMax(rb, c) = std::max(out.binMax(rb, c), double(seg.maxCoeff()));
+                        out.binSum(rb, c) += double(seg.template cast<double>().sum());
+                    }
+                }
+            }
+        }
+    });
+    if (cancelled || (opt.cancel && opt.cancel->load()))
+        return makeError(Error::Code::Cancelled, "cancelled");
+    if (opt.columnSums)
+        out.columnSums.assign(std::size_t(tk), 0.0);
+    for (const GroupResult<S> &res : results) { // in row order: the same sums for every thread count
+        out.lo = std::min(out.lo, res.lo);
+        out.hi = std::max(out.hi, res.hi);
+        out.fullyMaskedRows.insert(out.fullyMaskedRows.end(), res.fullyMasked.begin(), res.fullyMasked.end());
+        if (opt.columnSums)
+            Eigen::Map<Eigen::ArrayXd>(out.columnSums.data(), tk) +=
+                Eigen::Map<const Eigen::ArrayXd>(res.columnSums.data(), tk);
+    }
+    return okStatus();
+}
+
+} // namespace
+
+std::uint64_t overviewBytesNeeded(std::int64_t heads, std::int64_t tq, std::int64_t tk, std::int64_t dk,
+                                  const OverviewOptions &opt, std::size_t scalarSize, int threads)
+{
+    const auto u = [](std::int64_t v) { return std::uint64_t(std::max<std::int64_t>(v, 0)); };
+    const BinAxis rows(tq, opt.height), cols(tk, opt.width);
+    // Per head: row statistics, bins (max and sum), entropies, column sums.
+    std::uint64_t perHead = satMul(u(tq), scalarSize + sizeof(double));
+    perHead = satAdd(perHead, satMul(satMul(u(rows.bins()), u(cols.bins())), 2 * sizeof(double)));
+    if (opt.entropy)
+        perHead = satAdd(perHead, satMul(u(tq), sizeof(double)));
+    if (opt.columnSums) { // the head's sums and one per group of rows
+        const auto groups = u(std::int64_t(rowGroups(rows, tq).size()) - 1);
+        perHead = satAdd(perHead, satMul(satMul(u(tk), sizeof(double)), satAdd(groups, 1)));
+    }
+    std::uint64_t total = satMul(perHead, u(heads));
+    // Per thread: packed K, a block of scores and one row of shifted scores.
+    const auto blockRows = u(std::min(overviewBlockRows(tk, scalarSize), tq));
+    std::uint64_t perThread = satMul(satMul(u(tk), u(dk)), scalarSize);
+    perThread = satAdd(perThread, satMul(satMul(satAdd(blockRows, 1), u(tk)), scalarSize));
+    return satAdd(total, satMul(perThread, u(std::max(threads, 1))));
+}
+
+template <class S>
+Result<AttentionOverview<S>> computeOverview(const AttentionInputs<S> &in, const OverviewOptions &opt)
+{
+    if (auto st = detail::checkShapes(in, opt.temperature, false); !st)
+        return st.error();
+    if (opt.width < 0 || opt.height < 0 || (opt.width == 0) != (opt.height == 0))
+        return makeError(Error::Code::BadArgument, "the overview needs both a width and a height, or neither");
+    const auto heads = std::int64_t(in.q.size());
+    const auto tq = in.q[0].rows(), tk = in.k[0].rows(), dk = in.q[0].cols();
+    const std::uint64_t need = overviewBytesNeeded(heads, tq, tk, dk, opt, sizeof(S), threadCount());
+    if (need > memoryLeft(opt.memoryBudget))
+        return overBudgetError(need, "the overview of " + std::to_string(heads) + (heads == 1 ? " head of " : " heads of ") +
+                                         std::to_string(tq) + " × " + std::to_string(tk),
+                               opt.memoryBudget);
+    AttentionOverview<S> result;
+    result.rows = BinAxis(tq, opt.height);
+    result.cols = BinAxis(tk, opt.width);
+    result.heads.resize(std::size_t(heads));
+    for (std::size_t h = 0; h < result.heads.size(); ++h) {
+        if (auto st = overviewHead(in, opt, h, result.rows, result.cols, result.heads[h]); !st)
+            return st.error();
+        const auto &rows = result.heads[h].fullyMaskedRows;
+        if (!rows.empty())
+            result.warnings.push_back("head " + std::to_string(h) + ": every key is masked for " +
+                                      std::to_string(rows.size()) + (rows.size() == 1 ? " query row" : " query rows") +
+                                      " (the first: " + std::to_string(rows.front()) + "); their weights are zero");
+        if (!std::isfinite(result.heads[h].hi))
+            result.warnings.push_back("head " + std::to_string(h) + ": the weights are not finite (NaN or infinite scores)");
+    }
+    return result;
+}
+
+template <class S>
+Mat<double> overviewTile(const AttentionInputs<S> &in, const OverviewOptions &opt, const HeadOverview<S> &ov,
+                         std::size_t head, std::int64_t r0, std::int64_t r1, std::int64_t c0, std::int64_t c1)
+{
+    const Mat<S> &q = in.q[head], &k = in.k[in.kvHeadOf(head)];
+    r0 = std::clamp<std::int64_t>(r0, 0, q.rows());
+    r1 = std::clamp<std::int64_t>(r1, r0, q.rows());
+    c0 = std::clamp<std::int64_t>(c0, 0, k.rows());
+    c1 = std::clamp<std::int64_t>(c1, c0, k.rows());
+    const S factor = S(opt.scale.factor(q.cols()) / opt.temperature);
+    // The rows' scores against every key (the masks index whole rows), scaled in the product as
+    // computeOverview does; then only the tile's columns are kept.
+    Mat<S> s = (q.middleRows(r0, r1 - r0) * k.transpose()) * factor;
+    if (detail::hasMask(in.mask))
+        detail::applyMasks<S>(s, r0, in.mask, head);
+    Mat<double> tile(r1 - r0, c1 - c0);
+    for (std::int64_t i = 0; i < r1 - r0; ++i) {
+        const S m = ov.rowMax[std::size_t(r0 + i)];
+        const double inv = ov.rowInvSum[std::size_t(r0 + i)];
+        for (std::int64_t j = c0; j < c1; ++j)
+            tile(i, j - c0) = inv == 0 ? 0.0 : double(S(std::exp(S(s(i, j) - m)) * S(inv)));
+    }
+    return tile;
+}
+
+Mat<double> binMeans(const Mat<double> &m, const BinAxis &rows, const BinAxis &cols)
+{
+    Mat<double> out(rows.bins(), cols.bins());
+    for (std::int64_t r = 0; r < rows.bins(); ++r)
+        for (std::int64_t c = 0; c < cols.bins(); ++c)
+            out(r, c) = m.block(rows.first(r), cols.first(c), rows.count(r), cols.count(c)).mean();
+    return out;
+}
+
+template <class S>
+AttentionInputs<S> singleHead(const AttentionInputs<S> &in, std::size_t h)
+{
+    AttentionInputs<S> out;
+    const std::size_t g = in.kvHeadOf(h);
+    out.q = {in.q[h]};
+    out.k = {in.k[g]};
+    if (!in.v.empty())
+        out.v = {in.v[g]};
+    out.mask.causal = in.mask.causal;
+    if (!in.mask.allowed.empty())
+        out.mask.allowed = {in.mask.allowed[in.mask.allowed.size() == 1 ? 0 : h]};
+    if (!in.mask.additive.empty())
+        out.mask.additive = {in.mask.additive[in.mask.additive.size() == 1 ? 0 : h]};
+    out.mask.keyPadding = in.mask.keyPadding;
+    out.mask.keyAdditive = in.mask.keyAdditive;
+    return out;
+}
+
+template Result<AttentionOverview<float>> computeOverview(const AttentionInputs<float> &, const OverviewOptions &);
+template Result<AttentionOverview<double>> computeOverview(const AttentionInputs<double> &, const OverviewOptions &);
+template Mat<double> overviewTile(const AttentionInputs<float> &, const OverviewOptions &, const HeadOverview<float> &,
+                                  std::size_t, std::int64_t, std::int64_t, std::int64_t, std::int64_t);
+template Mat<double> overviewTile(const AttentionInputs<double> &, const OverviewOptions &, const HeadOverview<double> &,
+                                  std::size_t, std::int64_t, std::int64_t, std::int64_t, std::int64_t);
+template AttentionInputs<float> singleHead(const AttentionInputs<float> &, std::size_t);
+template AttentionInputs<double> singleHead(const AttentionInputs<double> &, std::size_t);
+
+} // namespace attnscope
