@@ -5,11 +5,13 @@
 #include <cstdio>
 #include <string>
 
+#include "attention_options.h"
 #include "bundle_writer.h"
 #include "cli_common.h"
 #include "commands.h"
 #include "memory_budget.h"
 #include "model_folder.h"
+#include "parallel.h"
 
 namespace attnscope::cli {
 namespace {
@@ -37,7 +39,7 @@ int modelCommand(const QStringList &args)
     addValueOption(p, "image", "The image a vit model runs on.", "IMAGE");
     addFlagOption(p, "no-special", "Add no special tokens ([CLS], [SEP], <s>): add_special_tokens=False.");
     addFlagOption(p, "qkv", "Also write q, k, v and x.");
-    addValueOption(p, "threads", "Worker threads (default 1).", "N");
+    addThreadsOption(p);
     addValueOption(p, "out", "The bundle to write: .npz or .safetensors.", "BUNDLE");
     addMemoryBudgetOption(p);
     if (auto exit = parseOrExit(p, args, QString::fromUtf8(kUsage)))
@@ -51,9 +53,8 @@ int modelCommand(const QStringList &args)
     const std::string out = p.value("out").toStdString();
     if (!out.ends_with(".npz") && !out.ends_with(".safetensors"))
         return fail(out + ": the bundle is written as .npz or .safetensors");
-    auto threads = integerOption(p, "threads", 1, 1, 256);
-    if (!threads)
-        return fail(threads.error());
+    if (auto st = applyThreadsOption(p); !st)
+        return fail(st.error());
     if (auto st = applyMemoryBudgetOption(p); !st)
         return fail(st.error());
     std::string text;
@@ -69,7 +70,7 @@ int modelCommand(const QStringList &args)
     ModelRunOptions options;
     options.keepQkv = p.isSet("qkv");
     options.keepInputs = p.isSet("qkv");
-    options.threads = int(*threads);
+    options.threads = threadCount();
     auto bundle = p.isSet("image") ? runModelOnImageFile(*folder, p.value("image").toStdString(), options)
                                    : runModelOnText(*folder, text, !p.isSet("no-special"), options);
     if (!bundle)

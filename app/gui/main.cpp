@@ -1,8 +1,8 @@
 // attnscope: the AttnScope window.
 //   attnscope [FILE] [--model DIR] [--text "SENTENCE"] [--image IMAGE] [--layer L] [--head H]
 //             [--stage inputs|qkv|scores|scaled|masked|weights|output]
-//             [--lang en|zh_CN] [--presenter] [--lesson N] [--memory-budget SIZE] [--screenshot FILE.png]
-//             [--view heatmap|heads|neuron]
+//             [--lang en|zh_CN] [--presenter] [--lesson N] [--memory-budget SIZE] [--threads N] [--screenshot FILE.png]
+//             [--view heatmap|model|heads|neuron]
 //   --presenter starts in presenter mode: full screen on the screen the window opens on.
 
 #include <QApplication>
@@ -23,6 +23,7 @@
 #include "lesson_content.h"
 #include "main_window.h"
 #include "memory_budget.h"
+#include "parallel.h"
 #include "stage_stepper.h"
 
 namespace {
@@ -55,6 +56,8 @@ int main(int argc, char **argv)
                                    "STAGE");
     const QCommandLineOption screenshot("screenshot", "Render the window to FILE.png once the first computation is shown, "
                                                       "then exit (status 0; 2 on any error).", "FILE.png");
+    const QCommandLineOption threads("threads", "Threads that compute (default: View → Threads…, else every core); "
+                                               "results do not depend on it.", "N");
     const QCommandLineOption budget("memory-budget", "The most memory the window may use (512M, 4G, 1.5GiB); larger inputs "
                                                      "are refused. Default: the preference, else half of the memory "
                                                      "(or the cgroup or ulimit -v limit).", "SIZE");
@@ -77,6 +80,7 @@ int main(int argc, char **argv)
     parser.addOption(layer);
     parser.addOption(head);
     parser.addOption(budget);
+    parser.addOption(threads);
     parser.addOption(text);
     parser.addOption(stage);
     parser.addOption(screenshot);
@@ -138,9 +142,19 @@ int main(int argc, char **argv)
             return fail(QStringLiteral("--lesson: '%1' is not a step within 1..%2").arg(parser.value(lesson)).arg(content->steps.size()));
     }
 
-    attnscope::MainWindow window; // sets the budget of the preferences
+    int threadCount = 0;
+    if (parser.isSet(threads)) {
+        bool ok = false;
+        threadCount = parser.value(threads).toInt(&ok);
+        if (!ok || threadCount < 1 || threadCount > 256)
+            return fail(QStringLiteral("--threads: '%1' is not a whole number within 1..256").arg(parser.value(threads)));
+    }
+
+    attnscope::MainWindow window; // sets the budget and the threads of the preferences
     if (budgetBytes)
         attnscope::setMemoryBudget(*budgetBytes);
+    if (threadCount > 0)
+        attnscope::setThreadCount(threadCount);
     // --screenshot ends at the first error the window shows (a file it cannot open, a computation
     // that fails, an input over the memory budget), with that message, not after the timeout.
     bool failed = false;

@@ -1,6 +1,7 @@
 #pragma once
-// Internal to the engine's attention code (attention.cpp, attention_overview.cpp): the product
-// kernels on pre-packed K and V, and the masks applied to a block of scaled scores.
+// Internal to the engine's attention code (attention.cpp, attention_overview.cpp): the row
+// kernels of the softmax, the product kernels on pre-packed K and V, and the masks applied to a
+// block of scaled scores.
 
 #include <algorithm>
 #include <cmath>
@@ -12,6 +13,214 @@
 #include "attention.h"
 
 namespace attnscope::detail {
+// Internal linkage, as when these lived in attention.cpp alone: GCC 12 then inlines Eigen's
+// AVX-512 pexp without its -Wuninitialized false positives in avx512fintrin.h.
+namespace {
+
+// ---- Row kernels of the softmax ---------------------------------------------------------------
+// Rows are contiguous. The loops use Eigen's packet functions directly so that the scaling and
+// the max share one pass and the exponential and the sum share another; the row stays in L1.
+
+template <class S>
+using Packet = typename Eigen::internal::packet_traits<S>::type;
+template <class S>
+constexpr Eigen::Index packetSize = Eigen::internal::unpacket_traits<Packet<S>>::size;
+
+/// p[j] *= factor; returns the max of the scaled row.
+template <class S>
+S scaleMaxRow(S *p, Eigen::Index n, S factor)
+{
+    namespace ei = Eigen::internal;
+    S m = -std::numeric_limits<S>::infinity();
+    Eigen::Index j = 0;
+    if constexpr (packetSize<S> > 1) {
+        constexpr Eigen::Index W = packetSize<S>;
+        using P = Packet<S>;
+        const P f = ei::pset1<P>(factor);
+        P m0 = ei::pset1<P>(m), m1 = m0;
+        for (; j + 2 * W <= n; j += 2 * W) {
+            const P x0 = ei::pmul(ei::ploadu<P>(p + j), f);
+            const P x1 = ei::pmul(ei::ploadu<P>(p + j + W), f);
+            ei::pstoreu(p + j, x0);
+            ei::pstoreu(p + j + W, x1);
+            m0 = ei::pmax(m0, x0);
+            m1 = ei::pmax(m1, x1);
+        }
+        for (; j + W <= n; j += W) {
+            const P x0 = ei::pmul(ei::ploadu<P>(p + j), f);
+            ei::pstoreu(p + j, x0);
+            m0 = ei::pmax(m0, x0);
+        }
+        m = ei::predux_max(ei::pmax(m0, m1));
+    }
+    for (; j < n; ++j) {
+        p[j] *= factor;
+        m = std::max(m, p[j]);
+    }
+    return m;
+}
+
+/// The max of a row.
+template <class S>
+S maxRow(const S *p, Eigen::Index n)
+{
+    return Eigen::Map<const Eigen::Array<S, 1, Eigen::Dynamic>>(p, n).maxCoeff();
+}
+
+/// exp(x) for x <= 0 in float, flushing x < -87.3 (and -inf) to exactly 0 (e^-87.3 is about
+/// FLT_MIN, so only subnormal results are lost). Eigen's pexp clamps both ends, rounds with
+/// pfloor and scales by 2^n with its general pldexp (four multiplies); this is the same Cephes
+/// scheme with only what x <= 0 needs:
+///   n = round(x·log2 e)    one FMA with 1.5·2^23 added: the rounding happens in the addition,
+///                          and the low bits of the sum's representation hold n
+///   r = x - n·ln 2         Cody–Waite: ln 2 = C1 + C2 with C1 exact in 9 bits, so x - n·C1 is
+///                          exact; |r| <= ln2/2
+///   e^r                    degree-6 polynomial, Horner with FMA (fitted for relative error:
+///                          3e-9 on [-ln2/2, ln2/2]), 1 + r + r²·(c2 + c3·r + … + c6·r⁴)
+///   2^n · e^r              n << 23 added to the exponent bits of e^r; e^r >= 1.037 when n = -126
+///                          (x >= -87.3), so the result is always normal and the add cannot
+///                          borrow into the sign.
+/// Maximum relative error 1.2e-7 against exp in double (dense sweep in tst_softmax_exp; the
+/// float result alone rounds by up to 6e-8). NaN propagates.
+template <class P>
+EIGEN_STRONG_INLINE P expNonPositive(const P &x)
+{
+    namespace ei = Eigen::internal;
+    using PI = typename ei::unpacket_traits<P>::integer_packet;
+    const P magic = ei::pset1<P>(12582912.0f); // 1.5·2^23
+    const P t = ei::pmadd(x, ei::pset1<P>(1.44269504088896341f), magic); // magic + n
+    const P n = ei::psub(t, magic);
+    P r = ei::pmadd(n, ei::pset1<P>(-0.693359375f), x);
+    r = ei::pmadd(n, ei::pset1<P>(2.12194440e-4f), r);
+    P y = ei::pset1<P>(1.3814539415761828e-3f);
+    y = ei::pmadd(y, r, ei::pset1<P>(8.36874544620514e-3f));
+    y = ei::pmadd(y, r, ei::pset1<P>(4.166838899254799e-2f));
+    y = ei::pmadd(y, r, ei::pset1<P>(1.666652113199234e-1f));
+    y = ei::pmadd(y, r, ei::pset1<P>(4.999999403953552e-1f));
+    const P one = ei::pset1<P>(1.0f);
+    y = ei::pmadd(y, r, one);
+    y = ei::pmadd(y, r, one);
+    const PI e = ei::plogical_shift_left<23>(ei::preinterpret<PI>(t)); // n << 23 (the magic's bits shift out)
+    y = ei::preinterpret<P>(ei::padd(ei::preinterpret<PI>(y), e));
+    return ei::pandnot(y, ei::pcmp_lt(x, ei::pset1<P>(-87.3f)));
+}
+
+/// exp(x - m) for a packet of scores, exactly 0 where x is -inf. `m` is the finite row max.
+template <class P>
+EIGEN_STRONG_INLINE P expShifted(const P &x, const P &m)
+{
+    namespace ei = Eigen::internal;
+    using S = typename ei::unpacket_traits<P>::type;
+    if constexpr (std::is_same_v<S, float>) {
+        return expNonPositive(ei::psub(x, m)); // -inf - m = -inf, flushed to 0
+    } else {
+        // Eigen's vectorised exp returns a tiny denormal at -inf, not 0.
+        return ei::pandnot(ei::pexp(ei::psub(x, m)), ei::pcmp_eq(x, ei::pset1<P>(-std::numeric_limits<S>::infinity())));
+    }
+}
+
+/// Sum of a packet's lanes. Spelled out rather than predux(): GCC 12 warns (-Wuninitialized)
+/// inside its own avx512fintrin.h when Eigen's predux<Packet8d> is inlined here.
+template <class P>
+EIGEN_STRONG_INLINE typename Eigen::internal::unpacket_traits<P>::type sumLanes(const P &a)
+{
+    using S = typename Eigen::internal::unpacket_traits<P>::type;
+    constexpr int W = Eigen::internal::unpacket_traits<P>::size;
+    alignas(64) S lanes[W];
+    Eigen::internal::pstore(lanes, a);
+    S s = 0;
+    for (int i = 0; i < W; ++i)
+        s += lanes[i];
+    return s;
+}
+
+/// Work done inside expSumRow's main loop, called as sidecar(j) for the two packets at j:
+/// memory-bound work placed there (streaming the previous row out) overlaps with the arithmetic.
+struct NoSidecar {
+    void operator()(Eigen::Index) const {}
+};
+
+/// p[j] = exp(p[j] - m); returns Σ p[j]. exp(-inf) is exactly 0. `m` is the finite row max.
+template <class S, class Sidecar = NoSidecar>
+S expSumRow(S *p, Eigen::Index n, S m, Sidecar &&sidecar = {})
+{
+    namespace ei = Eigen::internal;
+    S sum = 0;
+    Eigen::Index j = 0;
+    if constexpr (packetSize<S> > 1) {
+        constexpr Eigen::Index W = packetSize<S>;
+        using P = Packet<S>;
+        const P pm = ei::pset1<P>(m);
+        P s0 = ei::pzero(pm), s1 = s0;
+        for (; j + 2 * W <= n; j += 2 * W) {
+            const P e0 = expShifted(ei::ploadu<P>(p + j), pm);
+            const P e1 = expShifted(ei::ploadu<P>(p + j + W), pm);
+            ei::pstoreu(p + j, e0);
+            ei::pstoreu(p + j + W, e1);
+            s0 = ei::padd(s0, e0);
+            s1 = ei::padd(s1, e1);
+            sidecar(j);
+        }
+        for (; j + W <= n; j += W) {
+            const P e0 = expShifted(ei::ploadu<P>(p + j), pm);
+            ei::pstoreu(p + j, e0);
+            s0 = ei::padd(s0, e0);
+        }
+        if (j < n) {
+            // The last partial packet goes through the same exp (padded with -inf, which gives
+            // 0), so that a weight does not depend on where its key falls in the row.
+            alignas(64) S tail[W];
+            std::fill(tail, tail + W, -std::numeric_limits<S>::infinity());
+            std::copy(p + j, p + n, tail);
+            const P e0 = expShifted(ei::pload<P>(tail), pm);
+            ei::pstore(tail, e0);
+            std::copy(tail, tail + (n - j), p + j);
+            s1 = ei::padd(s1, e0);
+            j = n;
+        }
+        sum = sumLanes(ei::padd(s0, s1));
+    }
+    for (; j < n; ++j) {
+        p[j] = std::exp(p[j] - m);
+        sum += p[j];
+    }
+    return sum;
+}
+
+/// p[j] = exp(p[j] - m) / Σ exp(p[k] - m). `m` is the finite row max.
+template <class S>
+void expNormaliseRow(S *p, Eigen::Index n, S m)
+{
+    const S sum = expSumRow(p, n, m);
+    Eigen::Map<Eigen::Array<S, 1, Eigen::Dynamic>>(p, n) *= S(1) / sum;
+}
+
+/// The exponentials of a row whose max is `m`, not normalised; returns 1/sum. A fully masked
+/// row (max -inf) becomes zeros, is recorded, and returns 0.
+template <class S, class Sidecar = NoSidecar>
+S expRowUnnormalised(S *p, Eigen::Index n, S m, std::vector<std::int64_t> &fullyMasked, std::int64_t row,
+                     Sidecar &&sidecar = {})
+{
+    if (m == -std::numeric_limits<S>::infinity()) {
+        std::fill(p, p + n, S(0));
+        fullyMasked.push_back(row);
+        return S(0);
+    }
+    return S(1) / expSumRow(p, n, m, sidecar);
+}
+
+/// Softmax of one row whose max is `m`; a fully masked row (max -inf) becomes zeros and is
+/// recorded.
+template <class S>
+void softmaxRow(S *p, Eigen::Index n, S m, std::vector<std::int64_t> &fullyMasked, std::int64_t row)
+{
+    if (m == -std::numeric_limits<S>::infinity()) {
+        std::fill(p, p + n, S(0));
+        fullyMasked.push_back(row);
+        return;
+    }
+    expNormaliseRow(p, n, m);
+}
 
 // ---- Products with pre-packed K and V -------------------------------------------------------
 // Eigen's product packs both operands on every call; called per block of query rows that
@@ -233,4 +442,5 @@ Status checkShapes(const AttentionInputs<S> &in, double temperature, bool needVa
     return okStatus();
 }
 
+} // namespace
 } // namespace attnscope::detail

@@ -69,21 +69,13 @@ struct GroupResult {
     double lo = std::numeric_limits<double>::infinity(), hi = -lo;
 };
 
-/// The exponentials of one row of scores (in place: e_j = exp(s_j − m), masked keys 0), with
-/// Σ e_j and Σ e_j·(s_j − m) over the keys that are not masked. `shifted` holds Tk scalars.
+/// Σ_j e_j·(s_j − m) over the keys with e_j > 0 (masked keys: s = −∞, e = 0), in double.
 template <class S>
-void expRow(S *row, std::int64_t tk, S m, S *shifted, double &sum, double &dot)
+double weightedShift(const S *e, const S *s, std::int64_t tk, S m)
 {
     using Arr = Eigen::Array<S, 1, Eigen::Dynamic>;
-    Eigen::Map<Arr> r(row, tk), x(shifted, tk);
-    // A masked key's −∞ − m stays −∞. Eigen's exp clamps its argument (exp(−∞) would be a
-    // subnormal, not 0), so masked keys are set to exactly 0, and their x to 0 so e·x is 0.
-    constexpr S ninf = -std::numeric_limits<S>::infinity();
-    x = r - m;
-    r = (x == ninf).select(S(0), x.exp());
-    x = (x == ninf).select(S(0), x);
-    sum = double(r.template cast<double>().sum());
-    dot = double((r.template cast<double>() * x.template cast<double>()).sum());
+    const Eigen::Map<const Arr> E(e, tk), X(s, tk);
+    return (E > S(0)).select(E.template cast<double>() * (X - m).template cast<double>(), 0.0).sum();
 }
 
 template <class S>
@@ -100,14 +92,23 @@ Status overviewHead(const AttentionInputs<S> &in, const OverviewOptions &opt, st
     out.kvHead = int(g);
     out.rowMax.assign(std::size_t(tq), S(0));
     out.rowInvSum.assign(std::size_t(tq), 0.0);
-    if (bins) {
-        out.binMax.setZero(rowBins.bins(), colBins.bins());
-        out.binSum.setZero(rowBins.bins(), colBins.bins());
+    if (bins) { // zeroed by the work item that owns the rows: first touch on both cores
+        out.binMax.resize(rowBins.bins(), colBins.bins());
+        out.binSum.resize(rowBins.bins(), colBins.bins());
     }
     if (opt.entropy)
         out.entropyBits.assign(std::size_t(tq), 0.0);
 
     // Which row bin each row falls in, and the first key of each column bin.
+    // Narrow bins (fewer than 8 keys each) are reduced key by key through colBinOf; wider ones
+    // as segments (vectorised).
+    const bool perKey = bins && tk < 8 * colBins.bins();
+    std::vector<std::int32_t> colBinOf;
+    if (perKey) {
+        colBinOf.resize(std::size_t(tk));
+        for (std::int64_t b = 0; b < colBins.bins(); ++b)
+            std::fill(colBinOf.begin() + colBins.first(b), colBinOf.begin() + colBins.first(b + 1), std::int32_t(b));
+    }
     std::vector<std::int64_t> rowBinOf;
     if (bins) {
         rowBinOf.resize(std::size_t(tq));
@@ -128,8 +129,13 @@ Status overviewHead(const AttentionInputs<S> &in, const OverviewOptions &opt, st
             res.columnSums.assign(std::size_t(tk), 0.0);
         PackedProducts<S> products(k, nullptr, blockRows);
         S *const blk = products.scratch(blockRows * tk);
-        std::vector<S> shifted(std::size_t(tk), S(0));
+        std::vector<S> scores(opt.entropy ? std::size_t(tk) : 0); // a row of scores, for the entropy
         const std::int64_t g0 = groups[std::size_t(item)], g1 = groups[std::size_t(item) + 1];
+        if (bins) {
+            const std::int64_t b0 = rowBinOf[std::size_t(g0)], b1 = rowBinOf[std::size_t(g1 - 1)] + 1;
+            out.binMax.middleRows(b0, b1 - b0).setZero();
+            out.binSum.middleRows(b0, b1 - b0).setZero();
+        }
         for (std::int64_t r0 = g0; r0 < g1; r0 += blockRows) {
             if (opt.cancel && opt.cancel->load(std::memory_order_relaxed)) {
                 cancelled = true;
@@ -142,7 +148,7 @@ Status overviewHead(const AttentionInputs<S> &in, const OverviewOptions &opt, st
             for (std::int64_t i = 0; i < n; ++i) {
                 const std::int64_t row = r0 + i;
                 S *p = blk + i * tk;
-                const S m = Eigen::Map<const Eigen::Array<S, 1, Eigen::Dynamic>>(p, tk).maxCoeff();
+                const S m = detail::maxRow(p, tk);
                 out.rowMax[std::size_t(row)] = m;
                 if (m == -std::numeric_limits<S>::infinity()) { // every key masked: weights 0
                     res.fullyMasked.push_back(row);
@@ -150,24 +156,39 @@ Status overviewHead(const AttentionInputs<S> &in, const OverviewOptions &opt, st
                     res.hi = std::max(res.hi, 0.0);
                     continue;
                 }
-                double sum = 0, dot = 0;
-                expRow(p, tk, m, shifted.data(), sum, dot);
-                const double inv = 1.0 / sum;
-                out.rowInvSum[std::size_t(row)] = inv;
-                Eigen::Map<Eigen::Array<S, 1, Eigen::Dynamic>> w(p, tk);
-                w *= S(inv); // the weights, as computeAttention's e·(1/sum)
-                res.lo = std::min(res.lo, double(w.minCoeff()));
-                res.hi = std::max(res.hi, double(w.maxCoeff()));
-                if (opt.entropy) // −Σ w·log w = −(Σ w·(s − m) − log Z), since Σ w = 1
-                    out.entropyBits[std::size_t(row)] = std::max(0.0, -(dot * inv - std::log(sum))) / std::log(2.0);
+                if (opt.entropy) // the scores, for Σ e·(s − m)
+                    std::copy(p, p + tk, scores.begin());
+                // e = exp(s − m) in place and 1/Σe, with computeAttention's own kernel: the
+                // weights e·(1/Σe) are the stored path's, cell for cell.
+                const S sum = detail::expSumRow(p, tk, m);
+                const S inv = S(1) / sum;
+                out.rowInvSum[std::size_t(row)] = double(inv);
+                const Eigen::Map<const Eigen::Array<S, 1, Eigen::Dynamic>> e(p, tk);
+                // The largest e is exp(0) = 1, so the row's largest weight is inv.
+                res.lo = std::min(res.lo, double(e.minCoeff() * inv));
+                res.hi = std::max(res.hi, double(inv));
+                if (opt.entropy) { // −Σ w·ln w = ln Σe − Σ w·(s − m), since Σ w = 1
+                    const double nats = std::log(double(sum)) - double(inv) * weightedShift(p, scores.data(), tk, m);
+                    out.entropyBits[std::size_t(row)] = std::max(0.0, nats) / std::log(2.0);
+                }
                 if (opt.columnSums)
-                    Eigen::Map<Eigen::ArrayXd>(res.columnSums.data(), tk) += w.transpose().template cast<double>();
+                    Eigen::Map<Eigen::ArrayXd>(res.columnSums.data(), tk) += (e * inv).transpose().template cast<double>();
                 if (bins) {
                     const std::int64_t rb = rowBinOf[std::size_t(row)];
-                    for (std::int64_t c = 0; c < colBins.bins(); ++c) {
-                        const auto seg = w.segment(colBins.first(c), colBins.count(c));
-                        out.binMax(rb, c) = std::max(out.binMax(rb, c), double(seg.maxCoeff()));
-                        out.binSum(rb, c) += double(seg.template cast<double>().sum());
+                    double *maxRowOut = &out.binMax(rb, 0), *sumRowOut = &out.binSum(rb, 0);
+                    if (perKey) {
+                        for (std::int64_t c = 0; c < tk; ++c) {
+                            const std::int32_t b = colBinOf[std::size_t(c)];
+                            const double w = double(e(c) * inv);
+                            maxRowOut[b] = std::max(maxRowOut[b], w);
+                            sumRowOut[b] += w;
+                        }
+                    } else {
+                        for (std::int64_t c = 0; c < colBins.bins(); ++c) {
+                            const auto seg = e.segment(colBins.first(c), colBins.count(c));
+                            maxRowOut[c] = std::max(maxRowOut[c], double(seg.maxCoeff() * inv));
+                            sumRowOut[c] += double(seg.sum()) * double(inv);
+                        }
                     }
                 }
             }

@@ -1,8 +1,9 @@
 #include "model_layers.h"
 
+#include "parallel.h"
+
 #include <algorithm>
 #include <cmath>
-#include <thread>
 #include <vector>
 
 namespace attnscope {
@@ -14,13 +15,8 @@ void parallelRanges(std::int64_t n, int threads, const std::function<void(std::i
         fn(0, n);
         return;
     }
-    std::vector<std::thread> workers;
-    workers.reserve(std::size_t(parts - 1));
-    for (std::int64_t p = 1; p < parts; ++p)
-        workers.emplace_back(fn, n * p / parts, n * (p + 1) / parts);
-    fn(0, n / parts);
-    for (auto &t : workers)
-        t.join();
+    // On the engine's pool (parallel.h): a kernel called inside runs on its slice's thread.
+    parallelFor(parts, [&](std::int64_t p) { fn(n * p / parts, n * (p + 1) / parts); });
 }
 
 namespace {

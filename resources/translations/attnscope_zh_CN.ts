@@ -2320,6 +2320,26 @@ The copy is kept as %2.</source>
         <source>Step bac&amp;k</source>
         <translation>后退一步(&amp;K)</translation>
     </message>
+    <message>
+        <source>&amp;Threads…</source>
+        <translation>线程数(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>How many threads compute attention and models; the results do not depend on it</source>
+        <translation>用多少个线程计算注意力和模型；结果与线程数无关</translation>
+    </message>
+    <message>
+        <source>Threads</source>
+        <translation>线程数</translation>
+    </message>
+    <message>
+        <source>How many threads compute (0: every core, %1 here). Now: %2.</source>
+        <translation>用多少个线程计算（0：全部核心，本机 %1 个）。当前：%2。</translation>
+    </message>
+    <message>
+        <source>Threads: %1</source>
+        <translation>线程数：%1</translation>
+    </message>
 </context>
 <context>
     <name>attnscope::ModelRunner</name>

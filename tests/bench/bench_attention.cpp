@@ -8,6 +8,9 @@
 //   weighted A·V                       2·T²·d flops
 //   pipeline computeAttention(KeepWeights, one head): 4·T²·d flops (the two products only)
 //   ceiling  C = A·B, 2048³           2·n³ flops
+//   pipeline_threads  the pipeline on N threads (second argument)
+//   overview computeOverview of one head, no V, bins of min(T, 2048)² pixels, column sums and
+//            entropies, on N threads: 2·T²·d flops (the scores; the rest counted as free)
 // The stages are measured one at a time on whole T×T matrices (the unfused breakdown); the
 // pipeline runs the engine's blocked, fused kernel. GFLOP/s counters are per wall-clock second.
 #include <benchmark/benchmark.h>
@@ -20,6 +23,8 @@
 #include <vector>
 
 #include "attention.h"
+#include "attention_overview.h"
+#include "parallel.h"
 
 using attnscope::Mat;
 
@@ -144,6 +149,36 @@ void BM_Pipeline(benchmark::State &state)
     setGflops(state, 4.0 * double(t) * double(t) * double(kHeadDim));
 }
 
+void BM_PipelineThreads(benchmark::State &state)
+{
+    attnscope::setThreadCount(int(state.range(1)));
+    BM_Pipeline(state);
+    attnscope::setThreadCount(1);
+}
+
+void BM_Overview(benchmark::State &state)
+{
+    const std::int64_t t = state.range(0);
+    attnscope::setThreadCount(int(state.range(1)));
+    attnscope::AttentionInputs<float> in;
+    in.q.push_back(randomMat(t, kHeadDim, 7));
+    in.k.push_back(randomMat(t, kHeadDim, 8));
+    attnscope::OverviewOptions opt;
+    opt.width = opt.height = int(std::min<std::int64_t>(t, 2048));
+    opt.columnSums = opt.entropy = true;
+    for (auto _ : state) {
+        auto r = attnscope::computeOverview(in, opt);
+        if (!r) {
+            state.SkipWithError(r.error().message.c_str());
+            break;
+        }
+        benchmark::DoNotOptimize(r->heads[0].binMax.data());
+        benchmark::ClobberMemory();
+    }
+    setGflops(state, 2.0 * double(t) * double(t) * double(kHeadDim));
+    attnscope::setThreadCount(1);
+}
+
 void sizes(benchmark::internal::Benchmark *b)
 {
     b->Arg(256)->Arg(1024)->Arg(4096)->Unit(benchmark::kMillisecond)->UseRealTime();
@@ -157,10 +192,19 @@ BENCHMARK(BM_Scale)->Apply(sizes);
 BENCHMARK(BM_Softmax)->Apply(sizes);
 BENCHMARK(BM_Weighted)->Apply(sizes);
 BENCHMARK(BM_Pipeline)->Apply(sizes);
+BENCHMARK(BM_PipelineThreads)->Args({4096, 1})->Args({4096, 2})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Overview)
+    ->Args({4096, 1})
+    ->Args({4096, 2})
+    ->Args({32768, 1})
+    ->Args({32768, 2})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 int main(int argc, char **argv)
 {
     Eigen::setNbThreads(1);
+    attnscope::setThreadCount(1); // one thread unless a benchmark's argument says otherwise
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv))
         return 1;

@@ -2,7 +2,9 @@
 // is computed or read, with the previous input still shown (item 2); a computation cancelled by
 // its button or Esc (item 2); every engine warning shown (item 8); no silent truncation of the
 // sentence (item 9); --screenshot ending at once with the real error (item 10).
+#include <QAction>
 #include <QElapsedTimer>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProcess>
@@ -10,6 +12,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QtTest>
 
 #include "attention_page.h"
@@ -17,6 +20,8 @@
 #include "explorer_files.h"
 #include "main_window.h"
 #include "memory_budget.h"
+#include "parallel.h"
+#include "settings.h"
 #include "window_memory.h"
 #include "window_test_support.h"
 
@@ -54,6 +59,7 @@ private slots:
     void everyEngineWarningIsShown();
     void longSentenceIsNotCut();
     void memoryBudgetOption();
+    void threadsDialogSetsAndRemembersTheThreads();
     void screenshotReportsTheRealError_data();
     void screenshotReportsTheRealError();
 
@@ -67,6 +73,40 @@ void TestWindowLimits::init()
     m_window = freshWindow();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
     QTRY_VERIFY(explorerOf(m_window)->state()); // the first computation, maybe shown already
+}
+
+/// View → Threads… answered with 1: the engine computes on one thread, the setting is kept and a
+/// new window applies it; 0 returns to every core.
+void TestWindowLimits::threadsDialogSetsAndRemembersTheThreads()
+{
+    QAction *action = nullptr;
+    for (QAction *a : m_window->findChildren<QAction *>())
+        if (a->text() == QStringLiteral("&Threads…"))
+            action = a;
+    QVERIFY(action);
+    const auto answer = [](int value) {
+        QTimer::singleShot(0, [value] {
+            auto *dialog = qobject_cast<QInputDialog *>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            QVERIFY2(dialog->labelText().contains(QString::number(hardwareThreads())), qPrintable(dialog->labelText()));
+            dialog->setIntValue(value);
+            dialog->accept();
+        });
+    };
+    answer(1);
+    action->trigger();
+    QCOMPARE(threadCount(), 1);
+    QCOMPARE(Settings::value(Settings::Key::Threads).toInt(), 1);
+    QVERIFY(m_window->statusBar()->currentMessage().contains("Threads: 1"));
+    setThreadCount(0);
+    MainWindow second; // the settings as they are: the second window applies the kept 1
+    QCOMPARE(threadCount(), 1);
+    answer(0);
+    for (QAction *a : second.findChildren<QAction *>())
+        if (a->text() == QStringLiteral("&Threads…"))
+            a->trigger();
+    QCOMPARE(threadCount(), hardwareThreads());
+    QCOMPARE(Settings::value(Settings::Key::Threads).toInt(), 0);
 }
 
 void TestWindowLimits::sentenceOverTheBudgetIsRefused()

@@ -28,6 +28,7 @@ const Entry &entry(Settings::Key key)
         {Settings::Key::FixedWeightScale, "view/fixedWeightScale", false},
         {Settings::Key::Language, "view/language", QStringLiteral("system")},
         {Settings::Key::LessonStep, "lesson/step", 1},
+        {Settings::Key::Threads, "compute/threads", 0},
     };
     return table[int(key)];
 }

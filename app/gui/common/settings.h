@@ -22,6 +22,7 @@ public:
         FixedWeightScale, ///< View → Weights colour scale: fixed 0–1 (true) or per view
         Language, ///< View → Language: "system" (the locale's), "en" or "zh_CN" (language.h)
         LessonStep, ///< the guided lesson's step shown last (1-based), where Help → Lesson reopens
+        Threads, ///< View → Threads…: how many threads compute, 0 = every core (parallel.h)
     };
     static QVariant value(Key key);
     static void setValue(Key key, const QVariant &value);

@@ -280,6 +280,8 @@ void MainWindow::createViewMenu()
     m_viewMenu->addSeparator();
     m_viewMenu->addAction(tr("&Memory budget…"), this, &MainWindow::memoryBudgetDialog)
         ->setToolTip(tr("The most memory the window may use; larger inputs are refused"));
+    m_viewMenu->addAction(tr("&Threads…"), this, &MainWindow::threadsDialog)
+        ->setToolTip(tr("How many threads compute attention and models; the results do not depend on it"));
     createPresenterActions();
     m_viewMenu->addSeparator();
     m_viewMenu->addMenu(createLanguageMenu(this));
@@ -337,6 +339,7 @@ void MainWindow::restoreSettings()
     }
     restoreState(Settings::value(Settings::Key::WindowState).toByteArray());
     applyMemoryBudgetSetting();
+    applyThreadsSetting();
     // Presenter mode is not entered from a setting: a window that opens full screen on a laptop
     // after a talk would surprise; F5 or --presenter enter it.
 }

@@ -270,6 +270,9 @@ private:
     void memoryBudgetDialog();
     /// Sets the process-wide budget from the settings (main.cpp's --memory-budget overrides it).
     void applyMemoryBudgetSetting();
+    void threadsDialog();
+    /// Sets the engine's thread count from the settings (main.cpp's --threads overrides it).
+    void applyThreadsSetting();
 
     QList<Page *> m_pages;
     QTabWidget *m_tabs = nullptr;

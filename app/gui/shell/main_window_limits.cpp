@@ -1,5 +1,5 @@
-// MainWindow: living within its limits — the memory budget (View → Memory budget…), and the
-// Cancel button and Esc, which stop the shown page's work in flight.
+// MainWindow: living within its limits — the memory budget (View → Memory budget…), the threads
+// (View → Threads…), and the Cancel button and Esc, which stop the shown page's work in flight.
 
 #include "main_window.h"
 
@@ -10,6 +10,7 @@
 #include <QStatusBar>
 
 #include "memory_budget.h"
+#include "parallel.h"
 #include "settings.h"
 
 namespace attnscope {
@@ -61,6 +62,26 @@ void MainWindow::memoryBudgetDialog()
     Settings::setValue(Settings::Key::MemoryBudget, text.trimmed());
     applyMemoryBudgetSetting();
     statusBar()->showMessage(tr("Memory budget: %1").arg(QString::fromStdString(formatBytes(memoryBudget()))), 5000);
+}
+
+void MainWindow::applyThreadsSetting()
+{
+    setThreadCount(Settings::value(Settings::Key::Threads).toInt()); // 0 or broken: every core
+}
+
+void MainWindow::threadsDialog()
+{
+    bool ok = false;
+    const int n = QInputDialog::getInt(this, tr("Threads"),
+                                       tr("How many threads compute (0: every core, %1 here). Now: %2.")
+                                           .arg(hardwareThreads())
+                                           .arg(threadCount()),
+                                       Settings::value(Settings::Key::Threads).toInt(), 0, 256, 1, &ok);
+    if (!ok)
+        return;
+    Settings::setValue(Settings::Key::Threads, n);
+    applyThreadsSetting();
+    statusBar()->showMessage(tr("Threads: %1").arg(threadCount()), 5000);
 }
 
 } // namespace attnscope

@@ -14,6 +14,8 @@
 #include <algorithm>
 #include <new>
 
+#include "parallel.h"
+
 namespace attnscope {
 
 struct ModelRunner::Outcome {
@@ -111,7 +113,7 @@ void ModelRunner::start(const QString &text, const QString &imagePath)
     QPointer<ModelRunner> self(this);
     ModelRunOptions options;
     options.cancel = cancelFlag.get();
-    options.threads = std::max(1, QThread::idealThreadCount());
+    options.threads = threadCount(); // the engine's setting (parallel.h): every core by default
     options.progress = [self, generation](int layer, int layers) {
         QMetaObject::invokeMethod(qApp, [self, generation, layer, layers] {
             if (self && generation == self->m_generation)
