@@ -33,8 +33,8 @@ const char *kUsage = R"(Usage: attnscope-cli render --weights TENSOR [--layer L]
     [--fuse mean|max|min] [--rollout] [--discard-ratio R] [--merge-subwords]
     [--hide-tokens LIST] [--hide-rows] [--renormalize] [--tokens FILE] [--key-tokens FILE]
     --out FILE.png|FILE.svg|FILE.pdf [--width PX] [--height PX]
-    [--colormap viridis|magma|gray|coolwarm] [--normalize global|row|log] [--title TEXT] [--bare]
-    [--memory-budget SIZE]
+    [--colormap viridis|magma|gray|coolwarm] [--normalize global|row|log] [--title TEXT]
+    [--bare [--reduce max|mean]] [--memory-budget SIZE] [--threads N]
        attnscope-cli render --weights BUNDLE --view model --out FILE.png|FILE.svg|FILE.pdf
     [--colormap MAP] [--title TEXT]
        attnscope-cli render --weights TENSOR [--layer L] [--head H] --image IMAGE --query N
