@@ -62,7 +62,8 @@ std::vector<std::int64_t> rowGroups(const BinAxis &rows, std::int64_t tq)
     return starts;
 }
 
-template <class S>
+/// What one work item (a group of rows) found: its share of the column sums, added in row order
+/// afterwards, its fully masked rows, and its min and max weight.
 struct GroupResult {
     std::vector<double> columnSums;
     std::vector<std::int64_t> fullyMasked;
@@ -99,9 +100,8 @@ Status overviewHead(const AttentionInputs<S> &in, const OverviewOptions &opt, st
     if (opt.entropy)
         out.entropyBits.assign(std::size_t(tq), 0.0);
 
-    // Which row bin each row falls in, and the first key of each column bin.
-    // Narrow bins (fewer than 8 keys each) are reduced key by key through colBinOf; wider ones
-    // as segments (vectorised).
+    // Narrow column bins (fewer than 8 keys each) are reduced key by key through colBinOf, wider
+    // ones as vectorised segments; rowBinOf maps each row to its bin.
     const bool perKey = bins && tk < 8 * colBins.bins();
     std::vector<std::int32_t> colBinOf;
     if (perKey) {
@@ -117,14 +117,14 @@ Status overviewHead(const AttentionInputs<S> &in, const OverviewOptions &opt, st
     }
     const std::vector<std::int64_t> groups = rowGroups(rowBins, tq);
     const auto items = std::int64_t(groups.size()) - 1;
-    std::vector<GroupResult<S>> results(static_cast<std::size_t>(items));
+    std::vector<GroupResult> results(static_cast<std::size_t>(items));
     const std::int64_t blockRows = std::min(overviewBlockRows(tk, sizeof(S)), tq);
     std::atomic<bool> cancelled{false};
 
     parallelFor(items, [&](std::int64_t item) {
         if (cancelled.load(std::memory_order_relaxed))
             return;
-        GroupResult<S> &res = results[std::size_t(item)];
+        GroupResult &res = results[std::size_t(item)];
         if (opt.columnSums)
             res.columnSums.assign(std::size_t(tk), 0.0);
         PackedProducts<S> products(k, nullptr, blockRows);
@@ -198,7 +198,7 @@ Status overviewHead(const AttentionInputs<S> &in, const OverviewOptions &opt, st
         return makeError(Error::Code::Cancelled, "cancelled");
     if (opt.columnSums)
         out.columnSums.assign(std::size_t(tk), 0.0);
-    for (const GroupResult<S> &res : results) { // in row order: the same sums for every thread count
+    for (const GroupResult &res : results) { // in row order: the same sums for every thread count
         out.lo = std::min(out.lo, res.lo);
         out.hi = std::max(out.hi, res.hi);
         out.fullyMaskedRows.insert(out.fullyMaskedRows.end(), res.fullyMasked.begin(), res.fullyMasked.end());
