@@ -142,14 +142,17 @@ void indexRow(Cells<S> m, Eigen::Index i, const Range &r, bool log, uchar *out)
         out[j] = lutIndex((double(p[j]) - r.lo) * r.inv);
 }
 
-/// For each of `pixels` output positions, the first and one-past-last cell of `cells` it shows.
+/// For each of `pixels` output positions, the first and one-past-last cell of `cells` it shows
+/// (the --bare rule, BinAxis: the streamed overview bins by the same one).
 void spans(int pixels, Eigen::Index cells, std::vector<Eigen::Index> &first, std::vector<Eigen::Index> &last)
 {
+    const BinAxis axis(cells, pixels);
     first.resize(std::size_t(pixels));
     last.resize(std::size_t(pixels));
     for (int x = 0; x < pixels; ++x) {
-        first[std::size_t(x)] = Eigen::Index(x) * cells / pixels;
-        last[std::size_t(x)] = std::max(first[std::size_t(x)] + 1, Eigen::Index(x + 1) * cells / pixels);
+        const std::int64_t b = axis.binOfPixel(x);
+        first[std::size_t(x)] = axis.first(b);
+        last[std::size_t(x)] = axis.first(b + 1);
     }
 }
 

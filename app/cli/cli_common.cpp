@@ -11,6 +11,17 @@
 
 namespace attnscope::cli {
 
+Result<ColormapId> colormapOption(const QCommandLineParser &p, ColormapId fallback)
+{
+    if (!p.isSet("colormap"))
+        return fallback;
+    const auto map = Colormap::fromName(p.value("colormap"));
+    if (!map)
+        return makeError(Error::Code::BadArgument,
+                         "--colormap: '" + p.value("colormap").toStdString() + "' is not viridis, magma, gray or coolwarm");
+    return *map;
+}
+
 int fail(const std::string &message)
 {
     std::fprintf(stderr, "error: %s\n", message.c_str());

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "attention_request.h"
+#include "colormap.h"
 #include "result.h"
 
 namespace attnscope::cli {
@@ -52,6 +53,9 @@ Result<QStringList> tokenFileLabels(const QString &path, const char *option, qsi
 /// The text of --text or --text-file (UTF-8 bytes; a file's BOM removed, a final newline kept),
 /// exactly one of which must be given to `command`. Invalid UTF-8 is an error naming the file.
 Result<std::string> textOption(const QCommandLineParser &parser, const char *command);
+
+/// --colormap: viridis, magma, gray or coolwarm; `fallback` when absent.
+Result<ColormapId> colormapOption(const QCommandLineParser &parser, ColormapId fallback);
 
 /// A whole number option in [min, max]; `fallback` when absent.
 Result<long long> integerOption(const QCommandLineParser &parser, const QString &name, long long fallback,

@@ -151,12 +151,10 @@ Result<RenderArgs> readArgs(const QCommandLineParser &p)
         return bad("--out FILE is required (.png, .svg or .pdf)");
     if (!exportFormatForPath(a.out))
         return bad("--out: '" + a.out.toStdString() + "' must end in .png, .svg or .pdf");
-    if (p.isSet("colormap")) {
-        const auto map = Colormap::fromName(p.value("colormap"));
-        if (!map)
-            return bad("--colormap: '" + p.value("colormap").toStdString() + "' is not viridis, magma, gray or coolwarm");
-        a.look.colormap = *map;
-    }
+    auto map = colormapOption(p, a.look.colormap);
+    if (!map)
+        return map.error();
+    a.look.colormap = map.value();
     if (p.isSet("normalize")) {
         const auto n = normalizationFromName(p.value("normalize"));
         if (!n)

@@ -329,12 +329,10 @@ int stagesCommand(const QStringList &args)
         if (!exportFormatForPath("x." + a.format))
             return fail("--format: '" + p.value("format").toStdString() + "' is not png, svg or pdf");
     }
-    if (p.isSet("colormap")) {
-        const auto map = Colormap::fromName(p.value("colormap"));
-        if (!map)
-            return fail("--colormap: '" + p.value("colormap").toStdString() + "' is not viridis, magma, gray or coolwarm");
-        a.weightsMap = *map;
-    }
+    auto map = colormapOption(p, a.weightsMap);
+    if (!map)
+        return fail(map.error());
+    a.weightsMap = map.value();
     auto head = integerOption(p, "head", 0, 0, std::numeric_limits<std::int32_t>::max());
     if (!head)
         return fail(head.error());

@@ -111,18 +111,14 @@ int renderStreamed(const QCommandLineParser &p)
     const QString reduce = p.isSet("reduce") ? p.value("reduce") : QStringLiteral("max");
     if (reduce != QLatin1String("max") && reduce != QLatin1String("mean"))
         return fail(bad("--reduce: '" + reduce.toStdString() + "' is not max or mean"));
-    ColormapId map = ColormapId::Viridis;
-    if (p.isSet("colormap")) {
-        const auto m = Colormap::fromName(p.value("colormap"));
-        if (!m)
-            return fail(bad("--colormap: '" + p.value("colormap").toStdString() + "' is not viridis, magma, gray or coolwarm"));
-        map = *m;
-    }
+    auto map = colormapOption(p, ColormapId::Viridis);
+    if (!map)
+        return fail(map.error());
     auto inputs = readAttentionInputOptions(p);
     if (!inputs)
         return fail(inputs.error());
     const bool mean = reduce == QLatin1String("mean");
-    return inputs->f64 ? run<double>(p, *inputs, mean, map, out) : run<float>(p, *inputs, mean, map, out);
+    return inputs->f64 ? run<double>(p, *inputs, mean, *map, out) : run<float>(p, *inputs, mean, *map, out);
 }
 
 } // namespace attnscope::cli
