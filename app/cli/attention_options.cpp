@@ -59,15 +59,6 @@ void addAttentionInputOptions(QCommandLineParser &p, bool layerAndBudget)
 
 namespace {
 
-/// An input that does not fit the budget says how to change it, as a computation that does not
-/// fit does (cmd_attention.cpp).
-Error withBudgetHint(Error e)
-{
-    if (e.code == Error::Code::OverBudget)
-        e.message += " (set the budget with --memory-budget)";
-    return e;
-}
-
 /// --q, --k and --v: from a bundle (a file holding `attentions`) one layer, picked by --layer, its
 /// [L, H, T, d] never taken for [B, H, T, d]; from any other file the tensor as it is, a leading
 /// fourth axis being a batch (--batch).

@@ -11,6 +11,13 @@
 
 namespace attnscope::cli {
 
+Error withBudgetHint(Error e)
+{
+    if (e.code == Error::Code::OverBudget)
+        e.message += " (set the budget with --memory-budget)";
+    return e;
+}
+
 Result<ColormapId> colormapOption(const QCommandLineParser &p, ColormapId fallback)
 {
     if (!p.isSet("colormap"))

@@ -54,6 +54,9 @@ Result<QStringList> tokenFileLabels(const QString &path, const char *option, qsi
 /// exactly one of which must be given to `command`. Invalid UTF-8 is an error naming the file.
 Result<std::string> textOption(const QCommandLineParser &parser, const char *command);
 
+/// `e`, and when it is OverBudget the hint " (set the budget with --memory-budget)".
+Error withBudgetHint(Error e);
+
 /// --colormap: viridis, magma, gray or coolwarm; `fallback` when absent.
 Result<ColormapId> colormapOption(const QCommandLineParser &parser, ColormapId fallback);
 

@@ -3,7 +3,6 @@
 #include <QCommandLineParser>
 
 #include <cstdio>
-#include <optional>
 #include <set>
 #include <span>
 
@@ -102,10 +101,12 @@ Status addPerHead(OutputBatch &batch, const QString &path, const AttentionOvervi
     return batch.add(path.toStdString(), parts);
 }
 
-/// The column sums and entropies of every head, streamed (computeOverview).
+/// The column sums and entropies of every head, streamed (computeOverview), written into `batch`
+/// (its temporary files). The overview's warnings are said only when nothing is stored: the
+/// stored path says the same ones.
 template <class S>
 Status addByProducts(OutputBatch &batch, const PreparedAttention<S> &prepared, const AttentionOptions &base,
-                     const Outputs &out, std::optional<AttentionOverview<S>> &keep)
+                     const Outputs &out)
 {
     OverviewOptions opt;
     opt.scale = base.scale;
@@ -114,19 +115,16 @@ Status addByProducts(OutputBatch &batch, const PreparedAttention<S> &prepared, c
     opt.columnSums = !out.columnSums.isEmpty();
     opt.entropy = !out.entropy.isEmpty();
     auto ov = computeOverview<S>(prepared.inputs, opt);
-    if (!ov) {
-        Error e = ov.error();
-        if (e.code == Error::Code::OverBudget)
-            e.message += " (set the budget with --memory-budget)";
-        return e;
-    }
-    keep = std::move(ov.value());
+    if (!ov)
+        return withBudgetHint(ov.error());
+    if (!out.stored())
+        warnAll(ov->warnings);
     const bool single = prepared.layout == HeadLayout::Single;
     if (opt.columnSums)
-        if (auto st = addPerHead<S>(batch, out.columnSums, *keep, single, &HeadOverview<S>::columnSums); !st)
+        if (auto st = addPerHead<S>(batch, out.columnSums, *ov, single, &HeadOverview<S>::columnSums); !st)
             return st;
     if (opt.entropy)
-        if (auto st = addPerHead<S>(batch, out.entropy, *keep, single, &HeadOverview<S>::entropyBits); !st)
+        if (auto st = addPerHead<S>(batch, out.entropy, *ov, single, &HeadOverview<S>::entropyBits); !st)
             return st;
     return okStatus();
 }
@@ -188,22 +186,16 @@ int run(AttentionRequest req, const AttentionOptions &baseOpt, const Outputs &ou
     for (const auto &w : prepared->warnings)
         warn(w);
     OutputBatch batch;
-    std::optional<AttentionOverview<S>> overview;
-    if (out.byProducts()) {
-        if (auto st = addByProducts<S>(batch, *prepared, baseOpt, out, overview); !st)
+    if (out.byProducts())
+        if (auto st = addByProducts<S>(batch, *prepared, baseOpt, out); !st)
             return fail(st.error());
-        if (!out.stored())
-            warnAll(overview->warnings);
-    }
     if (out.stored()) {
         // Only the stored stages, checked against what is left of the budget after the by-products.
         AttentionOptions opt = baseOpt;
         opt.keep = (out.scores.isEmpty() ? 0u : unsigned(KeepScoresMasked)) | (out.weights.isEmpty() ? 0u : unsigned(KeepWeights));
         auto result = computeAttention<S>(prepared->inputs, opt);
-        if (!result && result.error().code == Error::Code::OverBudget)
-            return fail(result.error().message + " (set the budget with --memory-budget)");
         if (!result)
-            return fail(result.error());
+            return fail(withBudgetHint(result.error()));
         warnAll(result->warnings);
         if (auto st = addStoredOutputs<S>(batch, *prepared, *result, out); !st)
             return fail(st.error());

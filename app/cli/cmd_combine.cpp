@@ -194,7 +194,7 @@ int combineCommand(const QStringList &args)
     if (auto st = reserveMemory(combineBytesNeeded(bundle->queries(), bundle->keys(), r.rollout()),
                                 std::string(r.rollout() ? "rolling out " : "combining ") + r.weights.toStdString());
         !st)
-        return fail(st.error().message + " (set the budget with --memory-budget)");
+        return fail(withBudgetHint(st.error()));
     auto view = computeView(bundle.value(), v);
     if (!view)
         return fail((v.hiddenKeys.empty() ? "" : "--hide-tokens: ") + view.error().message);

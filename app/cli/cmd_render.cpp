@@ -187,12 +187,12 @@ Result<RenderArgs> readArgs(const QCommandLineParser &p)
     a.viewGiven = vr.mode != ViewRequest::Mode::Single || vr.mergeSubwords || vr.renormalize || !a.view.hideLists.isEmpty();
     a.bare = p.isSet("bare");
     if (p.isSet("reduce")) {
-        const QString reduce = p.value("reduce");
-        if (reduce != QLatin1String("max") && reduce != QLatin1String("mean"))
-            return bad("--reduce: '" + reduce.toStdString() + "' is not max or mean");
+        auto mean = reduceIsMean(p);
+        if (!mean)
+            return mean.error();
         if (!a.bare)
             return bad("--reduce goes with --bare (the labelled picture shows every cell)");
-        a.mean = reduce == QLatin1String("mean");
+        a.mean = mean.value();
         if (a.mean && a.look.normalization != ColorNormalization::Global)
             return bad("--reduce mean goes with --normalize global only");
     }
@@ -397,7 +397,7 @@ int renderBundle(const QCommandLineParser &p, RenderArgs &a, AttentionBundle &bu
     if (!lead)
         return fail(lead.error());
     if (auto st = reserveMemory(renderBytesNeeded(bundle, a), "drawing " + a.weights.toStdString()); !st)
-        return fail(st.error().message + " (set the budget with --memory-budget)");
+        return fail(withBudgetHint(st.error()));
     if (auto st = applyTokenFiles(a.tokens, a.keyTokens, bundle); !st)
         return fail(st.error());
     std::optional<ViewResult> view;

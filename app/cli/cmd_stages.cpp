@@ -255,12 +255,10 @@ int run(const AttentionInputOptions &io, const StagesArgs &a)
     if (auto st = reserveMemory(need, "the stages of " + std::to_string(heads) + (heads == 1 ? " head of " : " heads of ") +
                                           std::to_string(tq) + " × " + std::to_string(tk), opt.memoryBudget);
         !st)
-        return fail(st.error().message + " (set the budget with --memory-budget)");
+        return fail(withBudgetHint(st.error()));
     auto result = computeAttention<S>(in, opt);
-    if (!result && result.error().code == Error::Code::OverBudget)
-        return fail(result.error().message + " (set the budget with --memory-budget)");
     if (!result)
-        return fail(result.error());
+        return fail(withBudgetHint(result.error()));
     for (const auto &w : result->warnings)
         warn(w);
 

@@ -65,10 +65,8 @@ int run(const QCommandLineParser &p, AttentionInputOptions &inputs, bool mean, C
         *slot = int(v.value());
     }
     auto ov = computeOverview(one, opt);
-    if (!ov && ov.error().code == Error::Code::OverBudget)
-        return fail(ov.error().message + " (set the budget with --memory-budget)");
     if (!ov)
-        return fail(ov.error());
+        return fail(withBudgetHint(ov.error()));
     warnAll(ov->warnings);
     const HeadOverview<S> &h = ov->heads.front();
     Mat<double> bins = h.binMax;
@@ -94,6 +92,14 @@ int bareSide(std::int64_t cells)
     return int(std::min<std::int64_t>(cells, 4096));
 }
 
+Result<bool> reduceIsMean(const QCommandLineParser &p)
+{
+    const QString reduce = p.isSet("reduce") ? p.value("reduce") : QStringLiteral("max");
+    if (reduce != QLatin1String("max") && reduce != QLatin1String("mean"))
+        return bad("--reduce: '" + reduce.toStdString() + "' is not max or mean");
+    return reduce == QLatin1String("mean");
+}
+
 bool wantsStreamed(const QCommandLineParser &p)
 {
     return p.isSet("q") || p.isSet("k") || p.isSet("x");
@@ -108,17 +114,16 @@ int renderStreamed(const QCommandLineParser &p)
         return fail(bad("--out FILE.png is required"));
     if (exportFormatForPath(out) != ExportFormat::Png)
         return fail(bad("--out: the streamed --bare picture is written as PNG only, not '" + out.toStdString() + "'"));
-    const QString reduce = p.isSet("reduce") ? p.value("reduce") : QStringLiteral("max");
-    if (reduce != QLatin1String("max") && reduce != QLatin1String("mean"))
-        return fail(bad("--reduce: '" + reduce.toStdString() + "' is not max or mean"));
+    const auto mean = reduceIsMean(p);
+    if (!mean)
+        return fail(mean.error());
     auto map = colormapOption(p, ColormapId::Viridis);
     if (!map)
         return fail(map.error());
     auto inputs = readAttentionInputOptions(p);
     if (!inputs)
         return fail(inputs.error());
-    const bool mean = reduce == QLatin1String("mean");
-    return inputs->f64 ? run<double>(p, *inputs, mean, *map, out) : run<float>(p, *inputs, mean, *map, out);
+    return inputs->f64 ? run<double>(p, *inputs, *mean, *map, out) : run<float>(p, *inputs, *mean, *map, out);
 }
 
 } // namespace attnscope::cli

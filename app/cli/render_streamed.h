@@ -4,6 +4,8 @@
 
 #include <cstdint>
 
+#include "result.h"
+
 class QCommandLineParser;
 
 namespace attnscope::cli {
@@ -16,6 +18,9 @@ int renderStreamed(const QCommandLineParser &parser);
 /// The default bare size of a side of `cells` cells (see render's usage): fewer than 64 cells get
 /// the same whole number of pixels each to reach at least 64, more than 4096 are shown on 4096.
 int bareSide(std::int64_t cells);
+
+/// --reduce: true for mean, false for max (the default); an error names any other value.
+Result<bool> reduceIsMean(const QCommandLineParser &parser);
 
 /// Whether the command line asks for the streamed picture (any of --q, --k, --x).
 bool wantsStreamed(const QCommandLineParser &parser);

@@ -214,11 +214,11 @@ BoolMat blockedPositions(const MaskSpec<S> &mask, std::size_t head, std::int64_t
     constexpr S ninf = -std::numeric_limits<S>::infinity();
     BoolMat out = BoolMat::Constant(tq, tk, false);
     if (!mask.allowed.empty())
-        out = !mask.allowed[mask.allowed.size() == 1 ? 0 : head];
+        out = !MaskSpec<S>::forHead(mask.allowed, head);
     if (!mask.additive.empty() || !mask.keyAdditive.empty()) {
         Mat<S> add = Mat<S>::Zero(tq, tk);
         if (!mask.additive.empty())
-            add = mask.additive[mask.additive.size() == 1 ? 0 : head];
+            add = MaskSpec<S>::forHead(mask.additive, head);
         if (!mask.keyAdditive.empty())
             add.rowwise() += Eigen::Map<const Eigen::Matrix<S, 1, Eigen::Dynamic>>(mask.keyAdditive.data(), tk);
         out = out || add.array() == ninf;

@@ -58,6 +58,14 @@ struct MaskSpec {
     std::vector<Mat<S>> additive;     ///< [Tq, Tk]; added to the scaled scores (may hold -inf)
     std::vector<bool> keyPadding;     ///< [Tk]; true = padding, never attended
     std::vector<S> keyAdditive;       ///< [Tk]; added to every row's scaled scores (a float key padding mask, as torch adds it)
+
+    /// Query head `head`'s entry of a per-head list (`allowed` or `additive`, not empty): the
+    /// only one, or its own.
+    template <class M>
+    static const M &forHead(const std::vector<M> &perHead, std::size_t head)
+    {
+        return perHead[perHead.size() == 1 ? 0 : head];
+    }
 };
 
 struct AttentionOptions {

@@ -361,13 +361,13 @@ void applyMasks(Eigen::Ref<Mat<S>> blk, std::int64_t r0, const MaskSpec<S> &mask
     constexpr S ninf = -std::numeric_limits<S>::infinity();
     const auto n = blk.rows(), tk = blk.cols();
     if (!mask.additive.empty()) {
-        const auto &add = mask.additive[mask.additive.size() == 1 ? 0 : head];
+        const auto &add = MaskSpec<S>::forHead(mask.additive, head);
         blk += add.middleRows(r0, n);
     }
     if (!mask.keyAdditive.empty())
         blk.rowwise() += Eigen::Map<const Eigen::Matrix<S, 1, Eigen::Dynamic>>(mask.keyAdditive.data(), tk);
     if (!mask.allowed.empty()) {
-        const auto &allowed = mask.allowed[mask.allowed.size() == 1 ? 0 : head];
+        const auto &allowed = MaskSpec<S>::forHead(mask.allowed, head);
         blk = allowed.middleRows(r0, n).select(blk, Mat<S>::Constant(n, tk, ninf));
     }
     if (mask.causal) {

@@ -310,9 +310,9 @@ AttentionInputs<S> singleHead(const AttentionInputs<S> &in, std::size_t h)
         out.v = {in.v[g]};
     out.mask.causal = in.mask.causal;
     if (!in.mask.allowed.empty())
-        out.mask.allowed = {in.mask.allowed[in.mask.allowed.size() == 1 ? 0 : h]};
+        out.mask.allowed = {MaskSpec<S>::forHead(in.mask.allowed, h)};
     if (!in.mask.additive.empty())
-        out.mask.additive = {in.mask.additive[in.mask.additive.size() == 1 ? 0 : h]};
+        out.mask.additive = {MaskSpec<S>::forHead(in.mask.additive, h)};
     out.mask.keyPadding = in.mask.keyPadding;
     out.mask.keyAdditive = in.mask.keyAdditive;
     return out;

@@ -17,12 +17,12 @@ double maskedScore(const ExplorerSetup &setup, std::size_t head, std::size_t g, 
     blockedBy.clear();
     const auto &m = in.mask;
     if (!m.additive.empty())
-        additive = m.additive[m.additive.size() == 1 ? 0 : head](row, j);
+        additive = m.forHead(m.additive, head)(row, j);
     if (!m.keyAdditive.empty())
         additive += m.keyAdditive[std::size_t(j)];
     if (m.causal && j > row)
         blockedBy = "causal";
-    else if (!m.allowed.empty() && !m.allowed[m.allowed.size() == 1 ? 0 : head](row, j))
+    else if (!m.allowed.empty() && !m.forHead(m.allowed, head)(row, j))
         blockedBy = "mask";
     else if (!m.keyPadding.empty() && m.keyPadding[std::size_t(j)])
         blockedBy = "padding";
