@@ -354,31 +354,32 @@ bool hasMask(const MaskSpec<S> &m)
     return m.causal || !m.allowed.empty() || !m.additive.empty() || !m.keyPadding.empty() || !m.keyAdditive.empty();
 }
 
-/// masked = scaled + additive, then -inf wherever a mask forbids; rows are [r0, r0 + n).
+/// masked = scaled + additive, then -inf wherever a mask forbids; rows are [r0, r0 + n), keys
+/// [c0, c0 + blk.cols()) (a block of keys: a zoomed tile; 0 with every key).
 template <class S>
-void applyMasks(Eigen::Ref<Mat<S>> blk, std::int64_t r0, const MaskSpec<S> &mask, std::size_t head)
+void applyMasks(Eigen::Ref<Mat<S>> blk, std::int64_t r0, const MaskSpec<S> &mask, std::size_t head, std::int64_t c0 = 0)
 {
     constexpr S ninf = -std::numeric_limits<S>::infinity();
     const auto n = blk.rows(), tk = blk.cols();
     if (!mask.additive.empty()) {
         const auto &add = MaskSpec<S>::forHead(mask.additive, head);
-        blk += add.middleRows(r0, n);
+        blk += add.block(r0, c0, n, tk);
     }
     if (!mask.keyAdditive.empty())
-        blk.rowwise() += Eigen::Map<const Eigen::Matrix<S, 1, Eigen::Dynamic>>(mask.keyAdditive.data(), tk);
+        blk.rowwise() += Eigen::Map<const Eigen::Matrix<S, 1, Eigen::Dynamic>>(mask.keyAdditive.data() + c0, tk);
     if (!mask.allowed.empty()) {
         const auto &allowed = MaskSpec<S>::forHead(mask.allowed, head);
-        blk = allowed.middleRows(r0, n).select(blk, Mat<S>::Constant(n, tk, ninf));
+        blk = allowed.block(r0, c0, n, tk).select(blk, Mat<S>::Constant(n, tk, ninf));
     }
-    if (mask.causal) {
+    if (mask.causal) { // key j is allowed for query i when j <= i
         for (std::int64_t i = 0; i < n; ++i) {
-            const std::int64_t first = std::min<std::int64_t>(r0 + i + 1, tk);
+            const std::int64_t first = std::clamp<std::int64_t>(r0 + i + 1 - c0, 0, tk);
             blk.row(i).tail(tk - first).setConstant(ninf);
         }
     }
     if (!mask.keyPadding.empty()) {
         for (std::int64_t j = 0; j < tk; ++j)
-            if (mask.keyPadding[std::size_t(j)])
+            if (mask.keyPadding[std::size_t(c0 + j)])
                 blk.col(j).setConstant(ninf);
     }
 }

@@ -31,6 +31,14 @@ std::int64_t BinAxis::binOfPixel(int x) const
     return m_pixels >= m_cells ? std::int64_t(x) * m_cells / m_pixels : std::int64_t(x);
 }
 
+std::int64_t BinAxis::binOfCell(std::int64_t i) const
+{
+    if (m_pixels >= m_cells)
+        return i;
+    // first(b) = ⌊b·T/W⌋ <= i < first(b + 1): b = ⌊((i + 1)·W − 1)/T⌋.
+    return ((i + 1) * m_pixels - 1) / m_cells;
+}
+
 namespace {
 
 using detail::PackedProducts;
@@ -265,29 +273,128 @@ Result<AttentionOverview<S>> computeOverview(const AttentionInputs<S> &in, const
     return result;
 }
 
+namespace {
+
+/// Rows [r0, r0 + rows.cells()) × keys [c0, c0 + cols.cells()) into `out`'s bins, from the row
+/// statistics: the scores of the region only, then the weights exp(s − m_i)·(1/Z_i) as the
+/// overview's tiles compute them.
+template <class S>
+Status regionBins(const AttentionInputs<S> &in, const OverviewOptions &opt, const HeadOverview<S> &ov, std::size_t head,
+                  RegionBins &out)
+{
+    const Mat<S> &q = in.q[head], &k = in.k[in.kvHeadOf(head)];
+    const std::int64_t nr = out.rows.cells(), nc = out.cols.cells();
+    const S factor = S(opt.scale.factor(q.cols()) / opt.temperature);
+    const bool masked = detail::hasMask(in.mask);
+    out.binMax.setZero(out.rows.bins(), out.cols.bins());
+    out.binSum.setZero(out.rows.bins(), out.cols.bins());
+    if (nr == 0 || nc == 0)
+        return okStatus();
+    std::vector<std::int32_t> colBinOf(static_cast<std::size_t>(nc));
+    for (std::int64_t b = 0; b < out.cols.bins(); ++b)
+        std::fill(colBinOf.begin() + out.cols.first(b), colBinOf.begin() + out.cols.first(b + 1), std::int32_t(b));
+    const std::vector<std::int64_t> groups = rowGroups(out.rows, nr);
+    const std::int64_t blockRows = std::min(overviewBlockRows(nc, sizeof(S)), std::max<std::int64_t>(nr, 1));
+    // The scores through the overview's own packed product and exp kernel: the region's weights
+    // are the overview's (and the stored path's), cell for cell.
+    const Mat<S> kRegion = k.middleRows(out.c0, nc);
+    const std::int64_t dk = q.cols();
+    std::atomic<bool> cancelled{false};
+    parallelFor(std::int64_t(groups.size()) - 1, [&](std::int64_t item) {
+        PackedProducts<S> products(kRegion, nullptr, blockRows);
+        S *const blk = products.scratch(blockRows * nc);
+        for (std::int64_t i0 = groups[std::size_t(item)]; i0 < groups[std::size_t(item) + 1]; i0 += blockRows) {
+            if (cancelled.load(std::memory_order_relaxed) || (opt.cancel && opt.cancel->load(std::memory_order_relaxed))) {
+                cancelled = true;
+                return;
+            }
+            const std::int64_t n = std::min(blockRows, groups[std::size_t(item) + 1] - i0);
+            products.scores(q.data() + (out.r0 + i0) * dk, n, blk, nc, factor);
+            if (masked)
+                detail::applyMasks<S>(Eigen::Map<Mat<S>>(blk, n, nc), out.r0 + i0, in.mask, head, out.c0);
+            for (std::int64_t i = 0; i < n; ++i) {
+                const auto row = std::size_t(out.r0 + i0 + i);
+                const double inv = ov.rowInvSum[row];
+                if (inv == 0) // a fully masked row: weights 0, the bins' zeros
+                    continue;
+                S *e = blk + i * nc;
+                (void)detail::expSumRow(e, nc, ov.rowMax[row]); // e = exp(s − m), in place
+                const std::int64_t rb = out.rows.binOfCell(i0 + i);
+                double *maxOut = &out.binMax(rb, 0), *sumOut = &out.binSum(rb, 0);
+                for (std::int64_t c = 0; c < nc; ++c) {
+                    const std::int32_t b = colBinOf[std::size_t(c)];
+                    const double w = double(e[c] * S(inv));
+                    maxOut[b] = std::max(maxOut[b], w);
+                    sumOut[b] += w;
+                }
+            }
+        }
+    });
+    if (cancelled)
+        return makeError(Error::Code::Cancelled, "cancelled");
+    return okStatus();
+}
+
+/// The region clamped to the head's matrix.
+template <class S>
+RegionBins regionOf(const AttentionInputs<S> &in, std::size_t head, std::int64_t r0, std::int64_t r1, std::int64_t c0,
+                    std::int64_t c1, int width, int height)
+{
+    const std::int64_t tq = in.q[head].rows(), tk = in.k[in.kvHeadOf(head)].rows();
+    RegionBins out;
+    out.r0 = std::clamp<std::int64_t>(r0, 0, tq);
+    out.c0 = std::clamp<std::int64_t>(c0, 0, tk);
+    out.rows = BinAxis(std::clamp<std::int64_t>(r1, out.r0, tq) - out.r0, height);
+    out.cols = BinAxis(std::clamp<std::int64_t>(c1, out.c0, tk) - out.c0, width);
+    return out;
+}
+
+} // namespace
+
+std::uint64_t regionBytesNeeded(std::int64_t rows, std::int64_t cols, std::int64_t dk, int width, int height,
+                                std::size_t scalarSize, int threads)
+{
+    const auto u = [](std::int64_t v) { return std::uint64_t(std::max<std::int64_t>(v, 0)); };
+    const BinAxis r(rows, height), c(cols, width);
+    // The bins (max and sum), the region's keys and each column's bin; per thread the packed
+    // keys and a block of scores.
+    const std::uint64_t keys = satMul(satMul(u(cols), u(dk)), scalarSize);
+    const std::uint64_t shared = satAdd(satAdd(satMul(satMul(u(r.bins()), u(c.bins())), 2 * sizeof(double)), keys),
+                                        satMul(u(cols), sizeof(std::int32_t)));
+    const auto blockRows = u(std::min(overviewBlockRows(cols, scalarSize), rows));
+    const std::uint64_t perThread = satAdd(keys, satMul(satMul(blockRows, u(cols)), scalarSize));
+    return satAdd(shared, satMul(perThread, u(std::max(threads, 1))));
+}
+
+template <class S>
+Result<RegionBins> overviewRegion(const AttentionInputs<S> &in, const OverviewOptions &opt, const HeadOverview<S> &ov,
+                                  std::size_t head, std::int64_t r0, std::int64_t r1, std::int64_t c0, std::int64_t c1,
+                                  int width, int height)
+{
+    if (head >= in.q.size() || width <= 0 || height <= 0)
+        return makeError(Error::Code::BadArgument, "a region needs a head of the input and a picture of at least one pixel");
+    RegionBins out = regionOf(in, head, r0, r1, c0, c1, width, height);
+    const std::uint64_t need =
+        regionBytesNeeded(out.rows.cells(), out.cols.cells(), in.q[head].cols(), width, height, sizeof(S), threadCount());
+    if (need > memoryLeft(opt.memoryBudget))
+        return overBudgetError(need, "the region of " + std::to_string(out.rows.cells()) + " × " +
+                                         std::to_string(out.cols.cells()) + " weights",
+                               opt.memoryBudget);
+    if (auto st = regionBins(in, opt, ov, head, out); !st)
+        return st.error();
+    return out;
+}
+
 template <class S>
 Mat<double> overviewTile(const AttentionInputs<S> &in, const OverviewOptions &opt, const HeadOverview<S> &ov,
                          std::size_t head, std::int64_t r0, std::int64_t r1, std::int64_t c0, std::int64_t c1)
 {
-    const Mat<S> &q = in.q[head], &k = in.k[in.kvHeadOf(head)];
-    r0 = std::clamp<std::int64_t>(r0, 0, q.rows());
-    r1 = std::clamp<std::int64_t>(r1, r0, q.rows());
-    c0 = std::clamp<std::int64_t>(c0, 0, k.rows());
-    c1 = std::clamp<std::int64_t>(c1, c0, k.rows());
-    const S factor = S(opt.scale.factor(q.cols()) / opt.temperature);
-    // The rows' scores against every key (the masks index whole rows), scaled in the product as
-    // computeOverview does; then only the tile's columns are kept.
-    Mat<S> s = (q.middleRows(r0, r1 - r0) * k.transpose()) * factor;
-    if (detail::hasMask(in.mask))
-        detail::applyMasks<S>(s, r0, in.mask, head);
-    Mat<double> tile(r1 - r0, c1 - c0);
-    for (std::int64_t i = 0; i < r1 - r0; ++i) {
-        const S m = ov.rowMax[std::size_t(r0 + i)];
-        const double inv = ov.rowInvSum[std::size_t(r0 + i)];
-        for (std::int64_t j = c0; j < c1; ++j)
-            tile(i, j - c0) = inv == 0 ? 0.0 : double(S(std::exp(S(s(i, j) - m)) * S(inv)));
-    }
-    return tile;
+    RegionBins out = regionOf(in, head, r0, r1, c0, c1, int(std::max<std::int64_t>(c1 - c0, 1)),
+                              int(std::max<std::int64_t>(r1 - r0, 1)));
+    OverviewOptions serial = opt;
+    serial.cancel = nullptr;
+    (void)regionBins(in, serial, ov, head, out); // one bin per cell: the max is the weight
+    return out.binMax;
 }
 
 Mat<double> binMeans(const Mat<double> &m, const BinAxis &rows, const BinAxis &cols)
@@ -320,6 +427,12 @@ AttentionInputs<S> singleHead(const AttentionInputs<S> &in, std::size_t h)
 
 template Result<AttentionOverview<float>> computeOverview(const AttentionInputs<float> &, const OverviewOptions &);
 template Result<AttentionOverview<double>> computeOverview(const AttentionInputs<double> &, const OverviewOptions &);
+template Result<RegionBins> overviewRegion(const AttentionInputs<float> &, const OverviewOptions &,
+                                           const HeadOverview<float> &, std::size_t, std::int64_t, std::int64_t,
+                                           std::int64_t, std::int64_t, int, int);
+template Result<RegionBins> overviewRegion(const AttentionInputs<double> &, const OverviewOptions &,
+                                           const HeadOverview<double> &, std::size_t, std::int64_t, std::int64_t,
+                                           std::int64_t, std::int64_t, int, int);
 template Mat<double> overviewTile(const AttentionInputs<float> &, const OverviewOptions &, const HeadOverview<float> &,
                                   std::size_t, std::int64_t, std::int64_t, std::int64_t, std::int64_t);
 template Mat<double> overviewTile(const AttentionInputs<double> &, const OverviewOptions &, const HeadOverview<double> &,

@@ -43,6 +43,8 @@ public:
     std::int64_t count(std::int64_t b) const { return first(b + 1) - first(b); }
     /// The bin pixel x shows.
     std::int64_t binOfPixel(int x) const;
+    /// The bin that holds cell i.
+    std::int64_t binOfCell(std::int64_t i) const;
 
 private:
     std::int64_t m_cells = 0;
@@ -97,8 +99,33 @@ std::uint64_t overviewBytesNeeded(std::int64_t heads, std::int64_t tq, std::int6
 template <class S>
 Result<AttentionOverview<S>> computeOverview(const AttentionInputs<S> &in, const OverviewOptions &opt);
 
+/// The bins of a rectangle of one head's weights: rows [r0, r0 + rows.cells()) on rows.pixels()
+/// pixels, keys [c0, c0 + cols.cells()) on cols.pixels(), by the rule above.
+struct RegionBins {
+    std::int64_t r0 = 0, c0 = 0;
+    BinAxis rows, cols;
+    Mat<double> binMax, binSum; ///< [rows.bins(), cols.bins()]
+};
+
+/// Bytes overviewRegion allocates for a region of `rows` × `cols` cells of a head of size `dk`
+/// on `height` × `width` pixels on `threads` threads: its bins, its keys (packed once per thread)
+/// and each thread's block of scores.
+std::uint64_t regionBytesNeeded(std::int64_t rows, std::int64_t cols, std::int64_t dk, int width, int height,
+                                std::size_t scalarSize, int threads);
+
+/// The exact bins of rows [r0, r1) × keys [c0, c1) of query head `head` on `width` × `height`
+/// pixels, from the row statistics of `ov` (computed from the same inputs and options): what a
+/// zoomed-in view shows. Only the region's scores are computed (O((r1 − r0)·(c1 − c0)·d)), on the
+/// engine's threads, the same for every thread count. Refuses (OverBudget) when
+/// regionBytesNeeded does not fit; honours opt.cancel.
+template <class S>
+Result<RegionBins> overviewRegion(const AttentionInputs<S> &in, const OverviewOptions &opt, const HeadOverview<S> &ov,
+                                  std::size_t head, std::int64_t r0, std::int64_t r1, std::int64_t c0, std::int64_t c1,
+                                  int width, int height);
+
 /// The exact weights of rows [r0, r1) × keys [c0, c1) of query head `head`, from the row
 /// statistics of `ov` (computed from the same inputs and options): a zoomed tile or one cell.
+/// Computes only the tile's scores; no budget check (keep tiles small).
 template <class S>
 Mat<double> overviewTile(const AttentionInputs<S> &in, const OverviewOptions &opt, const HeadOverview<S> &ov,
                          std::size_t head, std::int64_t r0, std::int64_t r1, std::int64_t c0, std::int64_t c1);

@@ -132,10 +132,30 @@ void compareWithStored(const AttentionInputs<S> &in, int width, int height, doub
                  qPrintable(QString("head %1: entropy off by %2").arg(h).arg(worst(o.entropyBits, e.entropy))));
         // Tiles and single cells from the kept row statistics.
         const Mat<double> all = overviewTile(in, opt, o, h, 0, in.q[0].rows(), 0, in.k[0].rows());
-        QVERIFY2((all - stored[h]).cwiseAbs().maxCoeff() <= tol, "the whole tile differs from the stored weights");
+        QVERIFY2((all - stored[h]).cwiseAbs().maxCoeff() <= tol,
+                 qPrintable(QString("the whole tile differs from the stored weights by %1").arg((all - stored[h]).cwiseAbs().maxCoeff())));
         const Mat<double> cell = overviewTile(in, opt, o, h, 3, 4, 5, 6);
         QCOMPARE(cell.rows(), Eigen::Index(1));
         QVERIFY(std::abs(cell(0, 0) - stored[h](3, 5)) <= tol);
+        // A zoomed region, binned on fewer and on more pixels than it has cells: the region's
+        // own scores only, and the same bins as the stored matrix's block (masks included).
+        const std::int64_t tq = in.q[0].rows(), tk = in.k[0].rows();
+        const std::int64_t r0 = tq / 3, r1 = tq - 1, c0 = tk / 4, c1 = std::max(c0 + 1, tk * 3 / 4);
+        for (auto [w, hgt] : {std::pair{5, 7}, {int(2 * (c1 - c0)), int(r1 - r0)}}) {
+            auto region = overviewRegion(in, opt, o, h, r0, r1, c0, c1, w, hgt);
+            QVERIFY2(region, region ? "" : region.error().message.c_str());
+            QCOMPARE(region->r0, r0);
+            QCOMPARE(region->c0, c0);
+            const Expected re = expectedFrom(stored[h].block(r0, c0, r1 - r0, c1 - c0), region->rows, region->cols);
+            Mat<double> regionMean(region->binSum.rows(), region->binSum.cols());
+            for (Eigen::Index r = 0; r < regionMean.rows(); ++r)
+                for (Eigen::Index c = 0; c < regionMean.cols(); ++c)
+                    regionMean(r, c) = region->binSum(r, c) / double(region->rows.count(r) * region->cols.count(c));
+            QVERIFY2((region->binMax - re.binMax).cwiseAbs().maxCoeff() <= tol,
+                     qPrintable(QString("head %1: region %2×%3 bin max off").arg(h).arg(w).arg(hgt)));
+            QVERIFY2((regionMean - re.binMean).cwiseAbs().maxCoeff() <= tol,
+                     qPrintable(QString("head %1: region %2×%3 bin mean off").arg(h).arg(w).arg(hgt)));
+        }
     }
 }
 
@@ -166,6 +186,12 @@ private slots:
         const std::int64_t expected[] = {0, 0, 0, 1, 1, 2, 2};
         for (int x = 0; x < 7; ++x)
             QCOMPARE(b.binOfPixel(x), expected[x]);
+        // binOfCell inverts first(): every cell lies in [first(b), first(b + 1)).
+        for (const BinAxis &axis : {a, b, BinAxis(1000, 7), BinAxis(7, 7), BinAxis(32768, 2048), BinAxis(999, 1000)})
+            for (std::int64_t i = 0; i < axis.cells(); ++i) {
+                const std::int64_t bin = axis.binOfCell(i);
+                QVERIFY(bin >= 0 && bin < axis.bins() && axis.first(bin) <= i && i < axis.first(bin + 1));
+            }
     }
 
     void matchesStoredWeights_data()
@@ -299,6 +325,16 @@ private slots:
         const auto small = overviewBytesNeeded(1, 4096, 4096, 64, opt, 4, 2);
         const auto large = overviewBytesNeeded(1, 16384, 16384, 64, opt, 4, 2);
         QVERIFY(large < small * 6);
+        // A region is refused the same way, before its bins are allocated.
+        OverviewOptions roomy = opt;
+        roomy.memoryBudget = 0;
+        auto whole = computeOverview(in, roomy);
+        QVERIFY(whole);
+        auto region = overviewRegion(in, opt, whole->heads.front(), 0, 0, 300, 0, 200, 200, 300);
+        QVERIFY(!region);
+        QCOMPARE(region.error().code, Error::Code::OverBudget);
+        // A region's need follows its cells and pixels, not the whole matrix.
+        QVERIFY(regionBytesNeeded(512, 512, 64, 512, 512, 4, 2) < regionBytesNeeded(4096, 4096, 64, 4096, 4096, 4, 2) / 32);
     }
 
     void valuesAreOptional()
