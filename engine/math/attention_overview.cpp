@@ -397,6 +397,39 @@ Mat<double> overviewTile(const AttentionInputs<S> &in, const OverviewOptions &op
     return out.binMax;
 }
 
+MergedBins mergeBins(const Mat<double> &binMax, const Mat<double> &binSum, const BinAxis &rows, const BinAxis &cols,
+                     std::int64_t rb0, std::int64_t rb1, std::int64_t cb0, std::int64_t cb1, int width, int height)
+{
+    MergedBins out;
+    rb0 = std::clamp<std::int64_t>(rb0, 0, rows.bins());
+    rb1 = std::clamp<std::int64_t>(rb1, rb0, rows.bins());
+    cb0 = std::clamp<std::int64_t>(cb0, 0, cols.bins());
+    cb1 = std::clamp<std::int64_t>(cb1, cb0, cols.bins());
+    out.rowGroups = BinAxis(rb1 - rb0, height);
+    out.colGroups = BinAxis(cb1 - cb0, width);
+    out.r0 = rows.first(rb0);
+    out.r1 = rows.first(rb1);
+    out.c0 = cols.first(cb0);
+    out.c1 = cols.first(cb1);
+    for (std::int64_t g = 0; g <= out.rowGroups.bins(); ++g)
+        out.rowCells.push_back(rows.first(rb0 + (g < out.rowGroups.bins() ? out.rowGroups.first(g) : rb1 - rb0)));
+    for (std::int64_t g = 0; g <= out.colGroups.bins(); ++g)
+        out.colCells.push_back(cols.first(cb0 + (g < out.colGroups.bins() ? out.colGroups.first(g) : cb1 - cb0)));
+    out.max.resize(out.rowGroups.bins(), out.colGroups.bins());
+    out.mean.resize(out.rowGroups.bins(), out.colGroups.bins());
+    for (std::int64_t gr = 0; gr < out.rowGroups.bins(); ++gr) {
+        const std::int64_t b0 = rb0 + out.rowGroups.first(gr), nb = out.rowGroups.count(gr);
+        const std::int64_t cellRows = out.rowCells[std::size_t(gr) + 1] - out.rowCells[std::size_t(gr)];
+        for (std::int64_t gc = 0; gc < out.colGroups.bins(); ++gc) {
+            const std::int64_t c0 = cb0 + out.colGroups.first(gc), nc = out.colGroups.count(gc);
+            const std::int64_t cellCols = out.colCells[std::size_t(gc) + 1] - out.colCells[std::size_t(gc)];
+            out.max(gr, gc) = binMax.block(b0, c0, nb, nc).maxCoeff();
+            out.mean(gr, gc) = binSum.block(b0, c0, nb, nc).sum() / double(cellRows * cellCols);
+        }
+    }
+    return out;
+}
+
 Mat<double> binMeans(const Mat<double> &m, const BinAxis &rows, const BinAxis &cols)
 {
     Mat<double> out(rows.bins(), cols.bins());

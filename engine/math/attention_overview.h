@@ -130,6 +130,20 @@ template <class S>
 Mat<double> overviewTile(const AttentionInputs<S> &in, const OverviewOptions &opt, const HeadOverview<S> &ov,
                          std::size_t head, std::int64_t r0, std::int64_t r1, std::int64_t c0, std::int64_t c1);
 
+/// The pyramid: bins [rb0, rb1) × [cb0, cb1) of a finer binning (an overview's or a region's
+/// `rows`, `cols`, with its max and sum) grouped onto `height` × `width` pixels by the bare rule
+/// applied to the bins. Each group is a union of whole fine bins, so its max and mean are exact:
+/// zooming out needs no recomputation.
+struct MergedBins {
+    BinAxis rowGroups, colGroups; ///< over the fine bins [rb0, rb1) and [cb0, cb1)
+    std::int64_t r0 = 0, r1 = 0, c0 = 0, c1 = 0; ///< the cells covered
+    Mat<double> max, mean;        ///< [rowGroups.bins(), colGroups.bins()]
+    /// The cells of row group g: [rowCell(g), rowCell(g + 1)) (likewise for columns).
+    std::vector<std::int64_t> rowCells, colCells;
+};
+MergedBins mergeBins(const Mat<double> &binMax, const Mat<double> &binSum, const BinAxis &rows, const BinAxis &cols,
+                     std::int64_t rb0, std::int64_t rb1, std::int64_t cb0, std::int64_t cb1, int width, int height);
+
 /// The mean of the cells of each bin of a stored matrix [rows.cells(), cols.cells()].
 Mat<double> binMeans(const Mat<double> &m, const BinAxis &rows, const BinAxis &cols);
 

@@ -18,7 +18,25 @@ std::vector<std::string> indexLabels(Eigen::Index n)
     return out;
 }
 
-/// Runs the request through the same checks as the command line and labels the result.
+bool isTextFile(const std::string &path)
+{
+    const QString suffix = QFileInfo(QString::fromStdString(path)).suffix().toLower();
+    return !(suffix == "npy" || suffix == "npz" || suffix == "safetensors" || suffix == "csv" || suffix == "tsv");
+}
+
+Result<ExplorerFile> fromBundle(const std::string &path, int layer)
+{
+    auto b = readAttentionBundle(path);
+    if (!b)
+        return b.error();
+    auto setup = setupFromBundle(*b, layer);
+    if (!setup)
+        return setup.error();
+    return ExplorerFile{std::make_shared<const ExplorerSetup>(std::move(setup.value())), {}};
+}
+
+} // namespace
+
 Result<ExplorerSetup> setupFromRequest(const AttentionRequest &req, std::vector<std::string> queryTokens,
                                        std::vector<std::string> keyTokens)
 {
@@ -50,25 +68,6 @@ Result<ExplorerSetup> setupFromRequest(const AttentionRequest &req, std::vector<
     s.keyTokens = keyTokens.empty() ? indexLabels(tk) : std::move(keyTokens);
     return s;
 }
-
-bool isTextFile(const std::string &path)
-{
-    const QString suffix = QFileInfo(QString::fromStdString(path)).suffix().toLower();
-    return !(suffix == "npy" || suffix == "npz" || suffix == "safetensors" || suffix == "csv" || suffix == "tsv");
-}
-
-Result<ExplorerFile> fromBundle(const std::string &path, int layer)
-{
-    auto b = readAttentionBundle(path);
-    if (!b)
-        return b.error();
-    auto setup = setupFromBundle(*b, layer);
-    if (!setup)
-        return setup.error();
-    return ExplorerFile{std::make_shared<const ExplorerSetup>(std::move(setup.value())), {}};
-}
-
-} // namespace
 
 Result<ExplorerSetup> setupFromBundle(const AttentionBundle &b, int layer)
 {
@@ -118,56 +117,55 @@ Result<ExplorerFile> openExplorerFile(const std::string &path, int layer)
     TensorFile &f = **file;
     if (f.has("attentions"))
         return fromBundle(path, layer);
-    AttentionRequest req;
-    const auto member = [&](const char *name) -> Result<std::optional<NamedTensor>> {
-        if (!f.has(name))
-            return std::optional<NamedTensor>();
-        auto t = f.read(name);
-        if (!t)
-            return t.error();
-        return std::optional<NamedTensor>(NamedTensor{path + ":" + name, std::move(t.value())});
-    };
-    for (auto [slot, name] : {std::pair{&req.q, "q"}, {&req.k, "k"}, {&req.v, "v"}, {&req.x, "x"}, {&req.wq, "wq"},
-                              {&req.wk, "wk"}, {&req.wv, "wv"}, {&req.context, "context"}}) {
-        auto t = member(name);
-        if (!t)
-            return t.error();
-        *slot = std::move(t.value());
-    }
+    auto roles = readTensorFileRoles(f, path);
+    if (!roles)
+        return roles.error();
+    const AttentionRequest &req = roles->request;
     if (!(req.q && req.k && req.v) && !(req.x && req.wq && req.wk && req.wv))
         return makeError(Error::Code::BadArgument,
                          path + ": the window needs arrays named q, k and v (or x, wq, wk and wv); open several files "
                                 "named after their roles with File → Open Q/K/V");
-    std::vector<std::string> tokens, keyTokens;
-    if (f.has("tokens")) {
-        auto t = f.readStrings("tokens");
-        if (!t)
-            return t.error();
-        tokens = std::move(t.value());
-    }
-    if (f.has("key_tokens")) {
-        auto t = f.readStrings("key_tokens");
-        if (!t)
-            return t.error();
-        keyTokens = std::move(t.value());
-    }
-    auto setup = setupFromRequest(req, std::move(tokens), std::move(keyTokens));
+    auto setup = setupFromRequest(req, std::move(roles->tokens), std::move(roles->keyTokens));
     if (!setup)
         return setup.error();
     return ExplorerFile{std::make_shared<const ExplorerSetup>(std::move(setup.value())), {}};
 }
 
-Result<ExplorerSetup> setupFromRoleFiles(const std::vector<std::string> &paths)
+Result<RoleInputs> readTensorFileRoles(TensorFile &f, const std::string &path)
 {
-    AttentionRequest req;
-    std::vector<std::string> tokens, keyTokens;
+    RoleInputs out;
+    AttentionRequest &req = out.request;
+    for (auto [slot, name] : {std::pair{&req.q, "q"}, {&req.k, "k"}, {&req.v, "v"}, {&req.x, "x"}, {&req.wq, "wq"},
+                              {&req.wk, "wk"}, {&req.wv, "wv"}, {&req.context, "context"}}) {
+        if (!f.has(name))
+            continue;
+        auto t = f.read(name);
+        if (!t)
+            return t.error();
+        *slot = NamedTensor{path + ":" + name, std::move(t.value())};
+    }
+    for (auto [slot, name] : {std::pair{&out.tokens, "tokens"}, {&out.keyTokens, "key_tokens"}}) {
+        if (!f.has(name))
+            continue;
+        auto t = f.readStrings(name);
+        if (!t)
+            return t.error();
+        *slot = std::move(t.value());
+    }
+    return out;
+}
+
+Result<RoleInputs> readRoleFiles(const std::vector<std::string> &paths)
+{
+    RoleInputs out;
+    AttentionRequest &req = out.request;
     for (const auto &path : paths) {
         const std::string role = QFileInfo(QString::fromStdString(path)).completeBaseName().toLower().toStdString();
         if (role == "tokens" || role == "key_tokens") {
             auto t = readTokenFile(path, TokenMode::OneTokenPerLine);
             if (!t)
                 return t.error();
-            (role == "tokens" ? tokens : keyTokens) = std::move(t.value());
+            (role == "tokens" ? out.tokens : out.keyTokens) = std::move(t.value());
             continue;
         }
         std::optional<NamedTensor> *slot = nullptr;
@@ -190,9 +188,18 @@ Result<ExplorerSetup> setupFromRoleFiles(const std::vector<std::string> &paths)
             return t.error();
         *slot = std::move(t.value());
     }
+    return out;
+}
+
+Result<ExplorerSetup> setupFromRoleFiles(const std::vector<std::string> &paths)
+{
+    auto roles = readRoleFiles(paths);
+    if (!roles)
+        return roles.error();
+    const AttentionRequest &req = roles->request;
     if (!(req.q && req.k && req.v) && !(req.x && req.wq && req.wk && req.wv))
         return makeError(Error::Code::BadArgument, "open q, k and v together (or x, wq, wk and wv)");
-    return setupFromRequest(req, std::move(tokens), std::move(keyTokens));
+    return setupFromRequest(req, std::move(roles->tokens), std::move(roles->keyTokens));
 }
 
 } // namespace attnscope

@@ -194,6 +194,38 @@ private slots:
             }
     }
 
+    void mergedBinsAreExactUnionsOfBins()
+    {
+        // A 97 × 61 matrix binned on 40 × 30, then bins [3, 37) × [2, 29) merged onto 9 × 7:
+        // every group's max and mean are those of the stored cells it covers.
+        std::mt19937 rng(11);
+        const Mat<double> w = randomMatrix<double>(97, 61, rng).cwiseAbs();
+        const BinAxis rows(97, 40), cols(61, 30);
+        Mat<double> mx(rows.bins(), cols.bins()), sum(rows.bins(), cols.bins());
+        for (std::int64_t r = 0; r < rows.bins(); ++r)
+            for (std::int64_t c = 0; c < cols.bins(); ++c) {
+                const auto b = w.block(rows.first(r), cols.first(c), rows.count(r), cols.count(c));
+                mx(r, c) = b.maxCoeff();
+                sum(r, c) = b.sum();
+            }
+        const MergedBins m = mergeBins(mx, sum, rows, cols, 3, 37, 2, 29, 7, 9);
+        QCOMPARE(m.rowGroups.bins(), std::int64_t(9));
+        QCOMPARE(m.colGroups.bins(), std::int64_t(7));
+        QCOMPARE(m.r0, rows.first(3));
+        QCOMPARE(m.r1, rows.first(37));
+        QCOMPARE(m.c1, cols.first(29));
+        for (std::int64_t gr = 0; gr < 9; ++gr)
+            for (std::int64_t gc = 0; gc < 7; ++gc) {
+                const std::int64_t r0 = m.rowCells[std::size_t(gr)], r1 = m.rowCells[std::size_t(gr) + 1];
+                const std::int64_t c0 = m.colCells[std::size_t(gc)], c1 = m.colCells[std::size_t(gc) + 1];
+                const auto b = w.block(r0, c0, r1 - r0, c1 - c0);
+                QCOMPARE(m.max(gr, gc), b.maxCoeff());
+                QVERIFY(std::abs(m.mean(gr, gc) - b.mean()) <= 1e-12);
+            }
+        QCOMPARE(m.rowCells.front(), m.r0);
+        QCOMPARE(m.rowCells.back(), m.r1);
+    }
+
     void matchesStoredWeights_data()
     {
         QTest::addColumn<int>("tq");

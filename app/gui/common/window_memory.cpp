@@ -2,7 +2,12 @@
 
 #include <algorithm>
 
+#include <QFileInfo>
+#include <QString>
+
+#include "attention_overview.h"
 #include "memory_budget.h"
+#include "parallel.h"
 #include "tensor_file.h"
 
 namespace attnscope {
@@ -88,6 +93,78 @@ std::uint64_t fileBytes(const std::string &path)
         total = satAdd(total, explorerBytes(rows(q->shape), rows(k->shape), 0, 0, 0));
     else if (x)
         total = satAdd(total, explorerBytes(rows(x->shape), rows(x->shape), 0, 0, 0));
+    return total;
+}
+
+std::optional<AttentionSize> roleFilesSize(const std::vector<std::string> &paths)
+{
+    std::optional<Shape> q, k, x, wq, context;
+    for (const std::string &path : paths) {
+        const std::string role = QFileInfo(QString::fromStdString(path)).completeBaseName().toLower().toStdString();
+        std::optional<Shape> *slot = role == "q" ? &q : role == "k" ? &k : role == "x" ? &x : role == "wq" ? &wq
+                                   : (role == "context" || role == "c") ? &context : nullptr;
+        if (!slot)
+            continue;
+        auto file = openTensorFile(path);
+        if (!file || (*file)->info().arrays.empty() || !(*file)->info().arrays.front().numeric)
+            continue;
+        *slot = (*file)->info().arrays.front().shape;
+    }
+    if (q && k && !q->empty() && !k->empty())
+        return AttentionSize{rows(*q), rows(*k), q->back()};
+    if (x && wq && !x->empty() && !wq->empty())
+        return AttentionSize{rows(*x), context && !context->empty() ? rows(*context) : rows(*x), wq->back()};
+    return std::nullopt;
+}
+
+std::optional<AttentionSize> tensorFileSize(const std::string &path)
+{
+    auto file = openTensorFile(path);
+    if (!file)
+        return std::nullopt;
+    const TensorFileInfo &info = (*file)->info();
+    const ArrayInfo *q = findArray(info, "q"), *k = findArray(info, "k");
+    if (!q || !k || q->shape.empty() || k->shape.empty())
+        return std::nullopt;
+    return AttentionSize{rows(q->shape), rows(k->shape), q->shape.back()};
+}
+
+bool isStreamed(const AttentionSize &size)
+{
+    if (satMul(std::uint64_t(std::max<std::int64_t>(size.tq, 0)), std::uint64_t(std::max<std::int64_t>(size.tk, 0))) >
+        std::uint64_t(kStoredCellsLimit))
+        return true;
+    return explorerBytes(size.tq, size.tk, 0, 0, 0) > memoryLeft(0);
+}
+
+std::uint64_t streamedBytes(const AttentionSize &size)
+{
+    OverviewOptions opt; // the tab's overview: 2,048 bins a side at most, both by-products
+    opt.width = int(std::min<std::int64_t>(size.tk, 2048));
+    opt.height = int(std::min<std::int64_t>(size.tq, 2048));
+    opt.columnSums = opt.entropy = true;
+    const int threads = threadCount();
+    // The inputs in double for the cell panel (Q, K, V), the overview, and a zoomed region of
+    // 4,096 × 4,096 cells on a 4K screen.
+    const std::uint64_t doubles = satMul(satMul(3 * sizeof(double), std::uint64_t(std::max<std::int64_t>(size.dk, 1))),
+                                         std::uint64_t(std::max<std::int64_t>(size.tq + size.tk, 0)));
+    return satAdd(satAdd(satAdd(doubles, overviewBytesNeeded(1, size.tq, size.tk, size.dk, opt, sizeof(float), threads)),
+                         regionBytesNeeded(std::min<std::int64_t>(size.tq, 4096), std::min<std::int64_t>(size.tk, 4096),
+                                           size.dk, 3840, 2160, sizeof(float), threads)),
+                  kFixedBytes);
+}
+
+std::uint64_t streamedFilesBytes(const std::vector<std::string> &paths, const AttentionSize &size)
+{
+    std::uint64_t total = streamedBytes(size);
+    for (const std::string &path : paths) {
+        auto file = openTensorFile(path);
+        if (!file)
+            continue;
+        for (const ArrayInfo &a : (*file)->info().arrays)
+            if (a.numeric && a.name != "attentions") // a bundle's weights are never read here
+                total = satAdd(total, satMul(std::uint64_t(numel(a.shape)), std::uint64_t(dtypeBytes(a.dtype) + 8)));
+    }
     return total;
 }
 
