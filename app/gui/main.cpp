@@ -50,7 +50,9 @@ int main(int argc, char **argv)
     parser.setApplicationDescription("AttnScope: see attention at work, stage by stage.");
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument("FILE", "A text file, a tensor file (q/k/v or x/wq/wk/wv) or an attention bundle.");
+    parser.addPositionalArgument("FILE", "A text file, a tensor file (q/k/v or x/wq/wk/wv) or an attention bundle; or "
+                                         "several tensor files named after their roles (q.npy k.npy …), opened together.",
+                                 "FILE...");
     const QCommandLineOption text("text", "Start with this sentence.", "SENTENCE");
     const QCommandLineOption stage("stage", "Start at this stage: inputs, qkv, scores, scaled, masked, weights, output.",
                                    "STAGE");
@@ -117,8 +119,8 @@ int main(int argc, char **argv)
         if (!ok || *out < 0)
             return fail(QStringLiteral("%1: '%2' is not a whole number ≥ 0").arg(QLatin1String(name), parser.value(*option)));
     }
-    if (parser.positionalArguments().size() > 1 || (parser.isSet(image) && !parser.isSet(model) && !parser.positionalArguments().isEmpty()))
-        return fail(QStringLiteral("give at most one FILE (--image without --model is a FILE)"));
+    if (parser.isSet(image) && !parser.isSet(model) && !parser.positionalArguments().isEmpty())
+        return fail(QStringLiteral("give FILE or --image, not both (--image without --model is a FILE)"));
     std::optional<std::uint64_t> budgetBytes;
     if (parser.isSet(budget)) {
         auto bytes = attnscope::parseByteSize(parser.value(budget).toStdString());
@@ -184,6 +186,10 @@ int main(int argc, char **argv)
         QString error;
         if (!window.openFile(parser.value(image), batch ? &error : nullptr) && batch)
             return failed ? 2 : fail(error);
+    } else if (parser.positionalArguments().size() > 1) { // role files: q.npy k.npy [v.npy …]
+        QString error;
+        if (!window.openTensorFiles(parser.positionalArguments(), batch ? &error : nullptr) && batch)
+            return failed ? 2 : fail(error);
     } else if (!parser.positionalArguments().isEmpty()) {
         QString error;
         if (!window.openFile(parser.positionalArguments().first(), batch ? &error : nullptr) && batch)
@@ -239,10 +245,15 @@ int main(int argc, char **argv)
         // for that (its signal comes later than openLesson, computations run off this thread).
         if (lessonStep > 0)
             QObject::connect(window.lesson(), &attnscope::Lesson::stepShown, &window, grab, Qt::SingleShotConnection);
-        else if (shownEarly && !explorer->busy())
+        else if (shownEarly && !window.currentPage()->busy()) // the tab shown has its result
             grab();
-        else
-            QObject::connect(&window, &attnscope::MainWindow::shown, &window, grab, Qt::SingleShotConnection);
+        else // the first result of the tab shown (another tab may finish its own first)
+            QObject::connect(&window, &attnscope::MainWindow::shown, &window, [&window, grab, done = false]() mutable {
+                if (done || window.currentPage()->busy())
+                    return;
+                done = true;
+                grab();
+            });
         QTimer::singleShot(30000, &window, [] {
             std::fprintf(stderr, "error: no computation was shown within 30 s\n");
             QApplication::exit(2);

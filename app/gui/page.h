@@ -13,7 +13,9 @@
 #include <QStringList>
 #include <QWidget>
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 
 #include "colormap.h"
 #include "matrix_reduce.h"
@@ -81,6 +83,12 @@ public:
     virtual int claims(const QString &path) const = 0;
     /// Whether inputs of `kind` are this page's own (a session's input opens on that page).
     virtual bool opensKind(SessionState::InputKind kind) const = 0;
+    /// Whether this page takes the tensor files `paths` ahead of the page of their kind (the Long
+    /// input tab takes inputs too long to store). Cheap: file headers at most.
+    virtual bool takesFiles(const QStringList &paths) const { (void)paths; return false; }
+    /// What opening `paths` here would hold, when the page estimates it itself; otherwise the
+    /// window estimates it from the files (window_memory.h, fileBytes).
+    virtual std::optional<std::uint64_t> bytesToOpen(const QStringList &paths) const { (void)paths; return std::nullopt; }
     /// Opens `input` (kind and paths set by the window; the page may refine the kind, e.g. a text
     /// file becomes typed text, and may fill in `input.bundle`). Never shows a dialog. On failure
     /// the page is unchanged and `error` holds a message naming the file.

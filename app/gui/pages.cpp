@@ -3,6 +3,7 @@
 #include "attention_page.h"
 #include "explorer_page.h"
 #include "image_page.h"
+#include "long_page.h"
 
 namespace attnscope {
 
@@ -12,6 +13,7 @@ QList<Page *> createPages(QWidget *parent)
         new ExplorerPage(parent),
         new AttentionPage(parent),
         new ImagePage(parent),
+        new LongPage(parent),
     };
 }
 

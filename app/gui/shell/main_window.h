@@ -232,9 +232,14 @@ private:
     /// Puts `message` in `error`, or shows it when `error` is null; returns false.
     bool failOpen(const QString &message, QString *error);
     /// Refuses `paths` (failOpen) when what they hold does not fit the memory budget.
-    bool checkFilesFit(const QStringList &paths, QString *error);
+    /// Whether opening `paths` on `page` fits the memory budget (the page's own estimate, else
+    /// the files'); false with a message naming them.
+    bool checkFilesFit(const QStringList &paths, Page *page, QString *error);
     /// The page whose own inputs are of `kind`.
     Page *pageForKind(SessionState::InputKind kind) const;
+    /// The page for tensor files: one that takes them ahead of their kind (too long to store),
+    /// else the page of kind Files.
+    Page *pageForFiles(const QStringList &paths) const;
     /// Every page that takes secondary input `role` from `path`; the warnings of those that fail.
     QStringList openRoleOnPages(const QString &role, const QString &path, Page **taker = nullptr);
     void openDialog();

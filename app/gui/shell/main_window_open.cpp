@@ -26,8 +26,6 @@ bool MainWindow::openFile(const QString &path, QString *error)
         return openSession(path, error);
     if (isModelFolder(path)) // a dropped folder, a recent entry, --model
         return openModel(path, error);
-    if (!checkFilesFit({path}, error)) // before any page reads the file
-        return false;
     Page *best = nullptr;
     int claim = 0;
     for (Page *p : std::as_const(m_pages))
@@ -35,6 +33,8 @@ bool MainWindow::openFile(const QString &path, QString *error)
             claim = c;
             best = p;
         }
+    if (!checkFilesFit({path}, best, error)) // before any page reads the file
+        return false;
     if (!best)
         return failOpen(tr("%1: no tab opens this kind of file").arg(QDir::toNativeSeparators(path)), error);
     PageInput input;
@@ -45,11 +45,11 @@ bool MainWindow::openFile(const QString &path, QString *error)
 
 bool MainWindow::openTensorFiles(const QStringList &paths, QString *error)
 {
-    if (!checkFilesFit(paths, error))
-        return false;
-    Page *page = pageForKind(SessionState::InputKind::Files);
+    Page *page = pageForFiles(paths);
     if (!page)
         return failOpen(tr("no tab opens tensor files"), error);
+    if (!checkFilesFit(paths, page, error))
+        return false;
     PageInput input;
     input.kind = SessionState::InputKind::Files;
     input.paths = paths;
@@ -140,11 +140,22 @@ bool MainWindow::setLayerHead(int layer, int head, QString *error)
     return true;
 }
 
-bool MainWindow::checkFilesFit(const QStringList &paths, QString *error)
+Page *MainWindow::pageForFiles(const QStringList &paths) const
+{
+    for (Page *p : m_pages)
+        if (p->takesFiles(paths))
+            return p;
+    return pageForKind(SessionState::InputKind::Files);
+}
+
+bool MainWindow::checkFilesFit(const QStringList &paths, Page *page, QString *error)
 {
     std::uint64_t bytes = 0;
-    for (const QString &path : paths)
-        bytes = satAdd(bytes, fileBytes(path.toStdString()));
+    if (const auto own = page ? page->bytesToOpen(paths) : std::nullopt)
+        bytes = *own;
+    else
+        for (const QString &path : paths)
+            bytes = satAdd(bytes, fileBytes(path.toStdString()));
     const QString what = paths.size() == 1 ? QFileInfo(paths.first()).fileName()
                                            : tr("%1 and %2 more files").arg(QFileInfo(paths.first()).fileName()).arg(paths.size() - 1);
     if (auto fits = checkWindowBudget(bytes, what.toStdString()); !fits)

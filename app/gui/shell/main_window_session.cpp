@@ -216,7 +216,7 @@ bool MainWindow::openSessionInputs(const SessionState &state, QStringList *warni
         for (Page *p : std::as_const(m_pages))
             p->followInput(m_input);
     } else {
-        Page *page = pageForKind(state.inputKind);
+        Page *page = state.inputKind == SessionState::InputKind::Files ? pageForFiles(paths.primary) : pageForKind(state.inputKind);
         if (paths.primary.isEmpty() || !page) {
             *error = tr("the session names no input file");
             return false;
