@@ -69,8 +69,11 @@ void OverviewView::setLabels(QStringList rowLabels, QStringList colLabels)
 
 void OverviewView::setTitle(const QString &title)
 {
+    const bool relayout = title.isEmpty() != m_title.isEmpty();
     m_title = title;
     update();
+    if (relayout) // the matrix's size in pixels changed: its picture is made anew
+        emit viewportChanged();
 }
 
 void OverviewView::setBackdrop(const QImage &image)
@@ -111,8 +114,11 @@ void OverviewView::setSelectedCell(std::int64_t row, std::int64_t col)
 
 void OverviewView::setNote(const QString &note)
 {
+    const bool relayout = note.isEmpty() != m_note.isEmpty();
     m_note = note;
     update();
+    if (relayout)
+        emit viewportChanged();
 }
 
 // ---- the viewport ----
