@@ -72,6 +72,7 @@ private slots:
     void zoomedTileHoverAndCellPanelAreExact();
     void causalAndLogColoursThenExportsAndSession();
     void refusedWhenEvenTheStreamedStateDoesNotFit();
+    void bundleOpensWithItsQkNotItsWeights();
 
 private:
     LongPage *page() const { return m_window->page<LongPage>(); }
@@ -312,6 +313,46 @@ void TestLongPage::refusedWhenEvenTheStreamedStateDoesNotFit()
              qPrintable(error));
     QCOMPARE(m_window->currentPage(), before);
     QVERIFY(!page()->input());
+}
+
+void TestLongPage::bundleOpensWithItsQkNotItsWeights()
+{
+    // A bundle just past the stored path's limit (4,100² cells > 4,096²): File → Open gives it
+    // to the Long input tab (not the Imported attention tab), which reads q and k of the last
+    // layer and the tokens, never the [2, 1, 4100, 4100] attentions.
+    QTemporaryDir dir;
+    const QString path = dir.filePath("bundle.npz");
+    QVERIFY(runPython("import numpy as np, sys\n"
+                      "r = np.random.default_rng(5)\n"
+                      "T = 4100\n"
+                      "q = r.standard_normal((2, 1, T, 16)).astype(np.float32)\n"
+                      "k = r.standard_normal((2, 1, T, 16)).astype(np.float32)\n"
+                      "tokens = np.array(['t%d' % i for i in range(T)])\n"
+                      "np.savez_compressed(sys.argv[1], attentions=np.zeros((2, 1, T, T), np.float32), q=q, k=k,\n"
+                      "                    v=k, tokens=tokens)\n"
+                      "s = q[1, 0, 7].astype(np.float64) @ k[1, 0].astype(np.float64).T / 4\n"
+                      "w = np.exp(s - s.max()); w /= w.sum()\n"
+                      "np.save(sys.argv[2], w[:10])\n",
+                      {path, dir.filePath("row7.npy")}));
+    QString error;
+    QVERIFY2(m_window->openFile(path, &error), qPrintable(error));
+    QCOMPARE(m_window->currentPage(), page());
+    QVERIFY(settle());
+    QCOMPARE(page()->input()->layers, 2);
+    QCOMPARE(page()->input()->layer, 1);
+    QCOMPARE(page()->input()->queryTokens.at(7), std::string("t7"));
+    auto row = openTensorFile(dir.filePath("row7.npy").toStdString());
+    QVERIFY(row);
+    auto want = (*row)->read("");
+    QVERIFY(want);
+    for (int j = 0; j < 10; ++j)
+        QVERIFY2(std::abs(page()->shownView()->weight(7, j) - want->at(j)) <= 2e-5 * want->at(j),
+                 qPrintable(QString("key %1").arg(j)));
+    // --layer 0 through the window, as the command line asks.
+    QVERIFY2(m_window->setLayerHead(0, 0, &error), qPrintable(error));
+    QVERIFY(settle());
+    QCOMPARE(page()->input()->layer, 0);
+    QVERIFY(std::abs(page()->shownView()->weight(7, 0) - want->at(0)) > 1e-9); // another layer's weights
 }
 
 QTEST_MAIN(TestLongPage)
