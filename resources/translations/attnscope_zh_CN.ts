@@ -369,6 +369,10 @@
         <source>Inputs — each word is a row of features set by hand (the Story features dock): what it is, and where it stands in the sentence. A trained model learns such vectors instead.</source>
         <translation>输入——每个词是一行手工设定的特征（见“故事特征”面板）：它是什么，以及它在句子中的位置。训练好的模型则是学出这样的向量。</translation>
     </message>
+    <message>
+        <source>not enough memory for this computation</source>
+        <translation>内存不足，无法完成这次计算</translation>
+    </message>
 </context>
 <context>
     <name>attnscope::AttentionPage</name>
@@ -1893,6 +1897,181 @@
     </message>
 </context>
 <context>
+    <name>attnscope::LongPage</name>
+    <message>
+        <source>&lt;h2&gt;Long inputs&lt;/h2&gt;&lt;p&gt;Q and K files of more than 4,096 tokens (or whose stages would not fit in memory) open here, with &lt;b&gt;File → Open Q/K/V or X/W tensors…&lt;/b&gt; (Ctrl+Shift+O) or by dropping them on the window.&lt;/p&gt;&lt;p&gt;Their weights are computed on the fly and never stored: first an exact overview of the whole head, with the attention each key receives above it and each query&apos;s entropy beside it; zoom in (wheel, +) and the region shown is computed exactly; hover a cell for its weight, click it for its computation.&lt;/p&gt;</source>
+        <translation>&lt;h2&gt;长输入&lt;/h2&gt;&lt;p&gt;超过 4,096 个词元（或各阶段放不进内存）的 Q、K 文件在这里打开：&lt;b&gt;文件 → 打开 Q/K/V 或 X/W 张量…&lt;/b&gt;（Ctrl+Shift+O），或直接拖到窗口上。&lt;/p&gt;&lt;p&gt;它们的权重随算随用、从不存储：先给出整个头的精确概览，上方是每个键得到的注意力，旁边是每个查询的熵；放大（滚轮、+）后，所显示的区域会被精确计算；鼠标悬停在单元格上可看其权重，点击可看其计算过程。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Click a cell of the heatmap (or move to it with the arrow keys) to see its computation with real numbers.</source>
+        <translation>点击热力图中的一个单元格（或用方向键移到它上面），即可看到它用真实数字进行的计算。</translation>
+    </message>
+    <message>
+        <source>Computation of the cell</source>
+        <translation>单元格的计算</translation>
+    </message>
+    <message>
+        <source>&amp;Long input</source>
+        <translation>长输入(&amp;L)</translation>
+    </message>
+    <message>
+        <source>The query head shown (grouped-query heads read their key head)</source>
+        <translation>显示的查询头（分组查询的头读取其对应的键头）</translation>
+    </message>
+    <message>
+        <source>The bundle&apos;s layer whose q and k are shown</source>
+        <translation>显示其 q、k 的数据包层</translation>
+    </message>
+    <message>
+        <source>1/√d_k</source>
+        <translation>1/√d_k</translation>
+    </message>
+    <message>
+        <source>1/d_k</source>
+        <translation>1/d_k</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>What the scores are multiplied by before the softmax</source>
+        <translation>softmax 之前分数所乘的系数</translation>
+    </message>
+    <message>
+        <source>&amp;Causal</source>
+        <translation>因果(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Query i attends keys 0 … i only (added to the files&apos; own masks)</source>
+        <translation>查询 i 只关注键 0 … i（叠加在文件自带的掩码之上）</translation>
+    </message>
+    <message>
+        <source>L&amp;og colours</source>
+        <translation>对数配色(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Colour by log₁₀ of the weight over the six decades below the largest: the faint diagonals and sinks of long inputs show up</source>
+        <translation>按权重的 log₁₀ 着色，范围为最大值以下六个数量级：长输入中微弱的对角线和汇聚点就会显现出来</translation>
+    </message>
+    <message>
+        <source>La&amp;yer:</source>
+        <translation>层(&amp;Y)：</translation>
+    </message>
+    <message>
+        <source>&amp;Head:</source>
+        <translation>头(&amp;H)：</translation>
+    </message>
+    <message>
+        <source>&amp;Scale:</source>
+        <translation>缩放(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>--head %1 is out of range: %2 has %3 head(s)</source>
+        <translation>--head %1 超出范围：%2 有 %3 个头</translation>
+    </message>
+    <message>
+        <source>--layer %1: %2 has no layers</source>
+        <translation>--layer %1：%2 没有层</translation>
+    </message>
+    <message>
+        <source>Computing the weights of %1 × %2 cells, streamed…</source>
+        <translation>正在流式计算 %1 × %2 个单元格的权重…</translation>
+    </message>
+    <message>
+        <source>Computation cancelled.</source>
+        <translation>计算已取消。</translation>
+    </message>
+    <message>
+        <source>The weights of %1 × %2 cells computed streamed in %3 s on %4 thread(s); none is stored.</source>
+        <translation>已在 %4 个线程上用 %3 秒流式算出 %1 × %2 个单元格的权重；没有存储任何一个。</translation>
+    </message>
+    <message>
+        <source>%1 · head %2%3 · softmax weights, streamed</source>
+        <translation>%1 · 头 %2%3 · softmax 权重，流式计算</translation>
+    </message>
+    <message>
+        <source> · layer %1</source>
+        <translation> · 第 %1 层</translation>
+    </message>
+    <message>
+        <source>%1 queries × %2 keys, d_k %3, %4 head(s)</source>
+        <translation>%1 个查询 × %2 个键，d_k %3，%4 个头</translation>
+    </message>
+    <message>
+        <source> · overview in %1 s on %2 thread(s)</source>
+        <translation> · 概览用时 %1 秒，%2 个线程</translation>
+    </message>
+    <message>
+        <source>From the overview&apos;s %1 × %2 bins, merged: each pixel shows the %3 of its cells&apos; weights (exact).</source>
+        <translation>由概览的 %1 × %2 个分箱合并而来：每个像素显示其单元格权重的%3（精确）。</translation>
+    </message>
+    <message>
+        <source>mean</source>
+        <translation>平均值</translation>
+    </message>
+    <message>
+        <source>largest</source>
+        <translation>最大值</translation>
+    </message>
+    <message>
+        <source>Computing the %1 × %2 cells shown exactly…</source>
+        <translation>正在精确计算所显示的 %1 × %2 个单元格…</translation>
+    </message>
+    <message>
+        <source>Every weight shown computed exactly for this view (%1 × %2 cells, %3 ms).</source>
+        <translation>所显示的每个权重都为此视图精确计算（%1 × %2 个单元格，%3 毫秒）。</translation>
+    </message>
+    <message>
+        <source>Computed exactly for this view (%1 × %2 cells, %3 ms): each pixel shows the %4 of its cells&apos; weights.</source>
+        <translation>为此视图精确计算（%1 × %2 个单元格，%3 毫秒）：每个像素显示其单元格权重的%4。</translation>
+    </message>
+    <message>
+        <source>%1 “%2”</source>
+        <translation>%1 “%2”</translation>
+    </message>
+    <message>
+        <source>query %1 · key %2: weight %3 · the key receives %4 in all · the query&apos;s entropy %5 bits</source>
+        <translation>查询 %1 · 键 %2：权重 %3 · 该键共得到 %4 · 该查询的熵 %5 比特</translation>
+    </message>
+    <message>
+        <source>cannot write %1: nothing is shown in the Long input tab</source>
+        <translation>无法写入 %1：长输入标签页中没有显示任何内容</translation>
+    </message>
+    <message>
+        <source>nothing is shown in the Long input tab</source>
+        <translation>长输入标签页中没有显示任何内容</translation>
+    </message>
+    <message>
+        <source>Key and Entropy Strips (.npy)…</source>
+        <translation>键与熵条带 (.npy)…</translation>
+    </message>
+    <message>
+        <source>Folder for column_sums.npy and entropy.npy</source>
+        <translation>column_sums.npy 和 entropy.npy 的文件夹</translation>
+    </message>
+    <message>
+        <source>Wrote column_sums.npy and entropy.npy into %1</source>
+        <translation>已将 column_sums.npy 和 entropy.npy 写入 %1</translation>
+    </message>
+    <message>
+        <source>pages.long.layer: %1</source>
+        <translation>pages.long.layer：%1</translation>
+    </message>
+    <message>
+        <source>pages.long.head is out of range; head %1 is shown</source>
+        <translation>pages.long.head 超出范围；显示头 %1</translation>
+    </message>
+    <message>
+        <source>pages.long.scale is not sqrt, dim or none; ignored</source>
+        <translation>pages.long.scale 不是 sqrt、dim 或 none；已忽略</translation>
+    </message>
+    <message>
+        <source>pages.long.cell is outside the matrix; ignored</source>
+        <translation>pages.long.cell 在矩阵之外；已忽略</translation>
+    </message>
+</context>
+<context>
     <name>attnscope::MainWindow</name>
     <message>
         <source>AttnScope[*]</source>
@@ -2594,6 +2773,27 @@ The copy is kept as %2.</source>
     <message>
         <source>Open a model folder</source>
         <translation>打开模型文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>attnscope::OverviewView</name>
+    <message>
+        <source>attention received, Σ over queries (largest in view %1)</source>
+        <translation>得到的注意力，对查询求和（视图中最大 %1）</translation>
+    </message>
+    <message>
+        <source>entropy
+0 … %1 bits</source>
+        <translation>熵
+0 … %1 比特</translation>
+    </message>
+    <message>
+        <source>key</source>
+        <translation>键</translation>
+    </message>
+    <message>
+        <source>query</source>
+        <translation>查询</translation>
     </message>
 </context>
 <context>

@@ -391,6 +391,11 @@ void LongPage::compute()
                 return;
             }
             onViewReady(out.value);
+            emit statusMessage(tr("The weights of %1 × %2 cells computed streamed in %3 s on %4 thread(s); none is stored.")
+                                   .arg(thousands(out.value->input->queries()), thousands(out.value->input->keys()))
+                                   .arg(out.value->computeMs / 1000.0, 0, 'f', 2)
+                                   .arg(out.value->threads),
+                               8000);
         });
 }
 
@@ -411,6 +416,7 @@ void LongPage::onViewReady(std::shared_ptr<const LongView> view)
     m_view->setColorScale(m_logBox->isChecked() ? std::max(h.lo, h.hi * kLogDecades) : h.lo, h.hi, m_options.colormap,
                           m_logBox->isChecked());
     m_view->setStrips(h.columnSums, h.entropyBits, std::log2(double(std::max<std::int64_t>(m_input->keys(), 2))));
+    m_view->setMaskShade(m_shown->head.mask.causal, m_shown->head.mask.keyPadding);
     const bool mean = m_options.reduction == Reduction::Mean;
     Mat<double> base = h.binMax;
     if (mean)
