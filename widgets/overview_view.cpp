@@ -40,7 +40,7 @@ OverviewView::OverviewView(QWidget *parent) : QWidget(parent)
 {
     setMouseTracking(true);
     setFocusPolicy(Qt::StrongFocus);
-    setMinimumSize(320, 240);
+    setMinimumSize(160, 120);
     setAttribute(Qt::WA_OpaquePaintEvent);
 }
 

@@ -5,6 +5,7 @@
 #include <QApplication>
 #include <QEventLoop>
 #include <QLineEdit>
+#include <QTemporaryDir>
 
 #include <benchmark/benchmark.h>
 
@@ -14,8 +15,12 @@
 #include "explorer_session.h"
 #include "controls_panel.h"
 #include "explorer_page.h"
+#include "file_io.h"
 #include "heatmap_view.h"
+#include "long_page.h"
 #include "main_window.h"
+#include "npy.h"
+#include "parallel.h"
 
 using namespace attnscope;
 
@@ -145,8 +150,47 @@ void BM_ModelTyping(benchmark::State &state)
     state.counters["tokens"] = double(window.page<ExplorerPage>()->state()->setup->queryTokens.size());
 }
 
+/// The Long input tab's first picture (issue 16): q.npy and k.npy of one head of `range(0)`
+/// tokens, d = 64, float32, opened in the tab — the files read, Q and K prepared, the streamed
+/// overview of the whole head on `range(1)` threads (2,048² bins, column sums, entropies) and the
+/// picture shown. Target: within 5 s at T = 32,768 on this 2-core machine.
+void BM_LongFirstPicture(benchmark::State &state)
+{
+    const auto t = Eigen::Index(state.range(0));
+    setThreadCount(int(state.range(1)));
+    QTemporaryDir dir;
+    Mat<float> m = Mat<float>::Random(t, 64);
+    for (const char *name : {"q.npy", "k.npy"}) {
+        m = Mat<float>::Random(t, 64);
+        const auto bytes = encodeNpy(Tensor::fromMatrix(m));
+        if (!writeFileAtomically(dir.filePath(name).toStdString(), bytes)) {
+            state.SkipWithError("cannot write the inputs");
+            return;
+        }
+    }
+    LongPage page;
+    page.resize(1100, 800);
+    page.show();
+    QEventLoop loop;
+    QObject::connect(&page, &Page::shown, &loop, &QEventLoop::quit);
+    for (auto _ : state) {
+        PageInput input;
+        input.kind = SessionState::InputKind::Files;
+        input.paths = {dir.filePath("q.npy"), dir.filePath("k.npy")};
+        QString error;
+        if (!page.openInput(input, &error)) {
+            state.SkipWithError(qPrintable(error));
+            break;
+        }
+        loop.exec();
+    }
+    setThreadCount(0);
+}
+
 } // namespace
 
+BENCHMARK(BM_LongFirstPicture)->Args({16384, 2})->Args({32768, 1})->Args({32768, 2})->Unit(benchmark::kMillisecond)
+    ->UseRealTime()->Iterations(3);
 BENCHMARK(BM_ModelTyping)->Arg(32)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_WindowUpdate)->Arg(128)->Arg(256)->Arg(512)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Compute)->Arg(128)->Arg(256)->Arg(512)->Unit(benchmark::kMillisecond);

@@ -114,6 +114,7 @@ LongPage::LongPage(QWidget *parent) : Page(parent)
     hint->setWordWrap(true);
     hint->setAlignment(Qt::AlignCenter);
     hint->setMargin(40);
+    hint->setMinimumSize(1, 1); // the window may be narrower than the text's natural size
     m_stack->addWidget(hint);
 
     auto *shown = new QWidget;
@@ -121,6 +122,7 @@ LongPage::LongPage(QWidget *parent) : Page(parent)
     column->setContentsMargins(4, 4, 4, 4);
     auto *bar = new QWidget;
     createControls(bar);
+    bar->setMinimumWidth(1); // a narrow window (or presenter mode's large font) clips the row, it is not held wide
     column->addWidget(bar);
     m_view = new OverviewView;
     m_view->setObjectName("longOverview");
