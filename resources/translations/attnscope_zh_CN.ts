@@ -1959,10 +1959,6 @@
         <translation>层(&amp;Y)：</translation>
     </message>
     <message>
-        <source>&amp;Head:</source>
-        <translation>头(&amp;H)：</translation>
-    </message>
-    <message>
         <source>&amp;Scale:</source>
         <translation>缩放(&amp;S)：</translation>
     </message>
@@ -2069,6 +2065,10 @@
     <message>
         <source>pages.long.cell is outside the matrix; ignored</source>
         <translation>pages.long.cell 在矩阵之外；已忽略</translation>
+    </message>
+    <message>
+        <source>Hea&amp;d:</source>
+        <translation>头(&amp;D)：</translation>
     </message>
 </context>
 <context>

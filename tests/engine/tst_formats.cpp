@@ -26,6 +26,7 @@
 #include <map>
 #include <set>
 
+#include "budget_guard.h"
 #include "test_values.h"
 #include "bundle.h"
 #include "csv.h"
@@ -38,6 +39,7 @@
 #include "test_files.h"
 
 using namespace attnscope;
+using namespace attnscope::testsupport;
 using attnscope::test::fileBytes;
 
 namespace {
@@ -874,12 +876,6 @@ bool writeSparseNpy(const QString &path, const Shape &shape)
         n *= d;
     return f.resize(qint64(header.size()) + n);
 }
-
-/// Restores the process-wide memory budget when a test ends.
-struct BudgetGuard {
-    explicit BudgetGuard(std::uint64_t bytes) { setMemoryBudget(bytes); }
-    ~BudgetGuard() { setMemoryBudget(0); }
-};
 
 } // namespace
 

@@ -16,6 +16,7 @@
 
 #include <cmath>
 
+#include "budget_guard.h"
 #include "detail_panel.h"
 #include "long_page.h"
 #include "main_window.h"
@@ -53,11 +54,6 @@ double worstRelative(const std::vector<double> &got, const Mat<double> &want)
         worst = std::max(worst, std::abs(got[std::size_t(i)] - want.data()[i]) / std::max(1.0, std::abs(want.data()[i])));
     return worst;
 }
-
-struct BudgetGuard {
-    explicit BudgetGuard(std::uint64_t bytes) { setMemoryBudget(bytes); }
-    ~BudgetGuard() { setMemoryBudget(0); }
-};
 
 } // namespace
 

@@ -15,6 +15,7 @@
 #include <QTimer>
 #include <QtTest>
 
+#include "budget_guard.h"
 #include "attention_page.h"
 #include "controls_panel.h"
 #include "explorer_files.h"
@@ -38,12 +39,6 @@ QString words(int n)
         out << QStringLiteral("w%1").arg(i);
     return out.join(QLatin1Char(' '));
 }
-
-/// Restores the default budget when a test ends, whatever it asserted.
-struct BudgetGuard {
-    explicit BudgetGuard(std::uint64_t bytes) { setMemoryBudget(bytes); }
-    ~BudgetGuard() { setMemoryBudget(0); }
-};
 
 } // namespace
 

@@ -189,7 +189,7 @@ void LongPage::createControls(QWidget *bar)
     m_logBox->setChecked(QSettings().value(QStringLiteral("long/logColours"), false).toBool());
     m_layerLabel = new QLabel(tr("La&yer:"));
     m_layerLabel->setBuddy(m_layerBox);
-    auto *headLabel = new QLabel(tr("&Head:"));
+    auto *headLabel = new QLabel(tr("Hea&d:")); // Alt+H is the Help menu
     headLabel->setBuddy(m_headBox);
     auto *scaleLabel = new QLabel(tr("&Scale:"));
     scaleLabel->setBuddy(m_scaleBox);
@@ -223,21 +223,34 @@ void LongPage::createControls(QWidget *bar)
 
 // ---- opening ----
 
-bool LongPage::takes(const QStringList &paths)
+namespace {
+
+std::vector<std::string> stdPaths(const QStringList &paths)
 {
     std::vector<std::string> files;
     for (const QString &p : paths)
         files.push_back(p.toStdString());
-    const auto size = files.size() == 1 ? tensorFileSize(files.front()) : roleFilesSize(files);
+    return files;
+}
+
+/// The head's sizes from the files' headers: one tensor file's q and k, or role files.
+std::optional<AttentionSize> sizeOf(const std::vector<std::string> &files)
+{
+    return files.size() == 1 ? tensorFileSize(files.front()) : roleFilesSize(files);
+}
+
+} // namespace
+
+bool LongPage::takes(const QStringList &paths)
+{
+    const auto size = sizeOf(stdPaths(paths));
     return size && isStreamed(*size);
 }
 
 std::optional<std::uint64_t> LongPage::bytesToOpen(const QStringList &paths) const
 {
-    std::vector<std::string> files;
-    for (const QString &p : paths)
-        files.push_back(p.toStdString());
-    const auto size = files.size() == 1 ? tensorFileSize(files.front()) : roleFilesSize(files);
+    const auto files = stdPaths(paths);
+    const auto size = sizeOf(files);
     if (!size)
         return std::nullopt;
     return streamedFilesBytes(files, *size);
@@ -308,7 +321,9 @@ bool LongPage::setLayerHead(int layer, int head, QString *error)
             *error = tr("--head %1 is out of range: %2 has %3 head(s)").arg(head).arg(m_input->name).arg(m_input->heads());
         return false;
     }
+    bool changed = false;
     if (layer >= 0 && layer != m_input->layer) {
+        changed = true;
         if (m_input->layers <= 1 && layer > 0) {
             if (error)
                 *error = tr("--layer %1: %2 has no layers").arg(layer).arg(m_input->name);
@@ -325,13 +340,15 @@ bool LongPage::setLayerHead(int layer, int head, QString *error)
         m_layerBox->setValue(m_input->layer);
         m_settingControls = false;
     }
-    if (head >= 0) {
+    if (head >= 0 && head != m_params.head) {
+        changed = true;
         m_settingControls = true;
         m_headBox->setValue(head);
         m_settingControls = false;
         m_params.head = head;
     }
-    compute();
+    if (changed)
+        compute();
     return true;
 }
 
@@ -741,12 +758,12 @@ QStringList LongPage::restoreState(const QJsonObject &state)
     QStringList notes;
     if (!m_input)
         return notes;
-    m_settingControls = true;
-    if (state.contains("layer") && state["layer"].toInt(-1) != m_input->layer) {
+    if (state.contains("layer") && state["layer"].toInt(-1) >= 0 && state["layer"].toInt(-1) != m_input->layer) {
         QString why;
         if (!setLayerHead(state["layer"].toInt(-1), -1, &why))
             notes << tr("pages.long.layer: %1").arg(why);
     }
+    m_settingControls = true; // one computation for every value below (onParamsChanged)
     if (const int head = state["head"].toInt(-1); head >= 0 && head < m_input->heads())
         m_headBox->setValue(head);
     else if (state.contains("head"))
