@@ -447,11 +447,14 @@ void TestExplorerWindow::screenshotOption()
     QTemporaryDir dir;
     const QString png = dir.filePath("shot.png");
     QProcess p;
-    p.setProcessEnvironment(QProcessEnvironment::systemEnvironment());
+    // Its own settings: other tests running beside it change theirs (threads, budget, language).
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("XDG_CONFIG_HOME", dir.filePath("config"));
+    p.setProcessEnvironment(env);
     p.start(QStringLiteral(ATTNSCOPE_BIN_DIR "/attnscope"),
             {"--text", QStringLiteral("猫 sat on the mat"), "--stage", "scores", "--screenshot", png});
     QVERIFY(p.waitForFinished(60000));
-    QCOMPARE(p.exitCode(), 0);
+    QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
     QImage img(png);
     QVERIFY(!img.isNull());
     QVERIFY(img.width() > 600 && img.height() > 400);
