@@ -76,15 +76,18 @@ void OverviewView::setTitle(const QString &title)
         emit viewportChanged();
 }
 
+// Pictures come as Indexed8 (a colour table); converted once here, painting them scaled at every
+// wheel step and drag does not convert them again.
 void OverviewView::setBackdrop(const QImage &image)
 {
-    m_backdrop = image;
+    m_backdrop = image.convertToFormat(QImage::Format_RGB32);
     update();
 }
 
 void OverviewView::setPicture(Picture picture)
 {
     m_picture = std::move(picture);
+    m_picture.image = m_picture.image.convertToFormat(QImage::Format_RGB32);
     update();
 }
 

@@ -187,8 +187,48 @@ void BM_LongFirstPicture(benchmark::State &state)
     setThreadCount(0);
 }
 
+/// One wheel step in the Long input tab at T = 32,768 (d = 64), as the user feels it: the view
+/// zoomed about its centre, the picture for the new view made from the overview's bins (zoomed
+/// out) or the last picture and the overview stretched (zoomed in, while the region is computed
+/// after a pause), and the widget repainted. `range(0)` = 0: between the whole head and a quarter
+/// of it; 1: between 2,048 and 1,024 cells a side (past the overview's bins). Target: one frame.
+void BM_LongZoomStep(benchmark::State &state)
+{
+    QTemporaryDir dir;
+    for (const char *name : {"q.npy", "k.npy"})
+        if (!writeFileAtomically(dir.filePath(name).toStdString(), encodeNpy(Tensor::fromMatrix(Mat<float>(Mat<float>::Random(32768, 64)))))) {
+            state.SkipWithError("cannot write the inputs");
+            return;
+        }
+    LongPage page;
+    page.resize(1100, 800);
+    page.show();
+    QEventLoop loop;
+    QObject::connect(&page, &Page::shown, &loop, &QEventLoop::quit);
+    PageInput input;
+    input.kind = SessionState::InputKind::Files;
+    input.paths = {dir.filePath("q.npy"), dir.filePath("k.npy")};
+    QString error;
+    if (!page.openInput(input, &error)) {
+        state.SkipWithError(qPrintable(error));
+        return;
+    }
+    loop.exec();
+    OverviewView *view = page.view();
+    const double side = state.range(0) == 0 ? 32768 : 2048;
+    view->setViewport(OverviewView::Viewport{16384 - side / 2, 16384 + side / 2, 16384 - side / 2, 16384 + side / 2});
+    QApplication::processEvents();
+    bool in = true;
+    for (auto _ : state) {
+        view->zoomBy(in ? 0.5 : 2.0);
+        in = !in;
+        view->repaint();
+    }
+}
+
 } // namespace
 
+BENCHMARK(BM_LongZoomStep)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_LongFirstPicture)->Args({16384, 2})->Args({32768, 1})->Args({32768, 2})->Unit(benchmark::kMillisecond)
     ->UseRealTime()->Iterations(3);
 BENCHMARK(BM_ModelTyping)->Arg(32)->Unit(benchmark::kMillisecond)->UseRealTime();
