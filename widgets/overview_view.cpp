@@ -108,13 +108,6 @@ void OverviewView::setStrips(std::vector<double> columnSums, std::vector<double>
     update();
 }
 
-void OverviewView::setMaskShade(bool causal, std::vector<bool> paddedKeys)
-{
-    m_causalShade = causal;
-    m_paddedKeys = std::move(paddedKeys);
-    update();
-}
-
 void OverviewView::setSelectedCell(std::int64_t row, std::int64_t col)
 {
     m_selRow = row;
@@ -291,7 +284,6 @@ void OverviewView::paintMatrix(QPainter &p, const Layout &l, bool forExport) con
         if (!m_picture.image.isNull())
             p.drawImage(cellRect(l.matrix, double(m_picture.r0), double(m_picture.r1), double(m_picture.c0), double(m_picture.c1)),
                         m_picture.image);
-        paintMaskShade(p, l);
         paintNumbers(p, l);
         if (m_selRow >= 0 && m_selCol >= 0) { // the selected cell: black under white dashes, at least 5 px
             QRectF r = cellRect(l.matrix, double(m_selRow), double(m_selRow + 1), double(m_selCol), double(m_selCol + 1));
@@ -308,35 +300,6 @@ void OverviewView::paintMatrix(QPainter &p, const Layout &l, bool forExport) con
     p.setPen(forExport ? QColor(Qt::black) : palette().color(QPalette::WindowText));
     p.setBrush(Qt::NoBrush);
     p.drawRect(l.matrix);
-}
-
-void OverviewView::paintMaskShade(QPainter &p, const Layout &l) const
-{
-    const QColor grey(0xb8, 0xb8, 0xb8); // HeatmapView's masked cells
-    if (m_causalShade) {
-        const double ch = l.matrix.height() / m_view.rows();
-        if (ch >= 2) { // cells of at least 2 px: the staircase, row by row
-            for (auto i = std::int64_t(m_view.r0); double(i) < m_view.r1 && i < m_rows; ++i)
-                if (double(i + 1) < m_view.c1)
-                    p.fillRect(cellRect(l.matrix, double(i), double(i + 1), std::max(double(i + 1), m_view.c0), m_view.c1)
-                                   .adjusted(0, -0.5, 0, 0.5), // no seam between rows
-                               grey);
-        } else { // smaller: the triangle j > i
-            const QRectF all = cellRect(l.matrix, 0, double(m_rows), 0, double(m_cols));
-            const double sx = all.width() / double(m_cols), sy = all.height() / double(m_rows);
-            const double n = double(std::min(m_rows, m_cols - 1));
-            const QPolygonF triangle{QPointF(all.left() + sx, all.top()), QPointF(all.right(), all.top()),
-                                     QPointF(all.right(), all.top() + double(std::min(m_rows, m_cols)) * sy),
-                                     QPointF(all.left() + (n + 1) * sx, all.top() + n * sy)};
-            p.setPen(Qt::NoPen);
-            p.setBrush(grey);
-            p.drawPolygon(triangle);
-        }
-    }
-    if (std::int64_t(m_paddedKeys.size()) == m_cols)
-        for (auto j = std::max<std::int64_t>(0, std::int64_t(m_view.c0)); double(j) < m_view.c1 && j < m_cols; ++j)
-            if (m_paddedKeys[std::size_t(j)])
-                p.fillRect(cellRect(l.matrix, m_view.r0, m_view.r1, double(j), double(j + 1)), grey);
 }
 
 void OverviewView::paintNumbers(QPainter &p, const Layout &l) const

@@ -62,9 +62,6 @@ public:
     /// Σ_i A_ij per key and the entropy in bits per query row, with the entropy's ceiling
     /// (log₂ of the keys).
     void setStrips(std::vector<double> columnSums, std::vector<double> rowEntropy, double entropyCeiling);
-    /// Cells a mask blocks, drawn in neutral grey over the picture: with `causal` every key after
-    /// its query (j > i), and the keys `paddedKeys` marks (empty: none).
-    void setMaskShade(bool causal, std::vector<bool> paddedKeys);
     void setSelectedCell(std::int64_t row, std::int64_t col); ///< -1: none
     std::int64_t selectedRow() const { return m_selRow; }
     std::int64_t selectedCol() const { return m_selCol; }
@@ -120,7 +117,6 @@ private:
     void paintAxes(QPainter &p, const Layout &l) const;
     void paintColorBar(QPainter &p, const Layout &l) const;
     void paintNumbers(QPainter &p, const Layout &l) const;
-    void paintMaskShade(QPainter &p, const Layout &l) const;
     /// Where cell coordinates (col, row) fall in `matrix` for the current viewport.
     QRectF cellRect(const QRectF &matrix, double r0, double r1, double c0, double c1) const;
     void reportHover(QPointF pos);
@@ -135,8 +131,6 @@ private:
     double m_lo = 0, m_hi = 1;
     ColormapId m_map = ColormapId::Viridis;
     bool m_log = false;
-    bool m_causalShade = false;
-    std::vector<bool> m_paddedKeys;
     std::vector<double> m_columnSums, m_entropy;
     double m_entropyCeiling = 1;
     std::int64_t m_selRow = -1, m_selCol = -1;

@@ -248,6 +248,11 @@ void TestLongPage::causalAndLogColoursThenExportsAndSession()
     QVERIFY2(worstRelative(h.columnSums, expected("cs_causal")) <= 5e-6, "causal column sums differ from numpy");
     QVERIFY2(worstRelative(h.entropyBits, expected("ent_causal")) <= 5e-6, "causal entropies differ from numpy");
     QCOMPARE(h.entropyBits[0], 0.0); // query 0 sees key 0 only
+    // The masked triangle is grey, not the colour of weight 0; the diagonal's pixels are not.
+    const QImage whole = page()->view()->picture().image;
+    QCOMPARE(whole.pixel(whole.width() - 1, 0), qRgb(0xb8, 0xb8, 0xb8));
+    QVERIFY(whole.pixel(0, 0) != qRgb(0xb8, 0xb8, 0xb8));
+    QVERIFY(whole.pixel(whole.width() - 1, whole.height() - 1) != qRgb(0xb8, 0xb8, 0xb8));
 
     // Log colours change the picture, not the numbers.
     const QImage linear = page()->view()->picture().image;

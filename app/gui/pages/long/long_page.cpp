@@ -165,8 +165,12 @@ QString LongPage::title() const { return tr("&Long input"); }
 
 void LongPage::createControls(QWidget *bar)
 {
-    auto *row = new QHBoxLayout(bar);
-    row->setContentsMargins(0, 0, 0, 0);
+    auto *rows = new QVBoxLayout(bar);
+    rows->setContentsMargins(0, 0, 0, 0);
+    rows->setSpacing(2);
+    auto *row = new QHBoxLayout;
+    row->setSpacing(10);
+    rows->addLayout(row);
     m_headBox = new QSpinBox;
     m_headBox->setObjectName("longHead");
     m_headBox->setToolTip(tr("The query head shown (grouped-query heads read their key head)"));
@@ -199,8 +203,10 @@ void LongPage::createControls(QWidget *bar)
     for (QWidget *w : std::initializer_list<QWidget *>{m_layerLabel, m_layerBox, headLabel, m_headBox, scaleLabel, m_scaleBox,
                                                        m_causalBox, m_logBox})
         row->addWidget(w);
-    row->addSpacing(12);
-    row->addWidget(m_info, 1);
+    row->addStretch(1);
+    // The sizes on a line of their own, which may be cut short but never widens the tab.
+    m_info->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    rows->addWidget(m_info);
     connect(m_headBox, &QSpinBox::valueChanged, this, &LongPage::onParamsChanged);
     connect(m_scaleBox, &QComboBox::currentIndexChanged, this, &LongPage::onParamsChanged);
     connect(m_causalBox, &QCheckBox::toggled, this, &LongPage::onParamsChanged);
@@ -435,14 +441,14 @@ void LongPage::onViewReady(std::shared_ptr<const LongView> view)
     m_view->setColorScale(m_logBox->isChecked() ? std::max(h.lo, h.hi * kLogDecades) : h.lo, h.hi, m_options.colormap,
                           m_logBox->isChecked());
     m_view->setStrips(h.columnSums, h.entropyBits, std::log2(double(std::max<std::int64_t>(m_input->keys(), 2))));
-    m_view->setMaskShade(m_shown->head.mask.causal, m_shown->head.mask.keyPadding);
     const bool mean = m_options.reduction == Reduction::Mean;
     Mat<double> base = h.binMax;
     if (mean)
         for (Eigen::Index r = 0; r < base.rows(); ++r)
             for (Eigen::Index c = 0; c < base.cols(); ++c)
                 base(r, c) = h.binMean(ov.rows, ov.cols, r, c);
-    m_view->setBackdrop(colour(base, BinAxis(ov.rows.cells(), int(ov.rows.bins())), BinAxis(ov.cols.cells(), int(ov.cols.bins()))));
+    m_view->setBackdrop(colour(base, BinAxis(ov.rows.cells(), int(ov.rows.bins())), BinAxis(ov.cols.cells(), int(ov.cols.bins())),
+                               cellStarts(ov.rows, 0), cellStarts(ov.cols, 0)));
     for (const auto &w : ov.warnings)
         emit statusMessage(QString::fromStdString(w), 10000);
     refreshPicture();
@@ -559,15 +565,45 @@ void LongPage::requestRegion()
         });
 }
 
-QImage LongPage::colour(const Mat<double> &values, const BinAxis &rows, const BinAxis &cols) const
+QImage LongPage::colour(const Mat<double> &values, const BinAxis &rows, const BinAxis &cols,
+                        const std::vector<std::int64_t> &rowCells, const std::vector<std::int64_t> &colCells) const
 {
     const HeadOverview<float> &h = m_shown->stats();
-    if (!m_logBox->isChecked())
-        return renderBinned(values, rows, cols, h.lo, h.hi, m_options.colormap);
-    // Six decades below the largest weight; anything smaller takes the lowest colour.
-    const double floor = std::max(h.lo, h.hi * kLogDecades);
-    const Mat<double> logs = values.cwiseMax(floor).array().log10().matrix();
-    return renderBinned(logs, rows, cols, std::log10(floor), std::log10(std::max(h.hi, floor)), m_options.colormap);
+    QImage image;
+    if (!m_logBox->isChecked()) {
+        image = renderBinned(values, rows, cols, h.lo, h.hi, m_options.colormap);
+    } else { // six decades below the largest weight; anything smaller takes the lowest colour
+        const double floor = std::max(h.lo, h.hi * kLogDecades);
+        const Mat<double> logs = values.cwiseMax(floor).array().log10().matrix();
+        image = renderBinned(logs, rows, cols, std::log10(floor), std::log10(std::max(h.hi, floor)), m_options.colormap);
+    }
+    // Bins whose every cell a mask blocks (causal: every key after every query of the bin; padded
+    // keys) in the neutral grey of the other heatmaps, not in the colour of weight 0.
+    const MaskSpec<float> &mask = m_shown->head.mask;
+    if (!mask.causal && mask.keyPadding.empty())
+        return image;
+    std::vector<std::int64_t> padded{0}; // padded keys before each key
+    for (bool p : mask.keyPadding)
+        padded.push_back(padded.back() + (p ? 1 : 0));
+    const auto blocked = [&](std::int64_t br, std::int64_t bc) {
+        const std::int64_t r1 = rowCells[std::size_t(br) + 1], c0 = colCells[std::size_t(bc)], c1 = colCells[std::size_t(bc) + 1];
+        if (mask.causal && c0 > r1 - 1)
+            return true;
+        return padded.size() > std::size_t(c1) && padded[std::size_t(c1)] - padded[std::size_t(c0)] == c1 - c0;
+    };
+    image = image.convertToFormat(QImage::Format_RGB32);
+    const QRgb grey = qRgb(0xb8, 0xb8, 0xb8);
+    std::vector<std::int64_t> binOfX(std::size_t(image.width()));
+    for (int x = 0; x < image.width(); ++x)
+        binOfX[std::size_t(x)] = cols.binOfPixel(x);
+    for (int y = 0; y < image.height(); ++y) {
+        auto *line = reinterpret_cast<QRgb *>(image.scanLine(y));
+        const std::int64_t br = rows.binOfPixel(y);
+        for (int x = 0; x < image.width(); ++x)
+            if (blocked(br, binOfX[std::size_t(x)]))
+                line[x] = grey;
+    }
+    return image;
 }
 
 void LongPage::showBins(const Mat<double> &values, const BinAxis &rows, const BinAxis &cols,
@@ -575,7 +611,7 @@ void LongPage::showBins(const Mat<double> &values, const BinAxis &rows, const Bi
                         const QString &note)
 {
     OverviewView::Picture picture;
-    picture.image = colour(values, rows, cols);
+    picture.image = colour(values, rows, cols, rowCells, colCells);
     picture.r0 = rowCells.front();
     picture.r1 = rowCells.back();
     picture.c0 = colCells.front();

@@ -96,8 +96,10 @@ private:
     void requestRegion();
     /// Shows bins (`rows` × `cols` of the picture's pixels) whose cells start at rowCells /
     /// colCells (one more entry than bins: the end); `perCell`: a bin is a cell (numbers shown).
-    /// `values` in the colour map over the head's min..max (or log colours).
-    QImage colour(const Mat<double> &values, const BinAxis &rows, const BinAxis &cols) const;
+    /// `values` (bins over `rows` × `cols` pixels, whose cells start at rowCells / colCells) in
+    /// the colour map over the head's min..max (or log colours); wholly masked bins grey.
+    QImage colour(const Mat<double> &values, const BinAxis &rows, const BinAxis &cols,
+                  const std::vector<std::int64_t> &rowCells, const std::vector<std::int64_t> &colCells) const;
     void showBins(const Mat<double> &values, const BinAxis &rows, const BinAxis &cols,
                   const std::vector<std::int64_t> &rowCells, const std::vector<std::int64_t> &colCells, bool perCell,
                   const QString &note);
