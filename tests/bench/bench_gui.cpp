@@ -150,38 +150,49 @@ void BM_ModelTyping(benchmark::State &state)
     state.counters["tokens"] = double(window.page<ExplorerPage>()->state()->setup->queryTokens.size());
 }
 
+/// q.npy and k.npy of one head of `t` tokens (d = 64, float32, uniform in [−1, 1]) into `dir`.
+bool writeLongInputs(const QTemporaryDir &dir, Eigen::Index t, benchmark::State &state)
+{
+    for (const char *name : {"q.npy", "k.npy"})
+        if (!writeFileAtomically(dir.filePath(name).toStdString(), encodeNpy(Tensor::fromMatrix(Mat<float>(Mat<float>::Random(t, 64)))))) {
+            state.SkipWithError("cannot write the inputs");
+            return false;
+        }
+    return true;
+}
+
+/// `page` opening the files of writeLongInputs; false with the reason in `state`.
+bool openLongInputs(LongPage &page, const QTemporaryDir &dir, benchmark::State &state)
+{
+    PageInput input;
+    input.kind = SessionState::InputKind::Files;
+    input.paths = {dir.filePath("q.npy"), dir.filePath("k.npy")};
+    QString error;
+    if (!page.openInput(input, &error)) {
+        state.SkipWithError(qPrintable(error));
+        return false;
+    }
+    return true;
+}
+
 /// The Long input tab's first picture (issue 16): q.npy and k.npy of one head of `range(0)`
-/// tokens, d = 64, float32, opened in the tab — the files read, Q and K prepared, the streamed
-/// overview of the whole head on `range(1)` threads (2,048² bins, column sums, entropies) and the
-/// picture shown. Target: within 5 s at T = 32,768 on this 2-core machine.
+/// tokens opened in the tab — the files read, Q and K prepared, the streamed overview of the whole
+/// head on `range(1)` threads (2,048² bins, column sums, entropies) and the picture shown.
+/// Target: within 5 s at T = 32,768 on this 2-core machine.
 void BM_LongFirstPicture(benchmark::State &state)
 {
-    const auto t = Eigen::Index(state.range(0));
     setThreadCount(int(state.range(1)));
     QTemporaryDir dir;
-    Mat<float> m = Mat<float>::Random(t, 64);
-    for (const char *name : {"q.npy", "k.npy"}) {
-        m = Mat<float>::Random(t, 64);
-        const auto bytes = encodeNpy(Tensor::fromMatrix(m));
-        if (!writeFileAtomically(dir.filePath(name).toStdString(), bytes)) {
-            state.SkipWithError("cannot write the inputs");
-            return;
-        }
-    }
+    if (!writeLongInputs(dir, Eigen::Index(state.range(0)), state))
+        return;
     LongPage page;
     page.resize(1100, 800);
     page.show();
     QEventLoop loop;
     QObject::connect(&page, &Page::shown, &loop, &QEventLoop::quit);
     for (auto _ : state) {
-        PageInput input;
-        input.kind = SessionState::InputKind::Files;
-        input.paths = {dir.filePath("q.npy"), dir.filePath("k.npy")};
-        QString error;
-        if (!page.openInput(input, &error)) {
-            state.SkipWithError(qPrintable(error));
+        if (!openLongInputs(page, dir, state))
             break;
-        }
         loop.exec();
     }
     setThreadCount(0);
@@ -195,24 +206,13 @@ void BM_LongFirstPicture(benchmark::State &state)
 void BM_LongZoomStep(benchmark::State &state)
 {
     QTemporaryDir dir;
-    for (const char *name : {"q.npy", "k.npy"})
-        if (!writeFileAtomically(dir.filePath(name).toStdString(), encodeNpy(Tensor::fromMatrix(Mat<float>(Mat<float>::Random(32768, 64)))))) {
-            state.SkipWithError("cannot write the inputs");
-            return;
-        }
     LongPage page;
     page.resize(1100, 800);
     page.show();
     QEventLoop loop;
     QObject::connect(&page, &Page::shown, &loop, &QEventLoop::quit);
-    PageInput input;
-    input.kind = SessionState::InputKind::Files;
-    input.paths = {dir.filePath("q.npy"), dir.filePath("k.npy")};
-    QString error;
-    if (!page.openInput(input, &error)) {
-        state.SkipWithError(qPrintable(error));
+    if (!writeLongInputs(dir, 32768, state) || !openLongInputs(page, dir, state))
         return;
-    }
     loop.exec();
     OverviewView *view = page.view();
     const double side = state.range(0) == 0 ? 32768 : 2048;
