@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <optional>
 #include <tuple>
 
@@ -247,13 +248,28 @@ int main(int argc, char **argv)
             QObject::connect(window.lesson(), &attnscope::Lesson::stepShown, &window, grab, Qt::SingleShotConnection);
         else if (shownEarly && !window.currentPage()->busy()) // the tab shown has its result
             grab();
-        else // the first result of the tab shown (another tab may finish its own first)
-            QObject::connect(&window, &attnscope::MainWindow::shown, &window, [&window, grab, done = false]() mutable {
-                if (done || window.currentPage()->busy())
+        else { // the result of the tab shown, once it has no work left (another tab may finish first)
+            // A superseded computation may end after the newest one's result was shown: then the
+            // tab stops being busy without showing anything more, so either event may be the last.
+            struct Wait {
+                bool shown = false, done = false;
+            };
+            auto wait = std::make_shared<Wait>();
+            const auto maybeGrab = [&window, grab, wait] {
+                if (wait->done || !wait->shown || window.currentPage()->busy())
                     return;
-                done = true;
-                grab();
+                wait->done = true;
+                grab(); // after 300 ms: a result delivered with the busy change is drawn by then
+            };
+            QObject::connect(&window, &attnscope::MainWindow::shown, &window, [wait, maybeGrab] {
+                wait->shown = true;
+                maybeGrab();
             });
+            QObject::connect(window.currentPage(), &attnscope::Page::busyChanged, &window, [maybeGrab](bool busy) {
+                if (!busy)
+                    maybeGrab();
+            });
+        }
         QTimer::singleShot(30000, &window, [] {
             std::fprintf(stderr, "error: no computation was shown within 30 s\n");
             QApplication::exit(2);
