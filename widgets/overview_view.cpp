@@ -331,7 +331,6 @@ void OverviewView::paintNumbers(QPainter &p, const Layout &l) const
 
 void OverviewView::paintStrips(QPainter &p, const Layout &l) const
 {
-    const QFontMetricsF fm(font());
     QFont small = font();
     small.setPointSizeF(font().pointSizeF() * 0.85);
     // Above: the attention each key receives, the largest of the keys a pixel column shows,
@@ -357,7 +356,8 @@ void OverviewView::paintStrips(QPainter &p, const Layout &l) const
             }
         p.setFont(small);
         const QString label = tr("attention received, Σ over queries (largest in view %1)").arg(top, 0, 'g', 4);
-        const QRectF box = QFontMetricsF(small).boundingRect(label).translated(l.top.left() + 4, l.top.top() + 2 - QFontMetricsF(small).boundingRect(label).top());
+        const QRectF bounds = QFontMetricsF(small).boundingRect(label);
+        const QRectF box = bounds.translated(l.top.left() + 4, l.top.top() + 2 - bounds.top());
         p.fillRect(box.adjusted(-3, -1, 3, 1), QColor(255, 255, 255, 200));
         p.setPen(QColor(0x33, 0x33, 0x33));
         p.drawText(box, Qt::AlignLeft | Qt::AlignVCenter, label);
@@ -383,7 +383,6 @@ void OverviewView::paintStrips(QPainter &p, const Layout &l) const
                    tr("entropy\n0 … %1 bits").arg(m_entropyCeiling, 0, 'f', 1));
     }
     p.setFont(font());
-    (void)fm;
 }
 
 void OverviewView::paintAxes(QPainter &p, const Layout &l) const

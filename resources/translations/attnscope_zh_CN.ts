@@ -2070,6 +2070,22 @@
         <source>Hea&amp;d:</source>
         <translation>头(&amp;D)：</translation>
     </message>
+    <message>
+        <source>log colours</source>
+        <translation>对数配色</translation>
+    </message>
+    <message>
+        <source>causal mask</source>
+        <translation>因果掩码</translation>
+    </message>
+    <message>
+        <source>scale</source>
+        <translation>缩放</translation>
+    </message>
+    <message>
+        <source>head</source>
+        <translation>头</translation>
+    </message>
 </context>
 <context>
     <name>attnscope::MainWindow</name>

@@ -12,6 +12,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTemporaryDir>
+#include <QUndoStack>
 #include <QtTest>
 
 #include <cmath>
@@ -261,6 +262,24 @@ void TestLongPage::causalAndLogColoursThenExportsAndSession()
     QVERIFY(page()->view()->picture().image != linear);
     QCOMPARE(page()->shownBins(), bins);
 
+    // Edit → Undo takes back the colours, then the causal mask (recomputed); Redo brings both back.
+    QUndoStack *undo = page()->undoStack();
+    QVERIFY(undo);
+    QCOMPARE(undo->count(), 2);
+    undo->undo();
+    QVERIFY(!page()->logBox()->isChecked());
+    QCOMPARE(page()->view()->picture().image, linear);
+    undo->undo();
+    QVERIFY(!page()->causalBox()->isChecked());
+    QTRY_VERIFY_WITH_TIMEOUT(page()->shownView() && !page()->shownView()->params.causal, 30000);
+    QVERIFY(settle());
+    QVERIFY2(worstRelative(page()->shownView()->stats().columnSums, expected("cs")) <= 5e-6, "undo did not recompute");
+    undo->redo();
+    undo->redo();
+    QVERIFY(page()->causalBox()->isChecked() && page()->logBox()->isChecked());
+    QTRY_VERIFY_WITH_TIMEOUT(page()->shownView() && page()->shownView()->params.causal, 30000);
+    QVERIFY(settle());
+
     // Zoom in, then export: the picture as shown, its bins, and the strips.
     page()->view()->setViewport(OverviewView::Viewport{100, 164, 50, 114});
     QVERIFY(settle());
@@ -282,7 +301,7 @@ void TestLongPage::causalAndLogColoursThenExportsAndSession()
     auto sumValues = (*sums)->read("");
     QVERIFY(sumValues);
     QCOMPARE(sumValues->shape, (Shape{16384}));
-    QCOMPARE(sumValues->at(0), h.columnSums[0]);
+    QCOMPARE(sumValues->at(0), page()->shownView()->stats().columnSums[0]); // the view after undo and redo
 
     // A session keeps the input, head, causal mask, colours, zoom and cell.
     QTest::mouseClick(page()->view(), Qt::LeftButton, Qt::NoModifier, page()->view()->cellCenter(120, 60).toPoint());

@@ -11,33 +11,11 @@
 #include <QPushButton>
 #include <QUndoStack>
 
-#include <functional>
-
 #include "story_panel.h"
+#include "value_change.h"
 #include "what_if_panel.h"
 
 namespace attnscope {
-namespace {
-
-/// One edit of a value the model holds (the story's table, the overrides): redo sets `after`,
-/// undo sets `before`.
-template <class T>
-class ValueChange : public QUndoCommand {
-public:
-    ValueChange(const QString &text, std::function<void(const T &)> apply, T before, T after)
-        : m_apply(std::move(apply)), m_before(std::move(before)), m_after(std::move(after))
-    {
-        setText(text);
-    }
-    void undo() override { m_apply(m_before); }
-    void redo() override { m_apply(m_after); }
-
-private:
-    std::function<void(const T &)> m_apply;
-    T m_before, m_after;
-};
-
-} // namespace
 
 void ExplorerPage::createStoryDocks()
 {

@@ -13,9 +13,11 @@
 #include <QSpinBox>
 #include <QStackedWidget>
 #include <QTimer>
+#include <QUndoStack>
 #include <QVBoxLayout>
 
 #include "detail_panel.h"
+#include "value_change.h"
 #include "window_memory.h"
 
 namespace attnscope {
@@ -71,6 +73,7 @@ LongPage::LongPage(QWidget *parent) : Page(parent)
     m_docks << PageDock{dock, Qt::RightDockWidgetArea, true};
     m_dockGuard = dock;
 
+    m_undo = new QUndoStack(this);
     m_regionTimer = new QTimer(this);
     m_regionTimer->setSingleShot(true);
     m_regionTimer->setInterval(120); // a pause in zooming or panning
@@ -118,7 +121,8 @@ void LongPage::createControls(QWidget *bar)
     m_logBox->setObjectName("longLog");
     m_logBox->setToolTip(tr("Colour by log₁₀ of the weight over the six decades below the largest: the faint "
                             "diagonals and sinks of long inputs show up"));
-    m_logBox->setChecked(QSettings().value(QStringLiteral("long/logColours"), false).toBool());
+    m_applied.logColours = QSettings().value(QStringLiteral("long/logColours"), false).toBool();
+    m_logBox->setChecked(m_applied.logColours);
     m_layerLabel = new QLabel(tr("La&yer:"));
     m_layerLabel->setBuddy(m_layerBox);
     auto *headLabel = new QLabel(tr("Hea&d:")); // Alt+H is the Help menu
@@ -135,16 +139,10 @@ void LongPage::createControls(QWidget *bar)
     // The sizes on a line of their own, which may be cut short but never widens the tab.
     m_info->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     rows->addWidget(m_info);
-    connect(m_headBox, &QSpinBox::valueChanged, this, &LongPage::onParamsChanged);
-    connect(m_scaleBox, &QComboBox::currentIndexChanged, this, &LongPage::onParamsChanged);
-    connect(m_causalBox, &QCheckBox::toggled, this, &LongPage::onParamsChanged);
-    connect(m_logBox, &QCheckBox::toggled, this, [this](bool on) {
-        QSettings().setValue(QStringLiteral("long/logColours"), on);
-        if (m_shown)
-            onViewReady(m_shown); // the backdrop and the picture in the new colours
-        if (!m_settingControls)
-            emit modified();
-    });
+    connect(m_headBox, &QSpinBox::valueChanged, this, &LongPage::onControlsChanged);
+    connect(m_scaleBox, &QComboBox::currentIndexChanged, this, &LongPage::onControlsChanged);
+    connect(m_causalBox, &QCheckBox::toggled, this, &LongPage::onControlsChanged);
+    connect(m_logBox, &QCheckBox::toggled, this, &LongPage::onControlsChanged);
     connect(m_layerBox, &QSpinBox::valueChanged, this, [this](int layer) {
         if (m_settingControls || !m_input || layer == m_input->layer)
             return;
@@ -207,13 +205,14 @@ bool LongPage::openInput(PageInput &input, QString *error)
     m_shown.reset();
     m_settingControls = true;
     m_headBox->setRange(0, m_input->heads() - 1);
-    m_headBox->setValue(std::min(m_params.head, m_input->heads() - 1));
+    m_headBox->setValue(std::min(m_applied.params.head, m_input->heads() - 1));
     m_layerBox->setRange(0, m_input->layers - 1);
     m_layerBox->setValue(m_input->layer);
     m_layerBox->setVisible(m_input->layers > 1);
     m_layerLabel->setVisible(m_input->layers > 1);
     m_settingControls = false;
-    m_params.head = m_headBox->value();
+    m_applied.params.head = m_headBox->value();
+    m_undo->clear(); // the steps were about another input's heads
     m_view->setMatrixSize(m_input->queries(), m_input->keys());
     const auto labels = [](const std::vector<std::string> &tokens) {
         QStringList out;
@@ -274,12 +273,12 @@ bool LongPage::setLayerHead(int layer, int head, QString *error)
         m_layerBox->setValue(m_input->layer);
         m_settingControls = false;
     }
-    if (head >= 0 && head != m_params.head) {
+    if (head >= 0 && head != m_applied.params.head) {
         changed = true;
         m_settingControls = true;
         m_headBox->setValue(head);
         m_settingControls = false;
-        m_params.head = head;
+        m_applied.params.head = head;
     }
     if (changed)
         compute();
@@ -288,20 +287,48 @@ bool LongPage::setLayerHead(int layer, int head, QString *error)
 
 // ---- parameters, view options, zoom ----
 
-void LongPage::onParamsChanged()
+LongPage::Controls LongPage::controlsShown() const
+{
+    Controls c;
+    c.params.head = m_headBox->value();
+    const QString scale = m_scaleBox->currentData().toString();
+    c.params.scale = scale == QLatin1String("dim") ? ScaleSpec::Mode::Dim : scale == QLatin1String("none") ? ScaleSpec::Mode::None
+                                                                                                            : ScaleSpec::Mode::Sqrt;
+    c.params.causal = m_causalBox->isChecked();
+    c.logColours = m_logBox->isChecked();
+    return c;
+}
+
+void LongPage::onControlsChanged()
 {
     if (m_settingControls)
         return;
-    LongParams p;
-    p.head = m_headBox->value();
-    const QString scale = m_scaleBox->currentData().toString();
-    p.scale = scale == QLatin1String("dim") ? ScaleSpec::Mode::Dim : scale == QLatin1String("none") ? ScaleSpec::Mode::None
-                                                                                                     : ScaleSpec::Mode::Sqrt;
-    p.causal = m_causalBox->isChecked();
-    if (p == m_params)
+    const Controls now = controlsShown();
+    if (now == m_applied)
         return;
-    m_params = p;
-    compute();
+    const QString what = now.logColours != m_applied.logColours ? tr("log colours")
+                         : now.params.causal != m_applied.params.causal ? tr("causal mask")
+                         : now.params.scale != m_applied.params.scale   ? tr("scale")
+                                                                         : tr("head");
+    m_undo->push(new ValueChange<Controls>(what, [this](const Controls &c) { applyControls(c); }, m_applied, now));
+}
+
+void LongPage::applyControls(const Controls &c)
+{
+    m_settingControls = true;
+    m_headBox->setValue(c.params.head);
+    m_scaleBox->setCurrentIndex(std::max(0, m_scaleBox->findData(scaleKey(c.params.scale))));
+    m_causalBox->setChecked(c.params.causal);
+    m_logBox->setChecked(c.logColours);
+    m_settingControls = false;
+    const bool recompute = c.params != m_applied.params, recolour = c.logColours != m_applied.logColours;
+    m_applied = c;
+    if (recolour)
+        QSettings().setValue(QStringLiteral("long/logColours"), c.logColours);
+    if (recompute)
+        compute();
+    else if (recolour && m_shown)
+        onViewReady(m_shown); // the backdrop and the picture in the new colours
     emit modified();
 }
 
@@ -335,9 +362,9 @@ void LongPage::changeEvent(QEvent *event)
 QJsonObject LongPage::saveState() const
 {
     QJsonObject o;
-    o["head"] = m_params.head;
-    o["scale"] = scaleKey(m_params.scale);
-    o["causal"] = m_params.causal;
+    o["head"] = m_applied.params.head;
+    o["scale"] = scaleKey(m_applied.params.scale);
+    o["causal"] = m_applied.params.causal;
     o["logColours"] = m_logBox->isChecked();
     if (m_input)
         o["layer"] = m_input->layer;
@@ -358,20 +385,21 @@ QStringList LongPage::restoreState(const QJsonObject &state)
         if (!setLayerHead(state["layer"].toInt(-1), -1, &why))
             notes << tr("pages.long.layer: %1").arg(why);
     }
-    m_settingControls = true; // one computation for every value below (onParamsChanged)
+    Controls c = m_applied;
     if (const int head = state["head"].toInt(-1); head >= 0 && head < m_input->heads())
-        m_headBox->setValue(head);
+        c.params.head = head;
     else if (state.contains("head"))
-        notes << tr("pages.long.head is out of range; head %1 is shown").arg(m_headBox->value());
-    const int scale = m_scaleBox->findData(state["scale"].toString(QStringLiteral("sqrt")));
-    if (scale >= 0)
-        m_scaleBox->setCurrentIndex(scale);
+        notes << tr("pages.long.head is out of range; head %1 is shown").arg(c.params.head);
+    const QString scale = state["scale"].toString(QStringLiteral("sqrt"));
+    if (m_scaleBox->findData(scale) >= 0)
+        c.params.scale = scale == QLatin1String("dim") ? ScaleSpec::Mode::Dim : scale == QLatin1String("none") ? ScaleSpec::Mode::None
+                                                                                                                : ScaleSpec::Mode::Sqrt;
     else
         notes << tr("pages.long.scale is not sqrt, dim or none; ignored");
-    m_causalBox->setChecked(state["causal"].toBool(false));
-    m_logBox->setChecked(state["logColours"].toBool(m_logBox->isChecked()));
-    m_settingControls = false;
-    onParamsChanged();
+    c.params.causal = state["causal"].toBool(false);
+    c.logColours = state["logColours"].toBool(c.logColours);
+    applyControls(c); // one computation for all of them; not an undo step
+    m_undo->clear();
     const QJsonArray v = state["view"].toArray();
     if (v.size() == 4)
         m_view->setViewport(OverviewView::Viewport{v[0].toDouble(), v[1].toDouble(), v[2].toDouble(), v[3].toDouble()});

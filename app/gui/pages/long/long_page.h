@@ -16,6 +16,7 @@ class QLabel;
 class QSpinBox;
 class QStackedWidget;
 class QTimer;
+class QUndoStack;
 
 namespace attnscope {
 
@@ -51,6 +52,7 @@ public:
     bool exportData(const QString &path, QString *error) override;
     void addExportActions(QMenu *menu) override;
     QList<PageDock> docks() const override { return m_docks; }
+    QUndoStack *undoStack() const override { return m_undo; }
     ViewOptionSet viewOptions() const override;
     void setViewOptions(const ViewOptions &options) override;
     void resetZoom() override;
@@ -86,8 +88,20 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    /// What the tab computes and draws now: the parameters and the colours (undo steps hold two).
+    struct Controls {
+        LongParams params;
+        bool logColours = false;
+        bool operator==(const Controls &) const = default;
+    };
+
     void createControls(QWidget *bar);
-    void onParamsChanged();
+    /// The controls as the widgets show them.
+    Controls controlsShown() const;
+    /// A change by the user: one undo step, which applies it.
+    void onControlsChanged();
+    /// Sets the widgets to `c` (quietly) and recomputes or recolours what differs from m_applied.
+    void applyControls(const Controls &c);
     void compute();
     void onViewReady(std::shared_ptr<const LongView> view);
     /// The picture for the viewport: merged from the overview's bins when they are at least as
@@ -112,7 +126,8 @@ private:
 
     std::shared_ptr<const LongInput> m_input;
     std::shared_ptr<const LongView> m_shown;
-    LongParams m_params;
+    Controls m_applied;
+    QUndoStack *m_undo = nullptr;
     ViewOptions m_options;
     QStackedWidget *m_stack = nullptr;
     OverviewView *m_view = nullptr;

@@ -92,7 +92,7 @@ void LongPage::compute()
     m_viewCancel = std::make_shared<std::atomic<bool>>(false);
     const quint64 generation = ++m_viewGeneration;
     auto input = m_input;
-    const LongParams params = m_params;
+    const LongParams params = m_applied.params;
     auto cancel = m_viewCancel;
     setRunning(+1);
     emit statusMessage(tr("Computing the weights of %1 × %2 cells, streamed…").arg(thousands(input->queries()), thousands(input->keys())));
