@@ -17,17 +17,16 @@
 #include <QVBoxLayout>
 
 #include "detail_panel.h"
+#include "session_values.h"
 #include "value_change.h"
 #include "window_memory.h"
 
 namespace attnscope {
 namespace {
 
-QString scaleKey(ScaleSpec::Mode m)
-{
-    return m == ScaleSpec::Mode::Dim ? QStringLiteral("dim") : m == ScaleSpec::Mode::None ? QStringLiteral("none")
-                                                                                            : QStringLiteral("sqrt");
-}
+// The scale's names in sessions, as the Explorer's (the tab offers all but custom).
+QString scaleKey(ScaleSpec::Mode m) { return scaleChoices().nameOf(m); }
+ScaleSpec::Mode scaleMode(const QString &key) { return scaleChoices().find(key).value_or(ScaleSpec::Mode::Sqrt); }
 
 } // namespace
 
@@ -291,9 +290,7 @@ LongPage::Controls LongPage::controlsShown() const
 {
     Controls c;
     c.params.head = m_headBox->value();
-    const QString scale = m_scaleBox->currentData().toString();
-    c.params.scale = scale == QLatin1String("dim") ? ScaleSpec::Mode::Dim : scale == QLatin1String("none") ? ScaleSpec::Mode::None
-                                                                                                            : ScaleSpec::Mode::Sqrt;
+    c.params.scale = scaleMode(m_scaleBox->currentData().toString());
     c.params.causal = m_causalBox->isChecked();
     c.logColours = m_logBox->isChecked();
     return c;
@@ -392,8 +389,7 @@ QStringList LongPage::restoreState(const QJsonObject &state)
         notes << tr("pages.long.head is out of range; head %1 is shown").arg(c.params.head);
     const QString scale = state["scale"].toString(QStringLiteral("sqrt"));
     if (m_scaleBox->findData(scale) >= 0)
-        c.params.scale = scale == QLatin1String("dim") ? ScaleSpec::Mode::Dim : scale == QLatin1String("none") ? ScaleSpec::Mode::None
-                                                                                                                : ScaleSpec::Mode::Sqrt;
+        c.params.scale = scaleMode(scale);
     else
         notes << tr("pages.long.scale is not sqrt, dim or none; ignored");
     c.params.causal = state["causal"].toBool(false);
