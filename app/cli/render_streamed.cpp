@@ -69,11 +69,7 @@ int run(const QCommandLineParser &p, AttentionInputOptions &inputs, bool mean, C
         return fail(withBudgetHint(ov.error()));
     warnAll(ov->warnings);
     const HeadOverview<S> &h = ov->heads.front();
-    Mat<double> bins = h.binMax;
-    if (mean)
-        for (std::int64_t r = 0; r < bins.rows(); ++r)
-            for (std::int64_t c = 0; c < bins.cols(); ++c)
-                bins(r, c) = h.binMean(ov->rows, ov->cols, r, c);
+    const Mat<double> bins = binValues(h.binMax, h.binSum, ov->rows, ov->cols, mean);
     const QImage picture = renderBinned(bins, ov->rows, ov->cols, h.lo, h.hi, map);
     if (auto st = writeImage(picture, out); !st)
         return fail(st.error());

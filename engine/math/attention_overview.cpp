@@ -411,10 +411,10 @@ MergedBins mergeBins(const Mat<double> &binMax, const Mat<double> &binSum, const
     out.r1 = rows.first(rb1);
     out.c0 = cols.first(cb0);
     out.c1 = cols.first(cb1);
-    for (std::int64_t g = 0; g <= out.rowGroups.bins(); ++g)
-        out.rowCells.push_back(rows.first(rb0 + (g < out.rowGroups.bins() ? out.rowGroups.first(g) : rb1 - rb0)));
+    for (std::int64_t g = 0; g <= out.rowGroups.bins(); ++g) // first(bins()) is the end
+        out.rowCells.push_back(rows.first(rb0 + out.rowGroups.first(g)));
     for (std::int64_t g = 0; g <= out.colGroups.bins(); ++g)
-        out.colCells.push_back(cols.first(cb0 + (g < out.colGroups.bins() ? out.colGroups.first(g) : cb1 - cb0)));
+        out.colCells.push_back(cols.first(cb0 + out.colGroups.first(g)));
     out.max.resize(out.rowGroups.bins(), out.colGroups.bins());
     out.mean.resize(out.rowGroups.bins(), out.colGroups.bins());
     for (std::int64_t gr = 0; gr < out.rowGroups.bins(); ++gr) {
@@ -427,6 +427,18 @@ MergedBins mergeBins(const Mat<double> &binMax, const Mat<double> &binSum, const
             out.mean(gr, gc) = binSum.block(b0, c0, nb, nc).sum() / double(cellRows * cellCols);
         }
     }
+    return out;
+}
+
+Mat<double> binValues(const Mat<double> &binMax, const Mat<double> &binSum, const BinAxis &rows, const BinAxis &cols,
+                      bool mean)
+{
+    if (!mean)
+        return binMax;
+    Mat<double> out(binSum.rows(), binSum.cols());
+    for (Eigen::Index r = 0; r < out.rows(); ++r)
+        for (Eigen::Index c = 0; c < out.cols(); ++c)
+            out(r, c) = binSum(r, c) / double(rows.count(r) * cols.count(c));
     return out;
 }
 

@@ -144,6 +144,11 @@ struct MergedBins {
 MergedBins mergeBins(const Mat<double> &binMax, const Mat<double> &binSum, const BinAxis &rows, const BinAxis &cols,
                      std::int64_t rb0, std::int64_t rb1, std::int64_t cb0, std::int64_t cb1, int width, int height);
 
+/// What each bin shows: its largest weight (`binMax`), or with `mean` the mean of its cells'
+/// weights (`binSum` over the bin's cell count) — an overview's or a region's bins on `rows` × `cols`.
+Mat<double> binValues(const Mat<double> &binMax, const Mat<double> &binSum, const BinAxis &rows, const BinAxis &cols,
+                      bool mean);
+
 /// The mean of the cells of each bin of a stored matrix [rows.cells(), cols.cells()].
 Mat<double> binMeans(const Mat<double> &m, const BinAxis &rows, const BinAxis &cols);
 

@@ -69,6 +69,20 @@ std::vector<std::int64_t> cellStarts(const BinAxis &axis, std::int64_t first)
     return out;
 }
 
+/// The whole cells the view shows, [r0, r1) × [c0, c1), and its matrix's size in pixels.
+struct CellsShown {
+    std::int64_t r0, r1, c0, c1;
+    int width, height;
+};
+
+CellsShown cellsShown(const OverviewView &view)
+{
+    const OverviewView::Viewport vp = view.viewport();
+    const QSize px = view.matrixRect().size();
+    return {std::int64_t(std::floor(vp.r0)), std::int64_t(std::ceil(vp.r1)), std::int64_t(std::floor(vp.c0)),
+            std::int64_t(std::ceil(vp.c1)), std::max(1, px.width()), std::max(1, px.height())};
+}
+
 } // namespace
 
 // ---- computing ----
@@ -137,12 +151,7 @@ void LongPage::onViewReady(std::shared_ptr<const LongView> view)
     m_view->setColorScale(m_logBox->isChecked() ? std::max(h.lo, h.hi * kLogDecades) : h.lo, h.hi, m_options.colormap,
                           m_logBox->isChecked());
     m_view->setStrips(h.columnSums, h.entropyBits, std::log2(double(std::max<std::int64_t>(m_input->keys(), 2))));
-    const bool mean = m_options.reduction == Reduction::Mean;
-    Mat<double> base = h.binMax;
-    if (mean)
-        for (Eigen::Index r = 0; r < base.rows(); ++r)
-            for (Eigen::Index c = 0; c < base.cols(); ++c)
-                base(r, c) = h.binMean(ov.rows, ov.cols, r, c);
+    const Mat<double> base = binValues(h.binMax, h.binSum, ov.rows, ov.cols, m_options.reduction == Reduction::Mean);
     m_view->setBackdrop(colour(base, BinAxis(ov.rows.cells(), int(ov.rows.bins())), BinAxis(ov.cols.cells(), int(ov.cols.bins())),
                                cellStarts(ov.rows, 0), cellStarts(ov.cols, 0)));
     for (const auto &w : ov.warnings)
@@ -171,13 +180,9 @@ void LongPage::refreshPicture()
 {
     if (!m_shown)
         return;
-    const OverviewView::Viewport vp = m_view->viewport();
-    const QSize px = m_view->matrixRect().size();
-    const int w = std::max(1, px.width()), h = std::max(1, px.height());
+    const auto [r0, r1, c0, c1, w, h] = cellsShown(*m_view);
     const auto &ov = m_shown->overview;
     const HeadOverview<float> &stats = m_shown->stats();
-    const auto r0 = std::int64_t(std::floor(vp.r0)), r1 = std::int64_t(std::ceil(vp.r1));
-    const auto c0 = std::int64_t(std::floor(vp.c0)), c1 = std::int64_t(std::ceil(vp.c1));
     if (r1 <= r0 || c1 <= c0)
         return;
     const std::int64_t rb0 = ov.rows.binOfCell(r0), rb1 = ov.rows.binOfCell(r1 - 1) + 1;
@@ -215,11 +220,7 @@ void LongPage::requestRegion()
         m_regionCancel->store(true);
     m_regionCancel = std::make_shared<std::atomic<bool>>(false);
     const quint64 generation = ++m_regionGeneration;
-    const OverviewView::Viewport vp = m_view->viewport();
-    const QSize px = m_view->matrixRect().size();
-    const int w = std::max(1, px.width()), h = std::max(1, px.height());
-    const auto r0 = std::int64_t(std::floor(vp.r0)), r1 = std::int64_t(std::ceil(vp.r1));
-    const auto c0 = std::int64_t(std::floor(vp.c0)), c1 = std::int64_t(std::ceil(vp.c1));
+    const auto [r0, r1, c0, c1, w, h] = cellsShown(*m_view);
     auto view = m_shown;
     auto cancel = m_regionCancel;
     setRunning(+1);
@@ -240,11 +241,8 @@ void LongPage::requestRegion()
                 return;
             }
             const RegionBins &region = out.value;
-            Mat<double> values = region.binMax;
-            if (m_options.reduction == Reduction::Mean)
-                for (Eigen::Index r = 0; r < values.rows(); ++r)
-                    for (Eigen::Index c = 0; c < values.cols(); ++c)
-                        values(r, c) = region.binSum(r, c) / double(region.rows.count(r) * region.cols.count(c));
+            const Mat<double> values =
+                binValues(region.binMax, region.binSum, region.rows, region.cols, m_options.reduction == Reduction::Mean);
             const bool perCell = region.rows.bins() == region.rows.cells() && region.cols.bins() == region.cols.cells();
             showBins(values, region.rows, region.cols, cellStarts(region.rows, region.r0), cellStarts(region.cols, region.c0),
                      perCell,
