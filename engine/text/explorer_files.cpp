@@ -155,12 +155,18 @@ Result<RoleInputs> readTensorFileRoles(TensorFile &f, const std::string &path)
     return out;
 }
 
+std::string fileRole(const std::string &path)
+{
+    const std::string role = QFileInfo(QString::fromStdString(path)).completeBaseName().toLower().toStdString();
+    return role == "c" ? "context" : role == "padding" ? "key_padding" : role;
+}
+
 Result<RoleInputs> readRoleFiles(const std::vector<std::string> &paths)
 {
     RoleInputs out;
     AttentionRequest &req = out.request;
     for (const auto &path : paths) {
-        const std::string role = QFileInfo(QString::fromStdString(path)).completeBaseName().toLower().toStdString();
+        const std::string role = fileRole(path);
         if (role == "tokens" || role == "key_tokens") {
             auto t = readTokenFile(path, TokenMode::OneTokenPerLine);
             if (!t)
@@ -176,9 +182,9 @@ Result<RoleInputs> readRoleFiles(const std::vector<std::string> &paths)
         else if (role == "wq") slot = &req.wq;
         else if (role == "wk") slot = &req.wk;
         else if (role == "wv") slot = &req.wv;
-        else if (role == "context" || role == "c") slot = &req.context;
+        else if (role == "context") slot = &req.context;
         else if (role == "mask") slot = &req.mask;
-        else if (role == "key_padding" || role == "padding") slot = &req.keyPadding;
+        else if (role == "key_padding") slot = &req.keyPadding;
         else
             return makeError(Error::Code::BadArgument,
                              path + ": name the files after their roles: q, k, v (or x, wq, wk, wv, context), "

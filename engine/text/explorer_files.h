@@ -27,6 +27,10 @@ Result<ExplorerFile> openExplorerFile(const std::string &path, int layer = -1);
 /// and a causal mask exactly when layerIsCausal() says so. An error names the file when the bundle
 /// has no q/k/v or the layer is out of range.
 Result<ExplorerSetup> setupFromBundle(const AttentionBundle &b, int layer);
+/// The role a file's name gives it: its base name in lower case ("Q.npy" → "q"), with the
+/// aliases "c" → "context" and "padding" → "key_padding".
+std::string fileRole(const std::string &path);
+
 /// The inputs a set of files gives, read but not yet checked against each other.
 struct RoleInputs {
     AttentionRequest request;

@@ -2,10 +2,8 @@
 
 #include <algorithm>
 
-#include <QFileInfo>
-#include <QString>
-
 #include "attention_overview.h"
+#include "explorer_files.h"
 #include "memory_budget.h"
 #include "parallel.h"
 #include "tensor_file.h"
@@ -100,9 +98,9 @@ std::optional<AttentionSize> roleFilesSize(const std::vector<std::string> &paths
 {
     std::optional<Shape> q, k, x, wq, context;
     for (const std::string &path : paths) {
-        const std::string role = QFileInfo(QString::fromStdString(path)).completeBaseName().toLower().toStdString();
+        const std::string role = fileRole(path);
         std::optional<Shape> *slot = role == "q" ? &q : role == "k" ? &k : role == "x" ? &x : role == "wq" ? &wq
-                                   : (role == "context" || role == "c") ? &context : nullptr;
+                                   : role == "context" ? &context : nullptr;
         if (!slot)
             continue;
         auto file = openTensorFile(path);
@@ -139,9 +137,9 @@ bool isStreamed(const AttentionSize &size)
 
 std::uint64_t streamedBytes(const AttentionSize &size)
 {
-    OverviewOptions opt; // the tab's overview: 2,048 bins a side at most, both by-products
-    opt.width = int(std::min<std::int64_t>(size.tk, 2048));
-    opt.height = int(std::min<std::int64_t>(size.tq, 2048));
+    OverviewOptions opt; // the tab's overview: kStreamedOverviewSide bins a side at most, both by-products
+    opt.width = int(std::min<std::int64_t>(size.tk, kStreamedOverviewSide));
+    opt.height = int(std::min<std::int64_t>(size.tq, kStreamedOverviewSide));
     opt.columnSums = opt.entropy = true;
     const int threads = threadCount();
     // The inputs in double for the cell panel (Q, K, V), the overview, and a zoomed region of

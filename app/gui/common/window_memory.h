@@ -42,6 +42,8 @@ struct AttentionSize {
 /// Explorer); larger ones, and any whose stages do not fit the budget, are streamed (the Long
 /// input tab: the weights computed on the fly, never stored). README, "Long inputs".
 constexpr std::int64_t kStoredCellsLimit = std::int64_t(4096) * 4096;
+/// Bins a side of a streamed input's overview of the whole head (the base of the pyramid).
+constexpr int kStreamedOverviewSide = 2048;
 
 /// The sizes of the attention that files named after their roles (q.npy, k.npy, or x.npy,
 /// wq.npy, wk.npy, context.npy …) describe, or of a tensor file's q and k members; nothing when

@@ -10,6 +10,7 @@
 #include "explorer_files.h"
 #include "parallel.h"
 #include "tensor_file.h"
+#include "window_memory.h"
 
 namespace attnscope {
 namespace {
@@ -47,8 +48,8 @@ Result<std::shared_ptr<const LongInput>> openLongInput(const QStringList &paths,
     RoleInputs roles;
     bool bundle = false;
     const std::string first = paths.first().toStdString();
-    const QString role = QFileInfo(paths.first()).completeBaseName().toLower();
-    if (paths.size() == 1 && role != QLatin1String("q") && role != QLatin1String("x")) { // one file with members
+    const std::string role = fileRole(first);
+    if (paths.size() == 1 && role != "q" && role != "x") { // one file with members
         auto file = openTensorFile(first);
         if (!file)
             return file.error();
@@ -117,8 +118,8 @@ Result<std::shared_ptr<const LongView>> computeLongView(std::shared_ptr<const Lo
     view->head = singleHead(input->inputs, std::size_t(view->params.head));
     view->head.mask.causal = view->head.mask.causal || params.causal;
     view->options.scale.mode = params.scale;
-    view->options.width = int(std::min<std::int64_t>(input->keys(), kLongOverviewSide));
-    view->options.height = int(std::min<std::int64_t>(input->queries(), kLongOverviewSide));
+    view->options.width = int(std::min<std::int64_t>(input->keys(), kStreamedOverviewSide));
+    view->options.height = int(std::min<std::int64_t>(input->queries(), kStreamedOverviewSide));
     view->options.columnSums = view->options.entropy = true;
     OverviewOptions run = view->options;
     run.cancel = cancel;

@@ -46,9 +46,6 @@ struct LongParams {
     bool operator==(const LongParams &) const = default;
 };
 
-/// Bins a side of the overview of the whole matrix (the base of the pyramid).
-constexpr int kLongOverviewSide = 2048;
-
 /// One head's overview under `params`, and what the cell panel and zoomed regions need.
 struct LongView {
     std::shared_ptr<const LongInput> input;
